@@ -1,0 +1,5 @@
+import sys
+
+from servicefit.cli import main
+
+sys.exit(main())
