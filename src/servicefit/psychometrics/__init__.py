@@ -1,0 +1,77 @@
+"""Psychometric scoring engine: pure numpy/scipy, no Django, no file I/O.
+
+Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`), norms
+(:mod:`.norms`), situational-judgement scoring (:mod:`.sjt`), rater agreement (:mod:`.icc`,
+:mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`) and
+adverse impact (:mod:`.adverse_impact`). Formulas and references are in each module's
+docstring and in ``docs/scoring.md``.
+"""
+
+from servicefit.psychometrics.adverse_impact import (
+    FOUR_FIFTHS,
+    AdverseImpactReport,
+    GroupCounts,
+    ImpactComparison,
+    adverse_impact,
+    compare_selection,
+)
+from servicefit.psychometrics.errors import (
+    InsufficientDataError,
+    InvalidResponseError,
+    KeyMismatchError,
+    PsychometricsError,
+    ShapeError,
+)
+from servicefit.psychometrics.fisher import FisherResult, fisher_exact_test
+from servicefit.psychometrics.icc import ICC_TYPES, IccForm, IccResult, intraclass_correlations
+from servicefit.psychometrics.krippendorff import krippendorff_alpha
+from servicefit.psychometrics.omega import OmegaResult, OneFactorModel, fit_one_factor, omega_total
+from servicefit.psychometrics.reliability import (
+    AlphaResult,
+    cronbach_alpha,
+    feldt_interval,
+    guttman_lambda6,
+)
+from servicefit.psychometrics.scales import (
+    ScaleDefinition,
+    ScaleScores,
+    reverse_score,
+    score_scale,
+    score_scales,
+    standard_error_of_measurement,
+)
+
+__all__ = [
+    "FOUR_FIFTHS",
+    "ICC_TYPES",
+    "AdverseImpactReport",
+    "AlphaResult",
+    "FisherResult",
+    "GroupCounts",
+    "IccForm",
+    "IccResult",
+    "ImpactComparison",
+    "InsufficientDataError",
+    "InvalidResponseError",
+    "KeyMismatchError",
+    "OmegaResult",
+    "OneFactorModel",
+    "PsychometricsError",
+    "ScaleDefinition",
+    "ScaleScores",
+    "ShapeError",
+    "adverse_impact",
+    "compare_selection",
+    "cronbach_alpha",
+    "feldt_interval",
+    "fisher_exact_test",
+    "fit_one_factor",
+    "guttman_lambda6",
+    "intraclass_correlations",
+    "krippendorff_alpha",
+    "omega_total",
+    "reverse_score",
+    "score_scale",
+    "score_scales",
+    "standard_error_of_measurement",
+]

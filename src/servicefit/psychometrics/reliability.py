@@ -1,0 +1,157 @@
+"""Cronbach's alpha, Guttman's lambda 6 and item analysis, matching ``psych::alpha``.
+
+For ``k`` items with covariance matrix ``C`` and correlation matrix ``R``:
+
+* raw alpha (Cronbach 1951): ``k/(k-1) * (1 - tr(C) / sum(C))``
+* standardized alpha: ``k/(k-1) * (1 - k / sum(R))``
+* Guttman's (1945) lambda 6: ``1 - sum(1 - smc_i) / sum(R)``, with ``smc_i = 1 - 1/(R^-1)_ii``
+  the squared multiple correlation of item ``i`` on the others
+* alpha if item deleted: raw alpha of the other ``k - 1`` items
+* corrected item-total correlation (psych's ``r.drop``):
+  ``(sum_j C_ij - C_ii) / sqrt(C_ii * sum(C without row/column i))``
+* Feldt (1965) confidence interval (as ``psych::alpha.ci``):
+  ``1 - (1 - alpha) * F_(1 - p/2 ; n-1, (n-1)(k-1))`` and
+  ``1 - (1 - alpha) * F_(p/2 ; n-1, (n-1)(k-1))``
+
+Missing data: ``missing="pairwise"`` (psych's default) estimates each covariance from the
+rows where both items are present; ``"listwise"`` keeps complete rows only. Like psych, the
+correlation matrix is ``R = cov2cor(C)``. Items must be keyed (reverse-scored) first,
+see :func:`servicefit.psychometrics.reverse_score`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_items
+from servicefit.psychometrics.covariance import Missing, pairwise_moments
+from servicefit.psychometrics.errors import InsufficientDataError, PsychometricsError
+
+__all__ = ["AlphaResult", "cronbach_alpha", "feldt_interval", "guttman_lambda6"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AlphaResult:
+    """Reliability and item statistics of one scale (arrays have one entry per item)."""
+
+    raw_alpha: float
+    std_alpha: float
+    g6: float
+    average_r: float
+    n: int
+    n_items: int
+    missing: str
+    ci_lower: float
+    ci_upper: float
+    confidence: float
+    alpha_if_deleted: FloatArray
+    std_alpha_if_deleted: FloatArray
+    item_total_r: FloatArray
+
+
+def _raw_alpha(cov: FloatArray) -> float:
+    k = cov.shape[0]
+    total = float(cov.sum())
+    return (1.0 - float(np.trace(cov)) / total) * k / (k - 1)
+
+
+def _std_alpha(cor: FloatArray) -> float:
+    k = cor.shape[0]
+    return (1.0 - k / float(cor.sum())) * k / (k - 1)
+
+
+def _smc(cor: FloatArray) -> FloatArray:
+    try:
+        inv = np.linalg.inv(cor)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(cor)
+    smc: FloatArray = 1.0 - 1.0 / np.diag(inv)
+    return np.clip(smc, 0.0, 1.0)
+
+
+def guttman_lambda6(cor: ArrayLike) -> float:
+    """Guttman's (1945) lambda 6 from a correlation matrix: ``1 - sum(1 - smc) / sum(R)``."""
+    r = as_matrix(cor, name="cor")
+    if r.shape[0] != r.shape[1]:
+        raise PsychometricsError("cor must be square")
+    require_items(r)
+    k = r.shape[0]
+    return 1.0 - (k - float(_smc(r).sum())) / float(r.sum())
+
+
+def feldt_interval(
+    alpha: float, *, n: int, n_items: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Feldt (1965) interval for coefficient alpha, as ``psych::alpha.ci``.
+
+    Returns ``(lower, upper)``. Uses ``F`` quantiles with ``n - 1`` and ``(n - 1)(k - 1)``
+    degrees of freedom.
+    """
+    if n < 2 or n_items < 2:
+        raise InsufficientDataError(f"Feldt interval needs n >= 2 and k >= 2 (n={n}, k={n_items})")
+    p = 1.0 - confidence
+    df1 = n - 1
+    df2 = (n - 1) * (n_items - 1)
+    lower = 1.0 - (1.0 - alpha) * float(stats.f.ppf(1.0 - p / 2.0, df1, df2))
+    upper = 1.0 - (1.0 - alpha) * float(stats.f.ppf(p / 2.0, df1, df2))
+    return lower, upper
+
+
+def cronbach_alpha(
+    data: ArrayLike,
+    *,
+    missing: Missing = "pairwise",
+    confidence: float = 0.95,
+) -> AlphaResult:
+    """Cronbach's alpha (raw and standardized), lambda 6 and item analysis.
+
+    ``data`` is ``(n_people, k_items)`` of keyed responses, NaN = missing. The confidence
+    interval is Feldt's; ``n`` is the number of rows with at least one answer (pairwise) or
+    the number of complete rows (listwise).
+    """
+    x = as_matrix(data)
+    require_items(x)
+    moments = pairwise_moments(x, missing=missing)
+    cov, cor = moments.cov, moments.cor
+    if not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
+        raise InsufficientDataError("every item needs a non-zero variance")
+    k = cov.shape[0]
+    raw = _raw_alpha(cov)
+    std = _std_alpha(cor)
+    g6 = 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
+    average_r = (float(cor.sum()) - k) / (k * (k - 1))
+
+    total = float(cov.sum())
+    col = cov.sum(axis=0)
+    diag = np.diag(cov)
+    rest_var = total - 2.0 * col + diag  # sum of C without row and column i
+    item_total_r = (col - diag) / np.sqrt(diag * rest_var)
+    cor_col = cor.sum(axis=0)
+    if k > 2:
+        trace = float(np.trace(cov))
+        alpha_if_deleted = (1.0 - (trace - diag) / rest_var) * (k - 1) / (k - 2)
+        cor_rest = float(cor.sum()) - 2.0 * cor_col + 1.0
+        std_alpha_if_deleted = (1.0 - (k - 1) / cor_rest) * (k - 1) / (k - 2)
+    else:
+        alpha_if_deleted = np.full(k, np.nan)
+        std_alpha_if_deleted = np.full(k, np.nan)
+    lower, upper = feldt_interval(raw, n=moments.n_rows, n_items=k, confidence=confidence)
+    return AlphaResult(
+        raw_alpha=raw,
+        std_alpha=std,
+        g6=g6,
+        average_r=average_r,
+        n=moments.n_rows,
+        n_items=k,
+        missing=missing,
+        ci_lower=lower,
+        ci_upper=upper,
+        confidence=confidence,
+        alpha_if_deleted=alpha_if_deleted,
+        std_alpha_if_deleted=std_alpha_if_deleted,
+        item_total_r=item_total_r,
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from servicefit.psychometrics import InsufficientDataError, fit_one_factor, omega_total
+
+from .conftest import BFI_SCALES
+
+# Golden values: the shared reference README ("One-factor McDonald omega total from a lavaan
+# ML CFA (listwise complete rows, model-implied total variance)"): R 4.2.2, lavaan 0.6-14,
+# psychTools 2.2.9 bfi with reverse keys applied.
+LAVAAN_OMEGA_TOTAL = {
+    "A": 0.712129,
+    "C": 0.7330223,
+    "E": 0.7673336,
+    "N": 0.8128444,
+    "O": 0.6103741,
+}
+
+
+@pytest.mark.parametrize("scale", BFI_SCALES)
+def test_it_matches_lavaan_omega_total_on_bfi(bfi, scale):
+    result = omega_total(bfi.scale(scale))
+    assert result.converged
+    assert result.denominator == "model-implied"
+    assert result.omega_total == pytest.approx(LAVAAN_OMEGA_TOTAL[scale], abs=1e-4)
+
+
+def test_it_reproduces_a_one_factor_covariance_matrix_exactly():
+    loadings = np.array([0.8, 0.7, 0.6, 0.5])
+    uniq = np.array([0.36, 0.51, 0.64, 0.75])
+    sd = np.array([1.0, 2.0, 0.5, 3.0])
+    cov = (np.outer(loadings, loadings) + np.diag(uniq)) * np.outer(sd, sd)
+    model = fit_one_factor(cov)
+    np.testing.assert_allclose(model.standardized_loadings, loadings, atol=1e-5)
+    np.testing.assert_allclose(model.loadings, loadings * sd, atol=1e-5)
+
+
+def test_it_refuses_fewer_than_three_items():
+    with pytest.raises(InsufficientDataError, match="at least 3"):
+        omega_total(np.random.default_rng(0).normal(size=(20, 2)))
