@@ -1,0 +1,75 @@
+# ServiceFit. `make run` starts the product with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck contracts pytest install build bench eval-language messages clean help
+
+help:
+	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
+	@echo "make test           ruff, mypy, import contracts and the whole pytest suite"
+	@echo "make bench          benchmarks (scoring, written-reply analysis)"
+	@echo "make eval-language  evaluate the written-reply analysis on the development set"
+	@echo "make messages       extract translatable strings into the .po files"
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing python3-venv (needed to create .venv)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	    $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "Could not create $(VENV): install the venv module (sudo apt-get install python3-venv)"; exit 1; \
+	  fi; }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+build: install
+	@$(BIN)/servicefit compilemessages
+
+run: build
+	$(BIN)/servicefit manage migrate --no-input
+	$(BIN)/servicefit demo
+	@echo "Starting ServiceFit at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(BIN)/servicefit manage db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks evaluation
+	$(BIN)/ruff format --check src tests benchmarks evaluation
+
+typecheck: build
+	$(BIN)/mypy
+
+contracts: install
+	$(BIN)/lint-imports
+
+pytest: build
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck contracts pytest
+
+bench: build
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+eval-language: build
+	$(BIN)/python evaluation/language/evaluate.py
+
+messages: install
+	cd src/servicefit && ../../$(BIN)/servicefit manage makemessages --all --no-obsolete --no-location -i "content/*"
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,41 @@
+"""People who use the back office. Candidates are not users: they hold an invitation token."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    RECRUITER = "recruiter", _("Recruiter")
+    INTERVIEWER = "interviewer", _("Interviewer")
+
+
+class User(AbstractUser):
+    """A back-office user with one role.
+
+    Admins manage users and settings (and can do everything a recruiter can); recruiters
+    manage jobs, candidates and decisions; interviewers see only their own interviews.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RECRUITER)
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_recruiter(self) -> bool:
+        """Recruiter rights: recruiters and admins."""
+        return self.is_active and (self.role in {Role.RECRUITER, Role.ADMIN} or self.is_superuser)
+
+    @property
+    def is_interviewer(self) -> bool:
+        return self.is_active and self.role == Role.INTERVIEWER

@@ -1,0 +1,78 @@
+"""Candidates for a job and their way through the hiring pipeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    INTERVIEW = "interview", _("Interview")
+    OFFER = "offer", _("Offer")
+    HIRED = "hired", _("Hired")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+PIPELINE: tuple[str, ...] = (
+    Stage.INVITED,
+    Stage.IN_PROGRESS,
+    Stage.COMPLETED,
+    Stage.SHORTLISTED,
+    Stage.INTERVIEW,
+    Stage.OFFER,
+    Stage.HIRED,
+)
+"""The forward stages in order; rejected and withdrawn can be reached from any stage."""
+
+
+class Candidate(models.Model):
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("preferred language"), max_length=8, default="en")
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.INVITED
+    )
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    extra_time_percent = models.PositiveSmallIntegerField(
+        _("extra time (%)"), default=0, help_text=_("Accommodation: extra time on timed sections.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "email"], name="unique_candidate_email_per_job")
+        ]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """Every move through the pipeline, with who, when and why. Nothing moves by itself."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    reason_code = models.CharField(_("reason"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} → {self.to_stage}"

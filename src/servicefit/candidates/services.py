@@ -1,0 +1,58 @@
+"""Adding candidates and moving them through the pipeline (always by a person)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicefit.accounts.models import User
+from servicefit.jobs.models import Job
+from servicefit.privacy.services import record
+
+from .models import Candidate, Stage, StageChange
+
+
+@transaction.atomic
+def add_candidate(
+    *, job: Job, name: str, email: str, language: str = "en", added_by: User | None = None
+) -> Candidate:
+    candidate = Candidate.objects.create(
+        job=job, name=name, email=email.strip().lower(), language=language
+    )
+    StageChange.objects.create(candidate=candidate, to_stage=Stage.INVITED, changed_by=added_by)
+    record(action="candidate.added", actor=added_by, candidate=candidate)
+    return candidate
+
+
+@transaction.atomic
+def move_to_stage(
+    *,
+    candidate: Candidate,
+    stage: str,
+    changed_by: User | None,
+    reason_code: str = "",
+    note: str = "",
+) -> StageChange:
+    """Move a candidate to ``stage`` and log who, when and why."""
+    if stage not in Stage.values:
+        raise ValueError(f"unknown stage {stage!r}")
+    change = StageChange.objects.create(
+        candidate=candidate,
+        from_stage=candidate.stage,
+        to_stage=stage,
+        reason_code=reason_code,
+        note=note,
+        changed_by=changed_by,
+    )
+    candidate.stage = stage
+    candidate.stage_changed_at = timezone.now()
+    candidate.save(update_fields=["stage", "stage_changed_at"])
+    record(
+        action="candidate.stage_changed",
+        actor=changed_by,
+        candidate=candidate,
+        from_stage=change.from_stage,
+        to_stage=stage,
+        reason_code=reason_code,
+    )
+    return change

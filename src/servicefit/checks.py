@@ -1,0 +1,93 @@
+"""Django system checks that tell an operator what to fix (``servicefit manage check``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Info, Tags, Warning, register
+
+from servicefit.content import check_tree
+
+
+@register(Tags.security, deploy=True)
+def check_secrets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
+    if not settings.SECRET_KEY_FROM_ENV:
+        problems.append(
+            Warning(
+                "The secret key was generated and stored in the data directory.",
+                hint="Set SERVICEFIT_SECRET_KEY (or SERVICEFIT_SECRET_KEY_FILE) so it is backed up "
+                "with your other secrets and identical on every web and worker process.",
+                id="servicefit.W001",
+            )
+        )
+    if "*" in settings.ALLOWED_HOSTS:
+        problems.append(
+            Warning(
+                "SERVICEFIT_ALLOWED_HOSTS contains '*'.",
+                hint="List the host names ServiceFit is served under.",
+                id="servicefit.W002",
+            )
+        )
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        problems.append(
+            Info(
+                "E-mail goes to the console: invitations are printed, not delivered.",
+                hint="Set SERVICEFIT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
+                "SERVICEFIT_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS.",
+                id="servicefit.I001",
+            )
+        )
+    return problems
+
+
+@register()
+def check_data_dir(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    data_dir = settings.DATA_DIR
+    if data_dir.exists() and not os.access(data_dir, os.W_OK):
+        return [
+            Error(
+                f"The data directory {data_dir} is not writable.",
+                hint="Give the ServiceFit user write access, or set SERVICEFIT_DATA_DIR elsewhere.",
+                id="servicefit.E001",
+            )
+        ]
+    return []
+
+
+@register()
+def check_content(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    problems = check_tree()
+    if not problems:
+        return []
+    return [
+        Error(
+            f"The assessment content has {len(problems)} problem(s); the first is: {problems[0]}",
+            hint="Run `servicefit content check` to list them all.",
+            id="servicefit.E002",
+        )
+    ]
+
+
+@register()
+def check_translations(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    locale_dir = settings.LOCALE_PATHS[0]
+    missing = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != "en" and not (locale_dir / code / "LC_MESSAGES" / "django.mo").exists()
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"Compiled translations are missing for: {', '.join(missing)}.",
+            hint="Run `servicefit compilemessages` (make does this for you).",
+            id="servicefit.W003",
+        )
+    ]

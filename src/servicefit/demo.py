@@ -1,0 +1,89 @@
+"""Demo data, so a first-time visitor sees a full product (``servicefit demo``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from servicefit.accounts.models import Role, User
+from servicefit.candidates.services import add_candidate
+from servicefit.jobs.models import Job
+from servicefit.jobs.services import create_job_from_template
+
+DEMO_PASSWORD = "servicefit-demo"  # noqa: S105  (a published demo credential, not a secret)
+DEMO_USERS = (
+    ("admin", Role.ADMIN, "Ada", "Admin"),
+    ("recruiter", Role.RECRUITER, "Rikke", "Recruiter"),
+    ("interviewer", Role.INTERVIEWER, "Ivan", "Interviewer"),
+    ("interviewer2", Role.INTERVIEWER, "Ines", "Interviewer"),
+)
+DEMO_JOB_TITLE = "Customer service agent, phone support"
+
+FIRST_NAMES = {
+    "en": ["Olivia", "Jack", "Amelia", "Harry", "Isla", "George", "Ava", "Noah"],
+    "da": ["Freja", "Mads", "Ida", "Frederik", "Clara", "Magnus", "Emma", "Oscar"],
+    "sv": ["Elsa", "Lucas", "Maja", "Hugo", "Alice", "William", "Astrid", "Liam"],
+    "nb": ["Nora", "Jakob", "Sofie", "Filip", "Ingrid", "Emil", "Leah", "Henrik"],
+    "pl": ["Zuzanna", "Antoni", "Julia", "Jan", "Maja", "Szymon", "Hanna", "Franciszek"],
+}
+LAST_NAMES = {
+    "en": ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans"],
+    "da": ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen"],
+    "sv": ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson"],
+    "nb": ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen"],
+    "pl": ["Nowak", "Kowalska", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamińska"],
+}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    job: Job
+    candidates: int
+    login: str
+    password: str
+
+    def __str__(self) -> str:
+        return (
+            f"Demo data ready: job '{self.job.title}' with {self.candidates} candidates.\n"
+            f"Log in at http://127.0.0.1:8000/login/ as '{self.login}' with password "
+            f"'{self.password}' (also: admin, interviewer)."
+        )
+
+
+@transaction.atomic
+def load_demo(*, candidates: int = 42, seed: int = 2026) -> DemoSummary:
+    """Create (or reset) the demo users, a phone-support job and ``candidates`` candidates."""
+    rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not security)
+    users = {}
+    for username, role, first, last in DEMO_USERS:
+        user, _created = User.objects.get_or_create(username=username)
+        user.role = role
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@demo.servicefit.invalid"
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = role == Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    Job.objects.filter(title=DEMO_JOB_TITLE).delete()
+    job = create_job_from_template(
+        title=DEMO_JOB_TITLE,
+        template_id="phone_support",
+        created_by=users["recruiter"],
+        location="Copenhagen / remote",
+        pay_min=Decimal("26000"),
+        pay_max=Decimal("31000"),
+        pay_currency="DKK",
+    )
+    languages = list(FIRST_NAMES)
+    for i in range(candidates):
+        language = languages[i % len(languages)]
+        name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
+        email = f"{name.split()[0].lower()}.{i + 1}@example.com"
+        add_candidate(
+            job=job, name=name, email=email, language=language, added_by=users["recruiter"]
+        )
+    return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)

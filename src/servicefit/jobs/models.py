@@ -1,0 +1,65 @@
+"""Jobs: a customer-service vacancy with its job profile (weights and minimums)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL_CHAT = "email_chat", _("E-mail and chat")
+    IN_STORE = "in_store", _("In store")
+    TECHNICAL = "technical", _("Technical support")
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def active(self) -> JobQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class Job(models.Model):
+    """A vacancy. ``weights`` and ``minimums`` map competency ids to numbers (see content)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    profile_template = models.CharField(_("job-profile template"), max_length=50)
+    languages = models.JSONField(_("assessment languages"), default=list)
+    pay_min = models.DecimalField(
+        _("pay from"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    pay_max = models.DecimalField(
+        _("pay to"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    pay_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    pay_period = models.CharField(
+        _("pay period"),
+        max_length=10,
+        choices=[("hour", _("per hour")), ("month", _("per month")), ("year", _("per year"))],
+        default="month",
+    )
+    weights = models.JSONField(_("competency weights"), default=dict)
+    minimums = models.JSONField(_("minimum levels"), default=dict, blank=True)
+    retention_days = models.PositiveIntegerField(_("retention period (days)"), default=180)
+    feedback_report = models.BooleanField(_("show candidates a feedback report"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_pay_range(self) -> bool:
+        return self.pay_min is not None and self.pay_max is not None

@@ -1,0 +1,112 @@
+"""The public entry point: :func:`analyze_reply` and its frozen result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
+from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
+from servicefit.language.patterns import load_patterns
+from servicefit.language.ratings import RATING_NAMES, Rating, suggest_ratings
+from servicefit.language.readability import TextMetrics, measure
+from servicefit.language.signals import (
+    Signal,
+    courtesy_marker_matches,
+    find_signals,
+    lemmas_of,
+    pattern_languages,
+)
+from servicefit.language.text import tokenize
+
+#: Stored with every result so a suggestion can be recomputed and explained later. Bump it
+#: whenever patterns, weights or thresholds change.
+ANALYSIS_VERSION = "1.0.0"
+#: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
+MAX_REPLY_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyAnalysis:
+    """Everything the analysis found in one reply."""
+
+    version: str
+    text: str
+    expected_language: str
+    customer_name: str | None
+    language: LanguageResult
+    signals: tuple[Signal, ...]
+    metrics: TextMetrics
+    ratings: Mapping[str, Rating]
+
+    def signals_for(self, label: str) -> tuple[Signal, ...]:
+        return tuple(s for s in self.signals if s.label == label)
+
+    def has_signal(self, label: str) -> bool:
+        return any(s.label == label for s in self.signals)
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return frozenset(s.label for s in self.signals)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the shape of ``servicefit reply analyze --json``)."""
+        return {
+            "version": self.version,
+            "language": self.language.to_dict(),
+            "signals": [s.to_dict() for s in self.signals],
+            "ratings": {name: self.ratings[name].value for name in RATING_NAMES},
+            "explanation": {
+                name: [item.to_dict() for item in self.ratings[name].explanation]
+                for name in RATING_NAMES
+            },
+            "metrics": self.metrics.to_dict(),
+        }
+
+
+def analyze_reply(
+    text: str, *, expected_language: str, customer_name: str | None = None
+) -> ReplyAnalysis:
+    """Analyse a candidate's written reply to a customer.
+
+    ``text`` is taken as plain text: markup such as ``<script>`` is neither interpreted nor
+    removed, and every evidence span indexes into ``text`` exactly as given.
+
+    Raises :class:`UnsupportedLanguageError` for an ``expected_language`` outside
+    :data:`SUPPORTED_LANGUAGES` and :class:`ReplyTooLongError` above :data:`MAX_REPLY_CHARS`.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    language_code = expected_language.strip().lower()
+    if language_code == "no":  # Norwegian without a variety: the assessment uses Bokmål
+        language_code = "nb"
+    if language_code not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguageError(expected_language, SUPPORTED_LANGUAGES)
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyTooLongError(len(text), MAX_REPLY_CHARS)
+    name = customer_name.strip() if customer_name and customer_name.strip() else None
+
+    tokens = tokenize(text)
+    language = detect_language(text, expected=language_code)
+    signals = find_signals(
+        text,
+        tokens,
+        languages=pattern_languages(language_code, language.scores),
+        customer_name=name,
+    )
+    metrics = measure(text, tokens, language=language_code)
+    markers = courtesy_marker_matches(
+        load_patterns(language_code), tokens, lemmas_of(tokens, language_code)
+    )
+    ratings = suggest_ratings(signals, metrics, language, courtesy_markers=markers)
+    return ReplyAnalysis(
+        version=ANALYSIS_VERSION,
+        text=text,
+        expected_language=language_code,
+        customer_name=name,
+        language=language,
+        signals=signals,
+        metrics=metrics,
+        ratings=ratings,
+    )

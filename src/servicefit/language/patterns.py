@@ -1,0 +1,251 @@
+"""Per-language phrase patterns: loading the YAML data files and matching them on tokens.
+
+A pattern is a sequence of *elements* separated by spaces. Each token of the reply carries its
+lower-cased surface form and its lemma (simplemma, offline); an element matches a token when:
+
+- ``word``: the surface form or the lemma equals ``word``;
+- ``word*``: the surface form or the lemma starts with ``word``;
+- ``*ending``: the surface form ends with ``ending``;
+- ``a|b|c``: any of the alternatives matches;
+- ``_``: any one token (counted like a gap for negation);
+- ``...``: a gap of zero to :data:`MAX_GAP` tokens inside the same sentence.
+
+The files live next to this module in ``patterns/<lang>.yaml``; see ``patterns/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from servicefit.language.errors import PatternFileError
+from servicefit.language.text import Token
+
+MAX_GAP = 3
+GAP = "..."
+WILDCARD = "_"
+
+Position = Literal["anywhere", "start", "end"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    kind: Literal["exact", "prefix", "suffix", "any"]
+    value: str
+
+    def matches(self, lower: str, lemma: str) -> bool:
+        if self.kind == "any":
+            return True
+        if self.kind == "exact":
+            return lower == self.value or lemma == self.value
+        if self.kind == "prefix":
+            return lower.startswith(self.value) or lemma.startswith(self.value)
+        return lower.endswith(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    alternatives: tuple[Alternative, ...]  # empty for a gap
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.alternatives
+
+    @property
+    def is_wildcard(self) -> bool:
+        return len(self.alternatives) == 1 and self.alternatives[0].kind == "any"
+
+    def matches(self, lower: str, lemma: str) -> bool:
+        return any(alt.matches(lower, lemma) for alt in self.alternatives)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    label: str
+    source: str
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRules:
+    label: str
+    negatable: bool
+    position: Position
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True)
+class LanguagePatterns:
+    """Everything the signal finder needs for one language."""
+
+    language: str
+    negators: tuple[Alternative, ...]
+    negation_window: int
+    negation_after: int
+    scope_breakers: frozenset[str]
+    signals: Mapping[str, SignalRules]
+    courtesy_markers: tuple[Pattern, ...]
+    _exact: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
+    _prefix: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
+    _suffix: list[Pattern] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        for rules in self.signals.values():
+            for pattern in rules.patterns:
+                self._index(pattern)
+
+    def _index(self, pattern: Pattern) -> None:
+        for alt in pattern.elements[0].alternatives:
+            if alt.kind == "exact":
+                self._exact.setdefault(alt.value, []).append(pattern)
+            elif alt.kind == "prefix":
+                self._prefix.setdefault(alt.value[:2], []).append(pattern)
+            else:
+                self._suffix.append(pattern)
+
+    def candidates(self, lower: str, lemma: str) -> list[Pattern]:
+        """Patterns whose first element could match a token with these forms."""
+        found: list[Pattern] = []
+        found += self._exact.get(lower, ())
+        if lemma != lower:
+            found += self._exact.get(lemma, ())
+        found += self._prefix.get(lower[:2], ())
+        if lemma[:2] != lower[:2]:
+            found += self._prefix.get(lemma[:2], ())
+        found += self._suffix
+        return found
+
+    def is_negator(self, lower: str, lemma: str) -> bool:
+        return any(alt.matches(lower, lemma) for alt in self.negators)
+
+
+def parse_alternative(text: str) -> Alternative:
+    if text == WILDCARD:
+        return Alternative("any", "")
+    if len(text) > 1 and text.endswith("*"):
+        return Alternative("prefix", text[:-1])
+    if len(text) > 1 and text.startswith("*"):
+        return Alternative("suffix", text[1:])
+    return Alternative("exact", text)
+
+
+def parse_pattern(label: str, source: str) -> Pattern:
+    elements: list[Element] = []
+    for part in source.lower().replace("’", "'").split():
+        if part == GAP:
+            elements.append(Element(()))
+        else:
+            elements.append(Element(tuple(parse_alternative(a) for a in part.split("|") if a)))
+    if (
+        not elements
+        or elements[0].is_gap
+        or elements[0].is_wildcard
+        or elements[-1].is_gap
+    ):
+        raise PatternFileError(f"{label}: pattern {source!r} is empty, starts with _ or ... or ends with ...")
+    return Pattern(label=label, source=source, elements=tuple(elements))
+
+
+def match_at(
+    pattern: Pattern, tokens: Sequence[Token], lemmas: Sequence[str], start: int
+) -> tuple[int, tuple[int, ...]] | None:
+    """Match ``pattern`` starting at token ``start``.
+
+    Returns the index of the last matched token and the indices of the tokens that fell into
+    gaps (negation inside a gap counts, a negator written in the pattern does not).
+    """
+    elements = pattern.elements
+
+    def walk(e: int, t: int, gaps: tuple[int, ...]) -> tuple[int, tuple[int, ...]] | None:
+        element = elements[e]
+        if element.is_gap:
+            for skip in range(MAX_GAP + 1):
+                nxt = t + skip
+                if nxt >= len(tokens):
+                    return None
+                if skip and tokens[nxt].sentence_break_before:
+                    return None
+                found = walk(e + 1, nxt, gaps + tuple(range(t, nxt)))
+                if found is not None:
+                    return found
+            return None
+        if t >= len(tokens):
+            return None
+        if e and not elements[e - 1].is_gap and tokens[t].sentence_break_before:
+            return None
+        if not element.matches(tokens[t].lower, lemmas[t]):
+            return None
+        if element.is_wildcard:
+            gaps = (*gaps, t)
+        if e == len(elements) - 1:
+            return t, gaps
+        return walk(e + 1, t + 1, gaps)
+
+    return walk(0, start, ())
+
+
+def _as_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PatternFileError(f"{where}: expected a list of strings")
+    return value
+
+
+def load_patterns_from_mapping(data: Mapping[str, Any], *, source: str) -> LanguagePatterns:
+    """Build :class:`LanguagePatterns` from the parsed YAML of one pattern file."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("signals"), Mapping):
+        raise PatternFileError(f"{source}: expected a mapping with 'language' and 'signals'")
+    signals: dict[str, SignalRules] = {}
+    for label, spec in data["signals"].items():
+        where = f"{source}: signals.{label}"
+        if not isinstance(spec, Mapping):
+            raise PatternFileError(f"{where}: expected a mapping")
+        position = spec.get("position", "anywhere")
+        if position not in ("anywhere", "start", "end"):
+            raise PatternFileError(f"{where}: position must be anywhere, start or end")
+        signals[str(label)] = SignalRules(
+            label=str(label),
+            negatable=bool(spec.get("negatable", False)),
+            position=position,
+            patterns=tuple(
+                parse_pattern(str(label), p) for p in _as_list(spec.get("patterns"), where)
+            ),
+        )
+    negation = data.get("negation") or {}
+    return LanguagePatterns(
+        language=str(data.get("language")),
+        negators=tuple(
+            parse_alternative(n.lower()) for n in _as_list(negation.get("words"), source)
+        ),
+        negation_window=int(negation.get("window", 3)),
+        negation_after=int(negation.get("after", 0)),
+        scope_breakers=frozenset(
+            w.lower() for w in _as_list(negation.get("scope_breakers"), source)
+        ),
+        signals=signals,
+        courtesy_markers=tuple(
+            parse_pattern("courtesy_marker", p)
+            for p in _as_list(data.get("courtesy_markers"), source)
+        ),
+    )
+
+
+@cache
+def load_patterns(language: str) -> LanguagePatterns:
+    """Load (once) the shipped pattern file for ``language``."""
+    resource = resources.files("servicefit.language") / "patterns" / f"{language}.yaml"
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PatternFileError(f"no pattern file for language {language!r}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PatternFileError(f"patterns/{language}.yaml: {exc}") from exc
+    return load_patterns_from_mapping(data, source=f"patterns/{language}.yaml")

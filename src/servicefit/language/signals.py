@@ -1,0 +1,343 @@
+"""Transparent signals in a reply, each with evidence spans into the original text.
+
+Phrase signals come from the per-language pattern files (matched on surface forms and
+simplemma lemmas, with negation handling); ``customer_name`` is matched against the name the
+caller gives; ``shouting`` is found from capitals and repeated exclamation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from servicefit.language.patterns import LanguagePatterns, Pattern, load_patterns, match_at
+from servicefit.language.text import Token
+
+SIGNAL_LABELS: tuple[str, ...] = (
+    "greeting",
+    "closing",
+    "customer_name",
+    "thanks",
+    "apology",
+    "empathy",
+    "ownership",
+    "next_step",
+    "alternative_offered",
+    "blame",
+    "condescension",
+    "shouting",
+)
+NEGATIVE_SIGNALS = frozenset({"blame", "condescension", "shouting"})
+
+#: Which competencies (ids of the competency model) each signal is evidence for.
+SIGNAL_COMPETENCIES: dict[str, tuple[str, ...]] = {
+    "greeting": ("courtesy",),
+    "closing": ("courtesy",),
+    "customer_name": ("valuing_customer", "courtesy"),
+    "thanks": ("courtesy", "valuing_customer", "positive_attitude"),
+    "apology": ("valuing_customer", "empathy", "courtesy"),
+    "empathy": ("empathy", "active_listening"),
+    "ownership": ("helpfulness", "problem_solving"),
+    "next_step": ("clear_communication", "problem_solving", "organisation"),
+    "alternative_offered": ("assertiveness", "problem_solving", "helpfulness"),
+    "blame": ("composure", "emotional_distance"),
+    "condescension": ("courtesy", "patience"),
+    "shouting": ("composure", "courtesy"),
+}
+
+#: Another supported language with at least this lingua confidence also gets its patterns run.
+OTHER_LANGUAGE_SHARE = 0.2
+#: Greetings must begin within this many words of the start of the reply.
+GREETING_WINDOW = 8
+#: Closings must begin within this many words of the end of the reply.
+CLOSING_WINDOW = 25
+
+_EXCLAMATIONS_RE = re.compile(r"[!?]*!{2,}[!?]*|[!?]*\?!+[!?]*|!+\?[!?]*")
+_CAPS_ACRONYMS = frozenset(
+    "ASAP FAQ GDPR RODO PDF HTML IBAN SWIFT VAT MOMS NIP PESEL REGON SMS ID URL USA EU ".split()
+    + "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK".split()
+)
+_LEMMA_LANG = {"en": "en", "da": "da", "sv": "sv", "nb": "nb", "pl": "pl"}
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence: a label and the exact span of the reply that shows it."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+    polarity: Literal["positive", "negative"]
+    competencies: tuple[str, ...]
+    pattern: str  # the pattern (or rule) that matched, for explanations and debugging
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "polarity": self.polarity,
+            "competencies": list(self.competencies),
+        }
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """simplemma's lemma of ``word`` (lower case), cached."""
+    import simplemma
+
+    try:
+        return str(simplemma.lemmatize(word, lang=_LEMMA_LANG[language])).lower()
+    except (ValueError, KeyError):  # pragma: no cover - unknown language code
+        return word
+
+
+def lemmas_of(tokens: Sequence[Token], language: str) -> list[str]:
+    return [lemma(t.lower, language) for t in tokens]
+
+
+def _is_negated(
+    rules: LanguagePatterns,
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    first: int,
+    last: int,
+    gaps: tuple[int, ...],
+) -> bool:
+    if any(rules.is_negator(tokens[i].lower, lemmas[i]) for i in gaps):
+        return True
+    i = first
+    for _ in range(rules.negation_window):
+        if tokens[i].clause_break_before or i == 0:
+            break
+        i -= 1
+        if tokens[i].lower in rules.scope_breakers:
+            break
+        if rules.is_negator(tokens[i].lower, lemmas[i]):
+            return True
+    j = last
+    for _ in range(rules.negation_after):
+        j += 1
+        if j >= len(tokens) or tokens[j].clause_break_before:
+            break
+        if rules.is_negator(tokens[j].lower, lemmas[j]):
+            return True
+    return False
+
+
+def _position_ok(position: str, tokens: Sequence[Token], first: int) -> bool:
+    if position == "start":
+        if first >= GREETING_WINDOW:
+            return False
+        return not any(t.sentence_break_before for t in tokens[1 : first + 1])
+    if position == "end":
+        return first >= len(tokens) - CLOSING_WINDOW
+    return True
+
+
+def _merge(label: str, spans: list[tuple[int, int, str]], text: str) -> list[Signal]:
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, source in spans:
+        if merged and start <= merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (prev[0], max(prev[1], end), prev[2])
+        else:
+            merged.append((start, end, source))
+    polarity: Literal["positive", "negative"] = (
+        "negative" if label in NEGATIVE_SIGNALS else "positive"
+    )
+    return [
+        Signal(label, s, e, text[s:e], polarity, SIGNAL_COMPETENCIES[label], src)
+        for s, e, src in merged
+    ]
+
+
+def phrase_matches(
+    rules: LanguagePatterns, tokens: Sequence[Token], lemmas: Sequence[str]
+) -> dict[str, list[tuple[int, int, str]]]:
+    """All non-negated pattern matches, by label, as (start, end, pattern) character spans."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    seen: set[tuple[str, int]] = set()
+    for i, token in enumerate(tokens):
+        for pattern in rules.candidates(token.lower, lemmas[i]):
+            key = (pattern.label, i)
+            if key in seen:
+                continue
+            hit = match_at(pattern, tokens, lemmas, i)
+            if hit is None:
+                continue
+            last, gaps = hit
+            spec = rules.signals[pattern.label]
+            if not _position_ok(spec.position, tokens, i):
+                continue
+            if spec.negatable and _is_negated(rules, tokens, lemmas, i, last, gaps):
+                continue
+            seen.add(key)
+            found.setdefault(pattern.label, []).append(
+                (token.start, tokens[last].end, pattern.source)
+            )
+    return found
+
+
+def courtesy_marker_matches(
+    rules: LanguagePatterns, tokens: Sequence[Token], lemmas: Sequence[str]
+) -> list[str]:
+    """Politeness markers that are not signals of their own ("please", "could you")."""
+    hits: list[str] = []
+    markers: tuple[Pattern, ...] = rules.courtesy_markers
+    for pattern in markers:
+        first = pattern.elements[0]
+        for i, token in enumerate(tokens):
+            if first.matches(token.lower, lemmas[i]) and match_at(pattern, tokens, lemmas, i):
+                hits.append(pattern.source)
+                break
+    return hits
+
+
+def _name_stems(customer_name: str) -> list[str]:
+    stems = []
+    for part in re.findall(r"[^\W\d_]+", customer_name):
+        if len(part) < 2:
+            continue
+        low = part.lower()
+        # inflected forms (Polish vocative "Katarzyno", genitive "Olas") keep the stem
+        stems.append(low if len(low) <= 5 else low[: len(low) - 2])
+    return stems
+
+
+def name_matches(
+    tokens: Sequence[Token], customer_name: str | None
+) -> list[tuple[int, int, str]]:
+    if not customer_name:
+        return []
+    stems = _name_stems(customer_name)
+    spans: list[tuple[int, int, str]] = []
+    for i, token in enumerate(tokens):
+        if not token.surface[:1].isupper():
+            continue
+        for stem in stems:
+            if token.lower.startswith(stem) and len(token.lower) <= len(stem) + 4:
+                end = token.end
+                # "Sarah Mitchell": extend over the following name part
+                if i + 1 < len(tokens) and not tokens[i + 1].clause_break_before:
+                    nxt = tokens[i + 1]
+                    if nxt.surface[:1].isupper() and any(
+                        nxt.lower.startswith(s) for s in stems if s != stem
+                    ):
+                        end = nxt.end
+                spans.append((token.start, end, "customer_name"))
+                break
+    return spans
+
+
+def shouting_matches(text: str, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for m in _EXCLAMATIONS_RE.finditer(text):
+        spans.append((m.start(), m.end(), "repeated_exclamation"))
+    run: list[Token] = []
+
+    def flush() -> None:
+        letters = sum(sum(c.isalpha() for c in t.surface) for t in run)
+        if (len(run) >= 2 and letters >= 5) or (len(run) == 1 and letters >= 3):
+            spans.append((run[0].start, run[-1].end, "capitals"))
+        run.clear()
+
+    for token in tokens:
+        letters = [c for c in token.surface if c.isalpha()]
+        caps = len(letters) >= 2 and all(c.isupper() for c in letters)
+        if caps and token.surface not in _CAPS_ACRONYMS:
+            if run and token.clause_break_before and token.sentence_break_before:
+                flush()
+            run.append(token)
+        else:
+            flush()
+    flush()
+    return spans
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start : len(text) if line_end < 0 else line_end]
+
+
+def _alone_on_line(text: str, start: int, end: int, *, max_extra_letters: int = 0) -> bool:
+    """True if the span is (nearly) the only thing on its line."""
+    line = _line_of(text, start, end)
+    rest = line.replace(text[start:end], "", 1)
+    return sum(c.isalpha() for c in rest) <= max_extra_letters
+
+
+def _combine(
+    text: str,
+    tokens: Sequence[Token],
+    found: dict[str, list[tuple[int, int, str]]],
+) -> None:
+    """Rules that look at several matches together (in place)."""
+    # "Thanks," or "Many thanks" alone on a line near the end is a sign-off, not thanks.
+    end_area = tokens[max(0, len(tokens) - CLOSING_WINDOW)].start if tokens else 0
+    sign_offs = [
+        span
+        for span in found.get("thanks", [])
+        if span[0] >= end_area and _alone_on_line(text, span[0], span[1])
+    ]
+    if sign_offs:
+        found["thanks"] = [s for s in found["thanks"] if s not in sign_offs]
+        found.setdefault("closing", []).extend(sign_offs)
+    # The customer's name alone on the first line ("Sarah,") is a greeting.
+    names = found.get("customer_name", [])
+    if not found.get("greeting") and names and tokens and names[0][0] == tokens[0].start:
+        first = names[0]
+        if _alone_on_line(text, first[0], first[1], max_extra_letters=4):
+            found["greeting"] = [(first[0], first[1], "name_as_greeting")]
+    # Offering something else only counts when the reply also says no to something.
+    if found.get("alternative_offered") and not found.get("_refusal"):
+        del found["alternative_offered"]
+
+
+def pattern_languages(expected: str, scores: Mapping[str, float]) -> tuple[str, ...]:
+    """The expected language, plus any other supported one that lingua sees a fair share of.
+
+    A reply written (partly) in another candidate language still gets its apology or
+    thanks recognised; a mismatch is reported separately by the language check.
+    """
+    extra = [
+        lang
+        for lang, score in scores.items()
+        if lang != expected and lang in _LEMMA_LANG and score >= OTHER_LANGUAGE_SHARE
+    ]
+    return (expected, *extra)
+
+
+def find_signals(
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    languages: Sequence[str],
+    customer_name: str | None,
+) -> tuple[Signal, ...]:
+    """Every signal in ``text``, sorted by position.
+
+    ``languages`` names the pattern files to use: the expected language first, then any
+    other language the reply is (partly) written in.
+    """
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for language in languages:
+        rules = load_patterns(language)
+        for label, spans in phrase_matches(rules, tokens, lemmas_of(tokens, language)).items():
+            found.setdefault(label, []).extend(spans)
+    found["customer_name"] = name_matches(tokens, customer_name)
+    found["shouting"] = shouting_matches(text, tokens)
+    _combine(text, tokens, found)
+    signals: list[Signal] = []
+    for label in SIGNAL_LABELS:
+        if found.get(label):
+            signals.extend(_merge(label, found[label], text))
+    signals.sort(key=lambda s: (s.start, s.end, s.label))
+    return tuple(signals)

@@ -1,0 +1,66 @@
+"""Shared fixtures: the personas every back-office test is written around."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir(name: str) -> Path | None:
+    """``../shared/<name>`` beside the project (or ``$SERVICEFIT_SHARED_DIR/<name>``)."""
+    base = Path(os.environ.get("SERVICEFIT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+    path = base / name
+    if path.is_dir():
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{path} is missing: CI must run with shared/ beside the project")
+    return None
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    path = shared_dir("seeds")
+    if path is None:
+        pytest.skip("the seed articles (../shared/seeds) are not available")
+    return path
+
+
+@pytest.fixture
+def make_user(db):
+    from servicefit.accounts.models import User
+
+    def make(username: str, role: str, **extra):
+        user = User.objects.create_user(
+            username=username, password="pw-" + username, role=role, **extra
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("alice", "admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def recruiter(make_user):
+    return make_user("rita", "recruiter")
+
+
+@pytest.fixture
+def interviewer(make_user):
+    return make_user("ivo", "interviewer")
+
+
+@pytest.fixture
+def job(recruiter):
+    from servicefit.jobs.services import create_job_from_template
+
+    return create_job_from_template(
+        title="Phone agent", template_id="phone_support", created_by=recruiter
+    )
