@@ -31,7 +31,7 @@ from servicefit.language import (
     SUPPORTED_LANGUAGES,
     analyze_reply,
 )
-from servicefit.language.ratings import courtesy_is_polite
+from servicefit.language.analysis import courtesy_is_polite
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -100,9 +100,7 @@ def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float:
         return (between - (n_c[lo] + n_c[hi]) / 2) ** 2
 
     d_o = sum(v * delta(c, k) for (c, k), v in coincidence.items()) / n
-    d_e = sum(n_c[c] * n_c[k] * delta(c, k) for c in categories for k in categories) / (
-        n * (n - 1)
-    )
+    d_e = sum(n_c[c] * n_c[k] * delta(c, k) for c in categories for k in categories) / (n * (n - 1))
     return 1.0 - d_o / d_e if d_e else 1.0
 
 
@@ -238,7 +236,9 @@ def _fmt(value: float) -> str:
 def print_signal_table(reports: Sequence[LanguageReport]) -> list[str]:
     failures = []
     print("Signals: reply-level presence (P / R / F1), span overlap, labelled replies")
-    header = f"{'signal':<20}" + "".join(f"{r.language + ' (n=' + str(r.replies) + ')':>32}" for r in reports)
+    header = f"{'signal':<20}" + "".join(
+        f"{r.language + ' (n=' + str(r.replies) + ')':>32}" for r in reports
+    )
     print(header)
     print(f"{'':<20}" + "".join(f"{'P     R     F1  span  n':>32}" for _ in reports))
     for label in SIGNAL_LABELS:
@@ -246,7 +246,8 @@ def print_signal_table(reports: Sequence[LanguageReport]) -> list[str]:
         for r in reports:
             c = r.counts[label]
             n = c.tp + c.fn
-            row += f"{_fmt(c.precision):>10} {_fmt(c.recall)} {_fmt(c.f1)} {_fmt(c.span_overlap)} {n:>3}"
+            row += f"{_fmt(c.precision):>10} {_fmt(c.recall)} {_fmt(c.f1)} "
+            row += f"{_fmt(c.span_overlap)} {n:>3}"
             if n and (c.f1 != c.f1 or c.f1 < TARGET_F1):
                 failures.append(f"{r.language}/{label} F1 {c.f1:.2f}")
             elif not n and c.fp:
@@ -257,7 +258,8 @@ def print_signal_table(reports: Sequence[LanguageReport]) -> list[str]:
         total = Counts()
         for c in r.counts.values():
             total.add(c)
-        row += f"{_fmt(total.precision):>10} {_fmt(total.recall)} {_fmt(total.f1)} {_fmt(total.span_overlap)} {'':>3}"
+        row += f"{_fmt(total.precision):>10} {_fmt(total.recall)} {_fmt(total.f1)} "
+        row += f"{_fmt(total.span_overlap)} {'':>3}"
     print(row)
     return failures
 
@@ -267,7 +269,10 @@ def print_rating_agreement(
 ) -> list[str]:
     failures = []
     print()
-    print(f"Suggested vs. mean rater rating (rounded half up), quadratic weighted kappa; raters: {', '.join(raters) or 'none'}")
+    print(
+        "Suggested vs. mean rater rating (rounded half up), quadratic weighted kappa; "
+        f"raters: {', '.join(raters) or 'none'}"
+    )
     print(f"{'rating':<12}" + "".join(f"{r.language:>8}" for r in reports) + f"{'all':>8}")
     for name in RATING_NAMES:
         row = f"{name:<12}"
@@ -302,11 +307,15 @@ def print_rating_agreement(
             common = [rid for rid in ids if rid in ra and rid in rb]
             if len(common) >= 2:
                 qwks.append(
-                    quadratic_weighted_kappa([ra[i][name] for i in common], [rb[i][name] for i in common])
+                    quadratic_weighted_kappa(
+                        [ra[i][name] for i in common], [rb[i][name] for i in common]
+                    )
                 )
         n_units = sum(1 for u in units if len(u) >= 2)
         mean_qwk = sum(qwks) / len(qwks) if qwks else float("nan")
-        print(f"{name:<12}{n_units:>8}{_fmt(mean_qwk):>20}{_fmt(krippendorff_alpha_ordinal(units)):>16}")
+        print(
+            f"{name:<12}{n_units:>8}{_fmt(mean_qwk):>20}{_fmt(krippendorff_alpha_ordinal(units)):>16}"
+        )
     return failures
 
 

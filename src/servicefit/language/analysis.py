@@ -65,6 +65,15 @@ class ReplyAnalysis:
         }
 
 
+#: Courtesy points at or above this count as polite (tuned on TyDiP English train only).
+POLITE_COURTESY_POINTS = 3.0
+
+
+def courtesy_is_polite(analysis: ReplyAnalysis) -> bool:
+    """Map the courtesy assessment to a polite/impolite sign (used for TyDiP evaluation)."""
+    return analysis.ratings["courtesy"].points >= POLITE_COURTESY_POINTS
+
+
 def analyze_reply(
     text: str, *, expected_language: str, customer_name: str | None = None
 ) -> ReplyAnalysis:

@@ -29,15 +29,20 @@ WRONG_LANGUAGE_CONFIDENCE = 0.7
 #: When lingua's da/nb margin is below this, distinctive spellings decide.
 DA_NB_TIE_MARGIN = 0.6
 
-_DANISH_ONLY = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DANISH_ONLY = _words(
     "af hvad nu meget efter mig dig sig lidt nogen nogle hjælpe hjælp spørgsmål undskyld "
     "rigtig rigtigt gerne beløb uge ugen penge tilbage venlig venlige tak købe købt "
-    "være hvordan hvis ud også desværre sådan kære jer jeres opkrævning".split()
+    "desværre sådan kære jer jeres opkrævning selvfølgelig sætte"
 )
-_BOKMAL_ONLY = frozenset(
+_BOKMAL_ONLY = _words(
     "av hva nå mye veldig etter meg deg seg litt noen noe hjelpe hjelp spørsmål unnskyld "
     "riktig riktige gjerne beløp uke uken penger tilbake vennlig vennlige takk kjøpe kjøpt "
-    "være hvordan hvis ut også dessverre sånn kjære dere deres ikkje ønsker".split()
+    "dessverre sånn kjære dere deres ønsker selvsagt sette"
 )
 # words shared by both lists are not distinctive
 _DANISH_MARKERS = _DANISH_ONLY - _BOKMAL_ONLY
@@ -80,9 +85,7 @@ def _detector() -> Any:
     """Build the lingua detector once per process (building it is the slow part)."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [
-        getattr(IsoCode639_1, code.upper()) for code in SUPPORTED_LANGUAGES + OTHER_LANGUAGES
-    ]
+    codes = [getattr(IsoCode639_1, code.upper()) for code in SUPPORTED_LANGUAGES + OTHER_LANGUAGES]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 

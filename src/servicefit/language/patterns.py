@@ -141,13 +141,10 @@ def parse_pattern(label: str, source: str) -> Pattern:
             elements.append(Element(()))
         else:
             elements.append(Element(tuple(parse_alternative(a) for a in part.split("|") if a)))
-    if (
-        not elements
-        or elements[0].is_gap
-        or elements[0].is_wildcard
-        or elements[-1].is_gap
-    ):
-        raise PatternFileError(f"{label}: pattern {source!r} is empty, starts with _ or ... or ends with ...")
+    if not elements or elements[0].is_gap or elements[0].is_wildcard or elements[-1].is_gap:
+        raise PatternFileError(
+            f"{label}: pattern {source!r} is empty, starts with _ or ... or ends with ..."
+        )
     return Pattern(label=label, source=source, elements=tuple(elements))
 
 

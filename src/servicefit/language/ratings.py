@@ -70,6 +70,7 @@ class Rating:
     name: str
     value: int
     explanation: tuple[ExplanationItem, ...]
+    points: float  # the unrounded point sum behind ``value``
 
     @property
     def text(self) -> str:
@@ -158,7 +159,7 @@ def suggest_ratings(
     """The five suggested ratings, each with its explanation."""
     if metrics.words == 0:
         empty = (ExplanationItem("empty_reply"),)
-        return {name: Rating(name, 1, empty) for name in RATING_NAMES}
+        return {name: Rating(name, 1, empty, 0.0) for name in RATING_NAMES}
     ev = _Evidence(signals)
     ratings: dict[str, Rating] = {}
 
@@ -167,15 +168,15 @@ def suggest_ratings(
     if courtesy_markers:
         courtesy += 0.25
         items.append(ExplanationItem("courtesy_markers", {"marker": courtesy_markers[0]}))
-    ratings["courtesy"] = Rating("courtesy", _clip(courtesy), tuple(items))
+    ratings["courtesy"] = Rating("courtesy", _clip(courtesy), tuple(items), courtesy)
 
     items = []
     empathy = ev.score(1.0, EMPATHY_WEIGHTS, items)
-    ratings["empathy"] = Rating("empathy", _clip(empathy), tuple(items))
+    ratings["empathy"] = Rating("empathy", _clip(empathy), tuple(items), empathy)
 
     items = []
     ownership = ev.score(1.25, OWNERSHIP_WEIGHTS, items)
-    ratings["ownership"] = Rating("ownership", _clip(ownership), tuple(items))
+    ratings["ownership"] = Rating("ownership", _clip(ownership), tuple(items), ownership)
 
     items = []
     clarity = ev.score(3.5, CLARITY_WEIGHTS, items)
@@ -201,7 +202,7 @@ def suggest_ratings(
                 "wrong_language", {"detected": language.detected, "expected": language.expected}
             )
         )
-    ratings["clarity"] = Rating("clarity", _clip(clarity), tuple(items))
+    ratings["clarity"] = Rating("clarity", _clip(clarity), tuple(items), clarity)
 
     parts = {name: ratings[name].value for name in ("courtesy", "empathy", "ownership", "clarity")}
     overall = (
@@ -219,6 +220,8 @@ def suggest_ratings(
         cap = min(cap, 2)
     if cap < 5 and overall > cap:
         reasons = [LABEL_TEXT[n].lower() for n in negatives] + (["wrong language"] if wrong else [])
-        items.append(ExplanationItem("capped_by_negative", {"cap": cap, "labels": ", ".join(reasons)}))
-    ratings["overall"] = Rating("overall", min(cap, _clip(overall)), tuple(items))
+        items.append(
+            ExplanationItem("capped_by_negative", {"cap": cap, "labels": ", ".join(reasons)})
+        )
+    ratings["overall"] = Rating("overall", min(cap, _clip(overall)), tuple(items), overall)
     return ratings

@@ -55,10 +55,15 @@ GREETING_WINDOW = 8
 #: Closings must begin within this many words of the end of the reply.
 CLOSING_WINDOW = 25
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _EXCLAMATIONS_RE = re.compile(r"[!?]*!{2,}[!?]*|[!?]*\?!+[!?]*|!+\?[!?]*")
-_CAPS_ACRONYMS = frozenset(
-    "ASAP FAQ GDPR RODO PDF HTML IBAN SWIFT VAT MOMS NIP PESEL REGON SMS ID URL USA EU ".split()
-    + "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK".split()
+_CAPS_ACRONYMS = _words(
+    "ASAP FAQ GDPR RODO PDF HTML IBAN SWIFT VAT MOMS NIP PESEL REGON SMS ID URL USA EU "
+    "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK PS TV GB MB SE DK NO PL UK"
 )
 _LEMMA_LANG = {"en": "en", "da": "da", "sv": "sv", "nb": "nb", "pl": "pl"}
 
@@ -211,9 +216,7 @@ def _name_stems(customer_name: str) -> list[str]:
     return stems
 
 
-def name_matches(
-    tokens: Sequence[Token], customer_name: str | None
-) -> list[tuple[int, int, str]]:
+def name_matches(tokens: Sequence[Token], customer_name: str | None) -> list[tuple[int, int, str]]:
     if not customer_name:
         return []
     stems = _name_stems(customer_name)
