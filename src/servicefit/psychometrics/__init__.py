@@ -15,6 +15,13 @@ from servicefit.psychometrics.adverse_impact import (
     adverse_impact,
     compare_selection,
 )
+from servicefit.psychometrics.composite import (
+    CompetencyContribution,
+    CompositeExplanation,
+    CompositeResult,
+    JobProfile,
+    composite_scores,
+)
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
     InvalidResponseError,
@@ -24,7 +31,21 @@ from servicefit.psychometrics.errors import (
 )
 from servicefit.psychometrics.fisher import FisherResult, fisher_exact_test
 from servicefit.psychometrics.icc import ICC_TYPES, IccForm, IccResult, intraclass_correlations
+from servicefit.psychometrics.interviews import (
+    AggregatedRatings,
+    RaterDeviation,
+    aggregate_ratings,
+    rater_deviation,
+)
 from servicefit.psychometrics.krippendorff import krippendorff_alpha
+from servicefit.psychometrics.norms import (
+    NORMS_FORMAT_VERSION,
+    Norm,
+    NormScores,
+    NormTable,
+    build_norm,
+    build_norm_table,
+)
 from servicefit.psychometrics.omega import OmegaResult, OneFactorModel, fit_one_factor, omega_total
 from servicefit.psychometrics.reliability import (
     AlphaResult,
@@ -40,12 +61,27 @@ from servicefit.psychometrics.scales import (
     score_scales,
     standard_error_of_measurement,
 )
+from servicefit.psychometrics.sjt import (
+    MostLeastScores,
+    SjtItemStatistics,
+    SjtScores,
+    consensus_choice_key,
+    consensus_key,
+    score_most_least,
+    score_ratings,
+    sjt_item_statistics,
+)
 
 __all__ = [
     "FOUR_FIFTHS",
     "ICC_TYPES",
+    "NORMS_FORMAT_VERSION",
     "AdverseImpactReport",
+    "AggregatedRatings",
     "AlphaResult",
+    "CompetencyContribution",
+    "CompositeExplanation",
+    "CompositeResult",
     "FisherResult",
     "GroupCounts",
     "IccForm",
@@ -53,15 +89,29 @@ __all__ = [
     "ImpactComparison",
     "InsufficientDataError",
     "InvalidResponseError",
+    "JobProfile",
     "KeyMismatchError",
+    "MostLeastScores",
+    "Norm",
+    "NormScores",
+    "NormTable",
     "OmegaResult",
     "OneFactorModel",
     "PsychometricsError",
+    "RaterDeviation",
     "ScaleDefinition",
     "ScaleScores",
     "ShapeError",
+    "SjtItemStatistics",
+    "SjtScores",
     "adverse_impact",
+    "aggregate_ratings",
+    "build_norm",
+    "build_norm_table",
     "compare_selection",
+    "composite_scores",
+    "consensus_choice_key",
+    "consensus_key",
     "cronbach_alpha",
     "feldt_interval",
     "fisher_exact_test",
@@ -70,8 +120,12 @@ __all__ = [
     "intraclass_correlations",
     "krippendorff_alpha",
     "omega_total",
+    "rater_deviation",
     "reverse_score",
+    "score_most_least",
+    "score_ratings",
     "score_scale",
     "score_scales",
+    "sjt_item_statistics",
     "standard_error_of_measurement",
 ]

@@ -69,7 +69,8 @@ def _smc(cor: FloatArray) -> FloatArray:
         inv = np.linalg.inv(cor)
     except np.linalg.LinAlgError:
         inv = np.linalg.pinv(cor)
-    smc: FloatArray = 1.0 - 1.0 / np.diag(inv)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        smc: FloatArray = 1.0 - 1.0 / np.diag(inv)
     return np.clip(smc, 0.0, 1.0)
 
 
