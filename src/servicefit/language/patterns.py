@@ -7,6 +7,9 @@ lower-cased surface form and its lemma (simplemma, offline); an element matches 
 - ``word*``: the surface form or the lemma starts with ``word``;
 - ``*ending``: the surface form ends with ``ending``;
 - ``a|b|c``: any of the alternatives matches;
+- ``surface@lemma``: the surface form matches the first rule and the lemma the second
+  (``*ę@*ć``: a word ending in "ę" whose lemma is a verb infinitive ending in "ć");
+- ``!word`` inside alternatives: excluded (``*ę|!się``: ends with "ę" but is not "się");
 - ``_``: any one token (counted like a gap for negation);
 - ``...``: a gap of zero to :data:`MAX_GAP` tokens inside the same sentence.
 
@@ -37,20 +40,30 @@ Position = Literal["anywhere", "start", "end"]
 class Alternative:
     kind: Literal["exact", "prefix", "suffix", "any"]
     value: str
+    lemma_rule: Alternative | None = None  # ``surface@lemma``: both must hold
 
-    def matches(self, lower: str, lemma: str) -> bool:
+    def test(self, word: str) -> bool:
+        """Does this rule accept ``word`` (one string)?"""
         if self.kind == "any":
             return True
         if self.kind == "exact":
-            return lower == self.value or lemma == self.value
+            return word == self.value
         if self.kind == "prefix":
-            return lower.startswith(self.value) or lemma.startswith(self.value)
-        return lower.endswith(self.value)
+            return word.startswith(self.value)
+        return word.endswith(self.value)
+
+    def matches(self, lower: str, lemma: str) -> bool:
+        if self.lemma_rule is not None:
+            return self.test(lower) and self.lemma_rule.test(lemma)
+        if self.kind == "suffix":
+            return lower.endswith(self.value)
+        return self.test(lower) or self.test(lemma)
 
 
 @dataclass(frozen=True, slots=True)
 class Element:
     alternatives: tuple[Alternative, ...]  # empty for a gap
+    exclusions: tuple[Alternative, ...] = ()  # ``!word``: never matches these
 
     @property
     def is_gap(self) -> bool:
@@ -61,7 +74,9 @@ class Element:
         return len(self.alternatives) == 1 and self.alternatives[0].kind == "any"
 
     def matches(self, lower: str, lemma: str) -> bool:
-        return any(alt.matches(lower, lemma) for alt in self.alternatives)
+        if not any(alt.matches(lower, lemma) for alt in self.alternatives):
+            return False
+        return not any(alt.matches(lower, lemma) for alt in self.exclusions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +140,10 @@ class LanguagePatterns:
 
 
 def parse_alternative(text: str) -> Alternative:
+    if "@" in text and len(text) > 2:
+        surface, lemma = text.split("@", 1)
+        base = parse_alternative(surface)
+        return Alternative(base.kind, base.value, parse_alternative(lemma))
     if text == WILDCARD:
         return Alternative("any", "")
     if len(text) > 1 and text.endswith("*"):
@@ -140,7 +159,13 @@ def parse_pattern(label: str, source: str) -> Pattern:
         if part == GAP:
             elements.append(Element(()))
         else:
-            elements.append(Element(tuple(parse_alternative(a) for a in part.split("|") if a)))
+            alternatives = [a for a in part.split("|") if a]
+            elements.append(
+                Element(
+                    tuple(parse_alternative(a) for a in alternatives if not a.startswith("!")),
+                    tuple(parse_alternative(a[1:]) for a in alternatives if a.startswith("!")),
+                )
+            )
     if not elements or elements[0].is_gap or elements[0].is_wildcard or elements[-1].is_gap:
         raise PatternFileError(
             f"{label}: pattern {source!r} is empty, starts with _ or ... or ends with ..."

@@ -52,6 +52,8 @@ SIGNAL_COMPETENCIES: dict[str, tuple[str, ...]] = {
 OTHER_LANGUAGE_SHARE = 0.2
 #: Greetings must begin within this many words of the start of the reply.
 GREETING_WINDOW = 8
+#: ... or begin a line within this many words (after a subject line, say).
+GREETING_LINE_WINDOW = 20
 #: Closings must begin within this many words of the end of the reply.
 CLOSING_WINDOW = 25
 
@@ -63,8 +65,11 @@ def _words(text: str) -> frozenset[str]:
 _EXCLAMATIONS_RE = re.compile(r"[!?]*!{2,}[!?]*|[!?]*\?!+[!?]*|!+\?[!?]*")
 _CAPS_ACRONYMS = _words(
     "ASAP FAQ GDPR RODO PDF HTML IBAN SWIFT VAT MOMS NIP PESEL REGON SMS ID URL USA EU "
-    "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK PS TV GB MB SE DK NO PL UK"
+    "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK PS TV GB MB SE DK NO PL UK "
+    "BOK SIM APP MMS ATM NIP KRS PKO LTE FAQ CVR"
 )
+#: Titles that may stand before a name used as a greeting ("Pani Katarzyno", "Mr Baker").
+NAME_TITLES = _words("pani panie pan ms mr mrs miss fru herr frk hr")
 _LEMMA_LANG = {"en": "en", "da": "da", "sv": "sv", "nb": "nb", "pl": "pl"}
 
 
@@ -130,6 +135,8 @@ def _is_negated(
         j += 1
         if j >= len(tokens) or tokens[j].clause_break_before:
             break
+        if tokens[j].lower in rules.scope_breakers:
+            break
         if rules.is_negator(tokens[j].lower, lemmas[j]):
             return True
     return False
@@ -137,9 +144,12 @@ def _is_negated(
 
 def _position_ok(position: str, tokens: Sequence[Token], first: int) -> bool:
     if position == "start":
-        if first >= GREETING_WINDOW:
-            return False
-        return not any(t.sentence_break_before for t in tokens[1 : first + 1])
+        if first < GREETING_WINDOW and not any(
+            t.sentence_break_before for t in tokens[1 : first + 1]
+        ):
+            return True
+        # an e-mail may open with a subject or reference line before the greeting
+        return first < GREETING_LINE_WINDOW and tokens[first].line_start
     if position == "end":
         return first >= len(tokens) - CLOSING_WINDOW
     return True
@@ -205,33 +215,40 @@ def courtesy_marker_matches(
     return hits
 
 
-def _name_stems(customer_name: str) -> list[str]:
+def _name_stems(customer_name: str, *, trim: int) -> list[tuple[str, int]]:
+    """(stem, longest accepted form) for each part of the name.
+
+    Names of six letters or more may end differently: ``trim`` letters are dropped
+    (2 for genitive "-s", 3 in Polish for vocatives and diminutives: "Tomaszu", "Tomek").
+    """
     stems = []
     for part in re.findall(r"[^\W\d_]+", customer_name):
         if len(part) < 2:
             continue
         low = part.lower()
-        # inflected forms (Polish vocative "Katarzyno", genitive "Olas") keep the stem
-        stems.append(low if len(low) <= 5 else low[: len(low) - 2])
+        stems.append((low if len(low) <= 5 else low[: len(low) - trim], len(low) + 2))
     return stems
 
 
-def name_matches(tokens: Sequence[Token], customer_name: str | None) -> list[tuple[int, int, str]]:
+def name_matches(
+    tokens: Sequence[Token], customer_name: str | None, *, language: str = "en"
+) -> list[tuple[int, int, str]]:
+    """Where the customer's name (or an inflected form of a part of it) is used."""
     if not customer_name:
         return []
-    stems = _name_stems(customer_name)
+    stems = _name_stems(customer_name, trim=3 if language == "pl" else 2)
     spans: list[tuple[int, int, str]] = []
     for i, token in enumerate(tokens):
         if not token.surface[:1].isupper():
             continue
-        for stem in stems:
-            if token.lower.startswith(stem) and len(token.lower) <= len(stem) + 4:
+        for stem, longest in stems:
+            if token.lower.startswith(stem) and len(token.lower) <= longest:
                 end = token.end
                 # "Sarah Mitchell": extend over the following name part
                 if i + 1 < len(tokens) and not tokens[i + 1].clause_break_before:
                     nxt = tokens[i + 1]
                     if nxt.surface[:1].isupper() and any(
-                        nxt.lower.startswith(s) for s in stems if s != stem
+                        nxt.lower.startswith(s) for s, _ in stems if s != stem
                     ):
                         end = nxt.end
                 spans.append((token.start, end, "customer_name"))
@@ -270,6 +287,14 @@ def _line_of(text: str, start: int, end: int) -> str:
     return text[line_start : len(text) if line_end < 0 else line_end]
 
 
+_SENTENCE_END = re.compile(r"[.!?…\n]")
+
+
+def _same_sentence(text: str, a: int, b: int) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    return not _SENTENCE_END.search(text, lo, hi)
+
+
 def _alone_on_line(text: str, start: int, end: int, *, max_extra_letters: int = 0) -> bool:
     """True if the span is (nearly) the only thing on its line."""
     line = _line_of(text, start, end)
@@ -293,12 +318,33 @@ def _combine(
     if sign_offs:
         found["thanks"] = [s for s in found["thanks"] if s not in sign_offs]
         found.setdefault("closing", []).extend(sign_offs)
-    # The customer's name alone on the first line ("Sarah,") is a greeting.
+    # The customer's name alone on the first line ("Sarah,", "Pani Katarzyno,") greets.
     names = found.get("customer_name", [])
-    if not found.get("greeting") and names and tokens and names[0][0] == tokens[0].start:
+    if not found.get("greeting") and names and tokens:
         first = names[0]
-        if _alone_on_line(text, first[0], first[1], max_extra_letters=4):
-            found["greeting"] = [(first[0], first[1], "name_as_greeting")]
+        lead = [t for t in tokens[:3] if t.start < first[0]]
+        titled = bool(lead) and all(t.lower in NAME_TITLES for t in lead)
+        if (titled and len(lead) == 1) or (
+            not lead and _alone_on_line(text, first[0], first[1], max_extra_letters=0)
+        ):
+            start = lead[0].start if lead else first[0]
+            found["greeting"] = [(start, first[1], "name_as_greeting")]
+    # "We have ALREADY answered this" is no ownership when it is part of a rebuke.
+    negative = found.get("blame", []) + found.get("condescension", [])
+    if negative and found.get("ownership"):
+        found["ownership"] = [
+            span
+            for span in found["ownership"]
+            if not any(span[0] < n[1] and n[0] < span[1] for n in negative)
+        ]
+    # "I don't see why you are so worried" acknowledges nothing: no empathy in a sentence
+    # that talks down to the customer.
+    if found.get("condescension") and found.get("empathy"):
+        found["empathy"] = [
+            span
+            for span in found["empathy"]
+            if not any(_same_sentence(text, span[0], c[0]) for c in found["condescension"])
+        ]
     # Offering something else only counts when the reply also says no to something.
     if found.get("alternative_offered") and not found.get("_refusal"):
         del found["alternative_offered"]
@@ -335,7 +381,7 @@ def find_signals(
         rules = load_patterns(language)
         for label, spans in phrase_matches(rules, tokens, lemmas_of(tokens, language)).items():
             found.setdefault(label, []).extend(spans)
-    found["customer_name"] = name_matches(tokens, customer_name)
+    found["customer_name"] = name_matches(tokens, customer_name, language=languages[0])
     found["shouting"] = shouting_matches(text, tokens)
     _combine(text, tokens, found)
     signals: list[Signal] = []

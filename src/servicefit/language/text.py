@@ -28,6 +28,7 @@ class Token:
     lower: str  # casefolded, typographic apostrophe normalised
     sentence_break_before: bool  # a sentence ends between the previous token and this one
     clause_break_before: bool  # punctuation separates this token from the previous one
+    line_start: bool  # first word on its line
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
@@ -46,6 +47,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
                 lower=surface.lower().replace("’", "'"),
                 sentence_break_before=index == 0 or bool(_SENTENCE_BREAK_RE.search(gap)),
                 clause_break_before=index == 0 or bool(_CLAUSE_BREAK_RE.search(gap)),
+                line_start=index == 0 or "\n" in gap,
             )
         )
         previous_end = match.end()
