@@ -236,21 +236,109 @@ def score_scales(
 ) -> dict[str, ScaleScores]:
     """Score several scales on one response matrix whose columns are named by ``columns``.
 
-    Returns a dict from scale name to :class:`ScaleScores`, in the order of ``scales``.
+    Returns a dict from scale name to :class:`ScaleScores`, in the order of ``scales``. All
+    scales are scored in one pass: reverse keying on the whole matrix, then sums and answered
+    counts per scale as a product with a 0/1 item-by-scale matrix.
     """
     x = as_matrix(responses, name="responses")
     if x.shape[1] != len(columns):
         raise KeyMismatchError(f"{len(columns)} column names for {x.shape[1]} columns")
     index = {c: i for i, c in enumerate(columns)}
-    out: dict[str, ScaleScores] = {}
-    for scale in scales:
+    membership = np.zeros((x.shape[1], len(scales)))
+    lo = np.full(x.shape[1], -np.inf)
+    hi = np.full(x.shape[1], np.inf)
+    flip = np.zeros(x.shape[1], dtype=bool)
+    pivot = np.zeros(x.shape[1])
+    for j, scale in enumerate(scales):
         missing = [item for item in scale.items if item not in index]
         if missing:
             raise KeyMismatchError(
                 f"scale {scale.name!r}: unknown item column(s): {', '.join(missing)}"
             )
-        cols = [index[item] for item in scale.items]
-        sub = x[:, cols]
+        for item in scale.items:
+            col = index[item]
+            if membership[col].any() and (
+                lo[col] != scale.minimum
+                or hi[col] != scale.maximum
+                or flip[col] != (item in scale.reverse)
+            ):
+                # The item is keyed differently in two scales: score them one by one.
+                return _score_scales_one_by_one(
+                    x, index, scales, score_sds=score_sds, confidence=confidence, check=check
+                )
+            membership[col, j] = 1.0
+            lo[col], hi[col] = scale.minimum, scale.maximum
+            flip[col] = item in scale.reverse
+            pivot[col] = scale.minimum + scale.maximum
+    if check:
+        bad = (x < lo) | (x > hi)
+        if bad.any():
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            raise InvalidResponseError(
+                f"row {row}, {columns[col]}: value {x[row, col]:g} outside {lo[col]:g}-{hi[col]:g}"
+            )
+    # Reverse keying folded into the sums: a reversed item adds (min + max) - x, so
+    # sum = filled @ (sign * M) + present @ (pivot * flip * M).
+    missing = np.isnan(x)
+    filled = np.where(missing, 0.0, x)
+    present = 1.0 - missing
+    signed = np.where(flip, -1.0, 1.0)[:, None] * membership
+    offsets = (np.where(flip, pivot, 0.0)[:, None]) * membership
+    counts_and_offsets = present @ np.hstack([membership, offsets])
+    n_scales = len(scales)
+    answered = counts_and_offsets[:, :n_scales]
+    sums = filled @ signed + counts_and_offsets[:, n_scales:]
+    n_items = membership.sum(axis=0)
+    needed = np.array(
+        [max(1, math.ceil(s.min_answered_share * len(s.items) - 1e-12)) for s in scales]
+    )
+    ok = answered >= needed
+    scores = np.full(sums.shape, np.nan)
+    np.divide(sums, answered, out=scores, where=ok)
+    scores_t = scores.T.copy()  # one contiguous row per scale
+    answered_t = answered.T.astype(np.int64)
+    ok_t = ok.T
+    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    no_band = np.full(x.shape[0], np.nan)
+    no_band.flags.writeable = False
+    out: dict[str, ScaleScores] = {}
+    for j, scale in enumerate(scales):
+        col = scores_t[j]
+        sem: float | None = None
+        lower = upper = no_band
+        if scale.reliability is not None:
+            sd = None if score_sds is None else score_sds.get(scale.name)
+            if sd is None:
+                valid = col[ok_t[j]]
+                sd = float(np.std(valid, ddof=1)) if valid.size > 1 else math.nan
+            if not math.isnan(sd):
+                sem = standard_error_of_measurement(sd, scale.reliability)
+                lower, upper = col - z * sem, col + z * sem
+        out[scale.name] = ScaleScores(
+            name=scale.name,
+            scores=col,
+            n_answered=answered_t[j],
+            n_items=int(n_items[j]),
+            sem=sem,
+            lower=lower,
+            upper=upper,
+            confidence=confidence,
+        )
+    return out
+
+
+def _score_scales_one_by_one(
+    x: FloatArray,
+    index: Mapping[str, int],
+    scales: Sequence[ScaleDefinition],
+    *,
+    score_sds: Mapping[str, float] | None,
+    confidence: float,
+    check: bool,
+) -> dict[str, ScaleScores]:
+    out: dict[str, ScaleScores] = {}
+    for scale in scales:
+        sub = x[:, [index[item] for item in scale.items]]
         if check:
             check_range(sub, minimum=scale.minimum, maximum=scale.maximum, labels=list(scale.items))
         out[scale.name] = score_scale(
