@@ -279,9 +279,9 @@ def score_scales(
             )
     # Reverse keying folded into the sums: a reversed item adds (min + max) - x, so
     # sum = filled @ (sign * M) + present @ (pivot * flip * M).
-    missing = np.isnan(x)
-    filled = np.where(missing, 0.0, x)
-    present = 1.0 - missing
+    absent = np.isnan(x)
+    filled = np.where(absent, 0.0, x)
+    present = 1.0 - absent
     signed = np.where(flip, -1.0, 1.0)[:, None] * membership
     offsets = (np.where(flip, pivot, 0.0)[:, None]) * membership
     counts_and_offsets = present @ np.hstack([membership, offsets])
