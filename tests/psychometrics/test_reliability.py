@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -99,18 +99,20 @@ likert = arrays(
 )
 
 
-def _has_variance(x: np.ndarray) -> bool:
-    return bool((x.std(axis=0) > 0).all())
+def _alpha_or_skip(x: np.ndarray):
+    try:
+        return cronbach_alpha(x)
+    except InsufficientDataError:
+        assume(False)  # an item without variance, or a total score without variance
+        raise
 
 
 @settings(max_examples=60, deadline=None)
 @given(likert, st.randoms())
 def test_it_gives_the_same_alpha_whatever_the_item_order(x, random):
-    if not _has_variance(x):
-        return
+    a = _alpha_or_skip(x)
     order = list(range(x.shape[1]))
     random.shuffle(order)
-    a = cronbach_alpha(x)
     b = cronbach_alpha(x[:, order])
     assert b.raw_alpha == pytest.approx(a.raw_alpha, abs=1e-9)
     assert b.std_alpha == pytest.approx(a.std_alpha, abs=1e-9)
@@ -119,8 +121,6 @@ def test_it_gives_the_same_alpha_whatever_the_item_order(x, random):
 @settings(max_examples=60, deadline=None)
 @given(likert)
 def test_it_never_reports_alpha_above_one(x):
-    if not _has_variance(x):
-        return
-    result = cronbach_alpha(x)
+    result = _alpha_or_skip(x)
     assert result.raw_alpha <= 1.0 + 1e-12
     assert result.std_alpha <= 1.0 + 1e-12

@@ -84,6 +84,14 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     ss_rows = float(k * ((row_means - grand) ** 2).sum())
     ss_cols = float(n * ((col_means - grand) ** 2).sum())
     ss_error = ss_total - ss_rows - ss_cols
+    tiny = 1e-12 * max(ss_total, 1e-300)
+    if ss_rows <= tiny:
+        raise InsufficientDataError("targets do not differ (no between-target variance)")
+    if abs(ss_error) <= tiny or ss_total - ss_rows <= tiny:
+        raise InsufficientDataError(
+            "ratings have no residual variance (perfectly consistent raters); "
+            "the F tests and bounds are undefined"
+        )
     msb = ss_rows / (n - 1)
     msw = (ss_total - ss_rows) / (n * (k - 1))
     msj = ss_cols / (k - 1)

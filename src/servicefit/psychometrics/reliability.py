@@ -121,6 +121,8 @@ def cronbach_alpha(
     if not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
         raise InsufficientDataError("every item needs a non-zero variance")
     k = cov.shape[0]
+    if float(cov.sum()) <= 1e-12 * float(np.trace(cov)):
+        raise InsufficientDataError("the total score has no variance (items cancel out)")
     raw = _raw_alpha(cov)
     std = _std_alpha(cor)
     g6 = 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
