@@ -13,10 +13,11 @@ from servicefit.language.ratings import RATING_NAMES, Rating, suggest_ratings
 from servicefit.language.readability import TextMetrics, measure
 from servicefit.language.signals import (
     Signal,
-    courtesy_marker_matches,
     find_signals,
     lemmas_of,
+    marker_matches,
     pattern_languages,
+    smiley_matches,
 )
 from servicefit.language.text import tokenize
 
@@ -105,10 +106,16 @@ def analyze_reply(
         customer_name=name,
     )
     metrics = measure(text, tokens, language=language_code)
-    markers = courtesy_marker_matches(
-        load_patterns(language_code), tokens, lemmas_of(tokens, language_code)
+    rules = load_patterns(language_code)
+    lemmas = lemmas_of(tokens, language_code)
+    ratings = suggest_ratings(
+        signals,
+        metrics,
+        language,
+        courtesy_markers=marker_matches(rules.courtesy_markers, tokens, lemmas)
+        + smiley_matches(text),
+        discourtesy_markers=marker_matches(rules.discourtesy_markers, tokens, lemmas),
     )
-    ratings = suggest_ratings(signals, metrics, language, courtesy_markers=markers)
     return ReplyAnalysis(
         version=ANALYSIS_VERSION,
         text=text,

@@ -11,6 +11,7 @@ lower-cased surface form and its lemma (simplemma, offline); an element matches 
   (``*ę@*ć``: a word ending in "ę" whose lemma is a verb infinitive ending in "ć");
 - ``!word`` inside alternatives: excluded (``*ę|!się``: ends with "ę" but is not "się");
 - ``_``: any one token (counted like a gap for negation);
+- a leading ``^``: the pattern must open a sentence; ``^^``: it must open the reply;
 - ``...``: a gap of zero to :data:`MAX_GAP` tokens inside the same sentence.
 
 The files live next to this module in ``patterns/<lang>.yaml``; see ``patterns/README.md``.
@@ -19,7 +20,7 @@ The files live next to this module in ``patterns/<lang>.yaml``; see ``patterns/R
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -84,6 +85,9 @@ class Pattern:
     label: str
     source: str
     elements: tuple[Element, ...]
+    sentence_start: bool = False  # written with a leading "^": must open a sentence
+    text_start: bool = False  # written with a leading "^^": must open the reply
+    weight: float = 1.0  # for courtesy markers: how many marker units one match is worth
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,7 @@ class LanguagePatterns:
     scope_breakers: frozenset[str]
     signals: Mapping[str, SignalRules]
     courtesy_markers: tuple[Pattern, ...]
+    discourtesy_markers: tuple[Pattern, ...]
     _exact: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
     _suffix: list[Pattern] = field(default_factory=list, repr=False)
@@ -155,7 +160,12 @@ def parse_alternative(text: str) -> Alternative:
 
 def parse_pattern(label: str, source: str) -> Pattern:
     elements: list[Element] = []
-    for part in source.lower().replace("’", "'").split():
+    parts = source.lower().replace("’", "'").split()
+    text_start = bool(parts) and parts[0] == "^^"
+    sentence_start = bool(parts) and parts[0] == "^"
+    if sentence_start or text_start:
+        parts = parts[1:]
+    for part in parts:
         if part == GAP:
             elements.append(Element(()))
         else:
@@ -170,7 +180,13 @@ def parse_pattern(label: str, source: str) -> Pattern:
         raise PatternFileError(
             f"{label}: pattern {source!r} is empty, starts with _ or ... or ends with ..."
         )
-    return Pattern(label=label, source=source, elements=tuple(elements))
+    return Pattern(
+        label=label,
+        source=source,
+        elements=tuple(elements),
+        sentence_start=sentence_start,
+        text_start=text_start,
+    )
 
 
 def match_at(
@@ -182,6 +198,10 @@ def match_at(
     gaps (negation inside a gap counts, a negator written in the pattern does not).
     """
     elements = pattern.elements
+    if pattern.sentence_start and not tokens[start].sentence_break_before:
+        return None
+    if pattern.text_start and start != 0:
+        return None
 
     def walk(e: int, t: int, gaps: tuple[int, ...]) -> tuple[int, tuple[int, ...]] | None:
         element = elements[e]
@@ -219,6 +239,24 @@ def _as_list(value: Any, where: str) -> list[str]:
     return value
 
 
+def _markers(label: str, value: Any, source: str) -> tuple[Pattern, ...]:
+    """Marker lists hold pattern strings, or ``{pattern: ..., weight: 2}`` mappings."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise PatternFileError(f"{source}: {label}s: expected a list")
+    found = []
+    for entry in value:
+        if isinstance(entry, str):
+            found.append(parse_pattern(label, entry))
+        elif isinstance(entry, Mapping) and isinstance(entry.get("pattern"), str):
+            pattern = parse_pattern(label, entry["pattern"])
+            found.append(replace(pattern, weight=float(entry.get("weight", 1.0))))
+        else:
+            raise PatternFileError(f"{source}: {label}s: bad entry {entry!r}")
+    return tuple(found)
+
+
 def load_patterns_from_mapping(data: Mapping[str, Any], *, source: str) -> LanguagePatterns:
     """Build :class:`LanguagePatterns` from the parsed YAML of one pattern file."""
     if not isinstance(data, Mapping) or not isinstance(data.get("signals"), Mapping):
@@ -251,10 +289,8 @@ def load_patterns_from_mapping(data: Mapping[str, Any], *, source: str) -> Langu
             w.lower() for w in _as_list(negation.get("scope_breakers"), source)
         ),
         signals=signals,
-        courtesy_markers=tuple(
-            parse_pattern("courtesy_marker", p)
-            for p in _as_list(data.get("courtesy_markers"), source)
-        ),
+        courtesy_markers=_markers("courtesy_marker", data.get("courtesy_markers"), source),
+        discourtesy_markers=_markers("discourtesy_marker", data.get("discourtesy_markers"), source),
     )
 
 

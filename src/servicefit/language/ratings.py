@@ -28,7 +28,8 @@ MESSAGES: dict[str, str] = {
     "signal_present": "{label_text}: “{evidence}”.",
     "signal_missing": "No {label_text} found.",
     "negative_signal": "{label_text} lowers the rating: “{evidence}”.",
-    "courtesy_markers": "Polite phrasing such as “{marker}”.",
+    "courtesy_markers": "Polite phrasing ({markers}).",
+    "discourtesy_markers": "Brusque phrasing ({markers}).",
     "readability": "Readability LIX {lix} ({band}) for {language}.",
     "length": "{words} words ({length}).",
     "wrong_language": "Written in {detected}, not the expected {expected}.",
@@ -119,6 +120,10 @@ def _lower(label: str) -> str:
     return text[0].lower() + text[1:]
 
 
+#: Points per politeness (or brusqueness) marker unit, and how many units count at most.
+MARKER_POINTS = 0.25
+MAX_MARKERS = 3
+
 COURTESY_WEIGHTS = {
     "greeting": 0.75,
     "closing": 0.5,
@@ -154,7 +159,8 @@ def suggest_ratings(
     metrics: TextMetrics,
     language: LanguageResult,
     *,
-    courtesy_markers: Sequence[str] = (),
+    courtesy_markers: Sequence[tuple[str, float]] = (),
+    discourtesy_markers: Sequence[tuple[str, float]] = (),
 ) -> dict[str, Rating]:
     """The five suggested ratings, each with its explanation."""
     if metrics.words == 0:
@@ -165,9 +171,17 @@ def suggest_ratings(
 
     items: list[ExplanationItem] = []
     courtesy = ev.score(2.75, COURTESY_WEIGHTS, items)
-    if courtesy_markers:
-        courtesy += 0.25
-        items.append(ExplanationItem("courtesy_markers", {"marker": courtesy_markers[0]}))
+    for markers, sign, code in (
+        (courtesy_markers, 1.0, "courtesy_markers"),
+        (discourtesy_markers, -1.0, "discourtesy_markers"),
+    ):
+        if markers:
+            units = min(sum(weight for _, weight in markers), MAX_MARKERS)
+            courtesy += sign * MARKER_POINTS * units
+            names = [name for name, _ in markers]
+            items.append(
+                ExplanationItem(code, {"markers": ", ".join(names[:4]), "count": len(names)})
+            )
     ratings["courtesy"] = Rating("courtesy", _clip(courtesy), tuple(items), courtesy)
 
     items = []

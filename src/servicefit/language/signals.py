@@ -200,19 +200,27 @@ def phrase_matches(
     return found
 
 
-def courtesy_marker_matches(
-    rules: LanguagePatterns, tokens: Sequence[Token], lemmas: Sequence[str]
-) -> list[str]:
-    """Politeness markers that are not signals of their own ("please", "could you")."""
-    hits: list[str] = []
-    markers: tuple[Pattern, ...] = rules.courtesy_markers
+def marker_matches(
+    markers: Sequence[Pattern], tokens: Sequence[Token], lemmas: Sequence[str]
+) -> list[tuple[str, float]]:
+    """The distinct marker patterns found in the reply (each counted once), with weights."""
+    hits: list[tuple[str, float]] = []
     for pattern in markers:
         first = pattern.elements[0]
         for i, token in enumerate(tokens):
             if first.matches(token.lower, lemmas[i]) and match_at(pattern, tokens, lemmas, i):
-                hits.append(pattern.source)
+                hits.append((pattern.source, pattern.weight))
                 break
     return hits
+
+
+_SMILEY_RE = re.compile(r"(?<![\w:;])[:;]-?[)D](?!\w)|[\U0001F600-\U0001F60A\U0001F642\U0001F44D]")
+
+
+def smiley_matches(text: str) -> list[tuple[str, float]]:
+    """A smiley or friendly emoji, as a courtesy marker (at most one is counted)."""
+    found = _SMILEY_RE.search(text)
+    return [(found.group(), 1.0)] if found else []
 
 
 def _name_stems(customer_name: str, *, trim: int) -> list[tuple[str, int]]:
@@ -256,15 +264,37 @@ def name_matches(
     return spans
 
 
-def shouting_matches(text: str, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=50_000)
+def is_word(word: str, language: str) -> bool:
+    """Is ``word`` (lower case) in simplemma's dictionary for ``language``?
+
+    Used to tell a shouted word ("NOT", "ALREADY") from an acronym ("BTW", "GDPR").
+    """
+    import simplemma
+
+    try:
+        return bool(simplemma.is_known(word, lang=_LEMMA_LANG[language]))
+    except (ValueError, KeyError):  # pragma: no cover - unknown language code
+        return False
+
+
+def shouting_matches(
+    text: str, tokens: Sequence[Token], *, languages: Sequence[str] = ("en",)
+) -> list[tuple[int, int, str]]:
+    """Repeated exclamation marks, and words in capitals that are words, not acronyms."""
     spans: list[tuple[int, int, str]] = []
     for m in _EXCLAMATIONS_RE.finditer(text):
         spans.append((m.start(), m.end(), "repeated_exclamation"))
     run: list[Token] = []
 
+    def known(token: Token) -> bool:
+        return any(is_word(token.lower, lang) for lang in languages)
+
     def flush() -> None:
         letters = sum(sum(c.isalpha() for c in t.surface) for t in run)
-        if (len(run) >= 2 and letters >= 5) or (len(run) == 1 and letters >= 3):
+        if ((len(run) >= 2 and letters >= 5) or (len(run) == 1 and letters >= 3)) and any(
+            known(t) for t in run
+        ):
             spans.append((run[0].start, run[-1].end, "capitals"))
         run.clear()
 
@@ -382,7 +412,7 @@ def find_signals(
         for label, spans in phrase_matches(rules, tokens, lemmas_of(tokens, language)).items():
             found.setdefault(label, []).extend(spans)
     found["customer_name"] = name_matches(tokens, customer_name, language=languages[0])
-    found["shouting"] = shouting_matches(text, tokens)
+    found["shouting"] = shouting_matches(text, tokens, languages=languages)
     _combine(text, tokens, found)
     signals: list[Signal] = []
     for label in SIGNAL_LABELS:
