@@ -54,7 +54,7 @@ class DemoSummary:
 
 
 @transaction.atomic
-def load_demo(*, candidates: int = 42, seed: int = 2026) -> DemoSummary:
+def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = True) -> DemoSummary:
     """Create (or reset) the demo users, a phone-support job and ``candidates`` candidates."""
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not security)
     users = {}

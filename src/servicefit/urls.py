@@ -12,5 +12,6 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("a/", include("servicefit.portal.urls")),
+    path("interviews/", include("servicefit.interviews.urls")),
     path("", include("servicefit.backoffice.urls")),
 ]

@@ -41,7 +41,7 @@ def test_cli_passes_on_shipped_content(seeds_dir, capsys):
 
 def test_it_reports_a_missing_translation(tree):
     edit(tree / "competencies" / "empathy.yaml", lambda d: d["definition"].pop("pl"))
-    assert reasons(tree) == ["competencies/empathy.yaml: definition: missing translation (pl)"]
+    assert reasons(tree) == ["competencies/empathy.yaml: definition.pl: missing translation (pl)"]
 
 
 def test_it_reports_an_empty_translation(tree):
@@ -112,8 +112,8 @@ def test_it_reports_every_problem_not_just_the_first(tree, capsys):
     edit(tree / "competencies" / "patience.yaml", lambda d: d["name"].pop("nb"))
     assert main(["content", "check", str(tree)]) == 1
     out = capsys.readouterr().out
-    assert "competencies/empathy.yaml: name: missing translation (da)" in out
-    assert "competencies/patience.yaml: name: missing translation (nb)" in out
+    assert "competencies/empathy.yaml: name.da: missing translation (da)" in out
+    assert "competencies/patience.yaml: name.nb: missing translation (nb)" in out
     assert "2 problem(s)" in out
 
 

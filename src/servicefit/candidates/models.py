@@ -76,3 +76,16 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '-'} → {self.to_stage}"
+
+
+class ReasonCode(models.TextChoices):
+    """Why a person moved a candidate; free text adds the details."""
+
+    STRONG_FIT = "strong_fit", _("Strong fit for the job")
+    ASSESSMENT = "assessment", _("Assessment results")
+    INTERVIEW = "interview", _("Interview performance")
+    EXPERIENCE = "experience", _("Experience and qualifications")
+    AVAILABILITY = "availability", _("Availability, location or pay expectations")
+    POSITION_FILLED = "position_filled", _("Position filled")
+    CANDIDATE_WITHDREW = "candidate_withdrew", _("Candidate withdrew")
+    OTHER = "other", _("Other (explain in the note)")

@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "compilemessages", help="compile the translation catalogues (.po → .mo)"
     )
     compile_messages.set_defaults(func=run_compilemessages)
+    register_invite(subparsers)
 
 
 def run_manage(args: argparse.Namespace) -> int:
@@ -53,4 +54,59 @@ def run_compilemessages(args: argparse.Namespace) -> int:
 
     written = compile_catalogues()
     print(f"compiled {len(written)} catalogue(s)")
+    return 0
+
+
+def register_invite(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    invite = subparsers.add_parser(
+        "invite", help="invite a candidate to a job's assessment; prints the link"
+    )
+    invite.add_argument("--job", required=True, help="job id or exact job title")
+    invite.add_argument("--email", required=True, help="the candidate's e-mail address")
+    invite.add_argument(
+        "--name", default="", help="the candidate's name (default: from the e-mail)"
+    )
+    invite.add_argument("--language", default="en", choices=["en", "da", "sv", "nb", "pl"])
+    invite.add_argument(
+        "--days", type=int, default=None, help="days the link stays valid (default 14)"
+    )
+    invite.add_argument("--json", action="store_true", help="print one JSON object: url, expires")
+    invite.set_defaults(func=run_invite)
+
+
+def run_invite(args: argparse.Namespace) -> int:
+    import json
+
+    setup_django()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from servicefit.assessments.services import create_invitation
+    from servicefit.candidates.models import Candidate
+    from servicefit.candidates.services import add_candidate
+    from servicefit.cli import CommandError
+    from servicefit.jobs.models import Job
+
+    job = Job.objects.filter(pk=int(args.job)).first() if args.job.isdigit() else None
+    job = job or Job.objects.filter(title=args.job).first()
+    if job is None:
+        raise CommandError(f"no job with id or title {args.job!r}")
+    email = args.email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CommandError(f"{args.email!r} is not a valid e-mail address") from None
+    if args.days is not None and args.days < 1:
+        raise CommandError("--days must be at least 1")
+    candidate = Candidate.objects.filter(job=job, email=email).first()
+    if candidate is None:
+        name = args.name or email.split("@")[0].replace(".", " ").title()
+        candidate = add_candidate(job=job, name=name, email=email, language=args.language)
+    new = create_invitation(candidate=candidate, created_by=None, days=args.days)
+    if args.json:
+        print(json.dumps({"url": new.url, "expires": new.invitation.expires_at.isoformat()}))
+    else:
+        print(f"Invitation for {candidate.name} <{candidate.email}> to '{job.title}':")
+        print(f"  {new.url}")
+        print(f"  valid until {new.invitation.expires_at:%Y-%m-%d %H:%M %Z}")
     return 0

@@ -54,6 +54,8 @@ class Content:
     questionnaire: Questionnaire | None = None
     sjt: SituationalJudgementTest | None = None
     written_reply: WrittenReplyTask | None = None
+    unparsed_competencies: frozenset[str] = frozenset()
+    """Ids (file names) of competency files that failed the schema: known, but not loaded."""
     _by_id: dict[str, Competency] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,12 +133,15 @@ def read_content(root: Path | str | None = None) -> tuple[Content | None, list[P
         return None, [Problem(base.as_posix(), "", "content directory does not exist")]
     manifest = reader.parse(Manifest, base / "manifest.yaml")
     competencies: list[Competency] = []
+    unparsed: set[str] = set()
     competency_files = sorted((base / "competencies").glob("*.yaml"))
     if not competency_files:
         reader.problems.append(Problem("competencies/", "", "no competency files found"))
     for path in competency_files:
         competency = reader.parse(Competency, path)
-        if competency is not None:
+        if competency is None:
+            unparsed.add(path.stem)
+        else:
             if competency.id != path.stem:
                 reader.problems.append(
                     Problem(reader.rel(path), "id", f"id '{competency.id}' must match file name")
@@ -160,6 +165,7 @@ def read_content(root: Path | str | None = None) -> tuple[Content | None, list[P
         questionnaire=questionnaire,
         sjt=sjt,
         written_reply=reply,
+        unparsed_competencies=frozenset(unparsed),
     )
     return content, reader.problems
 

@@ -151,7 +151,7 @@ def _check_competencies(content: Content) -> list[Problem]:
 
 def _check_job_profiles(content: Content) -> list[Problem]:
     problems: list[Problem] = []
-    known = {c.id for c in content.competencies}
+    known = {c.id for c in content.competencies} | content.unparsed_competencies
     for dup in sorted(_duplicates(p.id for p in content.job_profiles)):
         problems.append(
             Problem("job_profiles.yaml", "job_profiles", f"duplicate job profile id '{dup}'")
@@ -188,7 +188,7 @@ def _check_job_profiles(content: Content) -> list[Problem]:
 
 def _check_instruments(content: Content) -> list[Problem]:
     problems: list[Problem] = []
-    known = {c.id for c in content.competencies}
+    known = {c.id for c in content.competencies} | content.unparsed_competencies
     if content.questionnaire is not None:
         items = content.questionnaire.items
         for dup in sorted(_duplicates(item.id for item in items)):

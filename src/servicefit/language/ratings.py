@@ -26,7 +26,7 @@ RATING_NAMES: tuple[str, ...] = ("courtesy", "empathy", "ownership", "clarity", 
 MESSAGES: dict[str, str] = {
     "empty_reply": "The reply has no words to assess.",
     "signal_present": "{label_text}: “{evidence}”.",
-    "signal_missing": "No {label_text} found.",
+    "signal_missing": "Not found: {label_text}.",
     "negative_signal": "{label_text} lowers the rating: “{evidence}”.",
     "courtesy_markers": "Polite phrasing ({markers}).",
     "discourtesy_markers": "Brusque phrasing ({markers}).",
@@ -50,6 +50,20 @@ LABEL_TEXT: dict[str, str] = {
     "blame": "Blaming or arguing",
     "condescension": "Condescension",
     "shouting": "Shouting",
+}
+
+
+#: Noun phrases for signals that were looked for and not found.
+MISSING_TEXT: dict[str, str] = {
+    "greeting": "a greeting",
+    "closing": "a closing",
+    "customer_name": "the customer's name",
+    "thanks": "thanks",
+    "apology": "an apology",
+    "empathy": "an acknowledgement of the customer's situation",
+    "ownership": "ownership (“I will…”)",
+    "next_step": "a concrete next step or time frame",
+    "alternative_offered": "an alternative when saying no",
 }
 
 
@@ -96,7 +110,9 @@ class _Evidence:
     def item(self, label: str) -> ExplanationItem:
         found = self.by_label.get(label)
         if not found:
-            return ExplanationItem("signal_missing", {"label": label, "label_text": _lower(label)})
+            return ExplanationItem(
+                "signal_missing", {"label": label, "label_text": MISSING_TEXT[label]}
+            )
         code = "negative_signal" if found[0].polarity == "negative" else "signal_present"
         return ExplanationItem(
             code, {"label": label, "label_text": LABEL_TEXT[label], "evidence": found[0].text}
@@ -113,11 +129,6 @@ class _Evidence:
             elif weight > 0:
                 items.append(self.item(label))
         return total
-
-
-def _lower(label: str) -> str:
-    text = LABEL_TEXT[label]
-    return text[0].lower() + text[1:]
 
 
 #: Points per politeness (or brusqueness) marker unit, and how many units count at most.
@@ -149,7 +160,7 @@ OWNERSHIP_WEIGHTS = {
     "blame": -1.5,
 }
 CLARITY_WEIGHTS = {"next_step": 0.75, "shouting": -1.0}
-LENGTH_POINTS = {"empty": -3.0, "short": -1.0, "adequate": 0.0, "long": -1.0}
+LENGTH_POINTS = {"empty": -3.0, "very_short": -2.0, "short": -1.0, "adequate": 0.0, "long": -1.0}
 READABILITY_POINTS = {"very_easy": 0.0, "easy": 0.25, "medium": 0.0, "hard": -0.5}
 READABILITY_POINTS["very_hard"] = -1.0
 
@@ -230,10 +241,12 @@ def suggest_ratings(
     cap = 5
     if negatives:
         cap = 2 if len(negatives) == 1 else 1
-    if wrong:
+    if wrong or metrics.length == "very_short":
         cap = min(cap, 2)
     if cap < 5 and overall > cap:
-        reasons = [LABEL_TEXT[n].lower() for n in negatives] + (["wrong language"] if wrong else [])
+        reasons = [LABEL_TEXT[n].lower() for n in negatives]
+        reasons += ["wrong language"] if wrong else []
+        reasons += ["a very short reply"] if metrics.length == "very_short" else []
         items.append(
             ExplanationItem("capped_by_negative", {"cap": cap, "labels": ", ".join(reasons)})
         )

@@ -16,12 +16,14 @@ from typing import Any, Literal
 
 from servicefit.language.text import Token, count_sentences
 
+Length = Literal["empty", "very_short", "short", "adequate", "long"]
 Band = Literal["very_easy", "easy", "medium", "hard", "very_hard"]
 BANDS: tuple[Band, ...] = ("very_easy", "easy", "medium", "hard", "very_hard")
 _BASE_LIMITS = (25.0, 35.0, 45.0, 55.0)
 LIX_SHIFT: dict[str, float] = {"en": -3.0, "da": 0.0, "sv": 0.0, "nb": 0.0, "pl": 8.0}
 
 #: Below this many words a reply is too short to act on; above the upper bound it rambles.
+VERY_SHORT_REPLY_WORDS = 10
 SHORT_REPLY_WORDS = 25
 LONG_REPLY_WORDS = 300
 
@@ -34,7 +36,7 @@ class TextMetrics:
     long_words: int
     lix: float
     readability: Band | None  # None when there are no words
-    length: Literal["empty", "short", "adequate", "long"]
+    length: Length
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,8 +69,11 @@ def measure(text: str, tokens: tuple[Token, ...], *, language: str) -> TextMetri
     long_words = sum(1 for t in words if sum(c.isalpha() for c in t.surface) > 6)
     sentences = count_sentences(text) if words else 0
     value = lix(len(words), sentences, long_words)
+    length: Length
     if not words:
-        length: Literal["empty", "short", "adequate", "long"] = "empty"
+        length = "empty"
+    elif len(words) < VERY_SHORT_REPLY_WORDS:
+        length = "very_short"
     elif len(words) < SHORT_REPLY_WORDS:
         length = "short"
     elif len(words) > LONG_REPLY_WORDS:

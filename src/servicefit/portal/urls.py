@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<str:token>/", views.landing, name="landing"),
+    path("<str:token>/preview/", views.preview, name="preview"),
+    path("<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:token>/p/<slug:slug>/", views.page, name="page"),
+    path("<str:token>/answer/", views.answer, name="answer"),
+    path("<str:token>/review/", views.review, name="review"),
+    path("<str:token>/submit/", views.submit, name="submit"),
+    path("<str:token>/done/", views.done, name="done"),
+]

@@ -1,0 +1,221 @@
+"""Score one submitted assessment from its answers (pure: content in, plain dict out).
+
+Each competency score is on the 1–5 scale and keeps the sources it came from, so the report can
+explain every number:
+
+- **questionnaire**: the keyed mean of the competency's items (reverse keys as 6 − x; at least
+  half the items answered), via :func:`servicefit.psychometrics.score_scale`;
+- **sjt**: each scenario's distance score against the expert key (mean absolute deviation,
+  rescaled to 0–1, :func:`servicefit.psychometrics.score_ratings`), mapped to 1–5 as
+  ``1 + 4 * score`` and averaged over the scenarios that inform the competency;
+- **reply**: the written-reply analysis's suggested ratings (courtesy → courtesy and
+  valuing_customer, empathy → empathy, ownership → helpfulness and problem_solving,
+  clarity → clear_communication).
+
+The competency score is the mean of the available sources. Interview ratings join later, on the
+report, once scorecards are in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from servicefit.content import Content
+from servicefit.language import ANALYSIS_VERSION, ReplyAnalysisError, analyze_reply
+from servicefit.psychometrics import score_ratings, score_scale
+
+from .plan import SCALE_MAX, SCALE_MIN, reply_key, sjt_key
+
+SCORING_VERSION = f"1.0.0+reply-{ANALYSIS_VERSION}"
+
+REPLY_RATING_COMPETENCIES: dict[str, tuple[str, ...]] = {
+    "courtesy": ("courtesy", "valuing_customer"),
+    "empathy": ("empathy",),
+    "ownership": ("helpfulness", "problem_solving"),
+    "clarity": ("clear_communication",),
+}
+
+
+def score_questionnaire(content: Content, values: Mapping[str, int | None]) -> dict[str, Any]:
+    """Per competency: keyed mean, items answered, and each item's raw and keyed value."""
+    if content.questionnaire is None:
+        return {}
+    by_competency: dict[str, list[Any]] = defaultdict(list)
+    for item in content.questionnaire.items:
+        by_competency[item.competency].append(item)
+    scales: dict[str, Any] = {}
+    for competency, items in by_competency.items():
+        row = np.array(
+            [[np.nan if values.get(i.id) is None else float(values[i.id])] for i in items]
+        ).T  # type: ignore[arg-type]
+        reverse = np.array([i.reverse for i in items])
+        scored = score_scale(
+            row, minimum=SCALE_MIN, maximum=SCALE_MAX, reverse=reverse, name=competency
+        )
+        score = float(scored.scores[0])
+        scales[competency] = {
+            "score": None if np.isnan(score) else round(score, 4),
+            "answered": int(scored.n_answered[0]),
+            "items": len(items),
+            "answers": [
+                {
+                    "item": i.id,
+                    "reverse": i.reverse,
+                    "value": values.get(i.id),
+                    "keyed": None
+                    if values.get(i.id) is None
+                    else (SCALE_MIN + SCALE_MAX - values[i.id] if i.reverse else values[i.id]),  # type: ignore[operator]
+                }
+                for i in items
+            ],
+        }
+    return scales
+
+
+def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, Any]:
+    """Per scenario: distance score (0–1) against the expert key, with each rating beside its key."""
+    if content.sjt is None:
+        return {"scenarios": {}, "competencies": {}}
+    scenarios: dict[str, Any] = {}
+    per_competency: dict[str, list[float]] = defaultdict(list)
+    for scenario in content.sjt.scenarios:
+        ratings = np.array(
+            [
+                [
+                    np.nan
+                    if values.get(sjt_key(scenario.id, o.id)) is None
+                    else values[sjt_key(scenario.id, o.id)]
+                    for o in scenario.options
+                ]
+            ],
+            dtype=float,
+        )
+        key = np.array([o.key for o in scenario.options])
+        result = score_ratings(
+            ratings, key, minimum=SCALE_MIN, maximum=SCALE_MAX, distance="absolute"
+        )
+        score = float(result.scores[0])
+        scenarios[scenario.id] = {
+            "score": None if np.isnan(score) else round(score, 4),
+            "answered": int(result.n_answered[0]),
+            "competencies": list(scenario.competencies),
+            "options": [
+                {"option": o.id, "rating": values.get(sjt_key(scenario.id, o.id)), "key": o.key}
+                for o in scenario.options
+            ],
+        }
+        if not np.isnan(score):
+            for competency in scenario.competencies:
+                per_competency[competency].append(SCALE_MIN + (SCALE_MAX - SCALE_MIN) * score)
+    competencies = {c: round(float(np.mean(v)), 4) for c, v in per_competency.items()}
+    return {"scenarios": scenarios, "competencies": competencies}
+
+
+def score_reply(content: Content, *, message_id: str, text: str, language: str) -> dict[str, Any]:
+    """The written-reply analysis (signals with evidence, suggested ratings) as a dict."""
+    if content.written_reply is None or not text.strip():
+        return {"message": message_id, "text": text, "analysis": None, "language": language}
+    message = next(m for m in content.written_reply.messages if m.id == message_id)
+    try:
+        analysis = analyze_reply(
+            text, expected_language=language, customer_name=message.customer_name.get(language)
+        ).to_dict()
+    except ReplyAnalysisError as exc:
+        return {
+            "message": message_id,
+            "text": text,
+            "analysis": None,
+            "language": language,
+            "error": str(exc),
+        }
+    return {"message": message_id, "text": text, "analysis": analysis, "language": language}
+
+
+def reply_competency_scores(
+    reply: Mapping[str, Any], overrides: Mapping[str, int] | None = None
+) -> dict[str, float]:
+    """Competency scores (1–5) from the reply's ratings; rater ``overrides`` win over suggestions."""
+    analysis = reply.get("analysis")
+    if not analysis:
+        return {}
+    ratings = {name: int(value) for name, value in analysis["ratings"].items()}
+    ratings.update(overrides or {})
+    out: dict[str, list[float]] = defaultdict(list)
+    for rating, competencies in REPLY_RATING_COMPETENCIES.items():
+        if rating in ratings:
+            for competency in competencies:
+                out[competency].append(float(ratings[rating]))
+    return {c: float(np.mean(v)) for c, v in out.items()}
+
+
+def combine(
+    content: Content,
+    *,
+    questionnaire: Mapping[str, Any],
+    sjt: Mapping[str, Any],
+    reply_scores: Mapping[str, float],
+    interviews: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Each competency's 1–5 score as the mean of its available sources, with the sources."""
+    combined: dict[str, Any] = {}
+    for competency in content.competencies:
+        sources: dict[str, float] = {}
+        q = questionnaire.get(competency.id, {}).get("score")
+        if q is not None:
+            sources["questionnaire"] = q
+        if competency.id in sjt.get("competencies", {}):
+            sources["sjt"] = sjt["competencies"][competency.id]
+        if competency.id in reply_scores:
+            sources["reply"] = reply_scores[competency.id]
+        if interviews and competency.id in interviews:
+            sources["interview"] = interviews[competency.id]
+        score = round(float(np.mean(list(sources.values()))), 4) if sources else None
+        combined[competency.id] = {
+            "score": score,
+            "sources": {k: round(v, 4) for k, v in sources.items()},
+        }
+    return combined
+
+
+def score_assessment(
+    content: Content,
+    *,
+    values: Mapping[str, int | None],
+    reply_message: str,
+    reply_text: str,
+    reply_language: str,
+) -> dict[str, Any]:
+    """Everything stored in a :class:`~servicefit.assessments.models.Result`."""
+    questionnaire = score_questionnaire(content, values)
+    sjt = score_sjt(content, values)
+    reply = score_reply(content, message_id=reply_message, text=reply_text, language=reply_language)
+    competencies = combine(
+        content, questionnaire=questionnaire, sjt=sjt, reply_scores=reply_competency_scores(reply)
+    )
+    flags = []
+    answered_keys = {k for k, v in values.items() if v is not None}
+    expected = [i.id for i in content.questionnaire.items] if content.questionnaire else []
+    expected += [
+        sjt_key(s.id, o.id)
+        for s in (content.sjt.scenarios if content.sjt else [])
+        for o in s.options
+    ]
+    if any(key not in answered_keys for key in expected) or not reply_text.strip():
+        flags.append("incomplete")
+    analysis = reply.get("analysis") or {}
+    if analysis and analysis.get("language", {}).get("matches_expected") is False:
+        flags.append("wrong_language")
+    return {
+        "content_version": content.version,
+        "scoring_version": SCORING_VERSION,
+        "questionnaire": questionnaire,
+        "sjt": sjt,
+        "reply": reply,
+        "competencies": competencies,
+        "flags": flags,
+        "reply_key": reply_key(reply_message),
+    }

@@ -1,0 +1,307 @@
+"""Invitations, answering, timing and submission: the candidate's workflow.
+
+Every answer is saved on its own (an upsert keyed by session and item), so two tabs, a lost
+connection or a reload never lose an answer. Time limits are enforced here, on the server.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicefit.accounts.models import User
+from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.services import move_to_stage
+from servicefit.content import Content, default_content
+from servicefit.privacy.services import record
+
+from .models import Answer, AssessmentSession, Invitation, hash_token
+from .plan import REPLY_MESSAGE_BY_CHANNEL, SCALE_MAX, SCALE_MIN, AssessmentPlan
+
+TOKEN_BYTES = 32  # 256 random bits
+PRIVACY_NOTICE_VERSION = "2026-11-privacy-1"
+AUTOMATION_NOTICE_VERSION = "2026-11-automation-1"
+TIMER_GRACE = timedelta(seconds=15)
+"""Network slack: an answer sent just as the clock runs out is still accepted."""
+
+
+class AnswerError(Exception):
+    """An answer that cannot be accepted; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class TimeUp(AnswerError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=409)
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def url(self) -> str:
+        return invitation_url(self.token)
+
+
+def invitation_url(token: str) -> str:
+    return f"{settings.SITE_URL}/a/{token}/"
+
+
+@transaction.atomic
+def create_invitation(
+    *,
+    candidate: Candidate,
+    created_by: User | None,
+    days: int | None = None,
+    now: datetime | None = None,
+) -> NewInvitation:
+    """A new link for ``candidate``; earlier open links are revoked so only one works."""
+    now = now or timezone.now()
+    days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("an invitation must be valid for at least one day")
+    candidate.invitations.filter(revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        candidate=candidate,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        created_by=created_by,
+    )
+    record(
+        action="invitation.created",
+        actor=created_by,
+        candidate=candidate,
+        expires=invitation.expires_at.isoformat(),
+    )
+    return NewInvitation(invitation=invitation, token=token)
+
+
+def revoke_invitation(*, invitation: Invitation, revoked_by: User | None) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record(action="invitation.revoked", actor=revoked_by, candidate=invitation.candidate)
+
+
+def extend_invitation(*, invitation: Invitation, days: int, extended_by: User | None) -> None:
+    if days < 1:
+        raise ValueError("extend by at least one day")
+    base = max(invitation.expires_at, timezone.now())
+    invitation.expires_at = base + timedelta(days=days)
+    invitation.save(update_fields=["expires_at"])
+    record(
+        action="invitation.extended", actor=extended_by, candidate=invitation.candidate, days=days
+    )
+
+
+def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | None:
+    """The invitation behind a usable link, or ``None`` for unknown, expired, revoked or used."""
+    invitation = Invitation.objects.for_token(token)
+    if invitation is None or not invitation.is_open(now):
+        return None
+    session = getattr(invitation.candidate, "assessment", None)
+    if session is not None and (session.is_submitted or session.withdrawn_at):
+        return None
+    if invitation.candidate.stage in {Stage.REJECTED, Stage.WITHDRAWN}:
+        return None
+    return invitation
+
+
+def plan_for(session: AssessmentSession, content: Content | None = None) -> AssessmentPlan:
+    return AssessmentPlan.build(content or default_content(), reply_message=session.reply_message)
+
+
+@transaction.atomic
+def start_session(
+    *, invitation: Invitation, language: str, now: datetime | None = None
+) -> AssessmentSession:
+    """Record consent (with the notice versions) and start the assessment; idempotent."""
+    now = now or timezone.now()
+    candidate = Candidate.objects.select_for_update().get(pk=invitation.candidate_id)
+    existing = AssessmentSession.objects.filter(candidate=candidate).first()
+    if existing is not None:
+        return existing
+    session = AssessmentSession.objects.create(
+        candidate=candidate,
+        content_version=default_content().version,
+        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        automation_notice_version=AUTOMATION_NOTICE_VERSION,
+        consented_at=now,
+        language=language,
+        reply_message=REPLY_MESSAGE_BY_CHANNEL.get(candidate.job.channel, "late_delivery"),
+    )
+    if candidate.stage == Stage.INVITED:
+        move_to_stage(
+            candidate=candidate, stage=Stage.IN_PROGRESS, changed_by=None, reason_code="started"
+        )
+    record(
+        action="assessment.consented",
+        candidate=candidate,
+        privacy_notice=PRIVACY_NOTICE_VERSION,
+        automation_notice=AUTOMATION_NOTICE_VERSION,
+        language=language,
+    )
+    return session
+
+
+def time_limit(
+    session: AssessmentSession, section: str, content: Content | None = None
+) -> timedelta | None:
+    """The section's limit including the candidate's extra time, or ``None`` if untimed."""
+    content = content or default_content()
+    minutes: int | None = None
+    if section == "sjt" and content.sjt is not None:
+        minutes = content.sjt.time_limit_minutes
+    elif section == "reply" and content.written_reply is not None:
+        minutes = content.written_reply.time_limit_minutes
+    if minutes is None:
+        return None
+    return timedelta(minutes=minutes) * (1 + session.candidate.extra_time_percent / 100)
+
+
+def deadline(session: AssessmentSession, section: str) -> datetime | None:
+    started = {"sjt": session.sjt_started_at, "reply": session.reply_started_at}.get(section)
+    limit = time_limit(session, section)
+    if started is None or limit is None:
+        return None
+    return started + limit
+
+
+def start_section(
+    *, session: AssessmentSession, section: str, now: datetime | None = None
+) -> datetime | None:
+    """Start a timed section's clock the first time it is opened; return its deadline."""
+    field = {"sjt": "sjt_started_at", "reply": "reply_started_at"}.get(section)
+    if field is None:
+        return None
+    if getattr(session, field) is None:
+        updated = AssessmentSession.objects.filter(
+            pk=session.pk, **{f"{field}__isnull": True}
+        ).update(**{field: now or timezone.now()})
+        session.refresh_from_db(fields=[field])
+        if updated:
+            record(action=f"assessment.{section}_started", candidate=session.candidate)
+    return deadline(session, section)
+
+
+def is_time_up(session: AssessmentSession, section: str, now: datetime | None = None) -> bool:
+    end = deadline(session, section)
+    return end is not None and (now or timezone.now()) > end + TIMER_GRACE
+
+
+def _validated(session: AssessmentSession, key: str, value: object) -> tuple[int | None, str]:
+    plan = plan_for(session)
+    section = plan.section_of(key)
+    if section is None:
+        raise AnswerError(_("This question is not part of your assessment."))
+    if section == "reply":
+        text = "" if value is None else str(value)
+        limit = default_content().written_reply.max_characters  # type: ignore[union-attr]
+        if len(text) > limit:
+            raise AnswerError(
+                _(
+                    "Your reply is %(length)d characters long; the limit is %(limit)d. Please shorten it."
+                )
+                % {"length": len(text), "limit": limit},
+                status=413,
+            )
+        return None, text.replace("\r\n", "\n")
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        raise AnswerError(_("Please choose one of the options from 1 to 5.")) from None
+    if not SCALE_MIN <= number <= SCALE_MAX:
+        raise AnswerError(_("Please choose one of the options from 1 to 5."))
+    return number, ""
+
+
+def save_answer(
+    *,
+    session: AssessmentSession,
+    key: str,
+    value: object,
+    language: str = "",
+    now: datetime | None = None,
+) -> Answer:
+    """Save (or replace) one answer, enforcing the scale, the length limit and the clock."""
+    now = now or timezone.now()
+    if session.is_submitted:
+        raise AnswerError(_("This assessment has already been submitted."), status=409)
+    number, text = _validated(session, key, value)
+    section = plan_for(session).section_of(key)
+    assert section is not None  # noqa: S101  (checked in _validated)
+    if section in {"sjt", "reply"}:
+        if deadline(session, section) is None:
+            start_section(session=session, section=section, now=now)
+        if is_time_up(session, section, now):
+            raise TimeUp(_("Time is up for this section. Your earlier answers are saved."))
+    defaults = {"value": number, "text": text, "language": language, "answered_at": now}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                answer, _created = Answer.objects.update_or_create(
+                    session=session, key=key, defaults=defaults
+                )
+                return answer
+        except IntegrityError:  # the same item saved from two tabs at once: retry as an update
+            continue
+    raise AnswerError(_("Your answer could not be saved. Please try again."), status=503)
+
+
+def answers_of(session: AssessmentSession) -> dict[str, Answer]:
+    return {answer.key: answer for answer in session.answers.all()}
+
+
+@transaction.atomic
+def submit(*, session: AssessmentSession, now: datetime | None = None) -> bool:
+    """Submit once; a second submit changes nothing. Returns True if this call submitted."""
+    locked = AssessmentSession.objects.select_for_update().get(pk=session.pk)
+    if locked.submitted_at is not None:
+        session.submitted_at = locked.submitted_at
+        return False
+    locked.submitted_at = now or timezone.now()
+    locked.save(update_fields=["submitted_at"])
+    session.submitted_at = locked.submitted_at
+    candidate = locked.candidate
+    if candidate.stage in {Stage.INVITED, Stage.IN_PROGRESS}:
+        move_to_stage(
+            candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
+        )
+    record(action="assessment.submitted", candidate=candidate)
+    from .tasks import score_assessment
+
+    session_id = locked.pk
+    transaction.on_commit(lambda: score_assessment.enqueue(session_id))
+    return True
+
+
+@transaction.atomic
+def withdraw(*, invitation: Invitation, reason: str = "") -> None:
+    """The candidate withdraws after the job preview (or at any time before submitting)."""
+    candidate = invitation.candidate
+    session = getattr(candidate, "assessment", None)
+    if session is not None and session.withdrawn_at is None:
+        session.withdrawn_at = timezone.now()
+        session.save(update_fields=["withdrawn_at"])
+    if candidate.stage != Stage.WITHDRAWN:
+        move_to_stage(
+            candidate=candidate,
+            stage=Stage.WITHDRAWN,
+            changed_by=None,
+            reason_code="candidate_withdrew",
+            note=reason,
+        )

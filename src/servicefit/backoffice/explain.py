@@ -1,0 +1,39 @@
+"""Translate the written-reply analysis's explanation items (code + params) for display."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .labels import SIGNAL_LABELS
+
+MESSAGES = {
+    "empty_reply": _("The reply has no words to assess."),
+    "signal_present": _("%(label_text)s: “%(evidence)s”."),
+    "signal_missing": _("Not found: %(label_text)s."),
+    "negative_signal": _("%(label_text)s lowers the rating: “%(evidence)s”."),
+    "courtesy_markers": _("Polite phrasing (%(markers)s)."),
+    "discourtesy_markers": _("Brusque phrasing (%(markers)s)."),
+    "readability": _("Readability LIX %(lix)s (%(band)s) for %(language)s."),
+    "length": _("%(words)s words (%(length)s)."),
+    "wrong_language": _("Written in %(detected)s, not the expected %(expected)s."),
+    "combined": _(
+        "Overall from courtesy %(courtesy)s, empathy %(empathy)s, ownership %(ownership)s and clarity %(clarity)s."
+    ),
+    "capped_by_negative": _("Capped at %(cap)s because of %(labels)s."),
+}
+
+
+def explain(item: dict[str, Any]) -> str:
+    """One explanation item in the current language (falls back to the analyser's English)."""
+    template = MESSAGES.get(item.get("code", ""))
+    params = dict(item.get("params", {}))
+    if "label" in params and params["label"] in SIGNAL_LABELS:
+        params["label_text"] = SIGNAL_LABELS[params["label"]]
+    if template is None:
+        return str(item.get("text", ""))
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(item.get("text", ""))

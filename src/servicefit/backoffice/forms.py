@@ -1,0 +1,218 @@
+"""Back-office forms: validation at the boundary, with messages a recruiter understands."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from servicefit.candidates.models import ReasonCode, Stage
+from servicefit.content import default_content
+from servicefit.jobs.models import Job
+
+WEIGHT_TOLERANCE = 0.001
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+class JobCreateForm(forms.Form):
+    template = forms.ChoiceField(label=_("Job-profile template"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Assessment languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pay_min = forms.DecimalField(
+        label=_("Pay from"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    pay_max = forms.DecimalField(
+        label=_("Pay to"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    pay_currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    pay_period = forms.ChoiceField(
+        label=_("Pay period"), choices=Job._meta.get_field("pay_period").choices
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = _language()
+        self.fields["template"].choices = [
+            (p.id, p.name.get(language)) for p in default_content().job_profiles
+        ]
+        self.fields["languages"].initial = [code for code, _name in settings.LANGUAGES]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pay_min, pay_max = data.get("pay_min"), data.get("pay_max")
+        if (pay_min is None) != (pay_max is None):
+            raise forms.ValidationError(_("Give both ends of the pay range, or neither."))
+        if pay_min is not None and pay_max is not None and pay_min > pay_max:
+            raise forms.ValidationError(
+                _("The pay range must go from the lower to the higher amount.")
+            )
+        return data
+
+
+class JobForm(forms.ModelForm):
+    """Edit a job, including one weight and one optional minimum per competency."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Assessment languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Job
+        fields = [
+            "title",
+            "location",
+            "channel",
+            "languages",
+            "pay_min",
+            "pay_max",
+            "pay_currency",
+            "pay_period",
+            "retention_days",
+            "feedback_report",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = _language()
+        self.competency_fields: list[tuple[str, str, str, str]] = []
+        for competency in default_content().competencies:
+            weight_name, minimum_name = f"weight_{competency.id}", f"minimum_{competency.id}"
+            label = competency.name.get(language)
+            self.fields[weight_name] = forms.DecimalField(
+                label=_("Weight: %(name)s") % {"name": label},
+                min_value=Decimal(0),
+                max_value=Decimal(1),
+                decimal_places=3,
+                initial=self.instance.weights.get(competency.id, 0),
+            )
+            self.fields[minimum_name] = forms.DecimalField(
+                label=_("Minimum: %(name)s") % {"name": label},
+                min_value=Decimal(1),
+                max_value=Decimal(5),
+                decimal_places=2,
+                required=False,
+                initial=self.instance.minimums.get(competency.id),
+            )
+            self.competency_fields.append((competency.id, label, weight_name, minimum_name))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        total = math.fsum(float(data.get(w) or 0) for _c, _l, w, _m in self.competency_fields)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            raise forms.ValidationError(
+                _("The competency weights must add up to 1; they add up to %(total)s.")
+                % {"total": f"{total:.3f}"}
+            )
+        for _c, label, w, m in self.competency_fields:
+            if data.get(m) is not None and not data.get(w):
+                self.add_error(
+                    m, _("A minimum needs a weight above 0 for %(name)s.") % {"name": label}
+                )
+        pay_min, pay_max = data.get("pay_min"), data.get("pay_max")
+        if pay_min is not None and pay_max is not None and pay_min > pay_max:
+            self.add_error(
+                "pay_max", _("The pay range must go from the lower to the higher amount.")
+            )
+        return data
+
+    def save(self, commit: bool = True) -> Job:
+        job = super().save(commit=False)
+        data = self.cleaned_data
+        job.weights = {c: float(data[w]) for c, _l, w, _m in self.competency_fields if data.get(w)}
+        job.minimums = {
+            c: float(data[m]) for c, _l, _w, m in self.competency_fields if data.get(m) is not None
+        }
+        if commit:
+            job.save()
+        return job
+
+
+class CandidateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    extra_time_percent = forms.IntegerField(
+        label=_("Extra time (%)"),
+        min_value=0,
+        max_value=200,
+        initial=0,
+        required=False,
+        help_text=_("An accommodation: extra time on the timed parts."),
+    )
+    send_invitation = forms.BooleanField(
+        label=_("Send the invitation e-mail now"), required=False, initial=True
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"), help_text=_("Columns: name, email, language.")
+    )
+    send_invitations = forms.BooleanField(label=_("Send invitation e-mails"), required=False)
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
+    reason_code = forms.ChoiceField(
+        label=_("Reason"), choices=[("", "—"), *ReasonCode.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decisive = {Stage.REJECTED, Stage.HIRED, Stage.OFFER}
+        if data.get("stage") in decisive and not data.get("reason_code"):
+            self.add_error("reason_code", _("A decision needs a reason."))
+        if data.get("reason_code") == ReasonCode.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", _("Explain the reason in the note."))
+        return data
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60, initial=7)
+
+
+class ReplyRatingForm(forms.Form):
+    """A rater confirms or changes each suggested rating; a change needs a reason."""
+
+    DIMENSIONS = ("courtesy", "empathy", "ownership", "clarity", "overall")
+
+    def __init__(self, *args: Any, suggested: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggested = suggested
+        for dimension in self.DIMENSIONS:
+            self.fields[dimension] = forms.TypedChoiceField(
+                choices=[(i, str(i)) for i in range(1, 6)],
+                coerce=int,
+                initial=suggested.get(dimension),
+            )
+            self.fields[f"{dimension}_reason"] = forms.CharField(required=False, max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for dimension in self.DIMENSIONS:
+            changed = data.get(dimension) is not None and data.get(dimension) != self.suggested.get(
+                dimension
+            )
+            if changed and not (data.get(f"{dimension}_reason") or "").strip():
+                self.add_error(
+                    f"{dimension}_reason", _("Say why you changed the suggested rating.")
+                )
+        return data

@@ -1,0 +1,1 @@
+"""Recruiter and interviewer pages, one module per area. Every view checks permissions first."""

@@ -1,0 +1,138 @@
+"""Adding and importing candidates, invitations, stage changes and decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicefit.accounts.permissions import recruiter_required
+from servicefit.assessments.emails import send_invitation
+from servicefit.assessments.services import extend_invitation, revoke_invitation
+from servicefit.candidates.importing import CandidateImportError, import_candidates
+from servicefit.candidates.models import Candidate
+from servicefit.candidates.services import add_candidate, move_to_stage
+from servicefit.jobs.models import Job
+
+from ..forms import CandidateForm, ExtendForm, ImportForm, StageForm
+
+
+@recruiter_required
+def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id)
+    form = CandidateForm(request.POST or None, initial={"language": (job.languages or ["en"])[0]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                candidate = add_candidate(
+                    job=job,
+                    name=data["name"],
+                    email=data["email"],
+                    language=data["language"],
+                    added_by=request.user,  # type: ignore[arg-type]
+                )
+                candidate.extra_time_percent = data.get("extra_time_percent") or 0
+                candidate.save(update_fields=["extra_time_percent"])
+                if data.get("send_invitation"):
+                    send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+        except IntegrityError:
+            form.add_error("email", _("This e-mail address is already a candidate for this job."))
+        else:
+            messages.success(request, _("Candidate added."))
+            return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    return render(request, "backoffice/candidate_add.html", {"job": job, "form": form})
+
+
+@recruiter_required
+def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with transaction.atomic():
+                created = import_candidates(
+                    job=job, file_name=upload.name, data=upload.read(), added_by=request.user
+                )  # type: ignore[arg-type]
+                if form.cleaned_data["send_invitations"]:
+                    for candidate in created:
+                        send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+        except CandidateImportError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("%(n)d candidates imported.") % {"n": len(created)})
+            return redirect("backoffice:job_detail", job_id=job.pk)
+    status = 400 if problems else 200
+    return render(
+        request,
+        "backoffice/candidate_import.html",
+        {"job": job, "form": form, "problems": problems},
+        status=status,
+    )
+
+
+@require_POST
+@recruiter_required
+def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": candidate.email})
+    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+
+
+@require_POST
+@recruiter_required
+def invitation_revoke(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    for invitation in candidate.invitations.filter(revoked_at__isnull=True):
+        revoke_invitation(invitation=invitation, revoked_by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation link no longer works."))
+    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+
+
+@require_POST
+@recruiter_required
+def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    form = ExtendForm(request.POST)
+    invitation = candidate.invitations.filter(revoked_at__isnull=True).first()
+    if invitation is None:
+        messages.error(request, _("There is no open invitation to extend."))
+    elif not form.is_valid():
+        messages.error(request, _("Extend by 1 to 60 days."))
+    else:
+        extend_invitation(
+            invitation=invitation, days=form.cleaned_data["days"], extended_by=request.user
+        )  # type: ignore[arg-type]
+        messages.success(request, _("The invitation was extended."))
+    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+
+
+@require_POST
+@recruiter_required
+def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """A person moves the candidate, with a reason; recorded with who and when."""
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        move_to_stage(
+            candidate=candidate,
+            stage=data["stage"],
+            changed_by=request.user,  # type: ignore[arg-type]
+            reason_code=data.get("reason_code") or "",
+            note=data.get("note") or "",
+        )
+        messages.success(
+            request, _("Stage changed to %(stage)s.") % {"stage": candidate.get_stage_display()}
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)

@@ -1,0 +1,99 @@
+"""Creating and editing jobs, and the ranked shortlist with its exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from servicefit.accounts.permissions import recruiter_required
+from servicefit.candidates.models import Stage
+from servicefit.jobs.models import Job
+from servicefit.jobs.services import create_job_from_template
+from servicefit.privacy.services import record
+
+from ..forms import JobCreateForm, JobForm
+from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, export_csv, export_xlsx
+
+
+@recruiter_required
+def job_create(request: HttpRequest) -> HttpResponse:
+    form = JobCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = create_job_from_template(
+            title=data["title"],
+            template_id=data["template"],
+            created_by=request.user,  # type: ignore[arg-type]
+            location=data["location"],
+            languages=data["languages"],
+            pay_min=data["pay_min"],
+            pay_max=data["pay_max"],
+            pay_currency=data["pay_currency"].upper(),
+            pay_period=data["pay_period"],
+        )
+        messages.success(
+            request, _("Job created from the template. Review the weights and minimums.")
+        )
+        return redirect("backoffice:job_edit", job_id=job.pk)
+    return render(request, "backoffice/job_create.html", {"form": form})
+
+
+@recruiter_required
+def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id)
+    form = JobForm(request.POST or None, instance=job)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                action="job.edited", actor=request.user, job=job, fields=sorted(form.changed_data)
+            )  # type: ignore[arg-type]
+        messages.success(request, _("Job saved."))
+        return redirect("backoffice:job_detail", job_id=job.pk)
+    return render(request, "backoffice/job_edit.html", {"job": job, "form": form})
+
+
+@recruiter_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The ranked shortlist: composite with band, per-competency bars, flags, filters, sorting."""
+    job = get_object_or_404(Job, pk=job_id)
+    query = ShortlistQuery.from_params(request.GET)
+    shortlist = build_shortlist(job, query)
+    record(action="shortlist.viewed", actor=request.user, job=job)  # type: ignore[arg-type]
+    context = {
+        "job": job,
+        "shortlist": shortlist,
+        "query": query,
+        "filters": FILTERS,
+        "sorts": SORTS,
+        "stages": Stage.choices,
+    }
+    template = (
+        "backoffice/_shortlist_table.html"
+        if request.headers.get("HX-Request")
+        else "backoffice/job_detail.html"
+    )
+    return render(request, template, context)
+
+
+@recruiter_required
+def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    job = get_object_or_404(Job, pk=job_id)
+    shortlist = build_shortlist(job, ShortlistQuery.from_params(request.GET))
+    record(action="shortlist.exported", actor=request.user, job=job, format=fmt)  # type: ignore[arg-type]
+    if fmt == "xlsx":
+        response = HttpResponse(
+            export_xlsx(shortlist),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(export_csv(shortlist), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="servicefit-job-{job.pk}-shortlist.{fmt}"'
+    )
+    return response

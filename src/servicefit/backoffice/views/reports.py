@@ -1,0 +1,100 @@
+"""The candidate report (page and PDF) and the written-reply rater form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicefit.accounts.permissions import recruiter_required
+from servicefit.assessments.models import ReplyRating, Result
+from servicefit.candidates.models import Candidate, ReasonCode
+from servicefit.privacy.models import AuditEvent
+from servicefit.privacy.services import record
+
+from ..forms import ExtendForm, ReplyRatingForm, StageForm
+from ..report import build_report
+
+
+def _suggested(result: Result) -> dict[str, int]:
+    analysis = (result.reply or {}).get("analysis") or {}
+    return {name: int(value) for name, value in analysis.get("ratings", {}).items()}
+
+
+@recruiter_required
+def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    record(action="candidate.report_viewed", actor=request.user, candidate=candidate)  # type: ignore[arg-type]
+    report = build_report(candidate)
+    result = report.get("result")
+    rater_form = None
+    my_ratings = {}
+    if result is not None and (result.reply or {}).get("analysis"):
+        my_ratings = {r.dimension: r for r in result.reply_ratings.filter(rated_by=request.user)}
+        initial = {d: r.rating for d, r in my_ratings.items()} | {
+            f"{d}_reason": r.reason for d, r in my_ratings.items()
+        }
+        rater_form = ReplyRatingForm(suggested=_suggested(result), initial=initial or None)
+    context = {
+        **report,
+        "stage_form": StageForm(initial={"stage": candidate.stage}),
+        "extend_form": ExtendForm(),
+        "reason_codes": ReasonCode.choices,
+        "rater_form": rater_form,
+        "my_ratings": my_ratings,
+        "invitation": candidate.invitations.first(),
+        "stage_changes": candidate.stage_changes.select_related("changed_by"),
+        "audit": AuditEvent.objects.filter(candidate=candidate)[:50],
+    }
+    return render(request, "backoffice/candidate_report.html", context)
+
+
+@recruiter_required
+def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    record(action="candidate.report_downloaded", actor=request.user, candidate=candidate)  # type: ignore[arg-type]
+    html = render_to_string("backoffice/report_pdf.html", build_report(candidate), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="servicefit-report-{candidate.pk}.pdf"'
+    return response
+
+
+@require_POST
+@recruiter_required
+def reply_rating(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Store a person's confirmed or changed ratings beside the suggestions."""
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    result = get_object_or_404(Result, session__candidate=candidate)
+    suggested = _suggested(result)
+    if not suggested:
+        messages.error(request, _("There is no written reply to rate."))
+        return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    form = ReplyRatingForm(request.POST, suggested=suggested)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field.split('_')[0]}: {error}")
+        return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    with transaction.atomic():
+        for dimension in ReplyRatingForm.DIMENSIONS:
+            ReplyRating.objects.update_or_create(
+                result=result,
+                dimension=dimension,
+                rated_by=request.user,
+                defaults={
+                    "suggested": suggested[dimension],
+                    "rating": form.cleaned_data[dimension],
+                    "reason": form.cleaned_data.get(f"{dimension}_reason", ""),
+                },
+            )
+        changed = [d for d in ReplyRatingForm.DIMENSIONS if form.cleaned_data[d] != suggested[d]]
+        record(action="reply.rated", actor=request.user, candidate=candidate, changed=changed)  # type: ignore[arg-type]
+    messages.success(request, _("Your ratings of the written reply are saved."))
+    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)

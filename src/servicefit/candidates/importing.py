@@ -1,0 +1,208 @@
+"""Importing candidates from CSV or Excel: validated whole, then saved whole (or not at all)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from servicefit.accounts.models import User
+from servicefit.jobs.models import Job
+
+from .models import Candidate
+from .services import add_candidate
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("name", "email")
+COLUMN_ALIASES = {
+    "e-mail": "email",
+    "mail": "email",
+    "preferred language": "language",
+    "lang": "language",
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column '%(column)s'") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class CandidateImportError(Exception):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    name: str
+    email: str
+    language: str
+
+
+def _cells(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read_table(file_name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (row number in the file, {column: value}); the header is row 1."""
+    if len(data) > MAX_BYTES:
+        raise CandidateImportError([ImportProblem(None, None, _("The file is larger than 5 MB."))])
+    if not data.strip():
+        raise CandidateImportError([ImportProblem(None, None, _("The file is empty."))])
+    lower = file_name.lower()
+    if lower.endswith(".xlsx"):
+        table = _read_xlsx(data)
+    elif lower.endswith((".csv", ".txt")):
+        table = _read_csv(data)
+    else:
+        raise CandidateImportError([ImportProblem(None, None, _("Upload a .csv or .xlsx file."))])
+    if not table:
+        raise CandidateImportError([ImportProblem(None, None, _("The file is empty."))])
+    header = [COLUMN_ALIASES.get(h.lower(), h.lower()) for h in (_cells(c) for c in table[0])]
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = [_cells(c) for c in cells]
+        if not any(values):
+            continue
+        rows.append(
+            (number, {header[i]: values[i] if i < len(values) else "" for i in range(len(header))})
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CandidateImportError(
+            [
+                ImportProblem(1, c, _("this required column is missing from the header row"))
+                for c in missing
+            ]
+        )
+    if len(rows) > MAX_ROWS:
+        raise CandidateImportError(
+            [ImportProblem(None, None, _("At most %(n)d rows per file.") % {"n": MAX_ROWS})]
+        )
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CandidateImportError(
+            [ImportProblem(None, None, _("The CSV file must be UTF-8 encoded."))]
+        ) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise CandidateImportError(
+            [ImportProblem(None, None, _("The Excel file could not be read."))]
+        ) from None
+    sheet = workbook.worksheets[0]
+    return [[_cells(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def validate_rows(
+    job: Job, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[Row], list[ImportProblem]]:
+    languages = {code for code, _name in settings.LANGUAGES}
+    default_language = (job.languages or ["en"])[0]
+    existing = set(Candidate.objects.filter(job=job).values_list("email", flat=True))
+    seen: dict[str, int] = {}
+    valid: list[Row] = []
+    problems: list[ImportProblem] = []
+    for number, values in rows:
+        name, email = values.get("name", ""), values.get("email", "").lower()
+        language = (values.get("language") or default_language).lower()
+        row_problems = []
+        if not name:
+            row_problems.append(ImportProblem(number, "name", _("the name is empty")))
+        elif len(name) > 200:
+            row_problems.append(
+                ImportProblem(number, "name", _("the name is longer than 200 characters"))
+            )
+        try:
+            validate_email(email)
+        except ValidationError:
+            row_problems.append(
+                ImportProblem(
+                    number,
+                    "email",
+                    _("'%(value)s' is not a valid e-mail address") % {"value": email},
+                )
+            )
+        else:
+            if email in seen:
+                row_problems.append(
+                    ImportProblem(
+                        number,
+                        "email",
+                        _("%(email)s also appears in row %(row)d")
+                        % {"email": email, "row": seen[email]},
+                    )
+                )
+            elif email in existing:
+                row_problems.append(
+                    ImportProblem(
+                        number,
+                        "email",
+                        _("%(email)s is already a candidate for this job") % {"email": email},
+                    )
+                )
+            seen.setdefault(email, number)
+        if language not in languages:
+            row_problems.append(
+                ImportProblem(
+                    number,
+                    "language",
+                    _("'%(value)s' is not one of en, da, sv, nb, pl") % {"value": language},
+                )
+            )
+        problems += row_problems
+        if not row_problems:
+            valid.append(Row(number, name, email, language))
+    if not rows:
+        problems.append(ImportProblem(None, None, _("The file has a header but no candidates.")))
+    return valid, problems
+
+
+def import_candidates(
+    *, job: Job, file_name: str, data: bytes, added_by: User | None
+) -> list[Candidate]:
+    """Add every candidate in the file, or none: any problem raises :class:`CandidateImportError`."""
+    rows, problems = validate_rows(job, read_table(file_name, data))
+    if problems:
+        raise CandidateImportError(problems)
+    with transaction.atomic():
+        return [
+            add_candidate(
+                job=job, name=r.name, email=r.email, language=r.language, added_by=added_by
+            )
+            for r in rows
+        ]

@@ -1,0 +1,228 @@
+"""Candidate pages: landing and consent, job preview, the assessment pages, review, submit.
+
+Every view works without JavaScript (plain form posts); with htmx each answer is also saved the
+moment it is given. The token in the URL is the candidate's only credential.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicefit.assessments import services
+from servicefit.assessments.models import AssessmentSession, Invitation
+from servicefit.assessments.plan import Page
+from servicefit.content import default_content
+
+from .access import session_of, unavailable, with_invitation
+from .pages import page_context
+
+
+def _url(name: str, token: str, **kwargs: str) -> str:
+    return reverse(f"portal:{name}", kwargs={"token": token, **kwargs})
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+@with_invitation
+def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    session = session_of(invitation)
+    if session is not None and request.method == "GET":
+        return redirect(_url("preview", token))
+    if request.method == "POST":
+        if request.POST.get("consent") != "yes":
+            messages.error(request, _("Please confirm that you have read the notices to start."))
+        else:
+            services.start_session(invitation=invitation, language=_language())
+            return redirect(_url("preview", token))
+    content = default_content()
+    context = {
+        "token": token,
+        "job": invitation.candidate.job,
+        "candidate": invitation.candidate,
+        "expires_at": invitation.expires_at,
+        "sjt_minutes": content.sjt.time_limit_minutes if content.sjt else 0,
+        "reply_minutes": content.written_reply.time_limit_minutes if content.written_reply else 0,
+        "privacy_version": services.PRIVACY_NOTICE_VERSION,
+        "automation_version": services.AUTOMATION_NOTICE_VERSION,
+    }
+    return render(request, "portal/landing.html", context)
+
+
+def _require_session(invitation: Invitation) -> AssessmentSession | None:
+    return session_of(invitation)
+
+
+@with_invitation
+def preview(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    session = _require_session(invitation)
+    if session is None:
+        return redirect(_url("landing", token))
+    job = invitation.candidate.job
+    profile = default_content().job_profile(job.profile_template)
+    plan = services.plan_for(session)
+    answered = set(services.answers_of(session))
+    resume = plan.first_unanswered(answered)
+    context = {
+        "token": token,
+        "job": job,
+        "preview_paragraphs": [
+            p for p in profile.preview.get(_language()).split("\n\n") if p.strip()
+        ]
+        if profile.preview
+        else [],
+        "first_page": plan.pages[0].slug if plan.pages else None,
+        "resume_page": resume.slug if resume and answered else None,
+    }
+    return render(request, "portal/preview.html", context)
+
+
+@with_invitation
+def withdraw(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    if request.method == "POST":
+        services.withdraw(invitation=invitation, reason=request.POST.get("reason", "")[:500])
+        return render(request, "portal/withdrawn.html", {"job": invitation.candidate.job})
+    return render(
+        request, "portal/withdraw.html", {"token": token, "job": invitation.candidate.job}
+    )
+
+
+@with_invitation
+def page(request: HttpRequest, token: str, invitation: Invitation, slug: str) -> HttpResponse:
+    session = _require_session(invitation)
+    if session is None:
+        return redirect(_url("landing", token))
+    plan = services.plan_for(session)
+    current = plan.page(slug)
+    if current is None:
+        return unavailable(request)
+    if current.section in {"sjt", "reply"}:
+        services.start_section(session=session, section=current.section)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _save_page(request, session, current)
+        if not errors:
+            target = request.POST.get("go")
+            following = plan.previous_page(current) if target == "back" else plan.next_page(current)
+            return redirect(
+                _url("page", token, slug=following.slug) if following else _url("review", token)
+            )
+    context = page_context(
+        request, token=token, session=session, plan=plan, page=current, errors=errors
+    )
+    status = 400 if errors else 200
+    return render(request, "portal/page.html", context, status=status)
+
+
+def _save_page(request: HttpRequest, session: AssessmentSession, current: Page) -> dict[str, str]:
+    """Save every answer posted from a page; answers not posted are left as they were."""
+    errors: dict[str, str] = {}
+    for key in current.keys:
+        if key not in request.POST:
+            continue
+        value = request.POST[key]
+        if current.section == "reply":
+            stored = services.answers_of(session).get(key)
+            if stored is not None and stored.text == value.replace("\r\n", "\n"):
+                continue  # unchanged: do not trip the clock on a plain "next"
+        try:
+            services.save_answer(session=session, key=key, value=value, language=_language())
+        except services.TimeUp as exc:
+            messages.warning(request, exc.message)
+            return {}
+        except services.AnswerError as exc:
+            errors[key] = exc.message
+    return errors
+
+
+@require_POST
+@with_invitation
+def answer(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    """Save one answer (htmx); the response is a short status announced to screen readers."""
+    session = _require_session(invitation)
+    if session is None:
+        return HttpResponse(_("Please start the assessment first."), status=400)
+    key = request.POST.get("key", "")
+    if key not in request.POST:
+        return HttpResponse(_("No answer was sent."), status=400)
+    try:
+        services.save_answer(
+            session=session, key=key, value=request.POST[key], language=_language()
+        )
+    except services.AnswerError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    now = timezone.localtime()
+    return HttpResponse(_("Saved at %(time)s") % {"time": now.strftime("%H:%M:%S")})
+
+
+@with_invitation
+def review(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    session = _require_session(invitation)
+    if session is None:
+        return redirect(_url("landing", token))
+    plan = services.plan_for(session)
+    answers = services.answers_of(session)
+    answered = {k for k, a in answers.items() if a.value is not None or a.text.strip()}
+    sections = []
+    for section, label in (
+        ("questionnaire", _("Work style")),
+        ("sjt", _("Situations at work")),
+        ("reply", _("Written reply")),
+    ):
+        keys = plan.keys(section)
+        if not keys:
+            continue
+        missing_pages = [
+            p for p in plan.pages if p.section == section and any(k not in answered for k in p.keys)
+        ]
+        sections.append(
+            {
+                "label": label,
+                "answered": sum(1 for k in keys if k in answered),
+                "total": len(keys),
+                "first_missing": missing_pages[0].slug if missing_pages else None,
+                "time_up": services.is_time_up(session, section),
+            }
+        )
+    done, total = plan.progress(answered)
+    context = {
+        "token": token,
+        "sections": sections,
+        "done": done,
+        "total": total,
+        "complete": done == total,
+    }
+    return render(request, "portal/review.html", context)
+
+
+@require_POST
+def submit(request: HttpRequest, token: str) -> HttpResponse:
+    """Submit once; a repeated submit (double click, two tabs) shows the same thank-you page."""
+    invitation = Invitation.objects.for_token(token)
+    session = session_of(invitation) if invitation is not None else None
+    if invitation is None or session is None or session.withdrawn_at is not None:
+        return unavailable(request)
+    if not session.is_submitted and services.open_invitation(token) is None:
+        return unavailable(request)
+    services.submit(session=session)
+    return redirect(_url("done", token))
+
+
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.for_token(token)
+    session = session_of(invitation) if invitation is not None else None
+    if invitation is None or session is None or not session.is_submitted:
+        return unavailable(request)
+    from .feedback import feedback_for
+
+    job = invitation.candidate.job
+    feedback = feedback_for(session) if job.feedback_report else None
+    return render(request, "portal/done.html", {"job": job, "feedback": feedback})

@@ -1,0 +1,48 @@
+// Progressive enhancement for the candidate pages: countdown, connection status, counter.
+// Everything works without this file; the server enforces limits and saves every answer.
+(function () {
+  "use strict";
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function startCountdown(box) {
+    var left = parseInt(box.getAttribute("data-seconds-left"), 10);
+    var clock = box.querySelector(".countdown-clock");
+    var announcer = document.getElementById("timer-announcer");
+    if (!clock || isNaN(left)) { return; }
+    var end = Date.now() + left * 1000;
+    var warned5 = left <= 300, warned1 = left <= 60;
+    function tick() {
+      var s = Math.max(0, Math.round((end - Date.now()) / 1000));
+      clock.textContent = Math.floor(s / 60) + ":" + pad(s % 60);
+      if (s <= 120) { box.classList.add("urgent"); }
+      if (!warned5 && s <= 300) { warned5 = true; announcer.textContent = box.getAttribute("data-warn-5"); }
+      if (!warned1 && s <= 60) { warned1 = true; announcer.textContent = box.getAttribute("data-warn-1"); }
+      if (s === 0) { announcer.textContent = box.getAttribute("data-up"); clock.textContent = "0:00"; return; }
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
+  function startCounter(area) {
+    var out = document.querySelector("#reply-count .char-count");
+    var max = parseInt(area.getAttribute("data-max"), 10);
+    if (!out) { return; }
+    function update() { out.textContent = "(" + area.value.length + " / " + max + ")"; }
+    area.addEventListener("input", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector(".countdown[data-seconds-left]");
+    if (box) { startCountdown(box); }
+    var area = document.querySelector("textarea[data-max]");
+    if (area) { startCounter(area); }
+    var status = document.getElementById("connection-status");
+    document.body.addEventListener("htmx:sendError", function () {
+      if (status) { status.textContent = status.getAttribute("data-offline"); status.classList.add("error"); }
+    });
+    document.body.addEventListener("htmx:afterRequest", function (e) {
+      if (status && e.detail.successful) { status.textContent = ""; status.classList.remove("error"); }
+    });
+  });
+})();

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from servicefit.candidates.services import add_candidate
+from servicefit.demo_assessments import simulate_assessment
+
+
+@pytest.fixture
+def scored_job(job, recruiter):
+    """A job with 24 simulated, scored candidates (enough for norms and bands)."""
+    rng = random.Random(7)
+    people = []
+    for i in range(24):
+        language = ["en", "da", "sv", "nb", "pl"][i % 5]
+        candidate = add_candidate(
+            job=job, name=f"Person {i:02d}", email=f"p{i}@example.com", language=language
+        )
+        simulate_assessment(candidate=candidate, rng=rng)
+        people.append(candidate)
+    return job
+
+
+@pytest.fixture
+def scored_candidate(scored_job):
+    return scored_job.candidates.order_by("name").first()

@@ -1,0 +1,112 @@
+"""A whole assessment on a 360 × 740 phone, in Danish and Polish, checked against the database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from servicefit.assessments.models import Answer, AssessmentSession, Result
+from servicefit.assessments.services import create_invitation, plan_for
+from servicefit.candidates.services import add_candidate
+from servicefit.jobs.services import create_job_from_template
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+REPLY = {
+    "da": "Kære Henrik\n\nTak fordi du skrev. Jeg kan godt forstå, at det er forvirrende. Jeg sender dig en specificeret "
+    "regning i dag og ringer dig op i morgen før kl. 12.\n\nVenlig hilsen\nMads",
+    "pl": "Dzień dobry, Panie Tomaszu,\n\ndziękuję za wiadomość. Rozumiem, że to niepokojące. Jeszcze dziś wyślę "
+    "szczegółowy rachunek i zadzwonię jutro do 12:00.\n\nZ poważaniem\nAnna",
+}
+
+
+def invite(language: str):
+    job = create_job_from_template(
+        title="Kundeservice, telefon",
+        template_id="phone_support",
+        created_by=None,
+        pay_min=26000,
+        pay_max=31000,
+        pay_currency="DKK",
+    )
+    candidate = add_candidate(
+        job=job, name="Mads Holm", email=f"mads-{language}@example.com", language=language
+    )
+    return create_invitation(candidate=candidate, created_by=None).token
+
+
+def answer_radios(page, value: int) -> int:
+    groups = page.locator("fieldset")
+    count = groups.count()
+    for i in range(count):
+        group = groups.nth(i)
+        group.locator(f'input[type=radio][value="{value}"]').check()
+        group.locator(".saved-indicator").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
+    return count
+
+
+@pytest.mark.parametrize("language", ["da", "pl"])
+def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, language):
+    from .conftest import PHONE
+
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale={"da": "da-DK", "pl": "pl-PL"}[language],
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    token = invite(language)
+    base = f"{live_server.url}/a/{token}/"
+    shots = ("candidate-flow", language)
+
+    page.goto(base)
+    assert page.locator("html").get_attribute("lang") == language
+    screenshot(page, *shots, "01-landing.png")
+    page.locator("input[name=consent]").check()
+    page.locator("form button[type=submit]").last.click()
+
+    page.wait_for_url(re.compile(r"/preview/$"))
+    assert "DKK" in page.content()
+    screenshot(page, *shots, "02-job-preview.png")
+    page.locator("a.button.primary").click()
+
+    answered = 0
+    step = 3
+    while "/p/" in page.url:
+        slug = page.url.rstrip("/").rsplit("/", 1)[1]
+        if slug.startswith("reply"):
+            page.locator("textarea").fill(REPLY[language])
+            page.locator("#saved-reply").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
+        else:
+            answered += answer_radios(page, 4 if slug.startswith("questionnaire") else 3)
+        if slug in {"questionnaire-1", "sjt-1", "reply-1"}:
+            screenshot(page, *shots, f"{step:02d}-{slug}.png")
+            step += 1
+        page.locator("button[value=next]").click()
+        page.wait_for_load_state()
+
+    assert page.url.endswith("/review/")
+    screenshot(page, *shots, "06-review.png")
+    page.locator("form[action$='/submit/'] button").click()
+    page.wait_for_url(re.compile(r"/done/$"))
+    screenshot(page, *shots, "07-done.png")
+    context.close()
+
+    session = AssessmentSession.objects.get(candidate__email=f"mads-{language}@example.com")
+    plan = plan_for(session)
+    saved = {a.key: a for a in Answer.objects.filter(session=session)}
+    assert set(saved) == set(plan.keys())
+    assert answered == len(plan.keys()) - 1
+    assert all(saved[k].value == 4 for k in plan.keys("questionnaire"))
+    assert all(saved[k].value == 3 for k in plan.keys("sjt"))
+    assert saved[plan.keys("reply")[0]].text == REPLY[language]
+    result = Result.objects.get(session=session)
+    assert result.flags == []
+    assert all(c["score"] is not None for c in result.competencies.values())
+    assert result.reply["analysis"]["language"]["detected"] == language

@@ -1,0 +1,98 @@
+"""Invitation links: unguessable, stored hashed, and one neutral page for every bad link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from servicefit.assessments.models import Invitation, hash_token
+from servicefit.assessments.services import create_invitation, revoke_invitation, submit
+from servicefit.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_has_at_least_128_random_bits_and_is_stored_only_hashed(invitation):
+    token = invitation.token
+    assert len(token) >= 43  # 32 bytes, URL-safe base64
+    stored = Invitation.objects.get()
+    assert stored.token_hash == hash_token(token)
+    assert token not in stored.token_hash
+    assert Invitation.objects.filter(token_hash=token).count() == 0
+
+
+def test_invitation_is_valid_for_14_days_by_default(invitation):
+    lifetime = invitation.invitation.expires_at - invitation.invitation.created_at
+    assert lifetime == timedelta(days=14)
+
+
+def test_a_new_invitation_revokes_the_old_link(client, candidate, invitation, recruiter):
+    newer = create_invitation(candidate=candidate, created_by=recruiter)
+    assert client.get(f"/a/{invitation.token}/").status_code == 404
+    assert client.get(f"/a/{newer.token}/").status_code == 200
+
+
+def _neutral(client, token):
+    response = client.get(f"/a/{token}/")
+    assert response.status_code == 404
+    return response.content.decode()
+
+
+def test_unknown_expired_revoked_and_used_links_get_the_same_neutral_page(
+    client, candidate, recruiter, job
+):
+    from servicefit.candidates.services import add_candidate
+
+    unknown = _neutral(client, "x" * 43)
+
+    expired = create_invitation(candidate=candidate, created_by=recruiter)
+    Invitation.objects.filter(pk=expired.invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    expired_page = _neutral(client, expired.token)
+
+    other = add_candidate(job=job, name="Ola", email="ola@example.com")
+    revoked = create_invitation(candidate=other, created_by=recruiter)
+    revoke_invitation(invitation=revoked.invitation, revoked_by=recruiter)
+    revoked_page = _neutral(client, revoked.token)
+
+    third = add_candidate(job=job, name="Ida", email="ida@example.com")
+    used = create_invitation(candidate=third, created_by=recruiter)
+    client.post(f"/a/{used.token}/", {"consent": "yes"})
+    submit(session=third.assessment)
+    used_page = _neutral(client, used.token)
+
+    assert unknown == expired_page == revoked_page == used_page
+    assert "This link cannot be used" in unknown
+
+
+def test_invite_command_prints_the_link_as_json(job, capsys):
+    import json
+
+    assert (
+        main(
+            [
+                "invite",
+                "--job",
+                str(job.pk),
+                "--email",
+                "Kim@Example.com",
+                "--language",
+                "da",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["url"].startswith("http://127.0.0.1:8000/a/")
+    token = data["url"].rstrip("/").rsplit("/", 1)[1]
+    assert Invitation.objects.for_token(token).candidate.email == "kim@example.com"
+    assert data["expires"]
+
+
+def test_invite_command_rejects_an_unknown_job(capsys, db):
+    assert main(["invite", "--job", "999", "--email", "kim@example.com"]) == 2
+    assert "no job with id or title '999'" in capsys.readouterr().err
