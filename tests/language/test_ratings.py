@@ -1,0 +1,96 @@
+"""Suggested ratings: transparent point sums with explanations that name the evidence."""
+
+from __future__ import annotations
+
+import json
+
+from servicefit.language import ANALYSIS_VERSION, MESSAGES, RATING_NAMES
+
+from .conftest import analyze
+
+EXCELLENT = (
+    "Dear Sarah,\n\nThank you for writing to us, and I'm truly sorry your order arrived ten "
+    "days late. I completely understand how frustrating the wait must have been.\n\n"
+    "I can't refund the full order or send a free product, but I have refunded your "
+    "delivery fee today and I'll email you a 10% voucher within 24 hours.\n\nKind regards,\nDan"
+)
+RUDE = (
+    "Sarah,\n\nAs I already explained, delivery times are in the terms. You should have read "
+    "them. We do NOT give refunds!!!"
+)
+
+
+def test_it_rates_an_excellent_reply_highly() -> None:
+    ratings = analyze(EXCELLENT, "en", "Sarah Mitchell").ratings
+    assert {name: ratings[name].value for name in RATING_NAMES} == {
+        "courtesy": 5,
+        "empathy": 5,
+        "ownership": 5,
+        "clarity": 5,
+        "overall": 5,
+    }
+
+
+def test_it_rates_a_rude_reply_low_and_caps_overall() -> None:
+    ratings = analyze(RUDE, "en", "Sarah Mitchell").ratings
+    assert ratings["courtesy"].value == 1
+    assert ratings["overall"].value == 1
+    codes = [item.code for item in ratings["overall"].explanation]
+    assert "capped_by_negative" in codes
+
+
+def test_an_apology_raises_empathy_and_courtesy_instead_of_lowering_them() -> None:
+    without = analyze("Your parcel was late. We refunded the delivery fee.", "en").ratings
+    with_apology = analyze(
+        "I'm sorry your parcel was late. We refunded the delivery fee.", "en"
+    ).ratings
+    assert with_apology["empathy"].points > without["empathy"].points
+    assert with_apology["courtesy"].points > without["courtesy"].points
+
+
+def test_explanations_name_the_evidence_and_are_translatable() -> None:
+    result = analyze(EXCELLENT, "en", "Sarah Mitchell")
+    empathy_items = result.ratings["empathy"].explanation
+    present = [i for i in empathy_items if i.code == "signal_present"]
+    assert any(i.params["label"] == "empathy" for i in present)
+    assert any("understand" in str(i.params["evidence"]) for i in present)
+    for rating in result.ratings.values():
+        for item in rating.explanation:
+            assert item.code in MESSAGES
+            assert item.text == MESSAGES[item.code].format(**item.params)
+
+
+def test_to_dict_has_the_documented_json_shape() -> None:
+    data = analyze(EXCELLENT, "en", "Sarah Mitchell").to_dict()
+    json.dumps(data)  # JSON-ready
+    assert data["version"] == ANALYSIS_VERSION
+    assert {"detected", "confidence", "matches_expected"} <= set(data["language"])
+    assert set(data["ratings"]) == set(RATING_NAMES)
+    assert all(1 <= v <= 5 for v in data["ratings"].values())
+    assert {"label", "start", "end", "text"} <= set(data["signals"][0])
+    assert set(data["explanation"]) == set(RATING_NAMES)
+    assert {"code", "params", "text"} == set(data["explanation"]["overall"][0])
+
+
+def test_a_reply_in_the_wrong_language_is_capped() -> None:
+    result = analyze(EXCELLENT, "da", "Sarah Mitchell")
+    assert result.language.wrong_language
+    assert result.ratings["overall"].value <= 2
+    assert "wrong_language" in [i.code for i in result.ratings["clarity"].explanation]
+
+
+def test_a_danish_reply_with_blame_scores_lower_than_a_helpful_one() -> None:
+    helpful = analyze(
+        "Hej Mette,\nJeg er ked af forsinkelsen og forstår godt din frustration. Jeg har "
+        "refunderet fragten i dag, og du får en rabatkode inden for 24 timer.\nVenlig hilsen",
+        "da",
+        "Mette Jensen",
+    )
+    blaming = analyze(
+        "Hej Mette,\nForsinkelsen skyldes fragtfirmaet og ikke os. Du burde have valgt "
+        "ekspreslevering. Det er jo ikke så svært.\nHilsen",
+        "da",
+        "Mette Jensen",
+    )
+    assert helpful.ratings["overall"].value >= 4
+    assert blaming.ratings["overall"].value <= 2
