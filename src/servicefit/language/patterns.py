@@ -210,8 +210,8 @@ def match_at(
                 nxt = t + skip
                 if nxt >= len(tokens):
                     return None
-                if skip and tokens[nxt].sentence_break_before:
-                    return None
+                if tokens[nxt].sentence_break_before:
+                    return None  # a gap never crosses a sentence boundary
                 found = walk(e + 1, nxt, gaps + tuple(range(t, nxt)))
                 if found is not None:
                     return found
