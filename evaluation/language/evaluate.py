@@ -295,6 +295,8 @@ def print_rating_agreement(
             failures.append(f"overall QWK {qwk:.2f} (n={len(all_s)})")
     print()
     print("Inter-rater agreement (replies rated by two or more raters)")
+    if len(raters) < 2:
+        print(f"  needs ratings from two or more raters; found {len(raters)} ({', '.join(raters)})")
     print(f"{'rating':<12}{'pairs':>8}{'QWK(mean of pairs)':>20}{'alpha(ordinal)':>16}")
     for name in RATING_NAMES:
         ids = sorted({rid for rt in raters.values() for rid in rt})
