@@ -14,8 +14,10 @@ their simplemma lemmas, with negation handling; see ``docs/written-reply-analysi
 from servicefit.language.analysis import (
     ANALYSIS_VERSION,
     MAX_REPLY_CHARS,
+    POLITE_COURTESY_POINTS,
     ReplyAnalysis,
     analyze_reply,
+    courtesy_is_polite,
 )
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import (
@@ -32,6 +34,7 @@ __all__ = [
     "ANALYSIS_VERSION",
     "MAX_REPLY_CHARS",
     "MESSAGES",
+    "POLITE_COURTESY_POINTS",
     "RATING_NAMES",
     "SIGNAL_COMPETENCIES",
     "SIGNAL_LABELS",
@@ -47,5 +50,6 @@ __all__ = [
     "TextMetrics",
     "UnsupportedLanguageError",
     "analyze_reply",
+    "courtesy_is_polite",
     "detect_language",
 ]

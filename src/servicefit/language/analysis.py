@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
 from servicefit.language.patterns import load_patterns
@@ -17,7 +18,6 @@ from servicefit.language.signals import (
     lemmas_of,
     marker_matches,
     pattern_languages,
-    smiley_matches,
 )
 from servicefit.language.text import tokenize
 

@@ -98,7 +98,6 @@ def _da_nb_spelling_vote(text: str) -> int:
     words = [w.lower() for w in _WORD_RE.findall(text)]
     danish = sum(1 for w in words if w in _DANISH_MARKERS)
     bokmal = sum(1 for w in words if w in _BOKMAL_MARKERS)
-    # letters only one of the two spells with: Danish "æ" in hjælp/være, Bokmål "kj"/"gj"
     return danish - bokmal
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
+from servicefit.language.cues import NAME_TITLES, name_matches, shouting_matches
+from servicefit.language.lemmas import LEMMA_LANGUAGES, lemmas_of
 from servicefit.language.patterns import LanguagePatterns, Pattern, load_patterns, match_at
 from servicefit.language.text import Token
 
@@ -58,21 +59,6 @@ GREETING_LINE_WINDOW = 20
 CLOSING_WINDOW = 25
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_EXCLAMATIONS_RE = re.compile(r"[!?]*!{2,}[!?]*|[!?]*\?!+[!?]*|!+\?[!?]*")
-_CAPS_ACRONYMS = _words(
-    "ASAP FAQ GDPR RODO PDF HTML IBAN SWIFT VAT MOMS NIP PESEL REGON SMS ID URL USA EU "
-    "BLIK DHL UPS GLS PIN PUK NOK DKK SEK PLN EUR USD CEO OK PS TV GB MB SE DK NO PL UK "
-    "BOK SIM APP MMS ATM NIP KRS PKO LTE FAQ CVR"
-)
-#: Titles that may stand before a name used as a greeting ("Pani Katarzyno", "Mr Baker").
-NAME_TITLES = _words("pani panie pan ms mr mrs miss fru herr frk hr")
-_LEMMA_LANG = {"en": "en", "da": "da", "sv": "sv", "nb": "nb", "pl": "pl"}
-
-
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One piece of evidence: a label and the exact span of the reply that shows it."""
@@ -94,21 +80,6 @@ class Signal:
             "polarity": self.polarity,
             "competencies": list(self.competencies),
         }
-
-
-@lru_cache(maxsize=200_000)
-def lemma(word: str, language: str) -> str:
-    """simplemma's lemma of ``word`` (lower case), cached."""
-    import simplemma
-
-    try:
-        return str(simplemma.lemmatize(word, lang=_LEMMA_LANG[language])).lower()
-    except (ValueError, KeyError):  # pragma: no cover - unknown language code
-        return word
-
-
-def lemmas_of(tokens: Sequence[Token], language: str) -> list[str]:
-    return [lemma(t.lower, language) for t in tokens]
 
 
 def _is_negated(
@@ -214,103 +185,6 @@ def marker_matches(
     return hits
 
 
-_SMILEY_RE = re.compile(r"(?<![\w:;])[:;]-?[)D](?!\w)|[\U0001F600-\U0001F60A\U0001F642\U0001F44D]")
-
-
-def smiley_matches(text: str) -> list[tuple[str, float]]:
-    """A smiley or friendly emoji, as a courtesy marker (at most one is counted)."""
-    found = _SMILEY_RE.search(text)
-    return [(found.group(), 1.0)] if found else []
-
-
-def _name_stems(customer_name: str, *, trim: int) -> list[tuple[str, int]]:
-    """(stem, longest accepted form) for each part of the name.
-
-    Names of six letters or more may end differently: ``trim`` letters are dropped
-    (2 for genitive "-s", 3 in Polish for vocatives and diminutives: "Tomaszu", "Tomek").
-    """
-    stems = []
-    for part in re.findall(r"[^\W\d_]+", customer_name):
-        if len(part) < 2:
-            continue
-        low = part.lower()
-        stems.append((low if len(low) <= 5 else low[: len(low) - trim], len(low) + 2))
-    return stems
-
-
-def name_matches(
-    tokens: Sequence[Token], customer_name: str | None, *, language: str = "en"
-) -> list[tuple[int, int, str]]:
-    """Where the customer's name (or an inflected form of a part of it) is used."""
-    if not customer_name:
-        return []
-    stems = _name_stems(customer_name, trim=3 if language == "pl" else 2)
-    spans: list[tuple[int, int, str]] = []
-    for i, token in enumerate(tokens):
-        if not token.surface[:1].isupper():
-            continue
-        for stem, longest in stems:
-            if token.lower.startswith(stem) and len(token.lower) <= longest:
-                end = token.end
-                # "Sarah Mitchell": extend over the following name part
-                if i + 1 < len(tokens) and not tokens[i + 1].clause_break_before:
-                    nxt = tokens[i + 1]
-                    if nxt.surface[:1].isupper() and any(
-                        nxt.lower.startswith(s) for s, _ in stems if s != stem
-                    ):
-                        end = nxt.end
-                spans.append((token.start, end, "customer_name"))
-                break
-    return spans
-
-
-@lru_cache(maxsize=50_000)
-def is_word(word: str, language: str) -> bool:
-    """Is ``word`` (lower case) in simplemma's dictionary for ``language``?
-
-    Used to tell a shouted word ("NOT", "ALREADY") from an acronym ("BTW", "GDPR").
-    """
-    import simplemma
-
-    try:
-        return bool(simplemma.is_known(word, lang=_LEMMA_LANG[language]))
-    except (ValueError, KeyError):  # pragma: no cover - unknown language code
-        return False
-
-
-def shouting_matches(
-    text: str, tokens: Sequence[Token], *, languages: Sequence[str] = ("en",)
-) -> list[tuple[int, int, str]]:
-    """Repeated exclamation marks, and words in capitals that are words, not acronyms."""
-    spans: list[tuple[int, int, str]] = []
-    for m in _EXCLAMATIONS_RE.finditer(text):
-        spans.append((m.start(), m.end(), "repeated_exclamation"))
-    run: list[Token] = []
-
-    def known(token: Token) -> bool:
-        return any(is_word(token.lower, lang) for lang in languages)
-
-    def flush() -> None:
-        letters = sum(sum(c.isalpha() for c in t.surface) for t in run)
-        if ((len(run) >= 2 and letters >= 5) or (len(run) == 1 and letters >= 3)) and any(
-            known(t) for t in run
-        ):
-            spans.append((run[0].start, run[-1].end, "capitals"))
-        run.clear()
-
-    for token in tokens:
-        letters = [c for c in token.surface if c.isalpha()]
-        caps = len(letters) >= 2 and all(c.isupper() for c in letters)
-        if caps and token.surface not in _CAPS_ACRONYMS:
-            if run and token.clause_break_before and token.sentence_break_before:
-                flush()
-            run.append(token)
-        else:
-            flush()
-    flush()
-    return spans
-
-
 def _line_of(text: str, start: int, end: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -389,7 +263,7 @@ def pattern_languages(expected: str, scores: Mapping[str, float]) -> tuple[str, 
     extra = [
         lang
         for lang, score in scores.items()
-        if lang != expected and lang in _LEMMA_LANG and score >= OTHER_LANGUAGE_SHARE
+        if lang != expected and lang in LEMMA_LANGUAGES and score >= OTHER_LANGUAGE_SHARE
     ]
     return (expected, *extra)
 
