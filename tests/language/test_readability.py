@@ -23,11 +23,12 @@ def test_it_measures_words_sentences_and_long_words() -> None:
     assert metrics.lix == pytest.approx(10 / 2 + 100 * 6 / 10)
 
 
-def test_polish_bands_are_shifted_for_longer_words() -> None:
-    assert lix_band(47.0, "da") == "hard"
-    assert lix_band(47.0, "pl") == "medium"
-    assert lix_band(33.0, "en") == "medium"
+def test_bands_are_shifted_per_language() -> None:
+    assert lix_band(47.0, "sv") == "hard"
+    assert lix_band(47.0, "pl") == "easy"  # Polish words are long: 47 is a typical reply
     assert lix_band(33.0, "sv") == "easy"
+    assert lix_band(33.0, "en") == "medium"
+    assert lix_band(33.0, "da") == "medium"
 
 
 def test_it_classifies_reply_length() -> None:
