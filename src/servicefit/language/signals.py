@@ -174,13 +174,17 @@ def phrase_matches(
 def marker_matches(
     markers: Sequence[Pattern], tokens: Sequence[Token], lemmas: Sequence[str]
 ) -> list[tuple[str, float]]:
-    """The distinct marker patterns found in the reply (each counted once), with weights."""
+    """The words matched by each distinct marker pattern (each counted once), with weights."""
     hits: list[tuple[str, float]] = []
     for pattern in markers:
         first = pattern.elements[0]
         for i, token in enumerate(tokens):
-            if first.matches(token.lower, lemmas[i]) and match_at(pattern, tokens, lemmas, i):
-                hits.append((pattern.source, pattern.weight))
+            if not first.matches(token.lower, lemmas[i]):
+                continue
+            hit = match_at(pattern, tokens, lemmas, i)
+            if hit is not None:
+                words = " ".join(t.surface for t in tokens[i : hit[0] + 1])
+                hits.append((words, pattern.weight))
                 break
     return hits
 
