@@ -40,6 +40,7 @@ build: install
 
 run: build
 	$(BIN)/servicefit manage migrate --no-input
+	$(BIN)/servicefit manage collectstatic --no-input -v 0
 	$(BIN)/servicefit demo
 	@echo "Starting ServiceFit at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(BIN)/servicefit manage db_worker --queue-name '*' & worker=$$!; \

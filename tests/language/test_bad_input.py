@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicefit.language import (
     MAX_REPLY_CHARS,
@@ -86,3 +88,16 @@ def test_it_ignores_a_blank_customer_name() -> None:
     result = analyze_reply("Hi there, sorry.", expected_language="en", customer_name="  ")
     assert result.customer_name is None
     assert "customer_name" not in result.labels
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    text=st.text(max_size=400),
+    language=st.sampled_from(["en", "da", "sv", "nb", "pl"]),
+    name=st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_it_never_crashes_on_arbitrary_text(text: str, language: str, name: str | None) -> None:
+    result = analyze_reply(text, expected_language=language, customer_name=name)
+    for signal in result.signals:
+        assert text[signal.start : signal.end] == signal.text
+    assert all(1 <= result.ratings[n].value <= 5 for n in RATING_NAMES)

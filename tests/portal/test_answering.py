@@ -195,12 +195,14 @@ def test_switching_language_keeps_answers(client, started):
     assert default_content().questionnaire.items[0].text.pl in html
 
 
-def test_submitting_twice_produces_one_result_with_versions(client, started):
+def test_submitting_twice_produces_one_result_with_versions(client, started, django_capture_on_commit_callbacks):
     plan = plan_for(session_of(started))
     for key in plan.keys("questionnaire"):
         answer(client, started, key, "4")
-    first = client.post(f"/a/{started}/submit/")
-    second = client.post(f"/a/{started}/submit/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.post(f"/a/{started}/submit/")
+        second = client.post(f"/a/{started}/submit/")
+    assert len(callbacks) == 1  # one scoring task queued
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == f"/a/{started}/done/"
     assert Result.objects.count() == 1

@@ -1,0 +1,146 @@
+"""The ranked shortlist, exports, the candidate report with its chart and PDF, and reply rating."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from servicefit.assessments.models import ReplyRating
+from servicefit.assessments.ranking import rank_job
+from servicefit.candidates.models import Stage
+from servicefit.privacy.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ranking_orders_by_composite_and_explains_each_contribution(scored_job):
+    ranked = [r for r in rank_job(scored_job) if r.composite is not None]
+    assert len(ranked) == 24
+    composites = [r.composite for r in ranked]
+    assert composites == sorted(composites, reverse=True)
+    assert [r.rank for r in ranked][0] == 1
+    for row in ranked:
+        assert sum(c.contribution for c in row.contributions) == pytest.approx(row.composite)
+        assert row.lower < row.composite < row.upper
+
+
+def test_shortlist_page_shows_rank_composite_band_and_flags(client, recruiter, scored_job):
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:job_detail", args=[scored_job.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    top = rank_job(scored_job)[0]
+    assert top.candidate.name in html
+    assert f"{top.composite:.2f}" in html
+    assert AuditEvent.objects.filter(action="shortlist.viewed", job=scored_job).exists()
+
+
+def test_shortlist_filter_and_sort(client, recruiter, scored_job):
+    from servicefit.candidates.services import add_candidate
+
+    add_candidate(job=scored_job, name="Aaron Notstarted", email="aaron@example.com")
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_detail", args=[scored_job.pk])
+    not_started = client.get(url, {"filter": "not_started"}).context["shortlist"].rows
+    assert [r.candidate.name for r in not_started] == ["Aaron Notstarted"]
+    by_name = client.get(url, {"sort": "name"}).context["shortlist"].rows
+    assert [r.candidate.name for r in by_name] == sorted((r.candidate.name for r in by_name), key=str.lower)
+
+
+def test_csv_export_matches_the_ranking_and_neutralises_formulas(client, recruiter, scored_job):
+    candidate = scored_job.candidates.first()
+    candidate.name = "=HYPERLINK(1)"
+    candidate.save()
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:job_export", args=[scored_job.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["rank", "name", "email", "stage", "composite"]
+    assert len(rows) == 25
+    assert "'=HYPERLINK(1)" in [r[1] for r in rows]
+    assert rows[1][0] == "1"
+
+
+def test_xlsx_export_opens_in_a_spreadsheet(client, recruiter, scored_job):
+    from openpyxl import load_workbook
+
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:job_export", args=[scored_job.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 25
+    assert sheet["A1"].value == "rank"
+
+
+def test_report_shows_each_competency_with_band_percentile_and_sources(client, recruiter, scored_candidate):
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg class="profile" role="img"' in html
+    competencies = response.context["competencies"]
+    assert len(competencies) == 16
+    first = competencies[0]
+    assert first["lower"] <= first["score"] <= first["upper"]
+    assert 0 <= first["percentile"] <= 100
+    assert set(first["sources"]) <= {"questionnaire", "sjt", "reply", "interview"}
+    assert "Judgement scenarios against the key" in html
+    assert AuditEvent.objects.filter(action="candidate.report_viewed", candidate=scored_candidate).exists()
+
+
+def test_report_highlights_reply_evidence_and_escapes_candidate_text(client, recruiter, scored_candidate):
+    result = scored_candidate.assessment.result
+    result.reply["text"] = "<script>alert(1)</script> Sorry for the delay."
+    result.reply["analysis"]["signals"] = [{"label": "apology", "start": 26, "end": 31, "text": "Sorry"}]
+    result.save()
+    client.force_login(recruiter)
+    html = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<mark class="evidence" title="Apology">Sorry' in html
+
+
+def test_pdf_report_downloads(client, recruiter, scored_candidate):
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_report_pdf", args=[scored_candidate.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 5000
+
+
+def _rating_post(result, **changes):
+    suggested = {k: int(v) for k, v in result.reply["analysis"]["ratings"].items()}
+    data = {k: str(v) for k, v in suggested.items()}
+    data.update(changes)
+    return suggested, data
+
+
+def test_changing_a_suggested_rating_needs_a_reason(client, recruiter, scored_candidate):
+    result = scored_candidate.assessment.result
+    suggested, data = _rating_post(result)
+    data["overall"] = str(1 if suggested["overall"] != 1 else 2)
+    client.force_login(recruiter)
+    url = reverse("backoffice:reply_rating", args=[scored_candidate.pk])
+    client.post(url, data)
+    assert not ReplyRating.objects.exists()
+    data["overall_reason"] = "Ignores the customer's question."
+    client.post(url, data)
+    stored = ReplyRating.objects.get(dimension="overall")
+    assert (stored.suggested, stored.rating, stored.rated_by) == (suggested["overall"], int(data["overall"]), recruiter)
+    assert ReplyRating.objects.count() == 5
+
+
+def test_confirming_suggestions_needs_no_reason(client, recruiter, scored_candidate):
+    _suggested, data = _rating_post(scored_candidate.assessment.result)
+    client.force_login(recruiter)
+    client.post(reverse("backoffice:reply_rating", args=[scored_candidate.pk]), data)
+    from django.db.models import F
+
+    assert ReplyRating.objects.filter(rating=F("suggested")).count() == 5
+
+
+def test_nothing_moves_a_candidate_automatically(scored_job):
+    stages = set(scored_job.candidates.values_list("stage", flat=True))
+    assert stages == {Stage.COMPLETED}
