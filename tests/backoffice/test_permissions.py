@@ -9,7 +9,13 @@ from servicefit.assessments.services import create_invitation
 
 pytestmark = pytest.mark.django_db
 
-ANON, ADMIN, RECRUITER, INTERVIEWER, TOKEN = "anonymous", "admin", "recruiter", "interviewer", "token holder"
+ANON, ADMIN, RECRUITER, INTERVIEWER, TOKEN = (
+    "anonymous",
+    "admin",
+    "recruiter",
+    "interviewer",
+    "token holder",
+)
 LOGIN = "login"  # redirected to the login page
 
 
@@ -32,21 +38,81 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
 def urls(world):
     job, candidate = world["job"], world["candidate"]
     return [
-        ("GET", reverse("backoffice:dashboard"), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 200}),
-        ("GET", reverse("backoffice:job_create"), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:job_detail", args=[job.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:job_edit", args=[job.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:job_export", args=[job.pk, "csv"]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:job_export", args=[job.pk, "xlsx"]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:candidate_add", args=[job.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:candidate_import", args=[job.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:candidate_report", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("GET", reverse("backoffice:candidate_report_pdf", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}),
-        ("POST", reverse("backoffice:reply_rating", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403}),
-        ("POST", reverse("backoffice:invitation_send", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403}),
-        ("POST", reverse("backoffice:invitation_revoke", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403}),
-        ("POST", reverse("backoffice:invitation_extend", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403}),
-        ("POST", reverse("backoffice:stage_change", args=[candidate.pk]), {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403}),
+        (
+            "GET",
+            reverse("backoffice:dashboard"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 200},
+        ),
+        (
+            "GET",
+            reverse("backoffice:job_create"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:job_detail", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:job_edit", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:job_export", args=[job.pk, "csv"]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:job_export", args=[job.pk, "xlsx"]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:candidate_add", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:candidate_import", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:candidate_report", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:candidate_report_pdf", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:reply_rating", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:invitation_send", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:invitation_revoke", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:invitation_extend", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:stage_change", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
     ]
 
@@ -75,9 +141,24 @@ def test_every_backoffice_url_is_in_the_matrix(world):
     from django.urls import get_resolver
 
     names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
-    backoffice = {n for n in get_resolver().namespace_dict["backoffice"][1].reverse_dict if isinstance(n, str)}
-    covered = {"dashboard", "job_create", "job_detail", "job_edit", "job_export", "candidate_add", "candidate_import",
-               "candidate_report", "candidate_report_pdf", "reply_rating", "invitation_send", "invitation_revoke",
-               "invitation_extend", "stage_change"}
+    backoffice = {
+        n for n in get_resolver().namespace_dict["backoffice"][1].reverse_dict if isinstance(n, str)
+    }
+    covered = {
+        "dashboard",
+        "job_create",
+        "job_detail",
+        "job_edit",
+        "job_export",
+        "candidate_add",
+        "candidate_import",
+        "candidate_report",
+        "candidate_report_pdf",
+        "reply_rating",
+        "invitation_send",
+        "invitation_revoke",
+        "invitation_extend",
+        "stage_change",
+    }
     assert backoffice == covered
     assert "login" in names

@@ -21,7 +21,7 @@ def test_ranking_orders_by_composite_and_explains_each_contribution(scored_job):
     assert len(ranked) == 24
     composites = [r.composite for r in ranked]
     assert composites == sorted(composites, reverse=True)
-    assert [r.rank for r in ranked][0] == 1
+    assert ranked[0].rank == 1
     for row in ranked:
         assert sum(c.contribution for c in row.contributions) == pytest.approx(row.composite)
         assert row.lower < row.composite < row.upper
@@ -47,7 +47,9 @@ def test_shortlist_filter_and_sort(client, recruiter, scored_job):
     not_started = client.get(url, {"filter": "not_started"}).context["shortlist"].rows
     assert [r.candidate.name for r in not_started] == ["Aaron Notstarted"]
     by_name = client.get(url, {"sort": "name"}).context["shortlist"].rows
-    assert [r.candidate.name for r in by_name] == sorted((r.candidate.name for r in by_name), key=str.lower)
+    assert [r.candidate.name for r in by_name] == sorted(
+        (r.candidate.name for r in by_name), key=str.lower
+    )
 
 
 def test_csv_export_matches_the_ranking_and_neutralises_formulas(client, recruiter, scored_job):
@@ -73,7 +75,9 @@ def test_xlsx_export_opens_in_a_spreadsheet(client, recruiter, scored_job):
     assert sheet["A1"].value == "rank"
 
 
-def test_report_shows_each_competency_with_band_percentile_and_sources(client, recruiter, scored_candidate):
+def test_report_shows_each_competency_with_band_percentile_and_sources(
+    client, recruiter, scored_candidate
+):
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk]))
     html = response.content.decode()
@@ -86,16 +90,24 @@ def test_report_shows_each_competency_with_band_percentile_and_sources(client, r
     assert 0 <= first["percentile"] <= 100
     assert set(first["sources"]) <= {"questionnaire", "sjt", "reply", "interview"}
     assert "Judgement scenarios against the key" in html
-    assert AuditEvent.objects.filter(action="candidate.report_viewed", candidate=scored_candidate).exists()
+    assert AuditEvent.objects.filter(
+        action="candidate.report_viewed", candidate=scored_candidate
+    ).exists()
 
 
-def test_report_highlights_reply_evidence_and_escapes_candidate_text(client, recruiter, scored_candidate):
+def test_report_highlights_reply_evidence_and_escapes_candidate_text(
+    client, recruiter, scored_candidate
+):
     result = scored_candidate.assessment.result
     result.reply["text"] = "<script>alert(1)</script> Sorry for the delay."
-    result.reply["analysis"]["signals"] = [{"label": "apology", "start": 26, "end": 31, "text": "Sorry"}]
+    result.reply["analysis"]["signals"] = [
+        {"label": "apology", "start": 26, "end": 31, "text": "Sorry"}
+    ]
     result.save()
     client.force_login(recruiter)
-    html = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk])).content.decode()
+    html = client.get(
+        reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    ).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<mark class="evidence" title="Apology">Sorry' in html
@@ -128,7 +140,11 @@ def test_changing_a_suggested_rating_needs_a_reason(client, recruiter, scored_ca
     data["overall_reason"] = "Ignores the customer's question."
     client.post(url, data)
     stored = ReplyRating.objects.get(dimension="overall")
-    assert (stored.suggested, stored.rating, stored.rated_by) == (suggested["overall"], int(data["overall"]), recruiter)
+    assert (stored.suggested, stored.rating, stored.rated_by) == (
+        suggested["overall"],
+        int(data["overall"]),
+        recruiter,
+    )
     assert ReplyRating.objects.count() == 5
 
 
@@ -144,3 +160,28 @@ def test_confirming_suggestions_needs_no_reason(client, recruiter, scored_candid
 def test_nothing_moves_a_candidate_automatically(scored_job):
     stages = set(scored_job.candidates.values_list("stage", flat=True))
     assert stages == {Stage.COMPLETED}
+
+
+def test_job_page_tracks_agreement_between_suggestions_and_raters(client, recruiter, scored_job):
+    from servicefit.assessments.reply_agreement import reply_agreement
+    from servicefit.psychometrics import weighted_kappa
+
+    client.force_login(recruiter)
+    pairs = []
+    for i, candidate in enumerate(scored_job.candidates.order_by("name")[:6]):
+        result = candidate.assessment.result
+        suggested, data = _rating_post(result)
+        rating = suggested["overall"] if i % 2 else min(5, suggested["overall"] + 1)
+        data["overall"] = str(rating)
+        data["overall_reason"] = "Different view"
+        client.post(reverse("backoffice:reply_rating", args=[candidate.pk]), data)
+        pairs.append((suggested["overall"], rating))
+    overall = next(a for a in reply_agreement(scored_job) if a.dimension == "overall")
+    assert overall.n == 6
+    assert overall.exact == pytest.approx(sum(s == r for s, r in pairs) / 6)
+    expected = weighted_kappa([s for s, _ in pairs], [r for _, r in pairs], categories=range(1, 6))
+    assert overall.kappa == pytest.approx(expected) or (
+        overall.kappa is None and expected != expected
+    )
+    html = client.get(reverse("backoffice:job_detail", args=[scored_job.pk])).content.decode()
+    assert "Written-reply ratings: people and suggestions" in html

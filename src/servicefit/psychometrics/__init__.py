@@ -37,6 +37,7 @@ from servicefit.psychometrics.interviews import (
     aggregate_ratings,
     rater_deviation,
 )
+from servicefit.psychometrics.kappa import weighted_kappa
 from servicefit.psychometrics.krippendorff import krippendorff_alpha
 from servicefit.psychometrics.norms import (
     NORMS_FORMAT_VERSION,
@@ -128,4 +129,5 @@ __all__ = [
     "score_scales",
     "sjt_item_statistics",
     "standard_error_of_measurement",
+    "weighted_kappa",
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import recruiter_required
+from servicefit.assessments.reply_agreement import reply_agreement
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
@@ -70,6 +71,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "filters": FILTERS,
         "sorts": SORTS,
         "stages": Stage.choices,
+        "reply_agreement": reply_agreement(job),
     }
     template = (
         "backoffice/_shortlist_table.html"
