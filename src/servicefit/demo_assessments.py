@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
+from servicefit.accounts.models import User
 from servicefit.assessments.models import Answer, AssessmentSession
 from servicefit.assessments.plan import REPLY_MESSAGE_BY_CHANNEL, reply_key, sjt_key
 from servicefit.assessments.results import store_result
@@ -109,7 +110,7 @@ def simulate_assessment(
     return session
 
 
-def spread_stages(*, candidates: list[Candidate], recruiter: object, rng: random.Random) -> None:
+def spread_stages(*, candidates: list[Candidate], recruiter: User, rng: random.Random) -> None:
     """Move scored demo candidates along the pipeline, as a recruiter would have done."""
     from servicefit.assessments.ranking import rank_job
 
@@ -128,14 +129,14 @@ def spread_stages(*, candidates: list[Candidate], recruiter: object, rng: random
         for step in (Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED):
             move_to_stage(
                 candidate=row.candidate, stage=step, changed_by=recruiter, reason_code="strong_fit"
-            )  # type: ignore[arg-type]
+            )
             if step == stage:
                 break
     for row in ranked[-4:]:
         move_to_stage(
             candidate=row.candidate,
             stage=Stage.REJECTED,
-            changed_by=recruiter,  # type: ignore[arg-type]
+            changed_by=recruiter,
             reason_code="assessment",
             note="Demo: weaker fit on the job's key competencies.",
         )

@@ -195,7 +195,9 @@ def test_switching_language_keeps_answers(client, started):
     assert default_content().questionnaire.items[0].text.pl in html
 
 
-def test_submitting_twice_produces_one_result_with_versions(client, started, django_capture_on_commit_callbacks):
+def test_submitting_twice_produces_one_result_with_versions(
+    client, started, django_capture_on_commit_callbacks
+):
     plan = plan_for(session_of(started))
     for key in plan.keys("questionnaire"):
         answer(client, started, key, "4")

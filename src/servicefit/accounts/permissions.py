@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from .models import User
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -36,3 +38,8 @@ def _require(check: Callable[[Any], bool]) -> Callable[[View], View]:
 signed_in = _require(lambda user: user.is_active)
 recruiter_required = _require(lambda user: user.is_recruiter)
 admin_required = _require(lambda user: user.is_admin)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that a permission decorator has already checked."""
+    return cast(User, request.user)

@@ -40,6 +40,11 @@ REPLY_RATING_COMPETENCIES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _value(values: Mapping[str, int | None], key: str) -> float:
+    value = values.get(key)
+    return np.nan if value is None else float(value)
+
+
 def score_questionnaire(content: Content, values: Mapping[str, int | None]) -> dict[str, Any]:
     """Per competency: keyed mean, items answered, and each item's raw and keyed value."""
     if content.questionnaire is None:
@@ -49,9 +54,7 @@ def score_questionnaire(content: Content, values: Mapping[str, int | None]) -> d
         by_competency[item.competency].append(item)
     scales: dict[str, Any] = {}
     for competency, items in by_competency.items():
-        row = np.array(
-            [[np.nan if values.get(i.id) is None else float(values[i.id])] for i in items]
-        ).T  # type: ignore[arg-type]
+        row = np.array([[_value(values, i.id) for i in items]], dtype=float)
         reverse = np.array([i.reverse for i in items])
         scored = score_scale(
             row, minimum=SCALE_MIN, maximum=SCALE_MAX, reverse=reverse, name=competency

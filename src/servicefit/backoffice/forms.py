@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicefit.candidates.models import ReasonCode, Stage
 from servicefit.content import default_content
-from servicefit.jobs.models import Job
+from servicefit.jobs.models import PAY_PERIODS, Job
 
 WEIGHT_TOLERANCE = 0.001
 
@@ -38,16 +38,14 @@ class JobCreateForm(forms.Form):
         label=_("Pay to"), min_value=0, max_digits=10, decimal_places=2, required=False
     )
     pay_currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
-    pay_period = forms.ChoiceField(
-        label=_("Pay period"), choices=Job._meta.get_field("pay_period").choices
-    )
+    pay_period = forms.ChoiceField(label=_("Pay period"), choices=PAY_PERIODS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = _language()
-        self.fields["template"].choices = [
-            (p.id, p.name.get(language)) for p in default_content().job_profiles
-        ]
+        template = self.fields["template"]
+        assert isinstance(template, forms.ChoiceField)  # noqa: S101  (declared above)
+        template.choices = [(p.id, p.name.get(language)) for p in default_content().job_profiles]
         self.fields["languages"].initial = [code for code, _name in settings.LANGUAGES]
 
     def clean(self) -> dict[str, Any]:

@@ -148,9 +148,9 @@ def export_xlsx(shortlist: Shortlist) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Shortlist"  # type: ignore[union-attr]
+    sheet.title = "Shortlist"
     for row in _table(shortlist):
-        sheet.append(row)  # type: ignore[union-attr]
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -14,6 +14,9 @@ class Channel(models.TextChoices):
     TECHNICAL = "technical", _("Technical support")
 
 
+PAY_PERIODS = [("hour", _("per hour")), ("month", _("per month")), ("year", _("per year"))]
+
+
 class JobQuerySet(models.QuerySet["Job"]):
     def active(self) -> JobQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -37,7 +40,7 @@ class Job(models.Model):
     pay_period = models.CharField(
         _("pay period"),
         max_length=10,
-        choices=[("hour", _("per hour")), ("month", _("per month")), ("year", _("per year"))],
+        choices=PAY_PERIODS,
         default="month",
     )
     weights = models.JSONField(_("competency weights"), default=dict)

@@ -46,7 +46,7 @@ def weighted_kappa(
     a, b = a[keep], b[keep]
     if a.size < 2:
         raise InsufficientDataError("weighted kappa needs at least two rated pairs")
-    scale = np.asarray(list(categories), dtype=np.float64)
+    scale = np.asarray(categories, dtype=np.float64).ravel()
     index = {value: i for i, value in enumerate(scale)}
     try:
         ia = np.array([index[v] for v in a])

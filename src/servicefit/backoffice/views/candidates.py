@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicefit.accounts.permissions import recruiter_required
+from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.emails import send_invitation
 from servicefit.assessments.services import extend_invitation, revoke_invitation
 from servicefit.candidates.importing import CandidateImportError, import_candidates
@@ -33,12 +33,12 @@ def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
                     name=data["name"],
                     email=data["email"],
                     language=data["language"],
-                    added_by=request.user,  # type: ignore[arg-type]
+                    added_by=acting_user(request),
                 )
                 candidate.extra_time_percent = data.get("extra_time_percent") or 0
                 candidate.save(update_fields=["extra_time_percent"])
                 if data.get("send_invitation"):
-                    send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+                    send_invitation(candidate=candidate, sent_by=acting_user(request))
         except IntegrityError:
             form.add_error("email", _("This e-mail address is already a candidate for this job."))
         else:
@@ -57,11 +57,14 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 created = import_candidates(
-                    job=job, file_name=upload.name, data=upload.read(), added_by=request.user
-                )  # type: ignore[arg-type]
+                    job=job,
+                    file_name=upload.name,
+                    data=upload.read(),
+                    added_by=acting_user(request),
+                )
                 if form.cleaned_data["send_invitations"]:
                     for candidate in created:
-                        send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+                        send_invitation(candidate=candidate, sent_by=acting_user(request))
         except CandidateImportError as exc:
             problems = exc.problems
         else:
@@ -80,7 +83,7 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
 @recruiter_required
 def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
-    send_invitation(candidate=candidate, sent_by=request.user)  # type: ignore[arg-type]
+    send_invitation(candidate=candidate, sent_by=acting_user(request))
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": candidate.email})
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
@@ -90,7 +93,7 @@ def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     for invitation in candidate.invitations.filter(revoked_at__isnull=True):
-        revoke_invitation(invitation=invitation, revoked_by=request.user)  # type: ignore[arg-type]
+        revoke_invitation(invitation=invitation, revoked_by=acting_user(request))
     messages.success(request, _("The invitation link no longer works."))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
@@ -107,8 +110,8 @@ def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
         messages.error(request, _("Extend by 1 to 60 days."))
     else:
         extend_invitation(
-            invitation=invitation, days=form.cleaned_data["days"], extended_by=request.user
-        )  # type: ignore[arg-type]
+            invitation=invitation, days=form.cleaned_data["days"], extended_by=acting_user(request)
+        )
         messages.success(request, _("The invitation was extended."))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
@@ -124,7 +127,7 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
         move_to_stage(
             candidate=candidate,
             stage=data["stage"],
-            changed_by=request.user,  # type: ignore[arg-type]
+            changed_by=acting_user(request),
             reason_code=data.get("reason_code") or "",
             note=data.get("note") or "",
         )
@@ -134,5 +137,5 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)

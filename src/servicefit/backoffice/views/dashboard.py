@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from servicefit.accounts.permissions import signed_in
+from servicefit.accounts.permissions import acting_user, signed_in
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.interviews.services import interviews_for
 from servicefit.jobs.models import Job
@@ -30,9 +30,9 @@ def _days_in_stage(jobs: list[Job]) -> dict[int, dict[str, float]]:
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = acting_user(request)
     jobs: list[Job] = []
-    if user.is_recruiter:  # type: ignore[union-attr]
+    if user.is_recruiter:
         counts = {
             stage: Count("candidates", filter=Q(candidates__stage=stage)) for stage in Stage.values
         }
@@ -52,5 +52,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
                 for value, label in Stage.choices
             ]
-    context = {"jobs": jobs, "stages": Stage.choices, "my_interviews": list(interviews_for(user))}  # type: ignore[arg-type]
+    context = {"jobs": jobs, "stages": Stage.choices, "my_interviews": list(interviews_for(user))}
     return render(request, "backoffice/dashboard.html", context)

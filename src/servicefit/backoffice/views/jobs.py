@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from servicefit.accounts.permissions import recruiter_required
+from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.reply_agreement import reply_agreement
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
@@ -27,7 +27,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
         job = create_job_from_template(
             title=data["title"],
             template_id=data["template"],
-            created_by=request.user,  # type: ignore[arg-type]
+            created_by=acting_user(request),
             location=data["location"],
             languages=data["languages"],
             pay_min=data["pay_min"],
@@ -50,8 +50,11 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
         with transaction.atomic():
             form.save()
             record(
-                action="job.edited", actor=request.user, job=job, fields=sorted(form.changed_data)
-            )  # type: ignore[arg-type]
+                action="job.edited",
+                actor=acting_user(request),
+                job=job,
+                fields=sorted(form.changed_data),
+            )
         messages.success(request, _("Job saved."))
         return redirect("backoffice:job_detail", job_id=job.pk)
     return render(request, "backoffice/job_edit.html", {"job": job, "form": form})
@@ -63,7 +66,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
     query = ShortlistQuery.from_params(request.GET)
     shortlist = build_shortlist(job, query)
-    record(action="shortlist.viewed", actor=request.user, job=job)  # type: ignore[arg-type]
+    record(action="shortlist.viewed", actor=acting_user(request), job=job)
     context = {
         "job": job,
         "shortlist": shortlist,
@@ -87,7 +90,7 @@ def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
         raise Http404
     job = get_object_or_404(Job, pk=job_id)
     shortlist = build_shortlist(job, ShortlistQuery.from_params(request.GET))
-    record(action="shortlist.exported", actor=request.user, job=job, format=fmt)  # type: ignore[arg-type]
+    record(action="shortlist.exported", actor=acting_user(request), job=job, format=fmt)
     if fmt == "xlsx":
         response = HttpResponse(
             export_xlsx(shortlist),

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicefit.accounts.permissions import recruiter_required
+from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.models import ReplyRating, Result
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.privacy.models import AuditEvent
@@ -28,13 +28,15 @@ def _suggested(result: Result) -> dict[str, int]:
 @recruiter_required
 def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
-    record(action="candidate.report_viewed", actor=request.user, candidate=candidate)  # type: ignore[arg-type]
+    record(action="candidate.report_viewed", actor=acting_user(request), candidate=candidate)
     report = build_report(candidate)
     result = report.get("result")
     rater_form = None
     my_ratings = {}
     if result is not None and (result.reply or {}).get("analysis"):
-        my_ratings = {r.dimension: r for r in result.reply_ratings.filter(rated_by=request.user)}
+        my_ratings = {
+            r.dimension: r for r in result.reply_ratings.filter(rated_by=acting_user(request))
+        }
         initial = {d: r.rating for d, r in my_ratings.items()} | {
             f"{d}_reason": r.reason for d, r in my_ratings.items()
         }
@@ -58,7 +60,7 @@ def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpRespons
     from weasyprint import HTML
 
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
-    record(action="candidate.report_downloaded", actor=request.user, candidate=candidate)  # type: ignore[arg-type]
+    record(action="candidate.report_downloaded", actor=acting_user(request), candidate=candidate)
     html = render_to_string("backoffice/report_pdf.html", build_report(candidate), request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -87,7 +89,7 @@ def reply_rating(request: HttpRequest, candidate_id: int) -> HttpResponse:
             ReplyRating.objects.update_or_create(
                 result=result,
                 dimension=dimension,
-                rated_by=request.user,
+                rated_by=acting_user(request),
                 defaults={
                     "suggested": suggested[dimension],
                     "rating": form.cleaned_data[dimension],
@@ -95,6 +97,8 @@ def reply_rating(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 },
             )
         changed = [d for d in ReplyRatingForm.DIMENSIONS if form.cleaned_data[d] != suggested[d]]
-        record(action="reply.rated", actor=request.user, candidate=candidate, changed=changed)  # type: ignore[arg-type]
+        record(
+            action="reply.rated", actor=acting_user(request), candidate=candidate, changed=changed
+        )
     messages.success(request, _("Your ratings of the written reply are saved."))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
