@@ -16,7 +16,8 @@ from servicefit.interviews.services import competency_ratings
 
 Z_95 = 1.959964
 CHART_ROW = 26
-CHART_LABEL_WIDTH = 210
+CHART_LABEL_WIDTH = 300
+CHART_LABEL_CHARS = 42
 CHART_BAR_WIDTH = 300
 
 
@@ -144,6 +145,9 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append(
             {
                 "name": c["name"],
+                "label": c["name"]
+                if len(c["name"]) <= CHART_LABEL_CHARS
+                else c["name"][: CHART_LABEL_CHARS - 1] + "…",
                 "y": y,
                 "text_y": y + 13,
                 "bar_width": 0

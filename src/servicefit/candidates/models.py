@@ -36,7 +36,9 @@ class Candidate(models.Model):
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="candidates")
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
-    language = models.CharField(_("preferred language"), max_length=8, default="en")
+    language = models.CharField(
+        _("preferred language"), max_length=8, default="en", choices=settings.LANGUAGES
+    )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.INVITED
     )

@@ -1,0 +1,136 @@
+"""Recruiter journeys in a real browser: create a job, import candidates, rank, report, decide."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from servicefit.candidates.models import Candidate, Stage, StageChange
+from servicefit.candidates.services import add_candidate
+from servicefit.demo_assessments import simulate_assessment
+from servicefit.jobs.models import Job
+from servicefit.jobs.services import create_job_from_template
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def recruiter_page(desktop, live_server, recruiter):
+    desktop.goto(f"{live_server.url}/login/")
+    desktop.fill("#id_username", "rita")
+    desktop.fill("#id_password", "pw-rita")
+    desktop.click("form[action='/login/'] button[type=submit]")
+    desktop.wait_for_url(f"{live_server.url}/")
+    return desktop
+
+
+@pytest.fixture
+def scored(recruiter):
+    job = create_job_from_template(
+        title="Kundeservice, telefon",
+        template_id="phone_support",
+        created_by=recruiter,
+        location="Aarhus",
+        pay_min=26000,
+        pay_max=31000,
+        pay_currency="DKK",
+    )
+    rng = random.Random(3)
+    for i in range(22):
+        candidate = add_candidate(
+            job=job,
+            name=f"Kandidat {i:02d}",
+            email=f"k{i}@example.com",
+            language=["da", "en", "sv", "nb", "pl"][i % 5],
+        )
+        simulate_assessment(candidate=candidate, rng=rng)
+    return job
+
+
+def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_server, tmp_path):
+    page = recruiter_page
+    screenshot(page, "backoffice", "dashboard-empty.png")
+    page.click("text=New job")
+    page.select_option("#id_template", "email_chat_support")
+    page.fill("#id_title", "Chat support agent")
+    page.fill("#id_location", "Gdańsk")
+    page.fill("#id_pay_min", "6500")
+    page.fill("#id_pay_max", "7800")
+    page.fill("#id_pay_currency", "PLN")
+    screenshot(page, "backoffice", "job-create.png")
+    page.click("button:has-text('Create job')")
+    page.wait_for_url(re.compile(r"/jobs/\d+/edit/$"))
+    screenshot(page, "backoffice", "job-edit.png")
+    page.click("button:has-text('Save job')")
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    job = Job.objects.get(title="Chat support agent")
+    assert job.channel == "email_chat"
+
+    bad = tmp_path / "candidates.csv"
+    bad.write_text(
+        "name,email,language\nAnna Nowak,anna@example.com,pl\nBo,not-an-email,da\n",
+        encoding="utf-8",
+    )
+    page.click("text=Import candidates")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('Import')")
+    page.wait_for_selector(".import-problems")
+    assert "not-an-email" in page.inner_text(".import-problems")
+    screenshot(page, "backoffice", "import-errors.png")
+    assert job.candidates.count() == 0
+
+    good = tmp_path / "fixed.csv"
+    good.write_text(
+        "name,email,language\nAnna Nowak,anna@example.com,pl\nBo Holm,bo@example.com,da\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("#id_file", str(good))
+    page.click("button:has-text('Import')")
+    page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
+    assert set(job.candidates.values_list("email", flat=True)) == {
+        "anna@example.com",
+        "bo@example.com",
+    }
+
+
+def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
+    recruiter_page, live_server, scored, tmp_path
+):
+    page = recruiter_page
+    page.reload()
+    screenshot(page, "backoffice", "dashboard.png")
+    page.click(f"text={scored.title}")
+    page.wait_for_selector("table.shortlist")
+    rows = page.locator("table.shortlist tbody tr")
+    assert rows.count() == 22
+    assert rows.first.locator("td").first.inner_text().strip() == "1"
+    screenshot(page, "backoffice", "shortlist.png")
+
+    page.select_option("#sort", "name")
+    page.wait_for_url(re.compile(r"sort=name"))
+    first_name = page.locator("table.shortlist tbody tr th a").first.inner_text()
+    assert first_name == "Kandidat 00"
+
+    page.locator("table.shortlist tbody tr th a").first.click()
+    page.wait_for_selector("svg.profile")
+    screenshot(page, "backoffice", "report.png")
+    with page.expect_download() as download_info:
+        page.click("text=Download PDF")
+    pdf = tmp_path / "report.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    page.select_option("#id_stage", "shortlisted")
+    page.select_option("#id_reason_code", "assessment")
+    page.fill("#id_note", "Strong on composure and listening")
+    page.click("button:has-text('Record')")
+    page.wait_for_selector(".message.success")
+    candidate = Candidate.objects.get(name="Kandidat 00")
+    assert candidate.stage == Stage.SHORTLISTED
+    change = StageChange.objects.filter(candidate=candidate).last()
+    assert change.changed_by.username == "rita"
+    assert change.note == "Strong on composure and listening"
