@@ -113,6 +113,16 @@ def urls(world):
             reverse("backoffice:stage_change", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
         ),
+        (
+            "GET",
+            reverse("backoffice:candidate_export", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:candidate_erase", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
     ]
 
@@ -159,6 +169,8 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "invitation_revoke",
         "invitation_extend",
         "stage_change",
+        "candidate_export",
+        "candidate_erase",
     }
     assert backoffice == covered
     assert "login" in names

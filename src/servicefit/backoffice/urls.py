@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, dashboard, jobs, reports
+from .views import candidates, dashboard, jobs, privacy, reports
 
 app_name = "backoffice"
 urlpatterns = [
@@ -34,4 +34,10 @@ urlpatterns = [
         name="invitation_extend",
     ),
     path("candidates/<int:candidate_id>/stage/", candidates.stage_change, name="stage_change"),
+    path(
+        "candidates/<int:candidate_id>/export.json",
+        privacy.candidate_export,
+        name="candidate_export",
+    ),
+    path("candidates/<int:candidate_id>/erase/", privacy.candidate_erase, name="candidate_erase"),
 ]

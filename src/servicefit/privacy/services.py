@@ -24,3 +24,103 @@ def record(
     return AuditEvent.objects.create(
         actor=actor, actor_label=label, action=action, candidate=candidate, job=job, detail=detail
     )
+
+
+def export_candidate(candidate: Any) -> dict[str, Any]:
+    """Everything stored about a candidate, as JSON-ready data (a data-subject access request)."""
+    session = getattr(candidate, "assessment", None)
+    result = getattr(session, "result", None) if session is not None else None
+    data: dict[str, Any] = {
+        "candidate": {
+            "name": candidate.name,
+            "email": candidate.email,
+            "language": candidate.language,
+            "job": candidate.job.title,
+            "stage": candidate.stage,
+            "extra_time_percent": candidate.extra_time_percent,
+            "created_at": candidate.created_at.isoformat(),
+        },
+        "stage_changes": [
+            {
+                "from": c.from_stage,
+                "to": c.to_stage,
+                "reason": c.reason_code,
+                "note": c.note,
+                "by": c.changed_by.get_username() if c.changed_by else "system",
+                "at": c.changed_at.isoformat(),
+            }
+            for c in candidate.stage_changes.all()
+        ],
+        "invitations": [
+            {
+                "created_at": i.created_at.isoformat(),
+                "expires_at": i.expires_at.isoformat(),
+                "revoked": bool(i.revoked_at),
+            }
+            for i in candidate.invitations.all()
+        ],
+        "assessment": None,
+        "audit": [
+            {"at": e.at.isoformat(), "actor": e.actor_label, "action": e.action}
+            for e in AuditEvent.objects.filter(candidate=candidate).order_by("at")
+        ],
+    }
+    if session is not None:
+        data["assessment"] = {
+            "consented_at": session.consented_at.isoformat(),
+            "privacy_notice_version": session.privacy_notice_version,
+            "automation_notice_version": session.automation_notice_version,
+            "content_version": session.content_version,
+            "language": session.language,
+            "submitted_at": session.submitted_at.isoformat() if session.submitted_at else None,
+            "answers": {
+                a.key: a.value if a.value is not None else a.text
+                for a in session.answers.order_by("key")
+            },
+            "result": None
+            if result is None
+            else {
+                "content_version": result.content_version,
+                "scoring_version": result.scoring_version,
+                "competencies": result.competencies,
+                "flags": result.flags,
+                "reply_analysis": (result.reply or {}).get("analysis"),
+            },
+        }
+    return data
+
+
+def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> None:
+    """Delete a candidate and everything stored about them; the audit log keeps that it happened."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        job, candidate_id = candidate.job, candidate.pk
+        AuditEvent.objects.filter(candidate=candidate).update(detail={})
+        candidate.delete()
+        record(
+            action="candidate.erased",
+            actor=erased_by,
+            job=job,
+            candidate_id=candidate_id,
+            reason=reason,
+        )
+
+
+def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
+    """Erase candidates whose hiring process ended longer ago than their job's retention period."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicefit.candidates.models import Candidate, Stage
+
+    now = now or timezone.now()
+    finished = Candidate.objects.filter(
+        stage__in=[Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+    ).select_related("job")
+    due = [c for c in finished if c.stage_changed_at + timedelta(days=c.job.retention_days) < now]
+    if not dry_run:
+        for candidate in due:
+            erase_candidate(candidate=candidate, erased_by=None, reason="retention period ended")
+    return [c.pk for c in due]

@@ -1,0 +1,47 @@
+"""Data-subject requests: export everything about a candidate, or erase it."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.candidates.models import Candidate
+from servicefit.privacy.services import erase_candidate, export_candidate, record
+
+
+@recruiter_required
+def candidate_export(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    record(action="candidate.exported", actor=acting_user(request), candidate=candidate)
+    body = json.dumps(export_candidate(candidate), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="servicefit-candidate-{candidate.pk}.json"'
+    )
+    return response
+
+
+@recruiter_required
+def candidate_erase(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") != candidate.email or not reason:
+            messages.error(
+                request, _("Type the candidate's e-mail address and a reason to confirm.")
+            )
+        else:
+            job = candidate.job
+            erase_candidate(
+                candidate=candidate, erased_by=acting_user(request), reason=reason[:500]
+            )
+            messages.success(request, _("The candidate's data was erased."))
+            return redirect("backoffice:job_detail", job_id=job.pk)
+    return render(
+        request, "backoffice/candidate_erase.html", {"candidate": candidate, "job": candidate.job}
+    )

@@ -1,0 +1,21 @@
+"""Erase candidates past their job's retention period. Run daily (cron or a systemd timer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from servicefit.privacy.services import purge_expired
+
+
+class Command(BaseCommand):
+    help = "Erase candidates whose hiring process ended longer ago than the job's retention period."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="list what would be erased")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ids = purge_expired(dry_run=options["dry_run"])
+        verb = "would erase" if options["dry_run"] else "erased"
+        self.stdout.write(f"{verb} {len(ids)} candidate(s)")

@@ -1,0 +1,71 @@
+"""Export, erasure on request, and automatic purge after the retention period."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from servicefit.assessments.models import Answer, AssessmentSession
+from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.services import move_to_stage
+from servicefit.privacy.models import AuditEvent
+from servicefit.privacy.services import purge_expired
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_contains_answers_scores_and_consent(client, recruiter, scored_candidate):
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk]))
+    data = json.loads(response.content)
+    assert data["candidate"]["email"] == scored_candidate.email
+    assessment = data["assessment"]
+    assert assessment["privacy_notice_version"]
+    assert (
+        len(assessment["answers"])
+        == Answer.objects.filter(session__candidate=scored_candidate).count()
+    )
+    assert assessment["result"]["competencies"]
+    assert AuditEvent.objects.filter(action="candidate.exported").exists()
+
+
+def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, scored_candidate):
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
+    client.post(url, {"confirm": "wrong@example.com", "reason": "request"})
+    assert Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    client.post(
+        url, {"confirm": scored_candidate.email, "reason": "Candidate's request of 2026-11-20"}
+    )
+    assert not Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    assert not AssessmentSession.objects.filter(candidate_id=scored_candidate.pk).exists()
+    event = AuditEvent.objects.get(action="candidate.erased")
+    assert event.detail == {
+        "candidate_id": scored_candidate.pk,
+        "reason": "Candidate's request of 2026-11-20",
+    }
+    assert event.actor == recruiter
+
+
+def test_purge_erases_only_finished_candidates_past_retention(scored_job, recruiter):
+    finished, recent, active = list(scored_job.candidates.order_by("name")[:3])
+    for candidate in (finished, recent):
+        move_to_stage(
+            candidate=candidate,
+            stage=Stage.REJECTED,
+            changed_by=recruiter,
+            reason_code="assessment",
+        )
+    Candidate.objects.filter(pk=finished.pk).update(
+        stage_changed_at=timezone.now() - timedelta(days=181)
+    )
+    assert purge_expired(dry_run=True) == [finished.pk]
+    assert Candidate.objects.filter(pk=finished.pk).exists()
+    call_command("purge_expired")
+    assert not Candidate.objects.filter(pk=finished.pk).exists()
+    assert Candidate.objects.filter(pk__in=[recent.pk, active.pk]).count() == 2
