@@ -48,7 +48,7 @@ def browser():
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="da-DK"
+        viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="da-DK"
     )
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -54,7 +54,7 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
 
     context = browser.new_context(
         viewport=PHONE,
-        device_scale_factor=2,
+        device_scale_factor=1,
         is_mobile=True,
         has_touch=True,
         locale={"da": "da-DK", "pl": "pl-PL"}[language],
