@@ -64,9 +64,7 @@ class Interview(models.Model):
     )
     scheduled_at = models.DateTimeField(_("date and time"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
-    location = models.CharField(
-        _("place or video link"), max_length=300, blank=True, default=""
-    )
+    location = models.CharField(_("place or video link"), max_length=300, blank=True, default="")
     interviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="assigned_interviews",
@@ -194,7 +192,8 @@ class ScorecardRating(models.Model):
                 fields=["scorecard", "question_id"], name="one_rating_per_question"
             ),
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                condition=Q(rating__isnull=True)
+                | Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
                 name="rating_on_the_scale",
             ),
         ]

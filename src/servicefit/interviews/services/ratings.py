@@ -70,10 +70,11 @@ def _mean_over_scorecards(means: dict[int, dict[str, float]]) -> dict[str, float
     }
 
 
-def _submitted_rows(**filters: object) -> Iterable[tuple[int, str, int]]:
-    return ScorecardRating.objects.filter(
+def _submitted_rows(**filters: object) -> list[tuple[int, str, int]]:
+    rows = ScorecardRating.objects.filter(
         scorecard__submitted_at__isnull=False, rating__isnull=False, **filters
     ).values_list("scorecard_id", "competency", "rating")
+    return [(sc, c, int(r)) for sc, c, r in rows if r is not None]
 
 
 def competency_ratings(candidate: Candidate) -> dict[str, float]:
@@ -93,7 +94,8 @@ def competency_ratings_for_job(job: Job) -> dict[int, dict[str, float]]:
         scorecard__interview__candidate__job=job,
     ).values_list("scorecard__interview__candidate_id", "scorecard_id", "competency", "rating")
     for candidate_id, scorecard_id, competency, rating in rows:
-        by_candidate[candidate_id].append((scorecard_id, competency, rating))
+        if rating is not None:
+            by_candidate[candidate_id].append((scorecard_id, competency, int(rating)))
     return {
         cid: _mean_over_scorecards(_scorecard_means(r, known)) for cid, r in by_candidate.items()
     }
@@ -112,6 +114,8 @@ class CompetencyAggregate:
 class QuestionRow:
     question_id: str
     competency: str
+    group: str
+    """The competency's name, or the general questions' title."""
     text: str
     ratings: tuple[int | None, ...]
     """One per rater, in the order of :attr:`InterviewSummary.raters`."""
@@ -195,6 +199,9 @@ def interview_summary(interview: Interview, kit: InterviewKit) -> InterviewSumma
             value = ratings.get((sc.pk, q.id))
             if value is not None:
                 matrix[i, j] = float(value)
+    groups = {a.competency: a.name for a in kit.areas} | {
+        q.competency: kit.general_title for q in kit.general
+    }
     question_rows = []
     for i, q in enumerate(kit.questions):
         row = matrix[i]
@@ -204,6 +211,7 @@ def interview_summary(interview: Interview, kit: InterviewKit) -> InterviewSumma
             QuestionRow(
                 question_id=q.id,
                 competency=q.competency,
+                group=groups.get(q.competency, q.competency),
                 text=q.text,
                 ratings=tuple(None if np.isnan(v) else int(v) for v in row),
                 mean=float(present.mean()) if present.size else None,

@@ -1,0 +1,135 @@
+"""Demo interviews: scheduled panels with plausible, correlated scorecards.
+
+Each interviewer's rating of a question is
+
+    round(level_c + question_q + bias_r + noise),  clipped to 1..5
+
+where ``level_c`` is the candidate's assessment score on the question's competency (3 when
+unmeasured; their mean score for the general questions), ``question_q ~ N(0, 0.6)`` is shared
+by the panel (some questions go better than others), ``bias_r ~ N(0, 0.25)`` is the rater's
+leniency and ``noise ~ N(0, 0.45)``. The shared parts make the ICC and Krippendorff's alpha
+meaningful (typically 0.5–0.8), not perfect.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import timedelta
+from statistics import fmean
+
+from django.utils import timezone
+
+from servicefit.accounts.models import User
+from servicefit.candidates.models import Candidate, Stage
+from servicefit.jobs.models import Job
+
+from .models import Interview, Recommendation
+from .services import kit_for_interview, save_scorecard, schedule_interview
+from .services.kit import candidate_scores
+
+OPEN_STAGES = (Stage.INVITED, Stage.IN_PROGRESS, Stage.COMPLETED, Stage.SHORTLISTED)
+DEMO_NOTES = (
+    "Concrete examples with clear outcomes.",
+    "Needed follow-up questions to get to a specific situation.",
+    "Calm and friendly throughout.",
+    "Answers stayed general; probe further in a second interview.",
+    "Good questions back to us about the team and the queues.",
+)
+
+
+def _recommendation(mean: float) -> str:
+    if mean < 2.25:
+        return Recommendation.STRONG_NO
+    if mean < 3.0:
+        return Recommendation.NO
+    if mean < 3.75:
+        return Recommendation.YES
+    return Recommendation.STRONG_YES
+
+
+def _candidates(job: Job, count: int) -> list[Candidate]:
+    """Open candidates with a result first (best mean score first), then any others."""
+    pool = list(job.candidates.filter(stage__in=OPEN_STAGES).order_by("pk"))
+    scored: list[tuple[float, Candidate]] = []
+    others: list[Candidate] = []
+    for candidate in pool:
+        values = [v for v in candidate_scores(candidate).values() if v is not None]
+        if values:
+            scored.append((fmean(values), candidate))
+        else:
+            others.append(candidate)
+    scored.sort(key=lambda pair: -pair[0])
+    return ([c for _m, c in scored] + others)[:count]
+
+
+def _fill_scorecards(
+    interview: Interview, panel: Sequence[User], rng: random.Random
+) -> None:
+    kit = kit_for_interview(interview, language="en")
+    scores = candidate_scores(interview.candidate)
+    measured = [v for v in scores.values() if v is not None]
+    general_level = fmean(measured) if measured else 3.0
+    question_effect = {q.id: rng.gauss(0.0, 0.6) for q in kit.questions}
+    for member in panel:
+        bias = rng.gauss(0.0, 0.25)
+        ratings: dict[str, int | None] = {}
+        for q in kit.questions:
+            level = scores.get(q.competency)
+            base = general_level if q.kind == "general" else (3.0 if level is None else level)
+            value = base + question_effect[q.id] + bias + rng.gauss(0.0, 0.45)
+            ratings[q.id] = min(5, max(1, round(value)))
+        mean = fmean(r for r in ratings.values() if r is not None)
+        ticked = [o.id for o in kit.observations if rng.random() < 0.25 + 0.15 * (mean - 2)]
+        save_scorecard(
+            interview=interview,
+            interviewer=member,
+            kit=kit,
+            ratings=ratings,
+            observations=ticked,
+            recommendation=_recommendation(mean),
+            notes=rng.choice(DEMO_NOTES),
+            submit=True,
+        )
+
+
+def add_demo_interviews(
+    *,
+    job: Job,
+    interviewers: list[User],
+    recruiter: User,
+    rng: random.Random,
+    count: int,
+    upcoming: int = 1,
+) -> list[Interview]:
+    """Interview up to ``count`` candidates of ``job`` with two-person panels, scorecards in.
+
+    Candidates with an assessment result come first (highest mean score first). Each gets a
+    past interview with two of ``interviewers`` (their submitted scorecards) and moves to the
+    interview stage, recorded with ``recruiter``. ``upcoming`` further candidates get an
+    interview later this week with no scorecards yet, so interviewers have one to prepare.
+    """
+    if len(interviewers) < 2:
+        raise ValueError("demo interviews need at least two interviewers")
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    chosen = _candidates(job, count + upcoming)
+    interviews = []
+    for index, candidate in enumerate(chosen):
+        panel = rng.sample(list(interviewers), 2)
+        done = index < count
+        if done:
+            when = now - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5))
+        else:
+            when = now + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
+        interview = schedule_interview(
+            candidate=candidate,
+            scheduled_at=when,
+            interviewers=panel,
+            scheduled_by=recruiter,
+            location=rng.choice(["Meeting room 2", "https://meet.example.invalid/servicefit"]),
+            duration_minutes=45,
+        )
+        if done:
+            _fill_scorecards(interview, panel, rng)
+        interviews.append(interview)
+    return interviews
