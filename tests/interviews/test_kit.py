@@ -124,7 +124,5 @@ def test_an_assigned_interviewer_sees_the_kit_without_scores(login, interviewer,
 @pytest.mark.django_db
 def test_the_kit_page_is_in_the_users_language(login, recruiter, candidate):
     client = login(recruiter)
-    response = client.get(
-        reverse("interviews:kit", args=[candidate.pk]), HTTP_ACCEPT_LANGUAGE="pl"
-    )
+    response = client.get(reverse("interviews:kit", args=[candidate.pk]), HTTP_ACCEPT_LANGUAGE="pl")
     assert default_content().competency("composure").name.pl in response.content.decode()

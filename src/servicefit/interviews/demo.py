@@ -63,9 +63,7 @@ def _candidates(job: Job, count: int) -> list[Candidate]:
     return ([c for _m, c in scored] + others)[:count]
 
 
-def _fill_scorecards(
-    interview: Interview, panel: Sequence[User], rng: random.Random
-) -> None:
+def _fill_scorecards(interview: Interview, panel: Sequence[User], rng: random.Random) -> None:
     kit = kit_for_interview(interview, language="en")
     scores = candidate_scores(interview.candidate)
     measured = [v for v in scores.values() if v is not None]

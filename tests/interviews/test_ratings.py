@@ -1,0 +1,199 @@
+"""Aggregates and agreement: the numbers on the page are the psychometrics functions' numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from servicefit.candidates.services import add_candidate
+from servicefit.interviews.services import (
+    competency_ratings,
+    competency_ratings_for_job,
+    interviews_for,
+    kit_for_interview,
+    save_scorecard,
+    schedule_interview,
+)
+from servicefit.psychometrics import intraclass_correlations, krippendorff_alpha
+
+pytestmark = pytest.mark.django_db
+
+
+def ratings_for(kit, offset):
+    """Varied ratings per question: a pattern plus a rater-specific twist."""
+    pattern = [1, 2, 3, 4, 5, 3, 2, 4, 5, 1]
+    return {
+        q.id: min(5, max(1, pattern[i % len(pattern)] + offset[i % len(offset)]))
+        for i, q in enumerate(kit.questions)
+    }
+
+
+def submit(interview, user, ratings, recommendation="yes"):
+    kit = kit_for_interview(interview, language="en")
+    return save_scorecard(
+        interview=interview,
+        interviewer=user,
+        kit=kit,
+        ratings=ratings,
+        recommendation=recommendation,
+        submit=True,
+    ).scorecard
+
+
+def stat(page, name):
+    match = re.search(rf'data-stat="{name}"><strong>(-?[0-9.]+)</strong>', page)
+    assert match, f"{name} not on the page"
+    return match.group(1)
+
+
+def test_the_page_shows_the_icc_and_alpha_of_the_psychometrics_functions(
+    login, recruiter, interviewer, second_interviewer, interview
+):
+    kit = kit_for_interview(interview, language="en")
+    first = ratings_for(kit, [0, 0, 1, 0])
+    second = ratings_for(kit, [0, -1, 0, 0, 1])
+    first[kit.questions[-1].id] = None  # one question rated by one interviewer only
+    submit(interview, interviewer, first)
+    submit(interview, second_interviewer, second)
+
+    matrix = np.array(
+        [[np.nan if first[q.id] is None else first[q.id], second[q.id]] for q in kit.questions],
+        dtype=float,
+    )
+    icc = intraclass_correlations(matrix[~np.isnan(matrix).any(axis=1)])
+    alpha = krippendorff_alpha(matrix.T, level="ordinal")
+
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    page = response.content.decode()
+    agreement = response.context["summary"].agreement
+    assert agreement.icc_single.icc == pytest.approx(icc.form("ICC2").icc)
+    assert agreement.icc_average.icc == pytest.approx(icc.form("ICC2k").icc)
+    assert agreement.alpha == pytest.approx(alpha)
+    assert agreement.n_questions == len(kit.questions) - 1
+    assert stat(page, "icc2") == f"{icc.form('ICC2').icc:.2f}"
+    assert stat(page, "icc2k") == f"{icc.form('ICC2k').icc:.2f}"
+    assert stat(page, "alpha") == f"{alpha:.2f}"
+
+
+def test_the_competency_aggregate_is_the_mean_of_each_interviewers_mean(
+    login, recruiter, interviewer, second_interviewer, interview, candidate
+):
+    kit = kit_for_interview(interview, language="en")
+    area = kit.areas[0]
+    first = dict.fromkeys((q.id for q in kit.questions), 3)
+    second = dict.fromkeys((q.id for q in kit.questions), 3)
+    first |= {q.id: 5 for q in area.questions}  # mean 5
+    second |= {area.questions[0].id: 1}  # mean (1 + 3 + ...) / n
+    submit(interview, interviewer, first)
+    submit(interview, second_interviewer, second)
+    n = len(area.questions)
+    expected = (5 + (1 + 3 * (n - 1)) / n) / 2
+    assert competency_ratings(candidate)[area.competency] == pytest.approx(expected, abs=1e-4)
+    assert "strengths_weaknesses" not in competency_ratings(candidate)
+    assert competency_ratings_for_job(candidate.job) == {
+        candidate.pk: competency_ratings(candidate)
+    }
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    row = next(
+        c for c in response.context["summary"].competencies if c.competency == area.competency
+    )
+    assert row.mean == pytest.approx(expected) and row.n_raters == 2
+
+
+def test_drafts_do_not_count(interviewer, interview, candidate):
+    kit = kit_for_interview(interview, language="en")
+    save_scorecard(
+        interview=interview,
+        interviewer=interviewer,
+        kit=kit,
+        ratings=dict.fromkeys((q.id for q in kit.questions), 5),
+    )
+    assert competency_ratings(candidate) == {}
+
+
+def test_one_scorecard_shows_no_agreement_yet(login, recruiter, interviewer, interview):
+    kit = kit_for_interview(interview, language="en")
+    submit(interview, interviewer, ratings_for(kit, [0]))
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    assert response.context["summary"].agreement is None
+    assert "Agreement needs at least two submitted scorecards." in response.content.decode()
+
+
+def test_identical_ratings_explain_why_agreement_is_undefined(
+    login, recruiter, interviewer, second_interviewer, interview
+):
+    kit = kit_for_interview(interview, language="en")
+    same = dict.fromkeys((q.id for q in kit.questions), 4)
+    submit(interview, interviewer, same)
+    submit(interview, second_interviewer, same)
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    agreement = response.context["summary"].agreement
+    assert agreement.icc_single is None and agreement.alpha is None
+    assert "Not computable" in response.content.decode()
+
+
+def test_a_rater_far_from_the_others_is_flagged(
+    login, recruiter, interviewer, second_interviewer, make_user, candidate
+):
+    third = make_user("tess", "interviewer")
+    interview = schedule_interview(
+        candidate=candidate,
+        scheduled_at=timezone.now(),
+        interviewers=[interviewer, second_interviewer, third],
+        scheduled_by=recruiter,
+    )
+    kit = kit_for_interview(interview, language="en")
+    close = ratings_for(kit, [0])
+    submit(interview, interviewer, close)
+    submit(interview, second_interviewer, close)
+    submit(interview, third, {q: min(5, r + 2) for q, r in close.items()})  # lenient
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    flagged = [r.interviewer for r in response.context["summary"].raters if r.flagged]
+    assert flagged == [third]
+    assert "far from others" in response.content.decode()
+
+
+def test_two_interviewers_far_apart_on_a_question_are_marked(
+    login, recruiter, interviewer, second_interviewer, interview
+):
+    kit = kit_for_interview(interview, language="en")
+    base = dict.fromkeys((q.id for q in kit.questions), 3)
+    submit(interview, interviewer, base)
+    submit(interview, second_interviewer, base | {kit.questions[1].id: 5})
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    marked = [q.question_id for q in response.context["summary"].flagged_questions]
+    assert marked == [kit.questions[1].id]
+    assert "2 points apart" in response.content.decode()
+
+
+def test_interviews_for_lists_upcoming_and_unscored_interviews_of_that_user_only(
+    recruiter, interviewer, second_interviewer, outsider, interview, job
+):
+    other = add_candidate(job=job, name="Kim", email="kim@example.com")
+    past = schedule_interview(
+        candidate=other,
+        scheduled_at=timezone.now() - timedelta(days=5),
+        interviewers=[interviewer],
+        scheduled_by=recruiter,
+    )
+    assert list(interviews_for(interviewer)) == [past, interview]
+    assert list(interviews_for(outsider)) == []
+    submit(
+        past,
+        interviewer,
+        dict.fromkeys((q.id for q in kit_for_interview(past, language="en").questions), 3),
+    )
+    assert list(interviews_for(interviewer)) == [interview]
+    assert list(interviews_for(interviewer, include_done=True)) == [past, interview]
+    assert list(interviews_for(second_interviewer)) == [interview]
+
+
+def test_the_dashboard_lists_an_interviewers_interviews(login, interviewer, interview):
+    page = login(interviewer).get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("interviews:scorecard", args=[interview.pk]) in page
+    assert "Sam &lt;script&gt;" in page
