@@ -197,3 +197,34 @@ def test_the_dashboard_lists_an_interviewers_interviews(login, interviewer, inte
     page = login(interviewer).get(reverse("backoffice:dashboard")).content.decode()
     assert reverse("interviews:scorecard", args=[interview.pk]) in page
     assert "Sam &lt;script&gt;" in page
+
+
+def test_a_candidates_interviews_count_submitted_scorecards_only(
+    login, recruiter, interviewer, second_interviewer, interview, candidate
+):
+    from django.template.loader import render_to_string
+
+    from servicefit.interviews.services import interviews_of
+
+    kit = kit_for_interview(interview, language="en")
+    submit(interview, interviewer, dict.fromkeys((q.id for q in kit.questions), 3))
+    save_scorecard(interview=interview, interviewer=second_interviewer, kit=kit, ratings={})
+    [row] = interviews_of(candidate)
+    assert (row.panel_size, row.submitted_count) == (2, 1)
+    html = render_to_string(
+        "interviews/includes/candidate_interviews.html", {"candidate_interviews": [row]}
+    )
+    assert "1 of 2 scorecards submitted" in html
+    assert reverse("interviews:detail", args=[interview.pk]) in html
+
+
+def test_the_export_holds_every_interview_and_scorecard(interviewer, interview, candidate):
+    from servicefit.interviews.services import export_interviews
+
+    kit = kit_for_interview(interview, language="en")
+    submit(interview, interviewer, dict.fromkeys((q.id for q in kit.questions), 4))
+    [exported] = export_interviews(candidate)
+    assert set(exported["interviewers"]) == {"ivo", "iris"}
+    [scorecard] = exported["scorecards"]
+    assert scorecard["interviewer"] == "ivo" and scorecard["recommendation"] == "yes"
+    assert {r["rating"] for r in scorecard["ratings"]} == {4}

@@ -1,7 +1,7 @@
 """Interview workflows and look-ups used by the interview pages and by other apps.
 
 Public API for other apps: :func:`competency_ratings`, :func:`competency_ratings_for_job`,
-:func:`interviews_for`; for views: :func:`schedule_interview`, :func:`save_scorecard`,
+:func:`interviews_for`, :func:`interviews_of`, :func:`export_interviews`; for views: :func:`schedule_interview`, :func:`save_scorecard`,
 :func:`kit_for_candidate`, :func:`kit_for_interview`, :func:`interview_summary`.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..models import Interview, InterviewQuerySet, Scorecard
@@ -44,8 +44,10 @@ __all__ = [
     "competency_ratings",
     "competency_ratings_for_job",
     "eligible_interviewers",
+    "export_interviews",
     "interview_summary",
     "interviews_for",
+    "interviews_of",
     "kit_for_candidate",
     "kit_for_interview",
     "save_scorecard",
@@ -76,3 +78,48 @@ def interviews_for(user: Any, *, include_done: bool = False) -> InterviewQuerySe
             Q(scheduled_at__gte=start_of_today) | Q(my_submitted_at__isnull=True)
         )
     return interviews.order_by("scheduled_at", "pk")
+
+
+def interviews_of(candidate: Any) -> InterviewQuerySet:
+    """A candidate's interviews, with their panels and scorecards prefetched."""
+    return (
+        Interview.objects.for_candidate(candidate.pk)
+        .select_related("created_by")
+        .prefetch_related("interviewers")
+        .annotate(
+            panel_size=Count("interviewers", distinct=True),
+            submitted_count=Count(
+                "scorecards", filter=Q(scorecards__submitted_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def export_interviews(candidate: Any) -> list[dict[str, Any]]:
+    """Everything stored about a candidate's interviews, JSON-ready (for a data export)."""
+    return [
+        {
+            "scheduled_at": interview.scheduled_at.isoformat(),
+            "location": interview.location,
+            "focus": interview.focus,
+            "content_version": interview.content_version,
+            "notes": interview.notes,
+            "interviewers": [u.get_username() for u in interview.interviewers.all()],
+            "scorecards": [
+                {
+                    "interviewer": sc.interviewer.get_username(),
+                    "submitted_at": sc.submitted_at.isoformat() if sc.submitted_at else None,
+                    "recommendation": sc.recommendation,
+                    "observations": sc.observations,
+                    "notes": sc.notes,
+                    "ratings": [
+                        {"question": r.question_id, "rating": r.rating, "note": r.note}
+                        for r in sc.ratings.all()
+                    ],
+                }
+                for sc in interview.scorecards.select_related("interviewer")
+            ],
+        }
+        for interview in interviews_of(candidate)
+    ]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.candidates.models import Candidate
@@ -161,6 +162,7 @@ class InterviewSummary:
 
 
 def _agreement(matrix: np.ndarray) -> Agreement:
+    """ICC2/ICC2k on complete rows, ordinal alpha on all; a readable reason when undefined."""
     complete = matrix[~np.isnan(matrix).any(axis=1)]
     icc_single = icc_average = None
     icc_problem = alpha_problem = ""
@@ -168,12 +170,20 @@ def _agreement(matrix: np.ndarray) -> Agreement:
     try:
         icc = intraclass_correlations(complete)
         icc_single, icc_average = icc.form("ICC2"), icc.form("ICC2k")
-    except PsychometricsError as exc:
-        icc_problem = str(exc)
+    except PsychometricsError:
+        if complete.shape[0] < 2:
+            icc_problem = _("fewer than two questions were rated by every interviewer.")
+        else:
+            icc_problem = _(
+                "the ratings hardly vary (for example, all the same), so the ICC is undefined."
+            )
     try:
         alpha = krippendorff_alpha(matrix.T, level="ordinal")
-    except PsychometricsError as exc:
-        alpha_problem = str(exc)
+    except PsychometricsError:
+        alpha_problem = _(
+            "all ratings are the same, or no question was rated by two interviewers, "
+            "so alpha is undefined."
+        )
     return Agreement(
         n_questions=int(complete.shape[0]),
         icc_single=icc_single,
