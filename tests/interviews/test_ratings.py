@@ -228,3 +228,11 @@ def test_the_export_holds_every_interview_and_scorecard(interviewer, interview, 
     [scorecard] = exported["scorecards"]
     assert scorecard["interviewer"] == "ivo" and scorecard["recommendation"] == "yes"
     assert {r["rating"] for r in scorecard["ratings"]} == {4}
+
+
+def test_degenerate_ratings_give_no_icc_rather_than_an_impossible_one():
+    from servicefit.interviews.services.ratings import agreement_between
+
+    agreement = agreement_between(np.array([[5, 1], [1, 1], [1, 5]], dtype=float))
+    assert agreement.icc_single is None and agreement.icc_average is None
+    assert agreement.icc_problem

@@ -5,9 +5,9 @@ Each interviewer's rating of a question is
     round(level_c + question_q + bias_r + noise),  clipped to 1..5
 
 where ``level_c`` is the candidate's assessment score on the question's competency (3 when
-unmeasured; their mean score for the general questions), ``question_q ~ N(0, 0.6)`` is shared
-by the panel (some questions go better than others), ``bias_r ~ N(0, 0.25)`` is the rater's
-leniency and ``noise ~ N(0, 0.45)``. The shared parts make the ICC and Krippendorff's alpha
+unmeasured; their mean score for the general questions), ``question_q ~ N(0, 0.8)`` is shared
+by the panel (some questions go better than others), ``bias_r ~ N(0, 0.2)`` is the rater's
+leniency and ``noise ~ N(0, 0.35)``. The shared parts make the ICC and Krippendorff's alpha
 meaningful (typically 0.5–0.8), not perfect.
 """
 
@@ -68,14 +68,14 @@ def _fill_scorecards(interview: Interview, panel: Sequence[User], rng: random.Ra
     scores = candidate_scores(interview.candidate)
     measured = [v for v in scores.values() if v is not None]
     general_level = fmean(measured) if measured else 3.0
-    question_effect = {q.id: rng.gauss(0.0, 0.6) for q in kit.questions}
+    question_effect = {q.id: rng.gauss(0.0, 0.8) for q in kit.questions}
     for member in panel:
-        bias = rng.gauss(0.0, 0.25)
+        bias = rng.gauss(0.0, 0.2)
         ratings: dict[str, int | None] = {}
         for q in kit.questions:
             level = scores.get(q.competency)
             base = general_level if q.kind == "general" else (3.0 if level is None else level)
-            value = base + question_effect[q.id] + bias + rng.gauss(0.0, 0.45)
+            value = base + question_effect[q.id] + bias + rng.gauss(0.0, 0.35)
             ratings[q.id] = min(5, max(1, round(value)))
         mean = fmean(r for r in ratings.values() if r is not None)
         ticked = [o.id for o in kit.observations if rng.random() < 0.25 + 0.15 * (mean - 2)]

@@ -161,8 +161,16 @@ class InterviewSummary:
         return tuple(q for q in self.questions if q.disagreement)
 
 
-def _agreement(matrix: np.ndarray) -> Agreement:
-    """ICC2/ICC2k on complete rows, ordinal alpha on all; a readable reason when undefined."""
+def _plausible_icc(form: IccForm) -> bool:
+    return bool(np.isfinite(form.icc)) and form.icc <= 1.0 + 1e-9
+
+
+def agreement_between(matrix: np.ndarray) -> Agreement:
+    """ICC2/ICC2k on complete rows, ordinal alpha on all; a readable reason when undefined.
+
+    ``matrix`` is questions × raters (NaN = not rated). An ICC outside its possible range
+    (a near-zero denominator in degenerate data) is reported as undefined, not shown.
+    """
     complete = matrix[~np.isnan(matrix).any(axis=1)]
     icc_single = icc_average = None
     icc_problem = alpha_problem = ""
@@ -170,7 +178,10 @@ def _agreement(matrix: np.ndarray) -> Agreement:
     try:
         icc = intraclass_correlations(complete)
         icc_single, icc_average = icc.form("ICC2"), icc.form("ICC2k")
-    except PsychometricsError:
+        if not all(_plausible_icc(f) for f in (icc_single, icc_average)):
+            raise ZeroDivisionError("degenerate ICC denominator")
+    except (PsychometricsError, ZeroDivisionError, FloatingPointError):
+        icc_single = icc_average = None
         if complete.shape[0] < 2:
             icc_problem = _("fewer than two questions were rated by every interviewer.")
         else:
@@ -276,6 +287,6 @@ def interview_summary(interview: Interview, kit: InterviewKit) -> InterviewSumma
         raters=raters,
         competencies=tuple(aggregates),
         questions=tuple(question_rows),
-        agreement=_agreement(matrix) if len(scorecards) >= 2 else None,
+        agreement=agreement_between(matrix) if len(scorecards) >= 2 else None,
         deviation_checked=deviation_checked,
     )
