@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from servicefit.accounts.models import Role, User
+from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
@@ -57,7 +58,7 @@ class DemoSummary:
 def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = True) -> DemoSummary:
     """Create (or reset) the demo users, a phone-support job and ``candidates`` candidates."""
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not security)
-    users = {}
+    users: dict[str, User] = {}
     for username, role, first, last in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=username)
         user.role = role
@@ -79,11 +80,41 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
         pay_currency="DKK",
     )
     languages = list(FIRST_NAMES)
+    people = []
     for i in range(candidates):
         language = languages[i % len(languages)]
         name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
         email = f"{name.split()[0].lower()}.{i + 1}@example.com"
-        add_candidate(
-            job=job, name=name, email=email, language=language, added_by=users["recruiter"]
+        people.append(
+            add_candidate(
+                job=job, name=name, email=email, language=language, added_by=users["recruiter"]
+            )
         )
+    if assessments:
+        _fill_pipeline(people, users=users, rng=rng)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
+
+
+def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: random.Random) -> None:
+    """Invited, half-done and scored candidates moved along the pipeline, with interviews."""
+    from servicefit.assessments.services import create_invitation
+    from servicefit.demo_assessments import simulate_assessment, spread_stages
+    from servicefit.interviews.demo import add_demo_interviews
+
+    invited, started, completed = people[:5], people[5:9], people[9:]
+    for candidate in invited:
+        create_invitation(candidate=candidate, created_by=users["recruiter"])
+    for candidate in started:
+        simulate_assessment(candidate=candidate, rng=rng, complete=False)
+    for candidate in completed:
+        simulate_assessment(candidate=candidate, rng=rng)
+    spread_stages(candidates=completed, recruiter=users["recruiter"], rng=rng)
+    if people:
+        add_demo_interviews(
+            job=people[0].job,
+            interviewers=[users["interviewer"], users["interviewer2"]],
+            recruiter=users["recruiter"],
+            rng=rng,
+            count=5,
+            upcoming=1,
+        )

@@ -67,3 +67,11 @@ def test_it_gives_the_same_iccs_when_raters_are_relabelled(x, random):
     for fa, fb in zip(a.forms, b.forms, strict=True):
         assert fb.icc == pytest.approx(fa.icc, abs=1e-9, nan_ok=True)
         assert pytest.approx(fa.F, rel=1e-9, nan_ok=True) == fb.F
+
+
+def test_icc2_is_nan_not_huge_when_rater_variance_cancels_target_variance():
+    # Rater means differ exactly as much as the targets do: ICC2's denominator is zero.
+    result = intraclass_correlations(np.array([[7.0, 1.0], [1.0, 1.0], [1.0, 7.0]]))
+    assert np.isnan(result.form("ICC2k").icc)
+    near = intraclass_correlations(np.array([[5.0, 1.0], [1.0, 1.0], [1.0, 5.0]]))
+    assert np.isnan(near.form("ICC2k").icc) or abs(near.form("ICC2k").icc) < 10

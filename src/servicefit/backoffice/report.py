@@ -12,7 +12,7 @@ from servicefit.assessments.models import Result
 from servicefit.assessments.ranking import RankedCandidate, build_norms, rank_job
 from servicefit.candidates.models import Candidate
 from servicefit.content import default_content
-from servicefit.interviews.services import competency_ratings
+from servicefit.interviews.services import competency_ratings, competency_ratings_for_job
 
 Z_95 = 1.959964
 CHART_ROW = 26
@@ -66,8 +66,7 @@ def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]
 
 
 def _ranked_row(candidate: Candidate) -> RankedCandidate | None:
-    interview = {c.pk: competency_ratings(c) for c in candidate.job.candidates.all()}
-    for row in rank_job(candidate.job, interview_ratings=interview):
+    for row in rank_job(candidate.job, interview_ratings=competency_ratings_for_job(candidate.job)):
         if row.candidate.pk == candidate.pk:
             return row
     return None

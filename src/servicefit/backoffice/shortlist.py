@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from servicefit.assessments.ranking import RankedCandidate, rank_job
 from servicefit.candidates.models import Stage
 from servicefit.content import default_content
-from servicefit.interviews.services import competency_ratings
+from servicefit.interviews.services import competency_ratings_for_job
 from servicefit.jobs.models import Job
 
 FLAG_LABELS = {
@@ -71,11 +71,7 @@ def _keep(row: RankedCandidate, chosen: str) -> bool:
 def build_shortlist(job: Job, query: ShortlistQuery) -> Shortlist:
     content = default_content()
     language = (get_language() or "en").split("-")[0]
-    interview = {
-        c.pk: competency_ratings(c)
-        for c in job.candidates.filter(interviews__isnull=False).distinct()
-    }
-    ranked = rank_job(job, interview_ratings=interview)
+    ranked = rank_job(job, interview_ratings=competency_ratings_for_job(job))
     rows = [row for row in ranked if _keep(row, query.filter)]
     if query.sort == "name":
         rows.sort(key=lambda r: r.candidate.name.lower())

@@ -65,6 +65,9 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(candidate=candidate).order_by("at")
         ],
     }
+    from servicefit.interviews.services import export_interviews
+
+    data["interviews"] = export_interviews(candidate)
     if session is not None:
         data["assessment"] = {
             "consented_at": session.consented_at.isoformat(),

@@ -66,6 +66,14 @@ class IccResult:
         raise PsychometricsError(f"unknown ICC type {type!r}; expected one of {ICC_TYPES}")
 
 
+def _ratio(numerator: float, denominator: float, scale: float) -> float:
+    """``numerator / denominator``, NaN where the denominator vanishes (rater variance cancels
+    the between-target variance: ICC2 is undefined there, not huge)."""
+    if abs(denominator) <= 1e-9 * max(abs(scale), 1e-300):
+        return float("nan")
+    return numerator / denominator
+
+
 def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> IccResult:
     """Shrout & Fleiss ICCs of ``ratings`` (rows = targets, columns = raters, complete)."""
     x = as_matrix(ratings, name="ratings")
@@ -98,10 +106,11 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     mse = ss_error / ((n - 1) * (k - 1))
 
     icc1 = (msb - msw) / (msb + (k - 1) * msw)
-    icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
+    scale = msb + msj + mse
+    icc2 = _ratio(msb - mse, msb + (k - 1) * mse + k * (msj - mse) / n, scale)
     icc3 = (msb - mse) / (msb + (k - 1) * mse)
     icc1k = (msb - msw) / msb
-    icc2k = (msb - mse) / (msb + (msj - mse) / n)
+    icc2k = _ratio(msb - mse, msb + (msj - mse) / n, scale)
     icc3k = (msb - mse) / msb
 
     f1 = msb / msw

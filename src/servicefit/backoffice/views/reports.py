@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.models import ReplyRating, Result
 from servicefit.candidates.models import Candidate, ReasonCode
+from servicefit.interviews.services import interviews_of
 from servicefit.privacy.models import AuditEvent
 from servicefit.privacy.services import record
 
@@ -51,6 +52,7 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "invitation": candidate.invitations.first(),
         "stage_changes": candidate.stage_changes.select_related("changed_by"),
         "audit": AuditEvent.objects.filter(candidate=candidate)[:50],
+        "candidate_interviews": interviews_of(candidate),
     }
     return render(request, "backoffice/candidate_report.html", context)
 
