@@ -58,7 +58,7 @@ contracts: install
 	$(BIN)/lint-imports
 
 pytest: build
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test: lint typecheck contracts pytest
 

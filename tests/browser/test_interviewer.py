@@ -1,0 +1,72 @@
+"""An interviewer fills a scorecard in a real browser; the recruiter sees the aggregate."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from servicefit.candidates.services import add_candidate
+from servicefit.demo_assessments import simulate_assessment
+from servicefit.interviews.models import Scorecard
+from servicefit.interviews.services import schedule_interview
+from servicefit.jobs.services import create_job_from_template
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}")
+    page.click("form[action='/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter, interviewer):
+    job = create_job_from_template(
+        title="Phone agent", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Emil Olsen", email="emil@example.com", language="nb")
+    simulate_assessment(candidate=candidate, rng=random.Random(5))
+    interview = schedule_interview(
+        candidate=candidate,
+        scheduled_at=timezone.now() + timedelta(days=1),
+        interviewers=[interviewer],
+        scheduled_by=recruiter,
+    )
+
+    page = desktop
+    login(page, live_server, "ivo")
+    assert "Emil Olsen" in page.content()
+    screenshot(page, "backoffice", "interviewer-dashboard.png")
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/scorecard/")
+    questions = page.locator("fieldset.question")
+    assert questions.count() >= 3
+    for i in range(questions.count()):
+        questions.nth(i).locator("input[type=radio][value='4']").check()
+    page.locator("input[name=recommendation]").nth(2).check()
+    page.fill("#id_notes", "Calm, clear examples; confirmed the customer's problem before acting.")
+    screenshot(page, "backoffice", "scorecard.png")
+    page.click("button[name=submit]")
+    page.wait_for_load_state()
+    scorecard = Scorecard.objects.get(interview=interview, interviewer=interviewer)
+    assert scorecard.submitted_at is not None
+    assert set(scorecard.ratings.values_list("rating", flat=True)) == {4}
+
+    # the recruiter sees the aggregate on the interview page; the interviewer cannot open the report
+    assert page.goto(f"{live_server.url}/candidates/{candidate.pk}/").status == 403
+    page.goto(f"{live_server.url}/login/")
+    page.context.clear_cookies()
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/")
+    assert re.search(r"4[.,]0", page.content())
+    screenshot(page, "backoffice", "interview-detail.png")
+    page.goto(f"{live_server.url}/interviews/candidates/{candidate.pk}/kit/")
+    screenshot(page, "backoffice", "interview-kit.png")
+    assert page.locator("text=Tell me about").count() + page.locator("text=Fortell").count() >= 1
