@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import math
 import os
 import sys
 from collections import defaultdict
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from servicefit.language import (
@@ -32,6 +34,7 @@ from servicefit.language import (
     analyze_reply,
 )
 from servicefit.language.analysis import courtesy_is_polite
+from servicefit.psychometrics import krippendorff_alpha, weighted_kappa
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -49,59 +52,32 @@ def reference_dir() -> Path:
 
 
 def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], *, k: int = 5) -> float:
-    """Cohen's kappa with quadratic weights w_ij = (i - j)^2 / (k - 1)^2, ratings 1..k.
+    """Cohen's quadratic weighted kappa on ratings 1..k (:func:`servicefit.psychometrics.weighted_kappa`).
 
-    kappa = 1 - sum(w * O) / sum(w * E), with O the observed and E the expected (outer
-    product of the marginals) joint distribution. Returns nan for fewer than two ratings
-    and 1.0 when both raters give one identical constant rating.
+    NaN for fewer than two pairs; 1.0 when both raters give one identical constant rating.
     """
-    n = len(a)
-    if n != len(b) or n < 2:
+    if len(a) != len(b) or len(a) < 2:
         return float("nan")
-    observed = [[0.0] * k for _ in range(k)]
-    for x, y in zip(a, b, strict=True):
-        observed[x - 1][y - 1] += 1
-    row = [sum(r) for r in observed]
-    col = [sum(observed[i][j] for i in range(k)) for j in range(k)]
-    num = den = 0.0
-    for i in range(k):
-        for j in range(k):
-            w = (i - j) ** 2 / (k - 1) ** 2
-            num += w * observed[i][j]
-            den += w * row[i] * col[j] / n
-    if den == 0:
-        return 1.0 if num == 0 else 0.0
-    return 1.0 - num / den
+    value = weighted_kappa(list(a), list(b), categories=range(1, k + 1))
+    if math.isnan(value) and list(a) == list(b):
+        return 1.0
+    return value
 
 
 def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float:
-    """Krippendorff's alpha for ordinal data (Krippendorff 2011, coincidence-matrix form).
+    """Krippendorff's alpha for ordinal data (:func:`servicefit.psychometrics.krippendorff_alpha`).
 
-    alpha = 1 - D_o / D_e, with the ordinal distance
-    delta(c, k) = (sum_{g=c}^{k} n_g - (n_c + n_k) / 2)^2 over the value frequencies n_g.
-    Units with fewer than two ratings are ignored.
+    ``units`` lists each unit's ratings (any number of raters); units with fewer than two
+    ratings do not pair and are ignored.
     """
-    coincidence: dict[tuple[int, int], float] = defaultdict(float)
-    for values in units:
-        m = len(values)
-        if m < 2:
-            continue
-        for i, j in itertools.permutations(range(m), 2):
-            coincidence[(values[i], values[j])] += 1.0 / (m - 1)
-    if not coincidence:
+    columns = [list(values) for values in units]
+    if not any(len(c) >= 2 for c in columns):
         return float("nan")
-    categories = sorted({c for c, _ in coincidence})
-    n_c = {c: sum(v for (x, _), v in coincidence.items() if x == c) for c in categories}
-    n = sum(n_c.values())
-
-    def delta(c: int, k: int) -> float:
-        lo, hi = min(c, k), max(c, k)
-        between = sum(n_c[g] for g in categories if lo <= g <= hi)
-        return (between - (n_c[lo] + n_c[hi]) / 2) ** 2
-
-    d_o = sum(v * delta(c, k) for (c, k), v in coincidence.items()) / n
-    d_e = sum(n_c[c] * n_c[k] * delta(c, k) for c in categories for k in categories) / (n * (n - 1))
-    return 1.0 - d_o / d_e if d_e else 1.0
+    raters = max(len(c) for c in columns)
+    matrix = np.full((raters, len(columns)), np.nan)
+    for j, values in enumerate(columns):
+        matrix[: len(values), j] = values
+    return float(krippendorff_alpha(matrix, level="ordinal"))
 
 
 # --- development set ------------------------------------------------------------------------

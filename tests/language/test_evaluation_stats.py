@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _reference() -> Path:
     override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    return Path(override) if override else ROOT.parent / "shared" / "reference"
+    path = Path(override) if override else ROOT.parent / "shared" / "reference"
+    if not path.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"reference data missing at {path}")
+        pytest.skip(f"reference data not found at {path}")
+    return path
 
 
 def _evaluate_module() -> ModuleType:
