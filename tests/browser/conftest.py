@@ -74,3 +74,19 @@ def screenshot(page, *parts: str) -> None:
     path = DOCS.joinpath(*parts)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
+
+
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def accessibility_violations(page) -> list[str]:
+    """WCAG 2.2 A/AA violations that axe-core finds on the current page, one line each."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+        for v in result["violations"]
+    ]

@@ -13,7 +13,7 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import screenshot
+from .conftest import accessibility_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -109,6 +109,7 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
     assert rows.count() == 22
     assert rows.first.locator("td").first.inner_text().strip() == "1"
     screenshot(page, "backoffice", "shortlist.png")
+    assert accessibility_violations(page) == []
 
     page.select_option("#sort", "name")
     page.wait_for_url(re.compile(r"sort=name"))
@@ -118,6 +119,7 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
     page.locator("table.shortlist tbody tr th a").first.click()
     page.wait_for_selector("svg.profile")
     screenshot(page, "backoffice", "report.png")
+    assert accessibility_violations(page) == []
     with page.expect_download() as download_info:
         page.click("text=Download PDF")
     pdf = tmp_path / "report.pdf"

@@ -11,7 +11,7 @@ from servicefit.assessments.services import create_invitation, plan_for
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import screenshot
+from .conftest import accessibility_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +68,7 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
     page.goto(base)
     assert page.locator("html").get_attribute("lang") == language
     screenshot(page, *shots, "01-landing.png")
+    problems = accessibility_violations(page)
     page.locator("input[name=consent]").check()
     page.locator("form button[type=submit]").last.click()
 
@@ -87,16 +88,20 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
             answered += answer_radios(page, 4 if slug.startswith("questionnaire") else 3)
         if slug in {"questionnaire-1", "sjt-1", "reply-1"}:
             screenshot(page, *shots, f"{step:02d}-{slug}.png")
+            problems += accessibility_violations(page)
             step += 1
         page.locator("button[value=next]").click()
         page.wait_for_load_state()
 
     assert page.url.endswith("/review/")
     screenshot(page, *shots, "06-review.png")
+    problems += accessibility_violations(page)
     page.locator("form[action$='/submit/'] button").click()
     page.wait_for_url(re.compile(r"/done/$"))
     screenshot(page, *shots, "07-done.png")
+    problems += accessibility_violations(page)
     context.close()
+    assert problems == [], "WCAG 2.2 AA violations found by axe-core:\n" + "\n".join(problems)
 
     session = AssessmentSession.objects.get(candidate__email=f"mads-{language}@example.com")
     plan = plan_for(session)

@@ -17,7 +17,7 @@ from servicefit.interviews.services import competency_ratings, competency_rating
 Z_95 = 1.959964
 CHART_ROW = 26
 CHART_LABEL_WIDTH = 300
-CHART_LABEL_CHARS = 42
+CHART_LABEL_CHARS = 32
 CHART_BAR_WIDTH = 300
 
 
