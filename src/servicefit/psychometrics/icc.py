@@ -66,6 +66,21 @@ class IccResult:
         raise PsychometricsError(f"unknown ICC type {type!r}; expected one of {ICC_TYPES}")
 
 
+def _icc2_bounds(
+    icc2: float, fj: float, msb: float, msj: float, mse: float, n: int, k: int, q: float
+) -> tuple[float, float]:
+    """Shrout & Fleiss (1979) confidence bounds of ICC2 via Satterthwaite's df ``v``."""
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    f2u = stats.f.ppf(q, n - 1, v)
+    f2l = stats.f.ppf(q, v, n - 1)
+    denom = k * msj + (k * n - k - n) * mse
+    l2 = n * (msb - f2u * mse) / (f2u * denom + n * msb)
+    u2 = n * (f2l * msb - mse) / (denom + n * f2l * msb)
+    return float(l2), float(u2)
+
+
 def _ratio(numerator: float, denominator: float, scale: float) -> float:
     """``numerator / denominator``, NaN where the denominator vanishes (rater variance cancels
     the between-target variance: ICC2 is undefined there, not huge)."""
@@ -131,14 +146,9 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     u3 = (f3u - 1) / (f3u + (k - 1))
 
     fj = msj / mse
-    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    v = vn / vd
-    f2u = stats.f.ppf(q, n - 1, v)
-    f2l = stats.f.ppf(q, v, n - 1)
-    denom = k * msj + (k * n - k - n) * mse
-    l2 = n * (msb - f2u * mse) / (f2u * denom + n * msb)
-    u2 = n * (f2l * msb - mse) / (denom + n * f2l * msb)
+    # Where ICC2 is undefined (NaN) its bounds are NaN too; no warnings for the arithmetic.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        l2, u2 = _icc2_bounds(icc2, fj, msb, msj, mse, n, k, q)
 
     def mean_of_k(value: float) -> float:
         return float(value * k / (1 + value * (k - 1)))
