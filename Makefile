@@ -3,12 +3,13 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck contracts pytest install build bench eval-language messages clean help
+.PHONY: run test lint typecheck contracts pytest install install-dev build bench eval-language messages clean help
 
 help:
 	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
@@ -28,12 +29,18 @@ $(BIN)/python:
 	    echo "Could not create $(VENV): install the venv module (sudo apt-get install python3-venv)"; exit 1; \
 	  fi; }
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(DEV_STAMP)
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 build: install
 	@$(BIN)/servicefit compilemessages
@@ -47,17 +54,17 @@ run: build
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks evaluation
 	$(BIN)/ruff format --check src tests benchmarks evaluation
 
-typecheck: build
+typecheck: build install-dev
 	$(BIN)/mypy
 
-contracts: install
+contracts: install-dev
 	$(BIN)/lint-imports
 
-pytest: build
+pytest: build install-dev
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test: lint typecheck contracts pytest
@@ -69,7 +76,7 @@ bench: build
 eval-language: build
 	$(BIN)/python evaluation/language/evaluate.py
 
-messages: install
+messages: install-dev
 	cd src/servicefit && ../../$(BIN)/servicefit manage makemessages --all --no-obsolete --no-location -i "content/*"
 
 clean:
