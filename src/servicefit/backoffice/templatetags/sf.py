@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 from django.utils.translation import get_language
 
+from servicefit.backoffice.explain import explain
+from servicefit.backoffice.labels import RATING_LABELS, SIGNAL_LABELS, SOURCE_LABELS
+from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
 
 register = template.Library()
@@ -37,18 +41,17 @@ def top_weighted(contributions: Any, n: int = 4) -> list[Any]:
     return sorted(contributions, key=lambda c: -c.weight)[: int(n)]
 
 
-@register.filter
-def flag_label(flag: str) -> str:
-    from servicefit.backoffice.shortlist import FLAG_LABELS
+def _label_filter(labels: Mapping[str, Any]) -> Any:
+    def label(key: str) -> str:
+        return str(labels.get(key, key))
 
-    return str(FLAG_LABELS.get(flag, flag))
+    return label
 
 
-@register.filter
-def signal_label(label: str) -> str:
-    from servicefit.backoffice.labels import SIGNAL_LABELS
-
-    return str(SIGNAL_LABELS.get(label, label))
+register.filter("flag_label", _label_filter(FLAG_LABELS))
+register.filter("signal_label", _label_filter(SIGNAL_LABELS))
+register.filter("source_label", _label_filter(SOURCE_LABELS))
+register.filter("rating_label", _label_filter(RATING_LABELS))
 
 
 @register.filter
@@ -57,21 +60,5 @@ def get(mapping: Any, key: str) -> Any:
 
 
 @register.filter
-def source_label(source: str) -> str:
-    from servicefit.backoffice.labels import SOURCE_LABELS
-
-    return str(SOURCE_LABELS.get(source, source))
-
-
-@register.filter
-def rating_label(name: str) -> str:
-    from servicefit.backoffice.labels import RATING_LABELS
-
-    return str(RATING_LABELS.get(name, name))
-
-
-@register.filter
 def explain_item(item: dict[str, Any]) -> str:
-    from servicefit.backoffice.explain import explain
-
     return explain(item)
