@@ -38,9 +38,11 @@
     var area = document.querySelector("textarea[data-max]");
     if (area) { startCounter(area); }
     var status = document.getElementById("connection-status");
-    document.body.addEventListener("htmx:sendError", function () {
+    function notSaved() {
       if (status) { status.textContent = status.getAttribute("data-offline"); status.classList.add("error"); }
-    });
+    }
+    document.body.addEventListener("htmx:sendError", notSaved);
+    document.body.addEventListener("htmx:responseError", notSaved);
     document.body.addEventListener("htmx:afterRequest", function (e) {
       if (status && e.detail.successful) { status.textContent = ""; status.classList.remove("error"); }
     });
