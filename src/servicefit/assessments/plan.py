@@ -31,10 +31,6 @@ class Page:
         return f"{self.section}-{self.index + 1}"
 
 
-def item_key(item_id: str) -> str:
-    return item_id
-
-
 def sjt_key(scenario_id: str, option_id: str) -> str:
     return f"sjt.{scenario_id}.{option_id}"
 
@@ -61,7 +57,7 @@ class AssessmentPlan:
                     Page(
                         "questionnaire",
                         start // QUESTIONNAIRE_PAGE_SIZE,
-                        tuple(item_key(i.id) for i in chunk),
+                        tuple(i.id for i in chunk),
                     )
                 )
         if content.sjt is not None:

@@ -57,13 +57,9 @@ def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
     return render(request, "portal/landing.html", context)
 
 
-def _require_session(invitation: Invitation) -> AssessmentSession | None:
-    return session_of(invitation)
-
-
 @with_invitation
 def preview(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
-    session = _require_session(invitation)
+    session = session_of(invitation)
     if session is None:
         return redirect(_url("landing", token))
     job = invitation.candidate.job
@@ -97,7 +93,7 @@ def withdraw(request: HttpRequest, token: str, invitation: Invitation) -> HttpRe
 
 @with_invitation
 def page(request: HttpRequest, token: str, invitation: Invitation, slug: str) -> HttpResponse:
-    session = _require_session(invitation)
+    session = session_of(invitation)
     if session is None:
         return redirect(_url("landing", token))
     plan = services.plan_for(session)
@@ -147,7 +143,7 @@ def _save_page(request: HttpRequest, session: AssessmentSession, current: Page) 
 @with_invitation
 def answer(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
     """Save one answer (htmx); the response is a short status announced to screen readers."""
-    session = _require_session(invitation)
+    session = session_of(invitation)
     if session is None:
         return HttpResponse(_("Please start the assessment first."), status=400)
     key = request.POST.get("key", "")
@@ -165,7 +161,7 @@ def answer(request: HttpRequest, token: str, invitation: Invitation) -> HttpResp
 
 @with_invitation
 def review(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
-    session = _require_session(invitation)
+    session = session_of(invitation)
     if session is None:
         return redirect(_url("landing", token))
     plan = services.plan_for(session)
