@@ -58,3 +58,22 @@ def test_an_answer_given_offline_arrives_with_save_and_continue(phone, live_serv
     phone.locator("button[value=next]").click()
     phone.wait_for_url(re.compile(r"/p/questionnaire-2/$"))
     assert dict(Answer.objects.values_list("key", "value")) == {key: 5 for key in first.keys}
+
+
+def test_the_assessment_works_without_javascript(browser, live_server, started_link):
+    from .conftest import PHONE
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    session = AssessmentSession.objects.get()
+    first, second = plan_for(session).pages[:2]
+    page.goto(f"{live_server.url}/a/{started_link}/p/{first.slug}/")
+    for key in first.keys:
+        page.locator(f'input[name="{key}"][value="3"]').check()
+    page.locator("button[value=next]").click()
+    page.wait_for_url(re.compile(rf"/p/{second.slug}/$"))
+    assert dict(Answer.objects.values_list("key", "value")) == {key: 3 for key in first.keys}
+    page.locator("button[value=back]").click()
+    page.wait_for_url(re.compile(rf"/p/{first.slug}/$"))
+    assert page.locator(f'input[name="{first.keys[0]}"][value="3"]').is_checked()
+    context.close()
