@@ -32,6 +32,7 @@ def test_shortlist_page_shows_rank_composite_band_and_flags(client, recruiter, s
     response = client.get(reverse("backoffice:job_detail", args=[scored_job.pk]))
     html = response.content.decode()
     assert response.status_code == 200
+    assert f"<title>{scored_job.title} · ServiceFit</title>" in html
     top = rank_job(scored_job)[0]
     assert top.candidate.name in html
     assert f"{top.composite:.2f}" in html
