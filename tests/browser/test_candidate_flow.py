@@ -75,7 +75,8 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
     page.wait_for_url(re.compile(r"/preview/$"))
     assert "DKK" in page.content()
     screenshot(page, *shots, "02-job-preview.png")
-    page.locator("a.button.primary").click()
+    with page.expect_navigation(wait_until="load"):  # htmx must be bound before answering
+        page.locator("a.button.primary").click()
 
     answered = 0
     step = 3
@@ -90,8 +91,8 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
             screenshot(page, *shots, f"{step:02d}-{slug}.png")
             problems += accessibility_violations(page)
             step += 1
-        page.locator("button[value=next]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation(wait_until="load"):
+            page.locator("button[value=next]").click()
 
     assert page.url.endswith("/review/")
     screenshot(page, *shots, "06-review.png")
