@@ -7,6 +7,7 @@ reliable and the ranking means something. Written replies come from ``demo_repli
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from datetime import timedelta
@@ -29,6 +30,14 @@ from servicefit.candidates.services import move_to_stage
 from servicefit.content import default_content
 
 REPLIES = Path(__file__).with_name("demo_replies.yaml")
+
+
+@functools.cache
+def _demo_replies() -> dict[str, dict[str, list[str]]]:
+    replies: dict[str, dict[str, list[str]]] = yaml.safe_load(REPLIES.read_text(encoding="utf-8"))[
+        "replies"
+    ]
+    return replies
 
 
 def _clip(value: float) -> int:
@@ -82,8 +91,7 @@ def simulate_assessment(
                     )
                 )
     if complete:
-        replies = yaml.safe_load(REPLIES.read_text(encoding="utf-8"))["replies"]
-        pool = replies[candidate.language][session.reply_message]
+        pool = _demo_replies()[candidate.language][session.reply_message]
         # better candidates tend to write the better replies (the pool is sorted worst → best)
         index = min(
             len(pool) - 1, max(0, round((len(pool) - 1) * (0.5 + 0.3 * g) + rng.gauss(0, 0.8)))

@@ -137,9 +137,15 @@ def _questionnaire_reliabilities(content: Content, results: list[Result]) -> dic
 
 
 def rank_job(
-    job: Job, *, interview_ratings: dict[int, dict[str, float]] | None = None
+    job: Job,
+    *,
+    interview_ratings: dict[int, dict[str, float]] | None = None,
+    norms: Norms | None = None,
 ) -> list[RankedCandidate]:
-    """Every candidate of ``job``: scored ones ranked by composite (ties share a rank), then the rest."""
+    """Every candidate of ``job``: scored ones ranked by composite (ties share a rank), then the rest.
+
+    Pass ``norms`` when the caller already built them (see :func:`build_norms`).
+    """
     content = default_content()
     candidates = list(job.candidates.select_related("assessment__result").order_by("name"))
     scored = [c for c in candidates if _result(c) is not None]
@@ -158,7 +164,7 @@ def rank_job(
     ]
     if not scored:
         return unscored
-    norms = build_norms(content)
+    norms = norms or build_norms(content)
     interview_ratings = interview_ratings or {}
     weights = {c: float(w) for c, w in job.weights.items() if float(w) > 0}
     profile = Profile(

@@ -266,6 +266,11 @@ def answers_of(session: AssessmentSession) -> dict[str, Answer]:
     return {answer.key: answer for answer in session.answers.all()}
 
 
+def answered_keys(answers: dict[str, Answer]) -> set[str]:
+    """Keys with a real answer: a chosen value, or a reply that is not blank."""
+    return {key for key, a in answers.items() if a.value is not None or a.text.strip()}
+
+
 @transaction.atomic
 def submit(*, session: AssessmentSession, now: datetime | None = None) -> bool:
     """Submit once; a second submit changes nothing. Returns True if this call submitted."""

@@ -9,10 +9,16 @@ from typing import Any
 from django.utils.translation import get_language
 
 from servicefit.assessments.models import Result
-from servicefit.assessments.ranking import RankedCandidate, build_norms, rank_job
+from servicefit.assessments.ranking import (
+    Norms,
+    RankedCandidate,
+    build_norms,
+    competency_scores,
+    rank_job,
+)
 from servicefit.candidates.models import Candidate
 from servicefit.content import default_content
-from servicefit.interviews.services import competency_ratings, competency_ratings_for_job
+from servicefit.interviews.services import competency_ratings_for_job
 
 Z_95 = 1.959964
 CHART_ROW = 26
@@ -65,8 +71,10 @@ def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]
     return segments
 
 
-def _ranked_row(candidate: Candidate) -> RankedCandidate | None:
-    for row in rank_job(candidate.job, interview_ratings=competency_ratings_for_job(candidate.job)):
+def _ranked_row(
+    candidate: Candidate, *, norms: Norms, interview_ratings: dict[int, dict[str, float]]
+) -> RankedCandidate | None:
+    for row in rank_job(candidate.job, interview_ratings=interview_ratings, norms=norms):
         if row.candidate.pk == candidate.pk:
             return row
     return None
@@ -86,16 +94,14 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
     if result is None:
         return report
     norms = build_norms(content)
-    row = _ranked_row(candidate)
+    interview_ratings = competency_ratings_for_job(candidate.job)
+    row = _ranked_row(candidate, norms=norms, interview_ratings=interview_ratings)
     contributions = {c.competency: c for c in row.contributions} if row else {}
-    interview = competency_ratings(candidate)
+    scores = competency_scores(result, interview_ratings.get(candidate.pk))
     competencies = []
     for competency in content.competencies:
-        data = result.competencies.get(competency.id, {})
-        sources = dict(data.get("sources", {}))
-        if competency.id in interview:
-            sources["interview"] = round(interview[competency.id], 2)
-        score = sum(sources.values()) / len(sources) if sources else None
+        data = scores.get(competency.id, {"score": None, "sources": {}})
+        sources, score = data["sources"], data["score"]
         reliability = (norms.reliabilities or {}).get(competency.id)
         half = (
             Z_95 * norms.sds.get(competency.id, 0) * math.sqrt(1 - reliability)

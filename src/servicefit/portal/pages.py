@@ -26,7 +26,7 @@ def page_context(
     content = default_content()
     language = (get_language() or "en").split("-")[0]
     saved = services.answers_of(session)
-    answered = {k for k, a in saved.items() if a.value is not None or a.text.strip()}
+    answered = services.answered_keys(saved)
     done, total = plan.progress(answered)
     context: dict[str, Any] = {
         "token": token,

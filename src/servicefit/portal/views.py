@@ -166,7 +166,7 @@ def review(request: HttpRequest, token: str, invitation: Invitation) -> HttpResp
         return redirect(_url("landing", token))
     plan = services.plan_for(session)
     answers = services.answers_of(session)
-    answered = {k for k, a in answers.items() if a.value is not None or a.text.strip()}
+    answered = services.answered_keys(answers)
     sections = []
     for section, label in (
         ("questionnaire", _("Work style")),
