@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from servicefit.assessments.models import Invitation
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.jobs.models import Job
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

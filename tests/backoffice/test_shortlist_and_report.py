@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from servicefit.assessments.models import ReplyRating
 from servicefit.assessments.ranking import rank_job
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Stage
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

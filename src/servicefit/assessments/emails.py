@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
-from servicefit.privacy.services import record
 
 from .services import NewInvitation, create_invitation
 

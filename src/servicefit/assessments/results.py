@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from servicefit.audit.recording import record
 from servicefit.content import default_content
-from servicefit.privacy.services import record
 
 from . import scoring
 from .models import AssessmentSession, Result

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.reply_agreement import reply_agreement
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
-from servicefit.privacy.services import record
 
 from ..forms import JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, export_csv, export_xlsx

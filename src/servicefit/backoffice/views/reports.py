@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.models import ReplyRating, Result
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.interviews.services import interviews_of
-from servicefit.privacy.models import AuditEvent
-from servicefit.privacy.services import record
 
 from ..forms import ExtendForm, ReplyRatingForm, StageForm
 from ..report import build_report

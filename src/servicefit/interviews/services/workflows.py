@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import Role, User
+from servicefit.audit.recording import record
 from servicefit.candidates.models import PIPELINE, Candidate, Stage
 from servicefit.candidates.services import move_to_stage
-from servicefit.privacy.services import record
 
 from ..models import RATING_MAX, RATING_MIN, Interview, Recommendation, Scorecard, ScorecardRating
 from .kit import InterviewKit, kit_for_candidate
