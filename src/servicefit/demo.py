@@ -11,6 +11,7 @@ from django.db import transaction
 from servicefit.accounts.models import Role, User
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
+from servicefit.fairness.demo import add_demo_fairness
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
 
@@ -92,6 +93,7 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
         )
     if assessments:
         _fill_pipeline(people, users=users, rng=rng)
+        add_demo_fairness(job=job, recruiter=users["recruiter"], rng=rng)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
 
 

@@ -188,6 +188,12 @@ TASKS = {
 }
 
 SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+# Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision
+# log (audit trail) is kept (EU AI Act Art. 26(6): at least six months); days a recruiter has
+# to answer a candidate's request for human review.
+FAIRNESS_MIN_CELL = int(env("SERVICEFIT_FAIRNESS_MIN_CELL", "5"))
+DECISION_LOG_RETENTION_DAYS = int(env("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183"))
+REVIEW_REQUEST_DAYS = int(env("SERVICEFIT_REVIEW_REQUEST_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

@@ -62,8 +62,13 @@ def _cells(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_table(file_name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (row number in the file, {column: value}); the header is row 1."""
+def read_table(
+    file_name: str, data: bytes, *, required: tuple[str, ...] = REQUIRED_COLUMNS
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (row number in the file, {column: value}); the header is row 1.
+
+    ``required`` names the columns the header must have (other importers reuse this reader).
+    """
     if len(data) > MAX_BYTES:
         raise CandidateImportError([ImportProblem(None, None, _("The file is larger than 5 MB."))])
     if not data.strip():
@@ -86,7 +91,7 @@ def read_table(file_name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         rows.append(
             (number, {header[i]: values[i] if i < len(values) else "" for i in range(len(header))})
         )
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise CandidateImportError(
             [

@@ -38,7 +38,7 @@ SMALL_GROUP = 30
 
 def min_cell_size() -> int:
     """Groups smaller than this are suppressed (``SERVICEFIT_FAIRNESS_MIN_CELL``, default 5)."""
-    return int(getattr(settings, "FAIRNESS_MIN_CELL", 5))
+    return int(settings.FAIRNESS_MIN_CELL)
 
 
 @dataclass(frozen=True)

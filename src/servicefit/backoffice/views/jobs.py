@@ -14,6 +14,7 @@ from servicefit.audit.recording import record
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
+from servicefit.oversight.services import current_suspension
 
 from ..forms import JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, export_csv, export_xlsx
@@ -64,6 +65,9 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """The ranked shortlist: composite with band, per-competency bars, flags, filters, sorting."""
     job = get_object_or_404(Job, pk=job_id)
+    suspension = current_suspension(job)
+    if suspension is not None:
+        return _suspended_job(request, job, suspension)
     query = ShortlistQuery.from_params(request.GET)
     shortlist = build_shortlist(job, query)
     record(action="shortlist.viewed", actor=acting_user(request), job=job)
@@ -89,6 +93,9 @@ def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     job = get_object_or_404(Job, pk=job_id)
+    if current_suspension(job) is not None:
+        messages.error(request, _("Scoring is suspended for this job: there is nothing to export."))
+        return redirect("backoffice:job_detail", job_id=job.pk)
     shortlist = build_shortlist(job, ShortlistQuery.from_params(request.GET))
     record(action="shortlist.exported", actor=acting_user(request), job=job, format=fmt)
     if fmt == "xlsx":
@@ -102,3 +109,14 @@ def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
         f'attachment; filename="servicefit-job-{job.pk}-shortlist.{fmt}"'
     )
     return response
+
+
+def _suspended_job(request: HttpRequest, job: Job, suspension: object) -> HttpResponse:
+    """While scoring is suspended: the candidates and their stages, no scores, no ranking."""
+    record(action="job.viewed_suspended", actor=acting_user(request), job=job)
+    context = {
+        "job": job,
+        "suspension": suspension,
+        "candidates": job.candidates.order_by("name"),
+    }
+    return render(request, "backoffice/job_suspended.html", context)
