@@ -85,8 +85,8 @@ class Dimension:
         parts = []
         for category in self.categories:
             value = answers.get(category.key)
-            if value is None:
-                return None
+            if value is None or value not in dict(category.options):
+                return None  # not answered, "prefer not to say", or an option since removed
             parts.append(category.option_label(value))
         return " · ".join(parts)
 

@@ -90,10 +90,14 @@ def has_answered(candidate: Candidate) -> bool:
 
 @transaction.atomic
 def save_self_identification(*, candidate: Candidate, raw: Mapping[str, str]) -> None:
-    """Store (or replace) a candidate's answers. The audit log notes only *that* they answered."""
+    """Store (or replace) a candidate's answers.
+
+    The audit log notes only that someone in the job answered, not who: a per-candidate event
+    would show next to the person's name in their report and data export.
+    """
     answers = clean_answers(raw, categories())
     SelfIdentification.objects.update_or_create(candidate=candidate, defaults={"answers": answers})
-    record(action="selfid.given", candidate=candidate)
+    record(action="selfid.given", job=candidate.job)
 
 
 @transaction.atomic
