@@ -28,9 +28,7 @@ def populate(job, groups: Iterable[tuple[dict[str, str] | None, str, int]]) -> l
                 path = list(PIPELINE[: PIPELINE.index(stage) + 1])
             previous = ""
             for step in path:
-                changes.append(
-                    StageChange(candidate=candidate, from_stage=previous, to_stage=step)
-                )
+                changes.append(StageChange(candidate=candidate, from_stage=previous, to_stage=step))
                 previous = step
             if group_answers is not None:
                 answers.append((candidate, group_answers))

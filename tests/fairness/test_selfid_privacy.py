@@ -79,7 +79,7 @@ def _urls(candidate, job, interview_ids, review_id):
         for kwargs in combos:
             try:
                 yield reverse(name, kwargs=kwargs)
-            except Exception:  # noqa: BLE001  (a kwarg this route does not take)
+            except Exception:
                 continue
 
 
@@ -90,7 +90,7 @@ def _text(response) -> str:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             return " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     if "pdf" in kind:
-        from pypdf import PdfReader  # noqa: PLC0415  (only for this check)
+        from pypdf import PdfReader
 
         return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
     return body.decode("utf-8", "replace")
@@ -109,7 +109,7 @@ def test_no_page_or_export_that_names_a_person_shows_their_self_identification(
     interview_ids = list(Interview.objects.values_list("pk", flat=True))
     review_id = ReviewRequest.objects.get().pk
     checked = named = 0
-    for candidate in identified[:4]:
+    for candidate in (identified[0], identified[5]):
         for url in _urls(candidate, job, interview_ids, review_id):
             response = client.get(url)
             checked += 1
@@ -131,9 +131,7 @@ def test_no_page_or_export_that_names_a_person_shows_their_self_identification(
         assert OPTION.encode() not in export and b"selfid" not in export
 
 
-def test_erasing_a_candidate_erases_their_self_identification_and_outcomes(
-    identified, recruiter
-):
+def test_erasing_a_candidate_erases_their_self_identification_and_outcomes(identified, recruiter):
     person = identified[0]
     Outcome.objects.create(candidate=person, name="qa_score", value=80)
     assert SelfIdentification.objects.filter(candidate=person).exists()
