@@ -86,8 +86,8 @@ def validity_table(job: Job, *, confidence: float = 0.95) -> ValidityTable:
                 scores.setdefault(part.competency, {})[row.candidate.pk] = part.score
     hired_ids = [r.candidate.pk for r in ranked if r.candidate.stage == Stage.HIRED]
     outcome_values: dict[str, dict[int, float]] = {}
-    for outcome in Outcome.objects.filter(candidate__job=job, candidate__stage=Stage.HIRED):
-        outcome_values.setdefault(outcome.name, {})[outcome.candidate_id] = outcome.value
+    for stored in Outcome.objects.filter(candidate__job=job, candidate__stage=Stage.HIRED):
+        outcome_values.setdefault(stored.name, {})[stored.candidate_id] = stored.value
     outcomes = tuple(sorted(outcome_values))
     with_outcomes = {pk for values in outcome_values.values() for pk in values}
     predictors = [(COMPOSITE, None)] + [(c, w) for c, w in weights.items()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -60,7 +62,7 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     return render(request, "backoffice/candidate_report.html", context)
 
 
-def _without_scores(candidate: Candidate) -> dict[str, object]:
+def _without_scores(candidate: Candidate) -> dict[str, Any]:
     """The report's frame while the job's scoring is suspended: no result, no rank."""
     session = getattr(candidate, "assessment", None)
     return {"candidate": candidate, "job": candidate.job, "session": session, "result": None}
