@@ -139,9 +139,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 return redirect("two_factor")
             else:
                 form.add_error("code", _("That code is not right. Check the time on your phone."))
-        return render(
-            request, "registration/two_factor.html", {"enrolled": True, "form": form}
-        )
+        return render(request, "registration/two_factor.html", {"enrolled": True, "form": form})
     pending = pending_device(user)
     if request.method == "POST" and form.is_valid():
         if pending.verify_token(form.cleaned_data["code"]):
@@ -153,7 +151,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, pending)
             record(action="account.totp_enrolled", actor=user)
             messages.success(
-                request, _("Your authenticator app is set up. You will need a code at every sign-in.")
+                request,
+                _("Your authenticator app is set up. You will need a code at every sign-in."),
             )
             return redirect("backoffice:dashboard")
         form.add_error("code", _("That code is not right. Check the time on your phone."))
@@ -179,4 +178,6 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     """The Django admin signs in through ``/login/`` (same throttling, second factor, session)."""
     from django.contrib.auth.views import redirect_to_login
 
-    return redirect_to_login(request.GET.get("next") or "/" + settings.SERVICEFIT_ADMIN_URL.strip("/") + "/")
+    return redirect_to_login(
+        request.GET.get("next") or "/" + settings.SERVICEFIT_ADMIN_URL.strip("/") + "/"
+    )
