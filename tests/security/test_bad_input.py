@@ -87,7 +87,7 @@ def test_a_withdraw_reason_with_control_characters_is_stored_clean(client, start
 
 
 def test_an_import_cell_with_nul_and_vertical_tab_is_imported_clean(job, recruiter):
-    data = "name,email\nAnna\x00 Berg\x0b,anna@example.com\x00\n".encode()
+    data = b"name,email\nAnna\x00 Berg\x0b,anna@example.com\x00\n"
     created = import_candidates(job=job, file_name="people.csv", data=data, added_by=recruiter)
     assert [(c.name, c.email) for c in created] == [("Anna Berg", "anna@example.com")]
 

@@ -173,9 +173,7 @@ def test_the_page_plan_is_built_once_and_shared(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("key,value", [("q01", "4"), ("sjt.{first}", "2"), ("reply", "Hello")])
-def test_a_save_request_is_one_small_transaction_of_at_most_four_queries(
-    client, job, key, value
-):
+def test_a_save_request_is_one_small_transaction_of_at_most_four_queries(client, job, key, value):
     new, session = _started_session(job)
     plan = plan_for(session)
     if key.startswith("sjt"):

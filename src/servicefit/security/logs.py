@@ -57,3 +57,27 @@ class _MaskedRequest:
 
     def __repr__(self) -> str:
         return mask_tokens(repr(self._request))
+
+
+#: Loggers that print request paths: Django's development server and request errors, and the
+#: access/error logs of the WSGI servers ServiceFit may run under.
+REQUEST_LOGGERS = (
+    "django.server",
+    "django.request",
+    "django.security",
+    "gunicorn.access",
+    "gunicorn.error",
+    "granian.access",
+)
+
+
+def install_token_mask() -> None:
+    """Attach the filter to the request loggers themselves (idempotent).
+
+    A logger-level filter also covers handlers that a WSGI server installs on its own loggers,
+    which the ``LOGGING`` setting cannot reach without replacing them.
+    """
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskInvitationTokens) for f in logger.filters):
+            logger.addFilter(MaskInvitationTokens())
