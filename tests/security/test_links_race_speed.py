@@ -202,7 +202,7 @@ def test_a_save_request_is_one_small_transaction_of_at_most_four_queries(client,
 
 @pytest.mark.django_db
 def test_an_expired_link_saves_nothing(client, job):
-    new, session = _started_session(job)
+    new, _session = _started_session(job)
     new.invitation.expires_at = timezone.now() - timedelta(minutes=1)
     new.invitation.save(update_fields=["expires_at"])
     response = client.post(f"/a/{new.token}/answer/", {"key": "q01", "q01": "3"})
