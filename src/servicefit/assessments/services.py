@@ -23,6 +23,7 @@ from servicefit.content import Content, default_content
 from servicefit.privacy.services import record
 from servicefit.security.text import clean_text
 
+from .answer_store import store_unless_submitted
 from .models import Answer, AssessmentSession, Invitation, hash_token
 from .plan import REPLY_MESSAGE_BY_CHANNEL, SCALE_MAX, SCALE_MIN, AssessmentPlan
 
@@ -250,9 +251,10 @@ def save_answer(
 ) -> Answer:
     """Save (or replace) one answer, enforcing the scale, the length limit and the clock.
 
-    One short transaction: lock the session row (the lock :func:`submit` takes, so no answer
-    is stored after ``submitted_at``), re-read ``submitted_at`` under it, then one upsert keyed
-    by (session, item), which also makes two tabs saving the same item at once harmless.
+    One short transaction with one statement (:func:`store_unless_submitted`): an upsert keyed
+    by (session, item) that stores nothing once the session is submitted, under the session
+    row's lock that :func:`submit` also takes, so no answer is stored after ``submitted_at``.
+    Two tabs saving the same item at once are harmless (the later one wins).
     """
     now = now or timezone.now()
     if session.is_submitted:
@@ -269,21 +271,10 @@ def save_answer(
         session=session, key=key, value=number, text=text, language=language, answered_at=now
     )
     with transaction.atomic():
-        submitted_at = (
-            AssessmentSession.objects.select_for_update()
-            .filter(pk=session.pk)
-            .values_list("submitted_at", flat=True)
-            .first()
-        )
-        if submitted_at is not None:
-            session.submitted_at = submitted_at
-            raise AnswerError(_("This assessment has already been submitted."), status=409)
-        Answer.objects.bulk_create(
-            [answer],
-            update_conflicts=True,
-            unique_fields=["session", "key"],
-            update_fields=["value", "text", "language", "answered_at"],
-        )
+        stored = store_unless_submitted(answer)
+    if not stored:
+        session.submitted_at = session.submitted_at or now
+        raise AnswerError(_("This assessment has already been submitted."), status=409)
     return answer
 
 
