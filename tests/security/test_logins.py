@@ -213,3 +213,26 @@ def test_the_code_step_expires(client, recruiter, monkeypatch):
     response = client.post("/login/verify/", {"code": code_for(device)})
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("da", "For mange mislykkede loginforsøg"),
+        ("sv", "För många misslyckade inloggningsförsök"),
+        ("nb", "For mange mislykkede påloggingsforsøk"),
+        ("pl", "Zbyt wiele nieudanych prób logowania"),
+    ],
+)
+def test_the_lockout_message_is_translated(client, recruiter, language, expected):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/login/",
+            {"username": "rita", "password": "wrong"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    response = client.post(
+        "/login/", {"username": "rita", "password": "pw-rita"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 429
+    assert expected in response.content.decode()
