@@ -216,7 +216,7 @@ SECURE_HSTS_PRELOAD = env_bool("SERVICEFIT_HSTS_PRELOAD", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # the load balancer's plain-http probe
 if env("SERVICEFIT_PROXY_SSL_HEADER"):
     # e.g. "X-Forwarded-Proto: https"; only behind a proxy that always sets (or strips) it.
-    _header, _, _value = env("SERVICEFIT_PROXY_SSL_HEADER").partition(":")
+    _header, _colon, _value = env("SERVICEFIT_PROXY_SSL_HEADER").partition(":")
     SECURE_PROXY_SSL_HEADER = (
         "HTTP_" + _header.strip().upper().replace("-", "_"),
         _value.strip() or "https",

@@ -29,9 +29,9 @@ def store_unless_submitted(answer: Answer) -> bool:
     answers = Answer._meta
     sessions = AssessmentSession._meta
     columns = ["session_id", "key", "value", "text", "language", "answered_at"]
+    fields = {field.attname: field for field in answers.concrete_fields}
     values = [
-        answers.get_field(name).get_db_prep_save(getattr(answer, name), connection)
-        for name in columns[1:]
+        fields[name].get_db_prep_save(getattr(answer, name), connection) for name in columns[1:]
     ]
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     updated = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[2:])

@@ -15,7 +15,7 @@ class ConsoleEmailBackend(DjangoConsoleBackend):
     is printed.
     """
 
-    def write_message(self, message: EmailMessage) -> None:  # type: ignore[override]
+    def write_message(self, message: EmailMessage) -> None:
         if settings.DEBUG:
             super().write_message(message)
             return

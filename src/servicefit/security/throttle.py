@@ -25,9 +25,7 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     instead of raising as ``AxesStandaloneBackend`` does.
     """
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, *args: Any, **kwargs: Any
-    ) -> None:
+    def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)

@@ -30,7 +30,7 @@ _ALWAYS_ALLOWED = ("/static/", "/i18n/", "/logout/", "/healthz")
 def confirmed_device(user: object) -> TOTPDevice | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()  # type: ignore[misc]
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def must_enrol(user: object) -> bool:
@@ -49,7 +49,7 @@ def qr_svg(data: str) -> str:
 
 def pending_device(user: object) -> TOTPDevice:
     """The user's unconfirmed authenticator (created once; its key is kept until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return device

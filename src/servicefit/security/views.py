@@ -79,7 +79,10 @@ def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None
-    user = get_user_model().objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     return (user, pending) if user is not None else None
 
 
@@ -145,7 +148,6 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if pending.verify_token(form.cleaned_data["code"]):
             pending.confirmed = True
             pending.save(update_fields=["confirmed"])
-            user.otp_device = pending
             from django_otp import login as otp_login
 
             otp_login(request, pending)
