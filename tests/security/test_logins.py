@@ -154,11 +154,17 @@ def test_wrong_codes_count_towards_the_lockout(client, recruiter):
 
 
 def test_a_session_opened_without_the_code_is_signed_out_once_an_authenticator_exists(
-    client, recruiter
+    client, recruiter, monkeypatch
 ):
+    import time
+
+    from servicefit.security import twofactor
+
     client.force_login(recruiter)
     assert client.get("/").status_code == 200
     enrolled(recruiter)
+    later = time.time() + twofactor.RECHECK_SECONDS + 1  # re-checked at most once a minute
+    monkeypatch.setattr(twofactor, "_clock", lambda: later)
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert "_auth_user_id" not in client.session

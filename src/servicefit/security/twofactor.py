@@ -10,6 +10,7 @@ another device) is signed out.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 
 import segno
@@ -22,6 +23,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "authenticator"
+CHECKED_KEY = "servicefit_2fa_checked"
+RECHECK_SECONDS = 60
+"""A session without a second factor re-checks at most once a minute for a new authenticator."""
 
 #: Paths an admin who must enrol may still open.
 _ALWAYS_ALLOWED = ("/static/", "/i18n/", "/logout/", "/healthz")
@@ -55,6 +59,9 @@ def pending_device(user: object) -> TOTPDevice:
     return device
 
 
+_clock = time.time
+
+
 class SecondFactorMiddleware:
     """Enforce the second factor on every signed-in request (after ``OTPMiddleware``)."""
 
@@ -66,10 +73,22 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED):
             verified = getattr(user, "is_verified", lambda: False)()
             if not verified:
-                if confirmed_device(user) is not None:
+                if self._gained_a_device(request, user):
                     logout(request)
                     return redirect_to_login(request.get_full_path())
                 enrol_url = reverse("two_factor")
                 if must_enrol(user) and request.path != enrol_url:
                     return redirect(enrol_url)
         return self.get_response(request)
+
+    @staticmethod
+    def _gained_a_device(request: HttpRequest, user: object) -> bool:
+        """Has this unverified session's user set up an authenticator since (checked each minute)?"""
+        now = _clock()
+        checked = request.session.get(CHECKED_KEY, 0)
+        if isinstance(checked, (int, float)) and now - checked < RECHECK_SECONDS:
+            return False
+        if confirmed_device(user) is not None:
+            return True
+        request.session[CHECKED_KEY] = now
+        return False

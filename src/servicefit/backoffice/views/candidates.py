@@ -57,7 +57,8 @@ def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Correct a candidate's name or e-mail address; the change is audited."""
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
     form = CandidateEditForm(
-        request.POST or None, initial={"name": candidate.name, "email": candidate.email}
+        request.POST if request.method == "POST" else None,
+        initial={"name": candidate.name, "email": candidate.email},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
