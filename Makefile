@@ -45,6 +45,9 @@ install-dev: $(DEV_STAMP)
 build: install
 	@$(BIN)/servicefit compilemessages
 
+# The demo keeps its database and key in the checkout (ignored by git); installed copies use
+# the per-user default (see docs/operations.md).
+run: export SERVICEFIT_DATA_DIR ?= $(CURDIR)/data
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0

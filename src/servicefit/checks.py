@@ -32,10 +32,10 @@ def check_secrets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> li
                 id="servicefit.W002",
             )
         )
-    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+    if settings.EMAIL_BACKEND.endswith(("console.EmailBackend", "ConsoleEmailBackend")):
         problems.append(
             Info(
-                "E-mail goes to the console: invitations are printed, not delivered.",
+                "E-mail goes to the console: invitations are not delivered.",
                 hint="Set SERVICEFIT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
                 "SERVICEFIT_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS.",
                 id="servicefit.I001",

@@ -112,6 +112,16 @@ def urls(world):
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
         ),
         (
+            "GET",
+            reverse("backoffice:candidate_edit", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:candidate_edit", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 400, INTERVIEWER: 403},
+        ),
+        (
             "POST",
             reverse("backoffice:stage_change", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
@@ -200,6 +210,7 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "candidate_import",
         "candidate_report",
         "candidate_report_pdf",
+        "candidate_edit",
         "reply_rating",
         "invitation_send",
         "invitation_revoke",

@@ -21,7 +21,11 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         """The invitation a token belongs to, whatever its state, or ``None``."""
         if not token or len(token) > 100:
             return None
-        return self.select_related("candidate__job").filter(token_hash=hash_token(token)).first()
+        return (
+            self.select_related("candidate__job", "candidate__assessment")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
 
 class Invitation(models.Model):

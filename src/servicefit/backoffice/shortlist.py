@@ -16,6 +16,7 @@ from servicefit.candidates.models import Stage
 from servicefit.content import default_content
 from servicefit.interviews.services import competency_ratings_for_job
 from servicefit.jobs.models import Job
+from servicefit.security.text import printable
 
 FLAG_LABELS = {
     "below_minimum": _("Below a minimum"),
@@ -94,9 +95,12 @@ def build_shortlist(job: Job, query: ShortlistQuery) -> Shortlist:
 
 
 def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in exported text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
+    """Exported text: no control characters (Excel refuses them, even ones stored long ago),
+    and spreadsheet formulas neutralised (CSV/formula injection)."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+            return "'" + value
     return value
 
 

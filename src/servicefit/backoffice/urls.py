@@ -33,6 +33,7 @@ urlpatterns = [
         candidates.invitation_extend,
         name="invitation_extend",
     ),
+    path("candidates/<int:candidate_id>/edit/", candidates.candidate_edit, name="candidate_edit"),
     path("candidates/<int:candidate_id>/stage/", candidates.stage_change, name="stage_change"),
     path(
         "candidates/<int:candidate_id>/export.json",

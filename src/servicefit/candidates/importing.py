@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.jobs.models import Job
+from servicefit.security.text import EMAIL_MAX_LENGTH, clean_text
 
 from .models import Candidate
 from .services import add_candidate
@@ -59,7 +60,8 @@ class Row:
 
 
 def _cells(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell as storable single-line text (NUL and control characters removed)."""
+    return clean_text(value)
 
 
 def read_table(
@@ -133,6 +135,14 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return [[_cells(c) for c in row] for row in sheet.iter_rows(values_only=True)]
 
 
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def validate_rows(
     job: Job, rows: list[tuple[int, dict[str, str]]]
 ) -> tuple[list[Row], list[ImportProblem]]:
@@ -152,9 +162,16 @@ def validate_rows(
             row_problems.append(
                 ImportProblem(number, "name", _("the name is longer than 200 characters"))
             )
-        try:
-            validate_email(email)
-        except ValidationError:
+        if len(email) > EMAIL_MAX_LENGTH:
+            row_problems.append(
+                ImportProblem(
+                    number,
+                    "email",
+                    _("the e-mail address is longer than %(limit)d characters")
+                    % {"limit": EMAIL_MAX_LENGTH},
+                )
+            )
+        elif not _valid_email(email):
             row_problems.append(
                 ImportProblem(
                     number,
