@@ -119,6 +119,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}"),
         conn_max_age=int(env("SERVICEFIT_DB_CONN_MAX_AGE", "60")),
+        # A reused connection is checked before each request, so the first request after a
+        # database restart reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -185,6 +188,11 @@ TASKS = {
 }
 
 SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
+# Task worker: a worker that has not written its heartbeat for this long is presumed dead and
+# the tasks it was running are queued again (see servicefit.runtime.leases).
+SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
+SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "60"))
 
 LOGGING = {
     "version": 1,

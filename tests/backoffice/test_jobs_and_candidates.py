@@ -113,17 +113,20 @@ def test_editing_a_job_saves_weights_and_minimums(client, recruiter, job):
     assert job.minimums[first] == 3.5
 
 
-def test_adding_a_candidate_sends_an_invitation_in_their_language(client, recruiter, job):
+def test_adding_a_candidate_sends_an_invitation_in_their_language(
+    client, recruiter, job, django_capture_on_commit_callbacks
+):
     client.force_login(recruiter)
-    response = client.post(
-        reverse("backoffice:candidate_add", args=[job.pk]),
-        {
-            "name": "Kari Nordmann",
-            "email": "kari@example.com",
-            "language": "nb",
-            "send_invitation": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_add", args=[job.pk]),
+            {
+                "name": "Kari Nordmann",
+                "email": "kari@example.com",
+                "language": "nb",
+                "send_invitation": "on",
+            },
+        )
     assert response.status_code == 302
     candidate = Candidate.objects.get(email="kari@example.com")
     assert len(mail.outbox) == 1

@@ -1,8 +1,28 @@
-"""Invitation e-mails, in the candidate's language."""
+"""Invitation e-mails, in the candidate's language, sent by the task worker after commit.
+
+A request (or an import) only *queues* the e-mail: it creates the invitation with
+``email_status = queued`` and enqueues :func:`~servicefit.assessments.tasks.send_invitation_email`
+once the transaction commits, so a rolled-back transaction mails nobody and a slow SMTP server
+never holds up a page or a database lock.
+
+The send task gives the invitation a fresh token just before each attempt (the token is never
+stored, so a retry cannot re-use the one of an earlier attempt); the link in the e-mail that
+was actually delivered is therefore the one that works. Failures are retried with back-off up to
+``SERVICEFIT_EMAIL_ATTEMPTS`` times; the status, the number of attempts and the last error are
+on the invitation for the recruiter to see.
+"""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -10,25 +30,137 @@ from servicefit.accounts.models import User
 from servicefit.candidates.models import Candidate
 from servicefit.privacy.services import record
 
-from .services import NewInvitation, create_invitation
+from .models import EmailStatus, Invitation, hash_token
+from .services import TOKEN_BYTES, create_invitation, invitation_url
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE_DELAY = timedelta(seconds=30)
+"""Delay before the second attempt; it doubles for each later one (30 s, 1 min, 2 min …)."""
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "SERVICEFIT_EMAIL_ATTEMPTS", 5))
 
 
 def send_invitation(
     *, candidate: Candidate, sent_by: User | None, days: int | None = None
-) -> NewInvitation:
-    """Create a fresh link (revoking older ones) and e-mail it; the token exists only in the e-mail."""
-    new = create_invitation(candidate=candidate, created_by=sent_by, days=days)
-    with translation.override(candidate.language):
-        context = {
-            "candidate": candidate,
-            "job": candidate.job,
-            "url": new.url,
-            "expires_at": new.invitation.expires_at,
-        }
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        body = render_to_string("emails/invitation.txt", context)
-    send_mail(subject, body, None, [candidate.email])
-    new.invitation.sent_at = timezone.now()
-    new.invitation.save(update_fields=["sent_at"])
-    record(action="invitation.sent", actor=sent_by, candidate=candidate)
-    return new
+) -> Invitation:
+    """Create a fresh link (revoking older ones) and queue its e-mail for after the commit."""
+    with transaction.atomic():
+        invitation = create_invitation(
+            candidate=candidate, created_by=sent_by, days=days
+        ).invitation
+        invitation.email_status = EmailStatus.QUEUED
+        invitation.save(update_fields=["email_status"])
+        record(action="invitation.email_queued", actor=sent_by, candidate=candidate)
+        queue_invitation_emails([invitation.pk])
+    return invitation
+
+
+def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:
+    """Enqueue the send task(s) once the current transaction commits (now if there is none)."""
+    from .tasks import send_invitation_email, send_invitation_emails
+
+    ids = list(invitation_ids)
+    if len(ids) == 1:
+        transaction.on_commit(lambda: send_invitation_email.enqueue(ids[0]))
+        return
+    for start in range(0, len(ids), EMAIL_BATCH):
+        chunk = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda chunk=chunk: send_invitation_emails.enqueue(chunk))
+
+
+EMAIL_BATCH = 50
+"""Invitations per batch task: one SMTP connection each, and a bounded amount of work per task."""
+
+
+def deliver_invitation_email(
+    *, invitation_id: int, connection: BaseEmailBackend | None = None
+) -> str:
+    """One attempt to e-mail an invitation; returns its e-mail status afterwards.
+
+    Nothing is sent for an invitation that was already sent, revoked or expired. A failed
+    attempt is recorded and, while attempts remain, retried later by a new task.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("candidate__job")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or invitation.email_status == EmailStatus.SENT:
+            return EmailStatus.SENT if invitation else "missing"
+        if not invitation.is_open():
+            return invitation.email_status
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        invitation.token_hash = hash_token(token)
+        invitation.email_attempts += 1
+        invitation.save(update_fields=["token_hash", "email_attempts"])
+    candidate = invitation.candidate
+    try:
+        with translation.override(candidate.language):
+            context = {
+                "candidate": candidate,
+                "job": candidate.job,
+                "url": invitation_url(token),
+                "expires_at": invitation.expires_at,
+            }
+            subject = render_to_string("emails/invitation_subject.txt", context).strip()
+            body = render_to_string("emails/invitation.txt", context)
+        send_mail(subject, body, None, [candidate.email], connection=connection)
+    except Exception as exc:  # SMTP, DNS, TLS, template: every failure is recorded and retried
+        return _record_failure(invitation, exc)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        email_status=EmailStatus.SENT, sent_at=timezone.now(), email_last_error=""
+    )
+    record(action="invitation.sent", candidate=candidate, attempts=invitation.email_attempts)
+    return EmailStatus.SENT
+
+
+def _record_failure(invitation: Invitation, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    final = invitation.email_attempts >= max_attempts()
+    status = EmailStatus.FAILED if final else EmailStatus.QUEUED
+    logger.warning(
+        "invitation e-mail %s failed (attempt %d): %s",
+        invitation.pk,
+        invitation.email_attempts,
+        error,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(email_status=status, email_last_error=error)
+    if final:
+        record(action="invitation.email_failed", candidate=invitation.candidate, error=error)
+    else:
+        _retry_later(invitation.pk, attempt=invitation.email_attempts)
+    return status
+
+
+def _retry_later(invitation_id: int, *, attempt: int) -> None:
+    from django_tasks import task_backends
+
+    from .tasks import send_invitation_email
+
+    task = send_invitation_email
+    if task_backends[task.backend].supports_defer:
+        delay = RETRY_BASE_DELAY * (2 ** (attempt - 1))
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(invitation_id)
+
+
+def deliver_invitation_emails(*, invitation_ids: list[int]) -> dict[str, int]:
+    """A batch of invitations over one SMTP connection; counts of the resulting statuses."""
+    counts: dict[str, int] = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # the per-message send reports (and retries) the failure
+        logger.warning("could not open the e-mail connection; sending one by one", exc_info=True)
+    try:
+        for invitation_id in invitation_ids:
+            status = deliver_invitation_email(invitation_id=invitation_id, connection=connection)
+            counts[status] = counts.get(status, 0) + 1
+    finally:
+        connection.close()
+    return counts

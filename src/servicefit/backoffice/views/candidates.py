@@ -84,7 +84,9 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
 def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     send_invitation(candidate=candidate, sent_by=acting_user(request))
-    messages.success(request, _("Invitation sent to %(email)s.") % {"email": candidate.email})
+    messages.success(
+        request, _("The invitation e-mail to %(email)s is queued.") % {"email": candidate.email}
+    )
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
 
