@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.runtime",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +193,8 @@ SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
 # Task worker: a worker that has not written its heartbeat for this long is presumed dead and
 # the tasks it was running are queued again (see servicefit.runtime.leases).
 SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
-SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "60"))
+SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
+SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

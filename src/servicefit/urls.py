@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from servicefit.accounts.views import health
+from servicefit.runtime.views import health
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
