@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
 from servicefit.candidates.models import Candidate
+from servicefit.privacy.models import AuditEvent
 from servicefit.privacy.services import record
 
 from .models import EmailStatus, Invitation, hash_token
@@ -56,6 +57,49 @@ def send_invitation(
         record(action="invitation.email_queued", actor=sent_by, candidate=candidate)
         queue_invitation_emails([invitation.pk])
     return invitation
+
+
+def send_invitations(
+    *, candidates: Sequence[Candidate], sent_by: User | None, days: int | None = None
+) -> list[Invitation]:
+    """Invite many new candidates at once (an import): bulk inserts, e-mails after commit.
+
+    For candidates without an earlier link. Each invitation starts with a token nobody knows;
+    the send task gives it the real one when it e-mails the link.
+    """
+    now = timezone.now()
+    days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
+    label = sent_by.get_username() if sent_by is not None else "system"
+    with transaction.atomic():
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    candidate=c,
+                    token_hash=hash_token(secrets.token_urlsafe(TOKEN_BYTES)),
+                    created_at=now,
+                    expires_at=now + timedelta(days=days),
+                    created_by=sent_by,
+                    email_status=EmailStatus.QUEUED,
+                )
+                for c in candidates
+            ]
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor=sent_by,
+                    actor_label=label,
+                    action="invitation.email_queued",
+                    candidate=c,
+                    job=c.job,
+                    detail={"expires": i.expires_at.isoformat()},
+                )
+                for c, i in zip(candidates, invitations, strict=True)
+            ]
+        )
+        queue_invitation_emails(i.pk for i in invitations)
+    return invitations
 
 
 def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:

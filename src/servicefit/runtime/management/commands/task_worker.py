@@ -14,7 +14,9 @@ from servicefit.runtime.worker import ResilientWorker
 
 
 class Command(DbWorkerCommand):
-    help = "Run the task worker: survives database outages, keeps a heartbeat, sweeps stranded tasks"
+    help = (
+        "Run the task worker: survives database outages, keeps a heartbeat, sweeps stranded tasks"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
