@@ -55,8 +55,8 @@ run: build
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks evaluation
-	$(BIN)/ruff format --check src tests benchmarks evaluation
+	$(BIN)/ruff check src tests benchmarks evaluation loadtest
+	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest
 
 typecheck: build install-dev
 	$(BIN)/mypy

@@ -67,6 +67,18 @@ class Browser:
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, headers=None
     ) -> tuple[int, str, dict[str, str]]:
+        """One request; like a browser, resend once if a kept-alive connection was closed."""
+        reused = self.conn is not None
+        try:
+            return self._request(method, path, form, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            if not reused:
+                raise
+            return self._request(method, path, form, headers)
+
+    def _request(
+        self, method: str, path: str, form: dict[str, str] | None = None, headers=None
+    ) -> tuple[int, str, dict[str, str]]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         body = urllib.parse.urlencode(form) if form is not None else None
@@ -202,9 +214,7 @@ def run_candidates(
         with lock:
             outcomes.append(result)
 
-    threads = [
-        threading.Thread(target=one, args=(i, t), daemon=True) for i, t in enumerate(tokens)
-    ]
+    threads = [threading.Thread(target=one, args=(i, t), daemon=True) for i, t in enumerate(tokens)]
     for thread in threads:
         thread.start()
     for thread in threads:

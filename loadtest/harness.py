@@ -50,7 +50,7 @@ class Database:
 
 def _as_postgres(command: list[str]) -> None:
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [*prefix, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
@@ -75,7 +75,12 @@ def postgres_database(name: str) -> Database:
         if os.geteuid() == 0:
             shutil.chown(PG_DIR, "postgres", "postgres")
         _as_postgres([str(PG_BIN / "initdb"), "-D", str(PG_DIR), "-A", "trust", "-U", "postgres"])
-    if subprocess.run([str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(PG_PORT)], capture_output=True).returncode != 0:  # noqa: S603
+    if (
+        subprocess.run(
+            [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(PG_PORT)], capture_output=True
+        ).returncode
+        != 0
+    ):
         _as_postgres(
             [
                 str(PG_BIN / "pg_ctl"),
@@ -125,7 +130,12 @@ def environment(database: Database, workdir: Path, **extra: str) -> dict[str, st
 
 def setup_django(env: dict[str, str]) -> None:
     """Configure this process like the servers (call once, before importing models)."""
-    for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SERVICEFIT_DATA_DIR", "SERVICEFIT_SECRET_KEY"):
+    for key in (
+        "DJANGO_SETTINGS_MODULE",
+        "DATABASE_URL",
+        "SERVICEFIT_DATA_DIR",
+        "SERVICEFIT_SECRET_KEY",
+    ):
         os.environ[key] = env[key]
     import django
 
@@ -170,7 +180,7 @@ class Server:
         if not self.web:
             command.append("--no-web")
         with open(self.log_path, "ab") as out:
-            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)  # noqa: S603
+            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
         if self.web:
             wait_until_up(self.url, timeout=90)
 
@@ -222,7 +232,7 @@ def wait_until_up(url: str, *, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return time.monotonic() - started
         except OSError:
@@ -274,7 +284,9 @@ def seed(*, candidates: int, label: str) -> Seeded:
         tokens.append(create_invitation(candidate=candidate, created_by=recruiter).token)
     message = REPLY_MESSAGE_BY_CHANNEL.get(job.channel, "late_delivery")
     plan = AssessmentPlan.build(default_content(), reply_message=message)
-    return Seeded(job_id=job.pk, tokens=tokens, keys=list(plan.keys()), reply_key=reply_key(message))
+    return Seeded(
+        job_id=job.pk, tokens=tokens, keys=list(plan.keys()), reply_key=reply_key(message)
+    )
 
 
 @dataclass
@@ -313,7 +325,9 @@ def account(*, job_id: int, outcomes: list, score_timeout: float) -> Accounting:
             if got is None or (value != acked and value not in attempted):
                 result.lost += 1
                 if len(result.lost_examples) < 5:
-                    result.lost_examples.append(f"{outcome.token[:6]}… {key}: sent {acked!r}, stored {value!r}")
+                    result.lost_examples.append(
+                        f"{outcome.token[:6]}… {key}: sent {acked!r}, stored {value!r}"
+                    )
     submitted = AssessmentSession.objects.filter(
         candidate__job_id=job_id, submitted_at__isnull=False
     )

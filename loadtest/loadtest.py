@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from candidates import Stats, percentile, run_candidates  # noqa: E402
-from harness import (  # noqa: E402
+from candidates import Stats, percentile, run_candidates
+from harness import (
     Server,
     account,
     environment,
@@ -103,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     p95_target, worst_target = TARGETS[args.db]
     lat = stats.latencies
     print()
-    print(f"== load test: {args.db}, {args.servers} web server(s), {args.servers * args.task_workers} worker(s)")
+    print(
+        f"== load test: {args.db}, {args.servers} web server(s), {args.servers * args.task_workers} worker(s)"
+    )
     print(f"   candidates           {len(outcomes)} ({len(failed)} could not finish)")
     print(f"   autosaves            {len(lat)} in {elapsed:.1f} s = {len(lat) / elapsed:.1f}/s")
     print(
@@ -114,16 +116,22 @@ def main(argv: list[str] | None = None) -> int:
         + ")"
     )
     print(f"   errors               {stats.errors} {stats.error_kinds or ''}")
-    print(f"   acknowledged answers {accounting.acknowledged}, lost {accounting.lost} {accounting.lost_examples or ''}")
+    print(
+        f"   acknowledged answers {accounting.acknowledged}, lost {accounting.lost} {accounting.lost_examples or ''}"
+    )
     print(
         f"   submitted            {accounting.submitted}, unscored {accounting.unscored} "
         f"(all scored {accounting.scoring_wait_seconds:.1f} s after the last submit)"
     )
-    print(f"   machine load (1 min) {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs")
+    print(
+        f"   machine load (1 min) {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs"
+    )
     for outcome in failed[:3]:
         print(f"   failed: {outcome.failed}")
     ok = accounting.lost == 0 and accounting.unscored == 0 and stats.errors == 0 and not failed
-    print(f"   result               {'PASS' if ok else 'FAIL'} (lost, unscored and errors must be 0)")
+    print(
+        f"   result               {'PASS' if ok else 'FAIL'} (lost, unscored and errors must be 0)"
+    )
     return 0 if ok else 1
 
 

@@ -119,48 +119,111 @@ EMAIL_BATCH = 50
 """Invitations per batch task: one SMTP connection each, and a bounded amount of work per task."""
 
 
-def deliver_invitation_email(
-    *, invitation_id: int, connection: BaseEmailBackend | None = None
-) -> str:
-    """One attempt to e-mail an invitation; returns its e-mail status afterwards.
+def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
+    """Give each invitation still to be mailed a fresh token, in one short transaction.
+
+    Already sent, revoked and expired invitations are skipped. The token hashes are committed
+    before any e-mail leaves, so the link in a delivered e-mail always works.
+    """
+    claimed: list[tuple[Invitation, str]] = []
+    with transaction.atomic():
+        invitations = (
+            Invitation.objects.select_for_update()
+            .select_related("candidate__job")
+            .filter(pk__in=invitation_ids)
+            .exclude(email_status=EmailStatus.SENT)
+            .order_by("pk")
+        )
+        for invitation in invitations:
+            if not invitation.is_open():
+                continue
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+            invitation.token_hash = hash_token(token)
+            invitation.email_attempts += 1
+            claimed.append((invitation, token))
+        Invitation.objects.bulk_update(
+            [i for i, _token in claimed], ["token_hash", "email_attempts"]
+        )
+    return claimed
+
+
+def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:
+    candidate = invitation.candidate
+    with translation.override(candidate.language):
+        context = {
+            "candidate": candidate,
+            "job": candidate.job,
+            "url": invitation_url(token),
+            "expires_at": invitation.expires_at,
+        }
+        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(subject, body, None, [candidate.email], connection=connection)
+
+
+def _record_sent(invitations: list[Invitation]) -> None:
+    if not invitations:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+            email_status=EmailStatus.SENT, sent_at=now, email_last_error=""
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor_label="system",
+                    action="invitation.sent",
+                    candidate=i.candidate,
+                    job=i.candidate.job,
+                    detail={"attempts": i.email_attempts},
+                )
+                for i in invitations
+            ]
+        )
+
+
+def deliver_invitation_emails(
+    *, invitation_ids: list[int], connection: BaseEmailBackend | None = None
+) -> dict[str, int]:
+    """One attempt at each invitation's e-mail, over one connection; counts by outcome.
+
+    Three short transactions for the whole batch (claim, and record the sent ones), however
+    many e-mails it holds; a failed e-mail is recorded on its own and retried later by a new task.
+    """
+    claimed = _claim(invitation_ids)
+    counts: dict[str, int] = {"skipped": len(invitation_ids) - len(claimed)}
+    sent: list[Invitation] = []
+    own_connection = connection is None
+    if own_connection:
+        connection = get_connection()
+    try:
+        for invitation, token in claimed:
+            try:
+                _send(invitation, token, connection)
+            except Exception as exc:  # SMTP, DNS, TLS, template: recorded, retried
+                status = _record_failure(invitation, exc)
+                counts[status] = counts.get(status, 0) + 1
+            else:
+                sent.append(invitation)
+    finally:
+        if own_connection and connection is not None:
+            connection.close()
+    _record_sent(sent)
+    counts[EmailStatus.SENT] = len(sent)
+    return {k: v for k, v in counts.items() if v}
+
+
+def deliver_invitation_email(*, invitation_id: int) -> str:
+    """One attempt to e-mail one invitation; returns its e-mail status afterwards.
 
     Nothing is sent for an invitation that was already sent, revoked or expired. A failed
     attempt is recorded and, while attempts remain, retried later by a new task.
     """
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("candidate__job")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or invitation.email_status == EmailStatus.SENT:
-            return EmailStatus.SENT if invitation else "missing"
-        if not invitation.is_open():
-            return invitation.email_status
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        invitation.token_hash = hash_token(token)
-        invitation.email_attempts += 1
-        invitation.save(update_fields=["token_hash", "email_attempts"])
-    candidate = invitation.candidate
-    try:
-        with translation.override(candidate.language):
-            context = {
-                "candidate": candidate,
-                "job": candidate.job,
-                "url": invitation_url(token),
-                "expires_at": invitation.expires_at,
-            }
-            subject = render_to_string("emails/invitation_subject.txt", context).strip()
-            body = render_to_string("emails/invitation.txt", context)
-        send_mail(subject, body, None, [candidate.email], connection=connection)
-    except Exception as exc:  # SMTP, DNS, TLS, template: every failure is recorded and retried
-        return _record_failure(invitation, exc)
-    Invitation.objects.filter(pk=invitation.pk).update(
-        email_status=EmailStatus.SENT, sent_at=timezone.now(), email_last_error=""
-    )
-    record(action="invitation.sent", candidate=candidate, attempts=invitation.email_attempts)
-    return EmailStatus.SENT
+    deliver_invitation_emails(invitation_ids=[invitation_id])
+    status = Invitation.objects.filter(pk=invitation_id).values_list("email_status", flat=True)
+    return status.first() or "missing"
 
 
 def _record_failure(invitation: Invitation, exc: Exception) -> str:
@@ -191,20 +254,3 @@ def _retry_later(invitation_id: int, *, attempt: int) -> None:
         delay = RETRY_BASE_DELAY * (2 ** (attempt - 1))
         task = task.using(run_after=timezone.now() + delay)
     task.enqueue(invitation_id)
-
-
-def deliver_invitation_emails(*, invitation_ids: list[int]) -> dict[str, int]:
-    """A batch of invitations over one SMTP connection; counts of the resulting statuses."""
-    counts: dict[str, int] = {}
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:  # the per-message send reports (and retries) the failure
-        logger.warning("could not open the e-mail connection; sending one by one", exc_info=True)
-    try:
-        for invitation_id in invitation_ids:
-            status = deliver_invitation_email(invitation_id=invitation_id, connection=connection)
-            counts[status] = counts.get(status, 0) + 1
-    finally:
-        connection.close()
-    return counts

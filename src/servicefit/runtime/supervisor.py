@@ -80,8 +80,8 @@ def gunicorn_command(options: ServeOptions) -> list[str]:
         str(options.timeout),
         "--graceful-timeout",
         str(options.timeout),
-        # After a kill -9 of the master the new one can bind while orphaned workers drain.
-        "--reuse-port",
+        "--keep-alive",
+        "5",
         # Recycle web workers now and then so slow leaks never grow unbounded.
         "--max-requests",
         "2000",
@@ -124,6 +124,14 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
+def _kill_group(pgid: int) -> None:
+    """Whatever is left of a dead child's process group (gunicorn's orphaned workers)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 @dataclass
 class Child:
     name: str
@@ -137,7 +145,11 @@ class Child:
     def start(self) -> None:
         command = self.command_factory()  # type: ignore[operator]
         logger.info("starting %s", self.name)
-        self.process = subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509
+        # Its own process group: if gunicorn's master is killed, its orphaned workers (still
+        # in the group) are killed with it, so they neither hold the port nor swallow requests.
+        self.process = subprocess.Popen(  # noqa: S603
+            command, preexec_fn=_die_with_parent, process_group=0
+        )
         self.started_at = time.monotonic()
         self.restart_at = None
 
@@ -184,6 +196,7 @@ class Supervisor:
                 continue
             if child.process is None or child.process.poll() is None:
                 continue
+            _kill_group(child.process.pid)
             ran = now - child.started_at
             if ran >= HEALTHY_AFTER:
                 child.backoff = BACKOFF_START
