@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from functools import partial
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
@@ -111,8 +112,9 @@ def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: send_invitation_email.enqueue(ids[0]))
         return
     for start in range(0, len(ids), EMAIL_BATCH):
-        chunk = ids[start : start + EMAIL_BATCH]
-        transaction.on_commit(lambda chunk=chunk: send_invitation_emails.enqueue(chunk))
+        transaction.on_commit(
+            partial(send_invitation_emails.enqueue, ids[start : start + EMAIL_BATCH])
+        )
 
 
 EMAIL_BATCH = 50

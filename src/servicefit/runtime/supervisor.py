@@ -18,6 +18,7 @@ This module does not import Django: it only starts processes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -126,10 +127,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 def _kill_group(pgid: int) -> None:
     """Whatever is left of a dead child's process group (gunicorn's orphaned workers)."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 @dataclass

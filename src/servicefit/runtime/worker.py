@@ -17,6 +17,7 @@ What the wrapper adds to the library's loop (which it runs unchanged):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -45,10 +46,8 @@ TRANSIENT_ERRORS = {
 def close_connections() -> None:
     """Drop this thread's connections so the next query reconnects."""
     for connection in connections.all(initialized_only=True):
-        try:
+        with contextlib.suppress(DatabaseError):
             connection.close()
-        except DatabaseError:
-            pass
 
 
 class ResilientWorker(Worker):
@@ -91,10 +90,8 @@ class ResilientWorker(Worker):
         finally:
             self._stop.set()
             thread.join(timeout=2)
-            try:
+            with contextlib.suppress(DatabaseError):
                 leases.stop(self.worker_id)
-            except DatabaseError:
-                pass
 
     def _requeue_own_tasks(self) -> None:
         """Tasks this worker left RUNNING when a database error interrupted it."""
