@@ -52,7 +52,7 @@ run: build
 	$(BIN)/servicefit manage collectstatic --no-input -v 0
 	$(BIN)/servicefit demo
 	@echo "Starting ServiceFit at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@$(BIN)/servicefit manage db_worker --queue-name '*' & worker=$$!; \
+	@$(BIN)/servicefit manage task_worker --queue-name '*' & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 

@@ -178,14 +178,21 @@ def worker_kill(args, servers) -> bool:
 
     scenario = Scenario("worker-kill", args, servers)
     thread, outcomes, seeded = scenario.load()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     kills = 0
+    killed: set[int] = set()
     deadline = time.monotonic() + 300
     while thread.is_alive() and kills < 2 and time.monotonic() < deadline:
         close_old_connections()
         running = DBTaskResult.objects.filter(status="RUNNING").values_list("worker_ids", flat=True)
+        fresh = timezone.now() - timedelta(seconds=10)
         for worker_ids in running:
-            beat = WorkerHeartbeat.objects.filter(pk=worker_ids[-1]).first()
-            if beat is not None and beat.pid:
+            beat = WorkerHeartbeat.objects.filter(pk=worker_ids[-1], beat_at__gte=fresh).first()
+            if beat is not None and beat.pid and beat.pid not in killed:
+                killed.add(beat.pid)
                 kill(beat.pid)
                 kills += 1
                 scenario.notes.append(
