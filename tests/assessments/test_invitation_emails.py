@@ -114,7 +114,7 @@ def test_the_report_shows_the_delivery_status(client, candidate, recruiter, sett
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_revoked_invitation_is_not_mailed(candidate, recruiter):
+def test_a_revoked_invitation_is_not_mailed_and_no_longer_counts_as_queued(candidate, recruiter):
     from servicefit.assessments.emails import deliver_invitation_email
     from servicefit.assessments.services import revoke_invitation
 
@@ -123,5 +123,5 @@ def test_a_revoked_invitation_is_not_mailed(candidate, recruiter):
         revoke_invitation(invitation=invitation, revoked_by=recruiter)
         mail.outbox.clear()
     assert mail.outbox == []
-    assert deliver_invitation_email(invitation_id=invitation.pk) == EmailStatus.QUEUED
+    assert deliver_invitation_email(invitation_id=invitation.pk) == EmailStatus.NOT_EMAILED
     assert mail.outbox == []

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -138,3 +138,27 @@ def test_rescore_says_what_is_wrong_with_an_unknown_id(job, recruiter):
     fresh = add_candidate(job=job, name="New", email="new@example.com")
     with pytest.raises(CommandError, match="has not submitted"):
         call_command("rescore", "--candidate", str(fresh.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_request_after_the_database_drops_the_connection_succeeds(client):
+    """PostgreSQL restarted (here: our server connection terminated) between two requests."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are not reused between requests (CONN_MAX_AGE 0)")
+    import psycopg
+
+    assert client.get("/healthz").json()["database"] == "ok"  # opens a reusable connection
+    assert connection.connection is not None
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # What Django runs when a real request starts (the test client leaves it out): with
+    # CONN_HEALTH_CHECKS the reused connection is checked and replaced before the view uses it.
+    close_old_connections()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert connection.connection.info.backend_pid != pid

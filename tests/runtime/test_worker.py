@@ -59,9 +59,7 @@ def test_the_sweeper_requeues_a_task_whose_worker_died_and_the_worker_scores_it(
 ):
     task = score_assessment.enqueue(unscored.pk)
     strand(task.id, worker_id="dead", minutes_ago=5)
-    WorkerHeartbeat.objects.create(
-        worker_id="dead", beat_at=timezone.now() - timedelta(minutes=5)
-    )
+    WorkerHeartbeat.objects.create(worker_id="dead", beat_at=timezone.now() - timedelta(minutes=5))
 
     swept = leases.sweep_stranded_tasks()
 
@@ -192,7 +190,9 @@ def test_a_task_failing_with_a_database_error_is_retried_later(db_tasks, unscore
 def test_the_worker_keeps_a_heartbeat_and_removes_it_on_exit(db_tasks, monkeypatch):
     beats = []
     real = leases.beat
-    monkeypatch.setattr(leases, "beat", lambda worker_id: (beats.append(worker_id), real(worker_id)))
+    monkeypatch.setattr(
+        leases, "beat", lambda worker_id: (beats.append(worker_id), real(worker_id))
+    )
     w = make_worker("w-beat")
     w.run()
     assert "w-beat" in beats

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from functools import partial
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
@@ -136,8 +136,10 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
             .exclude(email_status=EmailStatus.SENT)
             .order_by("pk")
         )
+        closed = []
         for invitation in invitations:
             if not invitation.is_open():
+                closed.append(invitation.pk)  # revoked or expired before it was sent
                 continue
             token = secrets.token_urlsafe(TOKEN_BYTES)
             invitation.token_hash = hash_token(token)
@@ -146,6 +148,7 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
         Invitation.objects.bulk_update(
             [i for i, _token in claimed], ["token_hash", "email_attempts"]
         )
+        Invitation.objects.filter(pk__in=closed).update(email_status=EmailStatus.NOT_EMAILED)
     return claimed
 
 

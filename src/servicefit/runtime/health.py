@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 
 from .leases import queue_state
 
@@ -22,7 +22,7 @@ def readiness() -> tuple[int, dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         queue = queue_state()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return 503, {"status": "error", "database": "unavailable"}
     alert_after = float(getattr(settings, "SERVICEFIT_QUEUE_ALERT_SECONDS", 300))
     stale = queue.oldest_waiting_seconds is not None and queue.oldest_waiting_seconds > alert_after

@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, connections
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -46,7 +46,7 @@ TRANSIENT_ERRORS = {
 def close_connections() -> None:
     """Drop this thread's connections so the next query reconnects."""
     for connection in connections.all(initialized_only=True):
-        with contextlib.suppress(DatabaseError):
+        with contextlib.suppress(DatabaseError, InterfaceError):
             connection.close()
 
 
@@ -72,7 +72,7 @@ class ResilientWorker(Worker):
                     self._requeue_own_tasks()
                     super().run()
                     return
-                except DatabaseError as exc:
+                except (DatabaseError, InterfaceError) as exc:
                     self.outages += 1
                     if time.monotonic() - self._connected_since > 60:
                         backoff = BACKOFF_START  # the last outage is long past
@@ -90,7 +90,7 @@ class ResilientWorker(Worker):
         finally:
             self._stop.set()
             thread.join(timeout=2)
-            with contextlib.suppress(DatabaseError):
+            with contextlib.suppress(DatabaseError, InterfaceError):
                 leases.stop(self.worker_id)
 
     def _requeue_own_tasks(self) -> None:
@@ -143,7 +143,7 @@ class ResilientWorker(Worker):
                         logger.warning("task %s stranded by a dead worker: queued again", task_id)
                     for task_id in swept.failed:
                         logger.error("task %s stranded too often: marked failed", task_id)
-            except DatabaseError as exc:
+            except (DatabaseError, InterfaceError) as exc:
                 healthy_since = None
                 logger.debug("heartbeat failed: %s", exc)
                 close_connections()
