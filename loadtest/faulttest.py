@@ -270,6 +270,11 @@ def big_import(args, servers) -> bool:
             time.sleep(0.5)
         finished_at = time.monotonic()
         window = [lat for t, lat in scenario.stats.window if started_at <= t <= finished_at]
+        before = [lat for t, lat in scenario.stats.window if started_at - 15 <= t < started_at]
+        scenario.notes.append(
+            f"  autosaves in the 15 s before: {len(before)}, p95 "
+            f"{percentile(before, 95) * 1000:.0f} ms, slowest {max(before, default=0) * 1000:.0f} ms"
+        )
         scenario.notes.append(
             f"  -> {latest.status if latest else '?'} ({latest.created_count if latest else 0} added, "
             f"{latest.problem_count if latest else 0} problems) after {time.monotonic() - started_at:.1f} s; "
@@ -278,6 +283,10 @@ def big_import(args, servers) -> bool:
         )
     mails_from = time.monotonic()
     ok_import = _check_import(scenario, seeded.job_id)
+    for server in servers:
+        for line in server.log_path.read_text(errors="replace").splitlines():
+            if "stored in one transaction" in line:
+                scenario.notes.append("  worker log: " + line.split("] ")[-1].strip())
     window = [lat for t, lat in scenario.stats.window if t >= mails_from]
     scenario.notes.append(
         f"  autosaves while the e-mails went out: {len(window)}, "

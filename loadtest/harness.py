@@ -120,7 +120,7 @@ def environment(database: Database, workdir: Path, **extra: str) -> dict[str, st
             "SERVICEFIT_SECRET_KEY": "loadtest-secret-key-not-for-production",
             "SERVICEFIT_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SERVICEFIT_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "SERVICEFIT_LOG_LEVEL": "WARNING",
+            "SERVICEFIT_LOG_LEVEL": "INFO",
             "SERVICEFIT_SITE_URL": "http://127.0.0.1",
         }
     )
