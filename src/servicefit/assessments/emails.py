@@ -227,8 +227,10 @@ def deliver_invitation_email(*, invitation_id: int) -> str:
     attempt is recorded and, while attempts remain, retried later by a new task.
     """
     deliver_invitation_emails(invitation_ids=[invitation_id])
-    status = Invitation.objects.filter(pk=invitation_id).values_list("email_status", flat=True)
-    return status.first() or "missing"
+    status = (
+        Invitation.objects.filter(pk=invitation_id).values_list("email_status", flat=True).first()
+    )
+    return "missing" if status is None else status
 
 
 def _record_failure(invitation: Invitation, exc: Exception) -> str:
