@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.runtime",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}"),
         conn_max_age=int(env("SERVICEFIT_DB_CONN_MAX_AGE", "60")),
+        # A reused connection is checked before each request, so the first request after a
+        # database restart reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -256,6 +260,12 @@ SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
 FAIRNESS_MIN_CELL = int(env("SERVICEFIT_FAIRNESS_MIN_CELL", "5"))
 DECISION_LOG_RETENTION_DAYS = int(env("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183"))
 REVIEW_REQUEST_DAYS = int(env("SERVICEFIT_REVIEW_REQUEST_DAYS", "14"))
+SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
+# Task worker: a worker that has not written its heartbeat for this long is presumed dead and
+# the tasks it was running are queued again (see servicefit.runtime.leases).
+SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
+SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
+SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -26,9 +26,19 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
 
     newcomer = add_candidate(job=scored_candidate.job, name="New Person", email="new@example.com")
     invitation = create_invitation(candidate=newcomer, created_by=recruiter)
+    from servicefit.candidates.imports import queue_import
+
+    candidate_import = queue_import(
+        job=scored_candidate.job,
+        file_name="people.csv",
+        data=b"name,email\nA,a@example.com\n",
+        send_invitations=False,
+        added_by=recruiter,
+    )
     review = request_review(candidate=scored_candidate, kind="review", message="Please check")
     return {
         "review": review,
+        "import": candidate_import,
         ADMIN: admin_user,
         RECRUITER: recruiter,
         INTERVIEWER: interviewer,
@@ -79,6 +89,11 @@ def urls(world):
         (
             "GET",
             reverse("backoffice:candidate_import", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:import_status", args=[job.pk, world["import"].pk]),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
         (
@@ -208,6 +223,7 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "job_export",
         "candidate_add",
         "candidate_import",
+        "import_status",
         "candidate_report",
         "candidate_report_pdf",
         "candidate_edit",

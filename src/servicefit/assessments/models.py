@@ -28,8 +28,21 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         )
 
 
+class EmailStatus(models.TextChoices):
+    """Where the invitation e-mail is: the send task moves it from queued to sent or failed."""
+
+    NOT_EMAILED = "", _("Not e-mailed")
+    QUEUED = "queued", _("E-mail queued")
+    SENT = "sent", _("E-mail sent")
+    FAILED = "failed", _("E-mail failed")
+
+
 class Invitation(models.Model):
-    """A link for one candidate; the token itself is shown once and never stored."""
+    """A link for one candidate; the token itself is shown once and never stored.
+
+    An e-mailed invitation gets its token from the send task (``send_invitation_email``), which
+    records the delivery in ``email_status``, ``email_attempts`` and ``email_last_error``.
+    """
 
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.CASCADE, related_name="invitations"
@@ -38,6 +51,11 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus.choices, default="", blank=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_last_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

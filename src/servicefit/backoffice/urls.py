@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "jobs/<int:job_id>/candidates/import/", candidates.candidate_import, name="candidate_import"
     ),
+    path(
+        "jobs/<int:job_id>/imports/<int:import_id>/",
+        candidates.import_status,
+        name="import_status",
+    ),
     path("candidates/<int:candidate_id>/", reports.candidate_report, name="candidate_report"),
     path(
         "candidates/<int:candidate_id>/report.pdf",
