@@ -114,17 +114,21 @@ def simulate_assessment(
         move_to_stage(
             candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
         )
-        store_result(session=session)
+        store_result(session=session, refresh=False)
     return session
 
 
 def spread_stages(*, candidates: list[Candidate], recruiter: User, rng: random.Random) -> None:
     """Move scored demo candidates along the pipeline, as a recruiter would have done."""
-    from servicefit.assessments.ranking import rank_job
+    from servicefit.assessments.models import Standing
 
     if not candidates:
         return
-    ranked = [row for row in rank_job(candidates[0].job) if row.composite is not None]
+    ranked = list(
+        Standing.objects.filter(job=candidates[0].job, composite__isnull=False)
+        .select_related("candidate")
+        .order_by("-composite", "candidate__name")
+    )
     plan = [
         Stage.HIRED,
         Stage.OFFER,

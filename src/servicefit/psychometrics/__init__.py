@@ -20,7 +20,9 @@ from servicefit.psychometrics.composite import (
     CompositeExplanation,
     CompositeResult,
     JobProfile,
+    ProfileComposite,
     composite_scores,
+    profile_composite,
 )
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
@@ -91,6 +93,7 @@ __all__ = [
     "InsufficientDataError",
     "InvalidResponseError",
     "JobProfile",
+    "ProfileComposite",
     "KeyMismatchError",
     "MostLeastScores",
     "Norm",
@@ -111,6 +114,7 @@ __all__ = [
     "build_norm_table",
     "compare_selection",
     "composite_scores",
+    "profile_composite",
     "consensus_choice_key",
     "consensus_key",
     "cronbach_alpha",
