@@ -29,3 +29,22 @@ def scored_job(job, recruiter):
 @pytest.fixture
 def scored_candidate(scored_job):
     return scored_job.candidates.order_by("name").first()
+
+
+@pytest.fixture
+def add_scored():
+    """Add ``n`` simulated candidates to a job and score them in bulk (the demo's path)."""
+    from servicefit.assessments.results import store_results
+
+    def add(job, n, *, seed=11, prefix="Extra"):
+        rng = random.Random(seed)
+        sessions = []
+        for i in range(n):
+            candidate = add_candidate(
+                job=job, name=f"{prefix} {i:03d}", email=f"{prefix.lower()}{i}@example.com"
+            )
+            sessions.append(simulate_assessment(candidate=candidate, rng=rng, score=False))
+        store_results(sessions=sessions)
+        return [s.candidate for s in sessions]
+
+    return add

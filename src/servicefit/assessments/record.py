@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,15 +82,6 @@ class ReplyRecord(_Frozen):
         return {name: int(value) for name, value in self.analysis.get("ratings", {}).items()}
 
 
-class NormReference(_Frozen):
-    """The norm group a result's bands (and its percentiles) were computed with."""
-
-    id: int
-    name: str
-    n: int
-    computed_at: datetime
-
-
 class CompetencyScore(_Frozen):
     """One competency on the 1–5 scale with its sources and measurement-error band."""
 
@@ -113,7 +103,6 @@ class ResultRecord(_Frozen):
     sjt: SjtRecord = Field(default_factory=SjtRecord)
     reply: ReplyRecord = Field(default_factory=ReplyRecord)
     flags: tuple[str, ...] = ()
-    norm: NormReference | None = None
 
     @classmethod
     def from_result(cls, result: Result) -> ResultRecord:
@@ -127,7 +116,6 @@ class ResultRecord(_Frozen):
             sjt=result.sjt,
             reply=result.reply,
             flags=result.flags,
-            norm=_norm_reference(result),
         )
 
     @classmethod
@@ -196,10 +184,3 @@ def sem_of(sd: float | None, reliability: float | None) -> float | None:
         return round(standard_error_of_measurement(sd, reliability), 4)
     except PsychometricsError:
         return None
-
-
-def _norm_reference(result: Result) -> NormReference | None:
-    group = result.norm_group if result.norm_group_id else None
-    if group is None:
-        return None
-    return NormReference(id=group.pk, name=group.name, n=group.n, computed_at=group.computed_at)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,10 +12,11 @@ from servicefit.content import default_content
 from servicefit.privacy.services import record
 
 from . import scoring
-from .models import AssessmentSession, NormGroup, Result
+from .models import Answer, AssessmentSession, NormGroup, Result
 from .norms import current_norm_group, needs_refresh, sems_of
 from .plan import reply_key
-from .standings import store_standing
+from .record import ResultRecord
+from .standings import store_standing, store_standings
 
 
 @transaction.atomic
@@ -28,34 +32,9 @@ def store_result(
         raise ValueError("only a submitted assessment can be scored")
     content = default_content()
     group = group or current_norm_group(content.version)
-    answers = {a.key: a for a in session.answers.all()}
-    values = {key: a.value for key, a in answers.items() if a.value is not None}
-    reply_answer = answers.get(reply_key(session.reply_message))
-    scored = scoring.score_assessment(
-        content,
-        values=values,
-        reply_message=session.reply_message,
-        reply_text=reply_answer.text if reply_answer else "",
-        reply_language=(
-            reply_answer.language if reply_answer and reply_answer.language else session.language
-        ),
-        sems=sems_of(group),
-    )
-    stored = scored.model_dump(mode="json")
+    scored = _score(session, list(session.answers.all()), group)
     result, _created = Result.objects.update_or_create(
-        session=session,
-        defaults={
-            "record_version": scored.record_version,
-            "content_version": scored.content_version,
-            "scoring_version": scored.scoring_version,
-            "norm_group": group,
-            "computed_at": timezone.now(),
-            "competencies": stored["competencies"],
-            "questionnaire": stored["questionnaire"],
-            "sjt": stored["sjt"],
-            "reply": stored["reply"],
-            "flags": stored["flags"],
-        },
+        session=session, defaults=_columns(scored, group)
     )
     result.__dict__.pop("record", None)
     store_standing(result=result, candidate=session.candidate)
@@ -69,3 +48,78 @@ def store_result(
 
         transaction.on_commit(lambda: refresh_norm_group.enqueue())
     return result
+
+
+def _score(
+    session: AssessmentSession, answers: list[Answer], group: NormGroup | None
+) -> ResultRecord:
+    """The one scoring call, shared by :func:`store_result` and :func:`store_results`."""
+    by_key = {a.key: a for a in answers}
+    values = {key: a.value for key, a in by_key.items() if a.value is not None}
+    reply_answer = by_key.get(reply_key(session.reply_message))
+    return scoring.score_assessment(
+        default_content(),
+        values=values,
+        reply_message=session.reply_message,
+        reply_text=reply_answer.text if reply_answer else "",
+        reply_language=(
+            reply_answer.language if reply_answer and reply_answer.language else session.language
+        ),
+        sems=sems_of(group),
+    )
+
+
+def _columns(scored: ResultRecord, group: NormGroup | None) -> dict[str, object]:
+    stored = scored.model_dump(mode="json")
+    return {
+        "record_version": scored.record_version,
+        "content_version": scored.content_version,
+        "scoring_version": scored.scoring_version,
+        "norm_group": group,
+        "computed_at": timezone.now(),
+        "competencies": stored["competencies"],
+        "questionnaire": stored["questionnaire"],
+        "sjt": stored["sjt"],
+        "reply": stored["reply"],
+        "flags": stored["flags"],
+    }
+
+
+@transaction.atomic
+def store_results(
+    *, sessions: Sequence[AssessmentSession], group: NormGroup | None = None
+) -> list[Result]:
+    """Score many submitted, not yet scored sessions at once (imports, the demo at scale).
+
+    The same scoring and standing code as :func:`store_result`, with the answers read in one
+    query and results, standings and competency scores inserted in bulk. Interview ratings are
+    not joined (a session scored for the first time has no scorecards yet).
+    """
+    if any(not s.is_submitted for s in sessions):
+        raise ValueError("only a submitted assessment can be scored")
+    if not sessions:
+        return []
+    content = default_content()
+    group = group or current_norm_group(content.version)
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for answer in Answer.objects.filter(session__in=sessions):
+        answers[answer.session_id].append(answer)
+    records = [_score(s, answers[s.pk], group) for s in sessions]
+    results = Result.objects.bulk_create(
+        Result(session=s, **_columns(r, group))  # type: ignore[arg-type]
+        for s, r in zip(sessions, records, strict=True)
+    )
+    if results and results[0].pk is None:  # a backend that does not return ids
+        by_session = dict(
+            Result.objects.filter(session__in=sessions).values_list("session_id", "pk")
+        )
+        for result in results:
+            result.pk = by_session[result.session_id]
+    store_standings(
+        entries=[(s.candidate, res, rec) for s, res, rec in zip(sessions, results, records, strict=True)]
+    )
+    for session, rec in zip(sessions, records, strict=True):
+        record(
+            action="assessment.scored", candidate=session.candidate, scoring_version=rec.scoring_version
+        )
+    return results

@@ -124,6 +124,40 @@ def store_standing(
     return standing
 
 
+def store_standings(*, entries: list[tuple[Candidate, Result, ResultRecord]]) -> list[Standing]:
+    """Insert the standings of newly scored candidates in bulk (see :func:`store_standing`)."""
+    standings, scores = [], []
+    for candidate, result, record in entries:
+        job = candidate.job
+        values = standing_values(
+            scores=record.scores(),
+            sems={c: s.sem for c, s in record.competencies.items()},
+            result_flags=record.flags,
+            profile=profile_of(job),
+        )
+        standing = Standing(candidate=candidate, job=job, result=result)
+        _apply(standing, values, profile_key(job))
+        standings.append(standing)
+    created = Standing.objects.bulk_create(standings)
+    if created and created[0].pk is None:
+        by_candidate = dict(
+            Standing.objects.filter(candidate__in=[c for c, _r, _s in entries]).values_list(
+                "candidate_id", "pk"
+            )
+        )
+        for standing in created:
+            standing.pk = by_candidate[standing.candidate_id]
+    for standing, (candidate, _result, record) in zip(created, entries, strict=True):
+        scores.extend(
+            CompetencyStanding(
+                standing=standing, job=candidate.job, competency=c, score=s.score, sem=s.sem
+            )
+            for c, s in record.competencies.items()
+        )
+    CompetencyStanding.objects.bulk_create(scores, batch_size=2000)
+    return created
+
+
 def restore_standing(*, candidate: Candidate) -> Standing | None:
     """Recompute one candidate's standing from the stored result (after interview ratings)."""
     result = Result.objects.filter(session__candidate=candidate).first()
