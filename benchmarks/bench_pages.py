@@ -175,7 +175,7 @@ def run_one(database: str, n: int, repeats: int) -> dict[str, Any]:
         else:
             env["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
         try:
-            out = subprocess.run(
+            out = subprocess.run(  # noqa: S603  (this script, with our own arguments)
                 [sys.executable, __file__, "--measure", str(n), "--repeats", str(repeats)],
                 env=env,
                 check=True,

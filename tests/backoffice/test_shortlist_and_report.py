@@ -19,9 +19,7 @@ def _top(job):
     return Standing.objects.filter(job=job).order_by("-composite").select_related("candidate")[0]
 
 
-def test_ranking_orders_by_composite_and_explains_each_contribution(
-    client, recruiter, scored_job
-):
+def test_ranking_orders_by_composite_and_explains_each_contribution(client, recruiter, scored_job):
     client.force_login(recruiter)
     url = reverse("backoffice:job_detail", args=[scored_job.pk])
     rows = client.get(url).context["shortlist"].rows

@@ -106,8 +106,7 @@ def store_results(
         answers[answer.session_id].append(answer)
     records = [_score(s, answers[s.pk], group) for s in sessions]
     results = Result.objects.bulk_create(
-        Result(session=s, **_columns(r, group))  # type: ignore[arg-type]
-        for s, r in zip(sessions, records, strict=True)
+        Result(session=s, **_columns(r, group)) for s, r in zip(sessions, records, strict=True)
     )
     if results and results[0].pk is None:  # a backend that does not return ids
         by_session = dict(
@@ -116,10 +115,14 @@ def store_results(
         for result in results:
             result.pk = by_session[result.session_id]
     store_standings(
-        entries=[(s.candidate, res, rec) for s, res, rec in zip(sessions, results, records, strict=True)]
+        entries=[
+            (s.candidate, res, rec) for s, res, rec in zip(sessions, results, records, strict=True)
+        ]
     )
     for session, rec in zip(sessions, records, strict=True):
         record(
-            action="assessment.scored", candidate=session.candidate, scoring_version=rec.scoring_version
+            action="assessment.scored",
+            candidate=session.candidate,
+            scoring_version=rec.scoring_version,
         )
     return results

@@ -186,9 +186,7 @@ def combine(
             sources["reply"] = reply_scores[competency.id]
         if interviews and competency.id in interviews:
             sources["interview"] = interviews[competency.id]
-        combined[competency.id] = combine_sources(
-            sources, sem=(sems or {}).get(competency.id)
-        )
+        combined[competency.id] = combine_sources(sources, sem=(sems or {}).get(competency.id))
     return combined
 
 
@@ -229,12 +227,14 @@ def score_assessment(
     analysis = reply.get("analysis") or {}
     if analysis and analysis.get("language", {}).get("matches_expected") is False:
         flags.append("wrong_language")
-    return ResultRecord(
-        content_version=content.version,
-        scoring_version=SCORING_VERSION,
-        questionnaire=questionnaire,  # type: ignore[arg-type]
-        sjt=sjt,  # type: ignore[arg-type]
-        reply={k: v for k, v in reply.items() if v is not None or k == "analysis"},  # type: ignore[arg-type]
-        competencies=competencies,
-        flags=tuple(flags),
+    return ResultRecord.model_validate(
+        {
+            "content_version": content.version,
+            "scoring_version": SCORING_VERSION,
+            "questionnaire": questionnaire,
+            "sjt": sjt,
+            "reply": {k: v for k, v in reply.items() if v is not None or k == "analysis"},
+            "competencies": competencies,
+            "flags": tuple(flags),
+        }
     )

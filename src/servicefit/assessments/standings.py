@@ -116,9 +116,7 @@ def store_standing(
     standing.save()
     CompetencyStanding.objects.filter(standing=standing).delete()
     CompetencyStanding.objects.bulk_create(
-        CompetencyStanding(
-            standing=standing, job=job, competency=c, score=s.score, sem=s.sem
-        )
+        CompetencyStanding(standing=standing, job=job, competency=c, score=s.score, sem=s.sem)
         for c, s in record.competencies.items()
     )
     return standing
@@ -126,7 +124,8 @@ def store_standing(
 
 def store_standings(*, entries: list[tuple[Candidate, Result, ResultRecord]]) -> list[Standing]:
     """Insert the standings of newly scored candidates in bulk (see :func:`store_standing`)."""
-    standings, scores = [], []
+    standings: list[Standing] = []
+    scores: list[CompetencyStanding] = []
     for candidate, result, record in entries:
         job = candidate.job
         values = standing_values(
@@ -231,7 +230,10 @@ def rank_of(standing: Standing | None) -> int | None:
     """1 + the number of the job's candidates with a higher composite (ties share a rank)."""
     if standing is None or standing.composite is None:
         return None
-    return 1 + Standing.objects.filter(job_id=standing.job_id, composite__gt=standing.composite).count()
+    return (
+        1
+        + Standing.objects.filter(job_id=standing.job_id, composite__gt=standing.composite).count()
+    )
 
 
 def counts(job: Job) -> dict[str, int]:

@@ -253,9 +253,7 @@ def _sjt_rows(record: ResultRecord, language: str) -> list[dict[str, Any]]:
                         "text": o.text.get(language),
                         "rating": ratings.get(o.id),
                         "key": o.key,
-                        "gap": None
-                        if ratings.get(o.id) is None
-                        else abs(ratings[o.id] - o.key),  # type: ignore[operator]
+                        "gap": None if ratings.get(o.id) is None else abs(ratings[o.id] - o.key),  # type: ignore[operator]
                         "rationale": o.rationale.get(language),
                     }
                     for o in scenario.options

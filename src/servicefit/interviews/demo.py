@@ -58,7 +58,9 @@ def _candidates(job: Job, count: int) -> list[Candidate]:
         .annotate(mean=Avg("standing__scores__score"))
         .order_by(F("mean").desc(nulls_last=True), "pk")[:count]
     )
-    others = list(open_candidates.filter(standing__isnull=True).order_by("pk")[: max(0, count - len(scored))])
+    others = list(
+        open_candidates.filter(standing__isnull=True).order_by("pk")[: max(0, count - len(scored))]
+    )
     return (scored + others)[:count]
 
 

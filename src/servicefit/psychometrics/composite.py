@@ -266,11 +266,11 @@ def profile_composite(
     scored, weighted competency the band is ``None``. Minimums flag, they never reject.
     """
     low, high = scale
-    present = {
-        c: float(scores[c])
-        for c in profile.weights
-        if scores.get(c) is not None and math.isfinite(float(scores[c]))  # type: ignore[arg-type]
-    }
+    present: dict[str, float] = {}
+    for c in profile.weights:
+        value = scores.get(c)
+        if value is not None and math.isfinite(float(value)):
+            present[c] = float(value)
     below = tuple(
         c for c, minimum in profile.minimums.items() if c in present and present[c] < minimum
     )

@@ -6,90 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial'),
-        ('candidates', '0002_alter_candidate_language'),
-        ('jobs', '0001_initial'),
+        ("assessments", "0001_initial"),
+        ("candidates", "0002_alter_candidate_language"),
+        ("jobs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='result',
-            name='record_version',
+            model_name="result",
+            name="record_version",
             field=models.PositiveSmallIntegerField(default=1),
         ),
         migrations.AlterField(
-            model_name='result',
-            name='content_version',
+            model_name="result",
+            name="content_version",
             field=models.CharField(db_index=True, max_length=40),
         ),
         migrations.CreateModel(
-            name='NormGroup',
+            name="NormGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('content_version', models.CharField(max_length=40)),
-                ('scoring_version', models.CharField(max_length=40)),
-                ('n', models.PositiveIntegerField()),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('statistics', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("content_version", models.CharField(max_length=40)),
+                ("scoring_version", models.CharField(max_length=40)),
+                ("n", models.PositiveIntegerField()),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("statistics", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-computed_at', '-id'],
-                'indexes': [models.Index(fields=['content_version', '-computed_at'], name='assessments_content_f7db6d_idx')],
+                "ordering": ["-computed_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_version", "-computed_at"],
+                        name="assessments_content_f7db6d_idx",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='result',
-            name='norm_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='results', to='assessments.normgroup'),
+            model_name="result",
+            name="norm_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="results",
+                to="assessments.normgroup",
+            ),
         ),
         migrations.CreateModel(
-            name='Standing',
+            name="Standing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('composite', models.FloatField(blank=True, null=True)),
-                ('lower', models.FloatField(blank=True, null=True)),
-                ('upper', models.FloatField(blank=True, null=True)),
-                ('flags', models.JSONField(default=list)),
-                ('flagged', models.BooleanField(default=False)),
-                ('profile_key', models.CharField(max_length=64)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('candidate', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='standing', to='candidates.candidate')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standings', to='jobs.job')),
-                ('result', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='standing', to='assessments.result')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("composite", models.FloatField(blank=True, null=True)),
+                ("lower", models.FloatField(blank=True, null=True)),
+                ("upper", models.FloatField(blank=True, null=True)),
+                ("flags", models.JSONField(default=list)),
+                ("flagged", models.BooleanField(default=False)),
+                ("profile_key", models.CharField(max_length=64)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "candidate",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standing",
+                        to="candidates.candidate",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standings",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "result",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standing",
+                        to="assessments.result",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CompetencyStanding',
+            name="CompetencyStanding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('competency', models.CharField(max_length=40)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('sem', models.FloatField(blank=True, null=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='jobs.job')),
-                ('standing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='assessments.standing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("competency", models.CharField(max_length=40)),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("sem", models.FloatField(blank=True, null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="jobs.job"
+                    ),
+                ),
+                (
+                    "standing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="assessments.standing",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='standing',
-            index=models.Index(fields=['job', 'composite'], name='standing_job_composite'),
+            model_name="standing",
+            index=models.Index(fields=["job", "composite"], name="standing_job_composite"),
         ),
         migrations.AddIndex(
-            model_name='standing',
-            index=models.Index(fields=['job', 'flagged'], name='standing_job_flagged'),
+            model_name="standing",
+            index=models.Index(fields=["job", "flagged"], name="standing_job_flagged"),
         ),
         migrations.AddIndex(
-            model_name='standing',
-            index=models.Index(fields=['job', 'profile_key'], name='standing_job_profile'),
+            model_name="standing",
+            index=models.Index(fields=["job", "profile_key"], name="standing_job_profile"),
         ),
         migrations.AddIndex(
-            model_name='competencystanding',
-            index=models.Index(fields=['job', 'competency', 'score'], name='competency_job_score'),
+            model_name="competencystanding",
+            index=models.Index(fields=["job", "competency", "score"], name="competency_job_score"),
         ),
         migrations.AddConstraint(
-            model_name='competencystanding',
-            constraint=models.UniqueConstraint(fields=('standing', 'competency'), name='one_score_per_competency'),
+            model_name="competencystanding",
+            constraint=models.UniqueConstraint(
+                fields=("standing", "competency"), name="one_score_per_competency"
+            ),
         ),
     ]

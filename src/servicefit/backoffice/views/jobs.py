@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -88,7 +89,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @recruiter_required
-def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
+def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     job = get_object_or_404(Job, pk=job_id)
