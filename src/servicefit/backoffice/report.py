@@ -184,7 +184,6 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
             "record": record,
             "ranked": ranked,
             "norm_group": group if group is not None and group.n >= MIN_NORM_GROUP else None,
-            "norm_n": group.n if group is not None else 0,
             "min_norm_group": MIN_NORM_GROUP,
             "competencies": competencies,
             "chart": chart_geometry(competencies),
