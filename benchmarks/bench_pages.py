@@ -15,8 +15,8 @@ warm-up:
 The baseline is the 100-candidate job of the same run: the growth column is the median at
 the largest size divided by the median at 100. Targets (issue 11) are printed beside the
 numbers; nothing fails on a miss, this is a measurement. PostgreSQL runs need
-``postgresql://postgres@127.0.0.1:5432`` (a database ``sf_scale_bench`` is created and dropped;
-override with ``SERVICEFIT_BENCH_PG``); they are skipped when the server is not reachable.
+``postgresql://postgres@127.0.0.1:5432`` (a database ``sf_scale_bench_<pid>`` is created and
+dropped; override with ``SERVICEFIT_BENCH_PG`` and ``SERVICEFIT_BENCH_PG_NAME``); they are skipped when the server is not reachable.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_BASE = os.environ.get("SERVICEFIT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-PG_NAME = "sf_scale_bench"
+PG_NAME = os.environ.get("SERVICEFIT_BENCH_PG_NAME", f"sf_scale_bench_{os.getpid()}")
 PAGES = ("shortlist", "filtered", "report", "pdf", "csv", "xlsx")
 TARGETS_MS = {"shortlist": 300, "filtered": 500, "report": 200, "pdf": 1500, "csv": 3000}
 MEMORY_TARGET_MIB = 200
