@@ -80,7 +80,7 @@ def validity_table(job: Job, *, confidence: float = 0.95) -> ValidityTable:
     weights = {c: float(w) for c, w in job.weights.items() if float(w) > 0}
     scores: dict[str, dict[int, float]] = {COMPOSITE: {}}
     for row in ranked:
-        scores[COMPOSITE][row.candidate.pk] = row.composite  # type: ignore[assignment]
+        scores[COMPOSITE][row.candidate.pk] = row.composite
         for part in row.contributions:
             if part.score is not None:
                 scores.setdefault(part.competency, {})[row.candidate.pk] = part.score

@@ -76,9 +76,12 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
             else {
                 "content_version": result.content_version,
                 "scoring_version": result.scoring_version,
-                "competencies": result.competencies,
-                "flags": result.flags,
-                "reply_analysis": (result.reply or {}).get("analysis"),
+                "record_version": result.record.record_version,
+                "competencies": {
+                    c: s.model_dump(mode="json") for c, s in result.record.competencies.items()
+                },
+                "flags": list(result.record.flags),
+                "reply_analysis": result.record.reply.analysis,
             },
         }
     return data

@@ -20,7 +20,9 @@ from servicefit.psychometrics.composite import (
     CompositeExplanation,
     CompositeResult,
     JobProfile,
+    ProfileComposite,
     composite_scores,
+    profile_composite,
 )
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
@@ -106,6 +108,7 @@ __all__ = [
     "NormTable",
     "OmegaResult",
     "OneFactorModel",
+    "ProfileComposite",
     "PsychometricsError",
     "RaterDeviation",
     "ScaleDefinition",
@@ -132,6 +135,7 @@ __all__ = [
     "intraclass_correlations",
     "krippendorff_alpha",
     "omega_total",
+    "profile_composite",
     "rater_deviation",
     "reverse_score",
     "score_most_least",

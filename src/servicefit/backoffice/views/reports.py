@@ -25,8 +25,7 @@ from ..report import build_report
 
 
 def _suggested(result: Result) -> dict[str, int]:
-    analysis = (result.reply or {}).get("analysis") or {}
-    return {name: int(value) for name, value in analysis.get("ratings", {}).items()}
+    return result.record.reply.suggested_ratings
 
 
 @recruiter_required
@@ -38,7 +37,7 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     result = report.get("result")
     rater_form = None
     my_ratings = {}
-    if result is not None and (result.reply or {}).get("analysis"):
+    if result is not None and result.record.reply.analysis:
         my_ratings = {
             r.dimension: r for r in result.reply_ratings.filter(rated_by=acting_user(request))
         }

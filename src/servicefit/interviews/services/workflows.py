@@ -205,4 +205,9 @@ def save_scorecard(
         scorecard_id=scorecard.pk,
         recommendation=scorecard.recommendation,
     )
+    if submitted:
+        from servicefit.assessments.tasks import restore_standing
+
+        candidate_id = interview.candidate_id
+        transaction.on_commit(lambda: restore_standing.enqueue(candidate_id))
     return ScorecardSaved(scorecard=scorecard, submitted=submitted, problems=tuple(problems))
