@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from openpyxl import Workbook
 
-from servicefit.assessments.ranking import rank_job
+from servicefit.assessments.standings import ranked_standings
 from servicefit.candidates.models import Stage
 from servicefit.candidates.services import add_candidate, move_to_stage
 from servicefit.demo_assessments import simulate_assessment
@@ -28,7 +28,7 @@ def hired_job(job, recruiter):
     for i in range(14):
         person = add_candidate(job=job, name=f"P {i:02d}", email=f"p{i}@example.com")
         simulate_assessment(candidate=person, rng=rng)
-    ranked = [r for r in rank_job(job) if r.composite is not None]
+    ranked = [r for r in ranked_standings(job) if r.composite is not None]
     for row in ranked[:8]:
         move_to_stage(candidate=row.candidate, stage=Stage.HIRED, changed_by=recruiter)
     return job
@@ -89,7 +89,7 @@ def test_outcomes_import_from_excel_and_replace_earlier_values(hired_job, recrui
 
 
 def test_the_validity_table_corrects_for_range_restriction_among_the_hired(hired_job, recruiter):
-    ranked = {r.candidate.pk: r for r in rank_job(hired_job) if r.composite is not None}
+    ranked = {r.candidate.pk: r for r in ranked_standings(hired_job) if r.composite is not None}
     hired = [c for c in hired_job.candidates.filter(stage=Stage.HIRED)]
     rng = random.Random(2)
     lines = ["email,qa_score"]

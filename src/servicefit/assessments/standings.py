@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from servicefit.psychometrics import JobProfile, ProfileComposite, profile_composite
@@ -241,3 +241,40 @@ def counts(job: Job) -> dict[str, int]:
     return Standing.objects.filter(job=job).aggregate(
         standings=Count("pk"), scored=Count("pk", filter=Q(composite__isnull=False))
     )
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    competency: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class StoredStanding:
+    """One scored candidate with the stored composite and competency scores (whole-job views)."""
+
+    candidate: Candidate
+    composite: float | None
+    contributions: tuple[ScorePart, ...]
+
+
+def ranked_standings(job: Job) -> list[StoredStanding]:
+    """Every scored candidate of ``job`` by stored composite, best first, in two queries.
+
+    For aggregate views that need the whole job (fairness monitoring, local validation); the
+    shortlist pages through the database instead.
+    """
+    standings = list(
+        Standing.objects.filter(job=job)
+        .select_related("candidate")
+        .prefetch_related("scores")
+        .order_by(F("composite").desc(nulls_last=True), "candidate__name")
+    )
+    return [
+        StoredStanding(
+            candidate=s.candidate,
+            composite=s.composite,
+            contributions=tuple(ScorePart(p.competency, p.score) for p in s.scores.all()),
+        )
+        for s in standings
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from servicefit.accounts.models import User
-from servicefit.assessments.ranking import rank_job
+from servicefit.assessments.standings import ranked_standings
 from servicefit.candidates.models import Stage
 from servicefit.candidates.services import move_to_stage
 from servicefit.jobs.models import Job
@@ -24,7 +24,7 @@ EXTRA_HIRES = 7
 
 def add_demo_fairness(*, job: Job, recruiter: User, rng: random.Random) -> None:
     """Hire a few more scored candidates, give hires outcomes, and self-identify most people."""
-    ranked = [r for r in rank_job(job) if r.composite is not None]
+    ranked = [r for r in ranked_standings(job) if r.composite is not None]
     waiting = [r for r in ranked if r.candidate.stage == Stage.COMPLETED]
     for row in waiting[:EXTRA_HIRES]:
         for step in (Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED):

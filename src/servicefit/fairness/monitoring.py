@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicefit.assessments.ranking import rank_job
+from servicefit.assessments.standings import ranked_standings
 from servicefit.candidates.models import PIPELINE, Candidate, Stage
 from servicefit.jobs.models import Job
 from servicefit.psychometrics import GroupCounts, InsufficientDataError, adverse_impact
@@ -165,7 +165,7 @@ def _composites(job: Job, ids: set[int]) -> dict[int, float]:
     """Composite of every scored candidate of ``job`` among ``ids``."""
     return {
         row.candidate.pk: row.composite
-        for row in rank_job(job)
+        for row in ranked_standings(job)
         if row.composite is not None and row.candidate.pk in ids
     }
 

@@ -18,7 +18,7 @@ import numpy as np
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from servicefit.assessments.ranking import rank_job
+from servicefit.assessments.standings import ranked_standings
 from servicefit.candidates.models import Stage
 from servicefit.content import default_content
 from servicefit.jobs.models import Job
@@ -76,11 +76,11 @@ def validity_table(job: Job, *, confidence: float = 0.95) -> ValidityTable:
     """Correlations of every predictor with every outcome of the job's hired people."""
     language = (get_language() or "en").split("-")[0]
     content = default_content()
-    ranked = [r for r in rank_job(job) if r.composite is not None]
+    ranked = [r for r in ranked_standings(job) if r.composite is not None]
     weights = {c: float(w) for c, w in job.weights.items() if float(w) > 0}
     scores: dict[str, dict[int, float]] = {COMPOSITE: {}}
     for row in ranked:
-        scores[COMPOSITE][row.candidate.pk] = row.composite
+        scores[COMPOSITE][row.candidate.pk] = row.composite  # type: ignore[assignment]
         for part in row.contributions:
             if part.score is not None:
                 scores.setdefault(part.competency, {})[row.candidate.pk] = part.score
