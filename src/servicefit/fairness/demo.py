@@ -56,8 +56,11 @@ def add_demo_fairness(*, job: Job, recruiter: User, rng: random.Random) -> None:
 def _add_outcomes(
     composite: float | None, *, candidate: object, recruiter: User, rng: random.Random
 ) -> None:
-    """Outcomes loosely related to the composite (plus noise), as a real job would show."""
-    quality = (composite or 0.0) + rng.gauss(0, 0.6)
+    """Outcomes loosely related to the composite (plus noise), as a real job would show.
+
+    The composite is on the 1–5 scale of the competencies; 3 is the middle.
+    """
+    quality = ((composite or 3.0) - 3.0) / 0.5 + rng.gauss(0, 0.6)
     outcomes = {
         "retained_90d": 1.0 if quality > 0.1 else 0.0,
         "qa_score": round(min(100, max(40, 76 + 9 * quality + rng.gauss(0, 5))), 1),
