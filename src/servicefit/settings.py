@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.webhooks",
+    "servicefit.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicefit.api.middleware.ApiAuditMiddleware",
 ]
 
 ROOT_URLCONF = "servicefit.urls"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("a/", include("servicefit.portal.urls")),
+    path("api/", include("servicefit.api.urls")),
     path("interviews/", include("servicefit.interviews.urls")),
     path("", include("servicefit.backoffice.urls")),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from servicefit.content import default_content
 from servicefit.privacy.services import record
+from servicefit.webhooks.events import emit
 
 from . import scoring
 from .models import AssessmentSession, Result
@@ -48,5 +49,13 @@ def store_result(*, session: AssessmentSession) -> Result:
         action="assessment.scored",
         candidate=session.candidate,
         scoring_version=scored["scoring_version"],
+    )
+    emit(
+        "assessment.scored",
+        {
+            "candidate_id": session.candidate.pk,
+            "job_id": session.candidate.job_id,
+            "scoring_version": scored["scoring_version"],
+        },
     )
     return result

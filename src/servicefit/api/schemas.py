@@ -1,0 +1,179 @@
+"""Request and response bodies of the API (pydantic models via django-ninja)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from ninja import Schema
+from pydantic import ConfigDict, Field, field_validator
+
+Language = Literal["en", "da", "sv", "nb", "pl"]
+
+
+class Strict(Schema):
+    """Request bodies reject unknown fields, so a typo is an error rather than silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class JobOut(Schema):
+    id: int
+    title: str
+    location: str
+    channel: str
+    template: str
+    languages: list[str]
+    weights: dict[str, float]
+    minimums: dict[str, float]
+    created_at: datetime
+    archived: bool
+
+
+class JobIn(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    template: str = Field(min_length=1, max_length=50, description="a job-profile template id")
+    location: str = Field(default="", max_length=200)
+    languages: list[Language] | None = Field(default=None, min_length=1)
+
+
+class TemplateOut(Schema):
+    id: str
+    channel: str
+    weights: dict[str, float]
+    minimums: dict[str, float]
+
+
+class CandidateOut(Schema):
+    id: int
+    job_id: int
+    name: str
+    email: str
+    language: str
+    stage: str
+    stage_changed_at: datetime
+    created_at: datetime
+
+
+class CandidateIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+    language: Language = "en"
+    send_invitation: bool = Field(
+        default=False, description="e-mail an invitation link now (through the task worker)"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError("control characters are not allowed")
+        if not value.strip():
+            raise ValueError("a name is required")
+        return value.strip()
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        value = value.strip().lower()
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("not a valid e-mail address") from None
+        return value
+
+
+class CandidateCreated(CandidateOut):
+    invitation_url: str | None = Field(
+        default=None, description="the candidate's link; returned once, never stored"
+    )
+
+
+class InvitationIn(Strict):
+    send_email: bool = True
+    days: int | None = Field(default=None, ge=1, le=365)
+
+
+class ExtendIn(Strict):
+    days: int = Field(ge=1, le=365)
+
+
+class InvitationOut(Schema):
+    status: Literal[
+        "none", "created", "sent", "opened", "started", "submitted", "expired", "revoked"
+    ]
+    created_at: datetime | None
+    sent_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    started_at: datetime | None
+    submitted_at: datetime | None
+
+
+class NewInvitationOut(Schema):
+    url: str = Field(description="the candidate's link; returned once, never stored")
+    expires_at: datetime
+
+
+class Band(Schema):
+    score: float | None
+    lower: float | None
+    upper: float | None
+
+
+class CompetencyScore(Band):
+    competency: str
+    sources: dict[str, float]
+
+
+class ResultOut(Schema):
+    candidate_id: int
+    status: Literal["not_started", "in_progress", "submitted", "scored", "withdrawn"]
+    content_version: str | None = None
+    scoring_version: str | None = None
+    computed_at: datetime | None = None
+    composite: Band | None = None
+    competencies: list[CompetencyScore] = []
+    flags: list[str] = []
+
+
+class DecisionOut(Schema):
+    from_stage: str
+    to_stage: str
+    reason_code: str
+    note: str
+    decided_by: str
+    decided_at: datetime
+
+
+class AuditEventOut(Schema):
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, object]
+
+
+class JobPage(Schema):
+    items: list[JobOut]
+    next_cursor: str | None
+
+
+class CandidatePage(Schema):
+    items: list[CandidateOut]
+    next_cursor: str | None
+
+
+class AuditPage(Schema):
+    items: list[AuditEventOut]
+    next_cursor: str | None
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, object]] | None = None
