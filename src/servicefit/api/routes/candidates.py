@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from servicefit.assessments.emails import send_invitation
 from servicefit.assessments.services import (
@@ -141,7 +141,7 @@ def list_job_candidates(
 @router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})
 def create_candidate(
     request: HttpRequest, job_id: int, payload: CandidateIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Add a candidate to a job; optionally e-mail the invitation at once.
 
     Send an ``Idempotency-Key`` header so that a retry after a timeout adds nobody twice.
@@ -178,7 +178,7 @@ def create_candidate(
             body["invitation_url"] = send_invitation(candidate=candidate, sent_by=token.user).url
         return 201, body
 
-    return idempotent(request, token=token, body=payload.model_dump(), create=create)
+    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
 
 def _candidate(candidate_id: int) -> Candidate:
@@ -239,7 +239,7 @@ def read_invitation(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
 @router.post("/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **ERRORS})
 def invite(
     request: HttpRequest, candidate_id: int, payload: InvitationIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
@@ -258,7 +258,7 @@ def invite(
             new = create_invitation(candidate=candidate, created_by=token.user, days=payload.days)
         return 201, {"url": new.url, "expires_at": new.invitation.expires_at}
 
-    return idempotent(request, token=token, body=payload.model_dump(), create=create)
+    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
 
 def _open_invitation(candidate: Candidate) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from servicefit.content import default_content
 from servicefit.jobs.models import Job
@@ -83,7 +83,7 @@ def read_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 
 @router.post("/jobs", response={201: JobOut, **ERRORS})
-def create_job(request: HttpRequest, payload: JobIn) -> tuple[int, dict[str, Any]]:
+def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
     """Create a job from a template (weights and minimums are copied from it).
 
     Send an ``Idempotency-Key`` header to make a retry safe.
@@ -107,4 +107,4 @@ def create_job(request: HttpRequest, payload: JobIn) -> tuple[int, dict[str, Any
         )
         return 201, job_out(job)
 
-    return idempotent(request, token=token, body=payload.model_dump(), create=create)
+    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
