@@ -36,9 +36,7 @@ def test_docs_page_is_served_without_a_cdn(client):
 
 
 def test_api_token_create_prints_a_working_token(recruiter, capsys, client, job):
-    code = main(
-        ["api-token", "create", "--user", "rita", "--scope", "jobs:read", "--json"]
-    )
+    code = main(["api-token", "create", "--user", "rita", "--scope", "jobs:read", "--json"])
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     secret = out["token"]
@@ -70,13 +68,19 @@ def test_create_candidate_is_idempotent(api, job):
     assert first.json() == again.json()
     assert Candidate.objects.filter(job=job).count() == 1
     candidate = Candidate.objects.get()
-    assert (candidate.name, candidate.email, candidate.language) == ("Kim Berg", "kim@example.com", "da")
+    assert (candidate.name, candidate.email, candidate.language) == (
+        "Kim Berg",
+        "kim@example.com",
+        "da",
+    )
 
 
 def test_idempotency_key_reused_with_another_body_is_422(api, job):
     url = f"/api/v1/jobs/{job.pk}/candidates"
     api.post(url, {"name": "A", "email": "a@example.com"}, headers={"Idempotency-Key": "k"})
-    response = api.post(url, {"name": "B", "email": "b@example.com"}, headers={"Idempotency-Key": "k"})
+    response = api.post(
+        url, {"name": "B", "email": "b@example.com"}, headers={"Idempotency-Key": "k"}
+    )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert Candidate.objects.count() == 1
@@ -138,7 +142,7 @@ def test_filter_by_stage(api, job):
     move_to_stage(candidate=a, stage="shortlisted", changed_by=None)
     page = api.get("/api/v1/candidates", stage="shortlisted").json()
     assert [c["name"] for c in page["items"]] == ["A"]
-    assert api.get("/api/v1/candidates", stage="bogus").status_code == 400
+    assert api.get("/api/v1/candidates", stage="bogus").status_code == 422
 
 
 def test_result_of_a_scored_candidate(api, scored_candidate):

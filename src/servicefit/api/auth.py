@@ -37,7 +37,7 @@ class BearerToken(HttpBearer):
 def _check_rate(token: ApiToken) -> None:
     """A fixed one-minute window per token in the configured cache."""
     window = int(time.time() // 60)
-    key = f"servicefit:api-rate:{token.pk}:{window}"
+    key = f"servicefit:api-rate:{token.token_hash[:24]}:{window}"
     cache.add(key, 0, timeout=120)
     try:
         used = cache.incr(key)

@@ -3,20 +3,56 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 Language = Literal["en", "da", "sv", "nb", "pl"]
+StageName = Literal[
+    "invited",
+    "in_progress",
+    "completed",
+    "shortlisted",
+    "interview",
+    "offer",
+    "hired",
+    "rejected",
+    "withdrawn",
+]
+TemplateId = Literal["phone_support", "email_chat_support", "in_store_service", "technical_support"]
+Limit = Annotated[int, Field(ge=1, le=200, description="items per page (default 50)")]
+ObjectId = Annotated[int, Field(ge=1, le=2**53)]
+Cursor = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]{1,16}$",
+        description="next_cursor of the previous page (treat it as opaque)",
+    ),
+]
+
+
+def _integral_float(value: object) -> object:
+    """JSON has one number type: 3.0 is the integer 3 (JSON Schema agrees); "3" is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral_float)]
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+DateParam = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"}),
+]
 
 
 class Strict(Schema):
     """Request bodies reject unknown fields, so a typo is an error rather than silently lost."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class JobOut(Schema):
@@ -33,9 +69,9 @@ class JobOut(Schema):
 
 
 class JobIn(Strict):
-    title: str = Field(min_length=1, max_length=200)
-    template: str = Field(min_length=1, max_length=50, description="a job-profile template id")
-    location: str = Field(default="", max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
+    template: TemplateId = Field(description="a job-profile template id (see /job-templates)")
+    location: str = Field(default="", max_length=200, pattern=PRINTABLE)
     languages: list[Language] | None = Field(default=None, min_length=1)
 
 
@@ -58,8 +94,8 @@ class CandidateOut(Schema):
 
 
 class CandidateIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=254)
+    name: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
+    email: str = Field(min_length=3, max_length=254, json_schema_extra={"format": "email"})
     language: Language = "en"
     send_invitation: bool = Field(
         default=False, description="e-mail an invitation link now (through the task worker)"
@@ -93,11 +129,11 @@ class CandidateCreated(CandidateOut):
 
 class InvitationIn(Strict):
     send_email: bool = True
-    days: int | None = Field(default=None, ge=1, le=365)
+    days: Annotated[JsonInt, Field(ge=1, le=365)] | None = None
 
 
 class ExtendIn(Strict):
-    days: int = Field(ge=1, le=365)
+    days: JsonInt = Field(ge=1, le=365)
 
 
 class InvitationOut(Schema):

@@ -8,16 +8,33 @@ problem (``application/problem+json``); see :mod:`.problems`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import BearerToken
-from .problems import ApiProblem, from_problem, problem_response
+from .problems import PROBLEM_CONTENT_TYPE, ApiProblem, from_problem, problem_response
 from .routes import candidates, jobs
 
-api = NinjaAPI(
+
+class ProblemAwareAPI(NinjaAPI):
+    """Documents every 4xx/5xx response as ``application/problem+json``, as it is sent."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status)[0] in "45" and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = ProblemAwareAPI(
     title="ServiceFit API",
     version="1",
     description=(

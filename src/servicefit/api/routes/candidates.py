@@ -34,13 +34,18 @@ from ..schemas import (
     CandidateIn,
     CandidateOut,
     CandidatePage,
+    Cursor,
+    DateParam,
     DecisionOut,
     ExtendIn,
     InvitationIn,
     InvitationOut,
+    Limit,
     NewInvitationOut,
+    ObjectId,
     Problem,
     ResultOut,
+    StageName,
 )
 from ..scopes import AUDIT_READ, CANDIDATES_READ, CANDIDATES_WRITE, RESULTS_READ
 
@@ -50,6 +55,7 @@ ERRORS: dict[int, Any] = {
     401: Problem,
     403: Problem,
     404: Problem,
+    413: Problem,
     409: Problem,
     422: Problem,
     429: Problem,
@@ -73,8 +79,8 @@ def _filtered(
     candidates: QuerySet[Candidate],
     *,
     stage: str | None,
-    created_after: date | None,
-    created_before: date | None,
+    created_after: str | None,
+    created_before: str | None,
 ) -> QuerySet[Candidate]:
     if stage is not None:
         if stage not in Stage.values:
@@ -82,27 +88,32 @@ def _filtered(
                 400, "Unknown stage", detail=f"stage must be one of: {', '.join(Stage.values)}."
             )
         candidates = candidates.filter(stage=stage)
-    tz = timezone.get_current_timezone()
     if created_after is not None:
-        candidates = candidates.filter(
-            created_at__gte=datetime.combine(created_after, time.min, tzinfo=tz)
-        )
+        candidates = candidates.filter(created_at__gte=_day_start(created_after))
     if created_before is not None:
-        candidates = candidates.filter(
-            created_at__lt=datetime.combine(created_before, time.min, tzinfo=tz)
-        )
+        candidates = candidates.filter(created_at__lt=_day_start(created_before))
     return candidates
+
+
+def _day_start(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ApiProblem(
+            400, "Invalid date", detail=f"{value!r} is not a date (YYYY-MM-DD)."
+        ) from None
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 @router.get("/candidates", response={200: CandidatePage, **ERRORS})
 def list_candidates(
     request: HttpRequest,
-    job: int | None = None,
-    stage: str | None = None,
-    created_after: date | None = None,
-    created_before: date | None = None,
-    cursor: str | None = None,
-    limit: int | None = None,
+    job: ObjectId | None = None,
+    stage: StageName | None = None,
+    created_after: DateParam | None = None,
+    created_before: DateParam | None = None,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
 ) -> dict[str, Any]:
     """Candidates, oldest first; filter by job, stage and creation date (``created_before`` is exclusive)."""
     require_scope(request, CANDIDATES_READ)
@@ -119,12 +130,12 @@ def list_candidates(
 @router.get("/jobs/{job_id}/candidates", response={200: CandidatePage, **ERRORS})
 def list_job_candidates(
     request: HttpRequest,
-    job_id: int,
-    stage: str | None = None,
-    created_after: date | None = None,
-    created_before: date | None = None,
-    cursor: str | None = None,
-    limit: int | None = None,
+    job_id: ObjectId,
+    stage: StageName | None = None,
+    created_after: DateParam | None = None,
+    created_before: DateParam | None = None,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
 ) -> dict[str, Any]:
     require_scope(request, CANDIDATES_READ)
     job = get_object_or_404(Job, pk=job_id)
@@ -140,7 +151,7 @@ def list_job_candidates(
 
 @router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})
 def create_candidate(
-    request: HttpRequest, job_id: int, payload: CandidateIn
+    request: HttpRequest, job_id: ObjectId, payload: CandidateIn
 ) -> Status[dict[str, Any]]:
     """Add a candidate to a job; optionally e-mail the invitation at once.
 
@@ -186,7 +197,7 @@ def _candidate(candidate_id: int) -> Candidate:
 
 
 @router.get("/candidates/{candidate_id}", response={200: CandidateOut, **ERRORS})
-def read_candidate(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+def read_candidate(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     require_scope(request, CANDIDATES_READ)
     return candidate_out(_candidate(candidate_id))
 
@@ -230,7 +241,7 @@ def invitation_status(candidate: Candidate) -> dict[str, Any]:
 
 
 @router.get("/candidates/{candidate_id}/invitation", response={200: InvitationOut, **ERRORS})
-def read_invitation(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     """The latest invitation's status: none, created, sent, opened, started, submitted, expired or revoked."""
     require_scope(request, CANDIDATES_READ)
     return invitation_status(_candidate(candidate_id))
@@ -238,7 +249,7 @@ def read_invitation(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
 
 @router.post("/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **ERRORS})
 def invite(
-    request: HttpRequest, candidate_id: int, payload: InvitationIn
+    request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
 ) -> Status[dict[str, Any]]:
     """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
     token = require_scope(request, CANDIDATES_WRITE)
@@ -273,7 +284,7 @@ def _open_invitation(candidate: Candidate) -> Any:
 @router.post(
     "/candidates/{candidate_id}/invitation/revoke", response={200: InvitationOut, **ERRORS}
 )
-def revoke(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+def revoke(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
     revoke_invitation(invitation=_open_invitation(candidate), revoked_by=token.user)
@@ -283,7 +294,7 @@ def revoke(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
 @router.post(
     "/candidates/{candidate_id}/invitation/extend", response={200: InvitationOut, **ERRORS}
 )
-def extend(request: HttpRequest, candidate_id: int, payload: ExtendIn) -> dict[str, Any]:
+def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> dict[str, Any]:
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
     extend_invitation(
@@ -293,7 +304,7 @@ def extend(request: HttpRequest, candidate_id: int, payload: ExtendIn) -> dict[s
 
 
 @router.get("/candidates/{candidate_id}/result", response={200: ResultOut, **ERRORS})
-def read_result(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+def read_result(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     """Competency scores with their bands, the composite and flags, once scored."""
     token = require_scope(request, RESULTS_READ)
     candidate = _candidate(candidate_id)
@@ -313,7 +324,7 @@ def read_result(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
         }
     },
 )
-def read_report_pdf(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def read_report_pdf(request: HttpRequest, candidate_id: ObjectId) -> HttpResponse:
     token = require_scope(request, RESULTS_READ)
     candidate = _candidate(candidate_id)
     from .pdf import report_pdf
@@ -325,7 +336,7 @@ def read_report_pdf(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 
 @router.get("/candidates/{candidate_id}/decisions", response={200: list[DecisionOut], **ERRORS})
-def list_decisions(request: HttpRequest, candidate_id: int) -> list[dict[str, Any]]:
+def list_decisions(request: HttpRequest, candidate_id: ObjectId) -> list[dict[str, Any]]:
     """Every stage change with who made it and why (read-only: people decide in the back office)."""
     require_scope(request, CANDIDATES_READ)
     candidate = _candidate(candidate_id)
@@ -344,7 +355,10 @@ def list_decisions(request: HttpRequest, candidate_id: int) -> list[dict[str, An
 
 @router.get("/candidates/{candidate_id}/audit", response={200: AuditPage, **ERRORS})
 def list_audit(
-    request: HttpRequest, candidate_id: int, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest,
+    candidate_id: ObjectId,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
 ) -> dict[str, Any]:
     """The candidate's audit trail, oldest first."""
     require_scope(request, AUDIT_READ)

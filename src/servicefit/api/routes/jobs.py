@@ -16,7 +16,7 @@ from ..auth import require_scope
 from ..idempotency import idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
-from ..schemas import JobIn, JobOut, JobPage, Problem, TemplateOut
+from ..schemas import Cursor, JobIn, JobOut, JobPage, Limit, ObjectId, Problem, TemplateOut
 from ..scopes import JOBS_READ, JOBS_WRITE
 
 router = Router(tags=["jobs"])
@@ -25,6 +25,7 @@ ERRORS: dict[int, Any] = {
     401: Problem,
     403: Problem,
     404: Problem,
+    413: Problem,
     422: Problem,
     429: Problem,
 }
@@ -63,8 +64,8 @@ def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/jobs", response={200: JobPage, **ERRORS})
 def list_jobs(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
     archived: bool | None = None,
 ) -> dict[str, Any]:
     """Jobs, oldest first, a page at a time (follow ``next_cursor``)."""
@@ -77,7 +78,7 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS})
-def read_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def read_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     require_scope(request, JOBS_READ)
     return job_out(get_object_or_404(Job, pk=job_id))
 
