@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 Language = Literal["en", "da", "sv", "nb", "pl"]
 StageName = Literal[
@@ -41,7 +41,7 @@ def _integral_float(value: object) -> object:
     return value
 
 
-JsonInt = Annotated[int, BeforeValidator(_integral_float)]
+Days = Annotated[int, Field(ge=1, le=365)]
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 DateParam = Annotated[
     str,
@@ -50,9 +50,18 @@ DateParam = Annotated[
 
 
 class Strict(Schema):
-    """Request bodies reject unknown fields, so a typo is an error rather than silently lost."""
+    """Request bodies reject unknown fields, so a typo is an error rather than silently lost.
+
+    Strict types: "3" is not a number and 0 is not a boolean; 3.0 is the integer 3, as in JSON
+    Schema.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_integers(cls, value: object) -> object:
+        return _integral_float(value)
 
 
 class JobOut(Schema):
@@ -129,11 +138,11 @@ class CandidateCreated(CandidateOut):
 
 class InvitationIn(Strict):
     send_email: bool = True
-    days: Annotated[JsonInt, Field(ge=1, le=365)] | None = None
+    days: Days | None = None
 
 
 class ExtendIn(Strict):
-    days: JsonInt = Field(ge=1, le=365)
+    days: Days
 
 
 class InvitationOut(Schema):
