@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from servicefit.api.tokens import create_token
 from servicefit.assessments.services import create_invitation
+from servicefit.webhooks.models import WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,13 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
 
     newcomer = add_candidate(job=scored_candidate.job, name="New Person", email="new@example.com")
     invitation = create_invitation(candidate=newcomer, created_by=recruiter)
+    webhook = WebhookSubscription.objects.create(
+        name="ATS", url="http://127.0.0.1:9/hook", events=["assessment.scored"], secret="s"
+    )
+    api_token = create_token(user=recruiter, name="ATS", scopes=["jobs:read"], created_by=None)
     return {
+        "webhook": webhook,
+        "api_token": api_token.token,
         ADMIN: admin_user,
         RECRUITER: recruiter,
         INTERVIEWER: interviewer,
@@ -124,6 +132,29 @@ def urls(world):
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
+        *integration_urls(world),
+    ]
+
+
+def integration_urls(world):
+    webhook, token = world["webhook"], world["api_token"]
+    admin_only = {ANON: LOGIN, RECRUITER: 403, INTERVIEWER: 403}
+    return [
+        ("GET", reverse("backoffice:integrations"), {**admin_only, ADMIN: 200}),
+        ("POST", reverse("backoffice:token_create"), {**admin_only, ADMIN: 400}),
+        ("POST", reverse("backoffice:token_revoke", args=[token.pk]), {**admin_only, ADMIN: 302}),
+        ("POST", reverse("backoffice:webhook_create"), {**admin_only, ADMIN: 400}),
+        (
+            "GET",
+            reverse("backoffice:webhook_detail", args=[webhook.pk]),
+            {**admin_only, ADMIN: 200},
+        ),
+        ("POST", reverse("backoffice:webhook_test", args=[webhook.pk]), {**admin_only, ADMIN: 302}),
+        (
+            "POST",
+            reverse("backoffice:webhook_toggle", args=[webhook.pk]),
+            {**admin_only, ADMIN: 302},
+        ),
     ]
 
 
@@ -171,6 +202,13 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "stage_change",
         "candidate_export",
         "candidate_erase",
+        "integrations",
+        "token_create",
+        "token_revoke",
+        "webhook_create",
+        "webhook_detail",
+        "webhook_test",
+        "webhook_toggle",
     }
     assert backoffice == covered
     assert "login" in names

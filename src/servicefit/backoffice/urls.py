@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, dashboard, jobs, privacy, reports
+from .views import candidates, dashboard, integrations, jobs, privacy, reports
 
 app_name = "backoffice"
 urlpatterns = [
@@ -40,4 +40,27 @@ urlpatterns = [
         name="candidate_export",
     ),
     path("candidates/<int:candidate_id>/erase/", privacy.candidate_erase, name="candidate_erase"),
+    path("integrations/", integrations.integrations, name="integrations"),
+    path("integrations/tokens/new/", integrations.token_create, name="token_create"),
+    path(
+        "integrations/tokens/<int:token_id>/revoke/",
+        integrations.token_revoke,
+        name="token_revoke",
+    ),
+    path("integrations/webhooks/new/", integrations.webhook_create, name="webhook_create"),
+    path(
+        "integrations/webhooks/<int:webhook_id>/",
+        integrations.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/test/",
+        integrations.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/toggle/",
+        integrations.webhook_toggle,
+        name="webhook_toggle",
+    ),
 ]
