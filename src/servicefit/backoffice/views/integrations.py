@@ -19,7 +19,7 @@ from servicefit.webhooks.models import WebhookSubscription
 
 from ..integration_forms import ApiTokenForm, WebhookForm
 
-NEW_TOKEN_KEY = "servicefit:new-api-token"
+NEW_TOKEN_KEY = "servicefit:new-api-token"  # noqa: S105 (a session key name)
 NEW_WEBHOOK_KEY = "servicefit:new-webhook-secret"
 
 
