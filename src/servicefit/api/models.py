@@ -80,3 +80,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status}"
+
+
+class GreenhouseOrder(models.Model):
+    """An assessment ordered by Greenhouse through the assessment-partner API."""
+
+    partner_interview_id = models.CharField(max_length=40, unique=True)
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="greenhouse_orders"
+    )
+    callback_url = models.URLField(max_length=1000, blank=True)
+    greenhouse_profile_url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.partner_interview_id

@@ -33,13 +33,25 @@ def result_payload(candidate: Candidate) -> dict[str, Any]:
                 "sources": data["sources"],
             }
         )
+    weights = {c: float(w) for c, w in candidate.job.weights.items() if float(w) > 0}
+    weighted = [
+        (weights[c["competency"]], c["score"])
+        for c in competencies
+        if c["competency"] in weights and c["score"] is not None
+    ]
+    total = sum(w for w, _s in weighted)
+    composite = (
+        {"score": round(sum(w * s for w, s in weighted) / total, 3), "lower": None, "upper": None}
+        if total
+        else None
+    )
     return {
         **base,
         "status": "scored",
         "content_version": result.content_version,
         "scoring_version": result.scoring_version,
         "computed_at": result.computed_at,
-        "composite": None,
+        "composite": composite,
         "competencies": competencies,
         "flags": list(result.flags),
     }

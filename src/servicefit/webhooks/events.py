@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,21 @@ EVENTS: dict[str, object] = {
 }
 DECISION_STAGES = frozenset({"shortlisted", "interview", "offer", "hired", "rejected"})
 
+Listener = Callable[[str, dict[str, Any]], None]
+_LISTENERS: dict[str, list[Listener]] = {}
+
+
+def add_listener(event: str, listener: Listener) -> None:
+    """Run ``listener(event, data)`` after commit whenever ``event`` is emitted.
+
+    For integrations that live above the apps emitting events (the Greenhouse partner
+    contract registers one in its ``AppConfig.ready``), so no app imports the one above it.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    if listener not in _LISTENERS.setdefault(event, []):
+        _LISTENERS[event].append(listener)
+
 
 def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue ``event`` for every active subscription that wants it; delivered after commit.
@@ -30,6 +46,8 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
+    for listener in _LISTENERS.get(event, []):
+        transaction.on_commit(lambda listener=listener: listener(event, data))  # type: ignore[misc]
     subscriptions = [
         s
         for s in WebhookSubscription.objects.filter(active=True)
