@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from servicefit.audit.recording import record
 from servicefit.content import default_content
+from servicefit.webhooks.events import emit
 
 from . import scoring
 from .models import Answer, AssessmentSession, NormGroup, Result
@@ -82,6 +83,7 @@ def store_result(
             candidate=session.candidate,
             scoring_version=scored.scoring_version,
         )
+        _emit_scored(session, scored.scoring_version)
         if refresh and needs_refresh(content.version):
             from .tasks import refresh_norm_group
 
@@ -164,4 +166,16 @@ def store_results(
             candidate=session.candidate,
             scoring_version=rec.scoring_version,
         )
+        _emit_scored(session, rec.scoring_version)
     return results
+
+
+def _emit_scored(session: AssessmentSession, scoring_version: str) -> None:
+    emit(
+        "assessment.scored",
+        {
+            "candidate_id": session.candidate.pk,
+            "job_id": session.candidate.job_id,
+            "scoring_version": scoring_version,
+        },
+    )

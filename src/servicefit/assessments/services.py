@@ -22,6 +22,7 @@ from servicefit.candidates.models import Candidate, Stage
 from servicefit.candidates.services import move_to_stage
 from servicefit.content import Content, default_content
 from servicefit.security.text import clean_text
+from servicefit.webhooks.events import emit
 
 from .answer_store import store_unless_submitted
 from .models import Answer, AssessmentSession, Invitation, hash_token
@@ -303,6 +304,14 @@ def submit(*, session: AssessmentSession, now: datetime | None = None) -> bool:
             candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
         )
     record(action="assessment.submitted", candidate=candidate)
+    emit(
+        "assessment.submitted",
+        {
+            "candidate_id": candidate.pk,
+            "job_id": candidate.job_id,
+            "submitted_at": locked.submitted_at.isoformat(),
+        },
+    )
     from .tasks import score_assessment
 
     session_id = locked.pk

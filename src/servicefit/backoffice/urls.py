@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, dashboard, fairness, jobs, oversight, privacy, reports
+from .views import candidates, dashboard, fairness, integrations, jobs, oversight, privacy, reports
 
 app_name = "backoffice"
 urlpatterns = [
@@ -75,4 +75,27 @@ urlpatterns = [
         name="candidate_explanation_json",
     ),
     path("instructions-for-use/", oversight.instructions_for_use, name="instructions"),
+    path("integrations/", integrations.integrations, name="integrations"),
+    path("integrations/tokens/new/", integrations.token_create, name="token_create"),
+    path(
+        "integrations/tokens/<int:token_id>/revoke/",
+        integrations.token_revoke,
+        name="token_revoke",
+    ),
+    path("integrations/webhooks/new/", integrations.webhook_create, name="webhook_create"),
+    path(
+        "integrations/webhooks/<int:webhook_id>/",
+        integrations.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/test/",
+        integrations.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/toggle/",
+        integrations.webhook_toggle,
+        name="webhook_toggle",
+    ),
 ]
