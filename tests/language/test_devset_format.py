@@ -40,6 +40,7 @@ SITUATIONS = {
     "refund_phone",
     "rude_customer_email",
     "colleague_complaint",
+    "billing_double_charge",
 }
 MIN_REPLIES = 100
 MIN_SITUATIONS = 5
