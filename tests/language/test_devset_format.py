@@ -40,6 +40,7 @@ SITUATIONS = {
     "refund_phone",
     "rude_customer_email",
     "colleague_complaint",
+    "billing_double_charge",
 }
 MIN_REPLIES = 100
 MIN_SITUATIONS = 5
@@ -130,9 +131,32 @@ def test_ids_are_unique_across_languages() -> None:
 def test_every_reply_has_rater_a_ratings_in_range(language: str) -> None:
     ids = {r["id"] for r in _replies(language)}
     ratings = _ratings("a", language)
-    assert ids - set(ratings) == set(), f"replies without rater-a ratings: {sorted(ids - set(ratings))}"
+    assert ids - set(ratings) == set(), (
+        f"replies without rater-a ratings: {sorted(ids - set(ratings))}"
+    )
     assert set(ratings) - ids == set(), f"ratings for unknown replies: {sorted(set(ratings) - ids)}"
     for rid, values in ratings.items():
         assert set(values) == set(RATING_NAMES), rid
         for name, value in values.items():
             assert isinstance(value, int) and 1 <= value <= 5, f"{rid} {name}={value!r}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_has_enough_replies_and_situations(language: str) -> None:
+    """Issue 14: >= 100 replies per language over >= 5 situations, each situation non-trivial."""
+    replies = _replies(language)
+    per_situation = Counter(r["message"] for r in replies)
+    assert len(replies) >= MIN_REPLIES, f"{language}: {len(replies)} replies"
+    assert len(per_situation) >= MIN_SITUATIONS, f"{language}: {dict(per_situation)}"
+    assert min(per_situation.values()) >= 15, f"{language}: {dict(per_situation)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_new_situations_have_several_authors_and_every_hard_case(language: str) -> None:
+    """A held-out-by-author split needs several authors; every hard case must be present."""
+    new = [r for r in _replies(language) if r["message"] not in {"late_delivery", "bill_confusion"}]
+    authors = Counter(r["author"] for r in new)
+    assert len(authors) >= 6, f"{language}: authors {dict(authors)}"
+    hard = Counter(case for r in new for case in r.get("hard_cases") or [])
+    assert set(hard) == HARD_CASES, f"{language}: missing {sorted(HARD_CASES - set(hard))}"
+    assert all(n >= 2 or case == "wrong_language" for case, n in hard.items()), dict(hard)
