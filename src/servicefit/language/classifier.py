@@ -133,12 +133,27 @@ def embeddings_installed() -> bool:
     return True
 
 
+#: Recently embedded sentences (text -> vector); a reply analysed twice is embedded once.
+_MEMO: dict[str, np.ndarray] = {}
+MEMO_SIZE = 20_000
+
+
+def remember_embedding(text: str, vector: np.ndarray) -> None:
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[text] = vector
+
+
 def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     """Unit-length multilingual-e5-small embeddings (``query:`` prefix), one row per text."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vectors = np.asarray(_e5().query(list(texts)), dtype=np.float32)
-    return vectors.reshape(len(texts), -1)
+    missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+    if missing:
+        vectors = np.asarray(_e5().query(missing), dtype=np.float32).reshape(len(missing), -1)
+        for text, vector in zip(missing, vectors, strict=True):
+            remember_embedding(text, vector)
+    return np.stack([_MEMO[t] for t in texts])
 
 
 # --- fitting -----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from servicefit.language.classifier import (
     embed_sentences,
     fit_logistic,
     lemma_features,
+    remember_embedding,
     save_models,
     split_sentences,
 )
@@ -169,6 +170,8 @@ class EmbeddingCache:
             self.dirty = True
         if not keys:
             return np.zeros((0, 384), dtype=np.float32)
+        for key, text in zip(keys, texts, strict=True):
+            remember_embedding(text, self.vectors[key])
         return np.stack([self.vectors[k] for k in keys])
 
     def save(self) -> None:
