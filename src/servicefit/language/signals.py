@@ -184,6 +184,9 @@ def phrase_matches(
     """All non-negated pattern matches, by label, as (start, end, pattern) character spans."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     seen: set[tuple[str, int]] = set()
+    # token ranges of negated matches, by label: "won't ask for forgiveness" negates the
+    # whole phrase, so a shorter pattern inside it ("forgiveness") does not count either
+    negated: dict[str, list[tuple[int, int]]] = {}
     for i, token in enumerate(tokens):
         for pattern in rules.candidates(token.lower, lemmas[i]):
             key = (pattern.label, i)
@@ -196,7 +199,11 @@ def phrase_matches(
             spec = rules.signals[pattern.label]
             if not _position_ok(spec.position, tokens, i):
                 continue
-            if spec.negatable and _is_negated(rules, tokens, lemmas, i, last, gaps):
+            if spec.negatable and (
+                any(a <= i <= b for a, b in negated.get(pattern.label, ()))
+                or _is_negated(rules, tokens, lemmas, i, last, gaps)
+            ):
+                negated.setdefault(pattern.label, []).append((i, last))
                 continue
             seen.add(key)
             found.setdefault(pattern.label, []).append(
@@ -296,9 +303,12 @@ def _combine(
             for span in found["empathy"]
             if not any(_same_sentence(text, span[0], c[0]) for c in found["condescension"])
         ]
-    # Offering something else only counts when the reply also says no to something.
+    # Offering something else only counts when the reply also says no to something (the
+    # sentence model learned alternatives from replies that said no, so its flags stay).
     if found.get("alternative_offered") and not found.get("_refusal"):
-        del found["alternative_offered"]
+        found["alternative_offered"] = [
+            span for span in found["alternative_offered"] if span[2].startswith("sentence model")
+        ]
 
 
 def pattern_languages(expected: str, scores: Mapping[str, float]) -> tuple[str, ...]:
