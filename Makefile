@@ -9,13 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck contracts pytest install install-dev build bench eval-language messages clean help
+.PHONY: run test lint typecheck contracts pytest install install-dev build bench eval-language train-language messages clean help
 
 help:
 	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
 	@echo "make test           ruff, mypy, import contracts and the whole pytest suite"
 	@echo "make bench          benchmarks (scoring, written-reply analysis)"
-	@echo "make eval-language  evaluate the written-reply analysis on the development set"
+	@echo "make eval-language  evaluate the written-reply analysis on the development set (held out)"
+	@echo "make train-language retrain the shipped sentence model from the development set"
 	@echo "make messages       extract translatable strings into the .po files"
 
 $(BIN)/python:
@@ -44,6 +45,7 @@ install-dev: $(DEV_STAMP)
 
 build: install
 	@$(BIN)/servicefit compilemessages
+	@$(BIN)/python -W ignore::RuntimeWarning -m servicefit.language.lemmas >/dev/null
 
 run: build
 	$(BIN)/servicefit manage migrate --no-input
@@ -75,6 +77,9 @@ bench: build
 
 eval-language: build
 	$(BIN)/python evaluation/language/evaluate.py
+
+train-language: build
+	$(BIN)/python -m servicefit.language.train
 
 messages: install-dev
 	cd src/servicefit && ../../$(BIN)/servicefit manage makemessages --all --no-obsolete --no-location -i "content/*"

@@ -284,7 +284,10 @@ def rating_qwk(
 
 
 def print_signal_table(scope: Scope, languages: Sequence[str]) -> None:
-    print(f"  {'signal':<20}" + "".join(f"{lang + ' (n=' + str(scope.replies[lang]) + ')':>24}" for lang in languages))
+    print(
+        f"  {'signal':<20}"
+        + "".join(f"{lang + ' (n=' + str(scope.replies[lang]) + ')':>24}" for lang in languages)
+    )
     print(f"  {'':<20}" + "".join(f"{'P     R     F1   n':>24}" for _ in languages))
     for label in SIGNAL_LABELS:
         row = f"  {label:<20}"

@@ -58,7 +58,9 @@ def test_it_writes_one_result_per_line_in_order(
 def test_it_reads_standard_input_and_uses_the_default_language(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    stdin = (json.dumps({"text": "Thank you for waiting, I have refunded the fee."}) + "\n").encode()
+    stdin = (
+        json.dumps({"text": "Thank you for waiting, I have refunded the fee."}) + "\n"
+    ).encode()
     code, out, _ = run(["reply", "analyze", "--jsonl", "-", "--language", "en"], capsys, stdin)
     assert code == 0
     (result,) = [json.loads(line) for line in out.splitlines()]

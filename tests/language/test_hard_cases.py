@@ -105,9 +105,7 @@ def test_a_negative_signal_from_the_model_says_why_and_lowers_the_rating() -> No
     blame = result.signals_for("blame")
     assert blame
     assert all(s.pattern for s in blame)
-    assert all(
-        (s.source == "model") == (s.confidence is not None) for s in result.signals
-    )
+    assert all((s.source == "model") == (s.confidence is not None) for s in result.signals)
     assert result.ratings["overall"].value <= 2
     codes = {item.code for item in result.ratings["courtesy"].explanation}
     assert codes & {"negative_signal", "model_negative_signal"}

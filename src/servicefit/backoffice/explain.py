@@ -13,7 +13,9 @@ MESSAGES = {
     "signal_present": _("%(label_text)s: “%(evidence)s”."),
     "signal_missing": _("Not found: %(label_text)s."),
     "negative_signal": _("%(label_text)s lowers the rating: “%(evidence)s”."),
-    "model_signal": _("%(label_text)s: “%(evidence)s” (the sentence model is %(confidence)s%% sure)."),
+    "model_signal": _(
+        "%(label_text)s: “%(evidence)s” (the sentence model is %(confidence)s%% sure)."
+    ),
     "model_negative_signal": _(
         "%(label_text)s lowers the rating: “%(evidence)s” (the sentence model is %(confidence)s%% sure)."
     ),

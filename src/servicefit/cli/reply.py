@@ -158,7 +158,9 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise CommandError(f"{name}: line {number} is not UTF-8 (byte {exc.start})") from None
+                raise CommandError(
+                    f"{name}: line {number} is not UTF-8 (byte {exc.start})"
+                ) from None
             yield number, line
     finally:
         if handle is not sys.stdin.buffer:

@@ -237,7 +237,9 @@ class LabelWeights:
     def __post_init__(self) -> None:
         if self.indices is not None:
             object.__setattr__(
-                self, "_lookup", dict(zip(self.indices.tolist(), self.weights.tolist()))
+                self,
+                "_lookup",
+                dict(zip(self.indices.tolist(), self.weights.tolist(), strict=True)),
             )
 
     def probability_sparse(self, features: Mapping[int, float]) -> float:

