@@ -181,15 +181,16 @@ def _analyse_line(
     rid = item.get("id")
     text, language, name = item.get("text"), item.get("language"), item.get("customer_name")
     language = language if language is not None else default_language
-    problem = None
     if not isinstance(text, str):
-        problem = "'text' must be a string"
-    elif not isinstance(language, str) or not language:
-        problem = "'language' must be a language code (en, da, sv, nb or pl)"
-    elif name is not None and not isinstance(name, str):
-        problem = "'customer_name' must be a string"
-    if problem:
-        return {"id": rid, "line": number, "error": problem}
+        return {"id": rid, "line": number, "error": "'text' must be a string"}
+    if not isinstance(language, str) or not language:
+        return {
+            "id": rid,
+            "line": number,
+            "error": "'language' must be a language code (en, da, sv, nb or pl)",
+        }
+    if name is not None and not isinstance(name, str):
+        return {"id": rid, "line": number, "error": "'customer_name' must be a string"}
     try:
         result = analyze_reply(
             text, expected_language=language, customer_name=name, sentence_model=model

@@ -59,7 +59,7 @@ class ReplyAnalysis:
         ``explain=True`` adds ``why`` to every signal (the pattern that matched, or the
         sentence model and its confidence) and ``sentence_model`` at the top level.
         """
-        data = {
+        data: dict[str, Any] = {
             "version": self.version,
             "language": self.language.to_dict(),
             "signals": [s.to_dict(explain=explain) for s in self.signals],

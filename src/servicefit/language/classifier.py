@@ -308,7 +308,7 @@ def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
             if lw.indices is not None:
                 arrays[f"{model.features}.{label}.i"] = lw.indices.astype(np.int32)
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def read_models(data: bytes) -> dict[str, SentenceModel]:

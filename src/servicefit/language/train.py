@@ -186,7 +186,7 @@ class EmbeddingCache:
         if self.path is not None and self.dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
-            np.savez(tmp, **self.vectors)
+            np.savez(tmp, **self.vectors)  # type: ignore[arg-type]
             os.replace(tmp, self.path)  # readers never see a half-written file
             self.dirty = False
 
