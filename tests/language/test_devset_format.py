@@ -160,3 +160,31 @@ def test_new_situations_have_several_authors_and_every_hard_case(language: str) 
     hard = Counter(case for r in new for case in r.get("hard_cases") or [])
     assert set(hard) == HARD_CASES, f"{language}: missing {sorted(HARD_CASES - set(hard))}"
     assert all(n >= 2 or case == "wrong_language" for case, n in hard.items()), dict(hard)
+
+
+# What each hard-case tag promises about the labels (RUBRIC.md, "Labelling conventions").
+HARD_CASE_LABELS: dict[str, tuple[str | None, str | None]] = {
+    # tag: (label that must be present, label that must be absent)
+    "refused_apology": (None, "apology"),
+    "sarcastic_thanks": ("condescension", "thanks"),
+    "polite_blame": ("blame", None),
+    "plain_empathy": ("empathy", None),
+    "quiet_condescension": ("condescension", None),
+    "shouting_caps": ("shouting", None),
+    "shouting_punctuation": ("shouting", None),
+    "wrong_language": (None, None),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_hard_case_tags_agree_with_the_labels(language: str) -> None:
+    problems = []
+    for reply in _replies(language):
+        labels = set(reply.get("signals") or {})
+        for case in reply.get("hard_cases") or []:
+            present, absent = HARD_CASE_LABELS[case]
+            if present and present not in labels:
+                problems.append(f"{reply['id']}: {case} without a {present} label")
+            if absent and absent in labels:
+                problems.append(f"{reply['id']}: {case} but labelled {absent}")
+    assert not problems, "\n".join(problems)
