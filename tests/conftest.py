@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: Reference data and R's values on them, committed with their provenance (tests/golden/README.md).
+GOLDEN_DIR = PROJECT_ROOT / "tests" / "golden"
 
 
 def shared_dir(name: str) -> Path | None:
@@ -19,6 +21,12 @@ def shared_dir(name: str) -> Path | None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{path} is missing: CI must run with shared/ beside the project")
     return None
+
+
+@pytest.fixture(scope="session")
+def golden_dir() -> Path:
+    """``tests/golden``: the committed reference data the golden tests read (never skipped)."""
+    return GOLDEN_DIR
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ between the suggested and the mean-rater ratings; the agreement between the rate
 Krippendorff's alpha, ordinal); and the courtesy sign accuracy on TyDiP English.
 
 Usage: ``.venv/bin/python evaluation/language/evaluate.py [--verbose] [--tydip-split test]``.
-The reference data are read in place from ``../shared/reference`` (relative to the project
-root) or from ``$SERVICEFIT_REFERENCE_DIR``.
+The TyDiP reference data are committed in ``tests/golden/text/tydip`` (provenance and CC BY 4.0
+attribution in ``tests/golden/text/PROVENANCE.md``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import argparse
 import csv
 import itertools
 import math
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -44,8 +43,8 @@ TARGET_TYDIP = 0.80
 
 
 def reference_dir() -> Path:
-    override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    return Path(override) if override else (ROOT / ".." / "shared" / "reference").resolve()
+    """The committed golden data (``tests/golden``)."""
+    return ROOT / "tests" / "golden"
 
 
 # --- agreement statistics -------------------------------------------------------------------
@@ -300,7 +299,7 @@ def print_rating_agreement(
 def tydip_accuracy(split: str) -> tuple[float, int] | None:
     path = reference_dir() / "text" / "tydip" / f"en_{split}_binary.csv"
     if not path.is_file():
-        print(f"\nTyDiP: {path} not found (set SERVICEFIT_REFERENCE_DIR)")
+        print(f"\nTyDiP: {path} not found")
         return None
     correct = total = 0
     with path.open(encoding="utf-8", newline="") as handle:
