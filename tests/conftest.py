@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# Small matrices: BLAS threads only fight each other (and the other pytest workers). Set
+# before the first test module imports numpy.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: Reference data and R's values on them, committed with their provenance (tests/golden/README.md).
 GOLDEN_DIR = PROJECT_ROOT / "tests" / "golden"

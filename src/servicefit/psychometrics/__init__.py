@@ -2,8 +2,10 @@
 
 Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`), norms
 (:mod:`.norms`), situational-judgement scoring (:mod:`.sjt`), rater agreement (:mod:`.icc`,
-:mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`) and
-adverse impact (:mod:`.adverse_impact`). Formulas and references are in each module's
+:mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`),
+adverse impact (:mod:`.adverse_impact`), the graded response model (:mod:`.grm`,
+:mod:`.calibration`, :mod:`.theta`), adaptive testing (:mod:`.cat`) and differential item
+functioning (:mod:`.dif`). Formulas and references are in each module's
 docstring and in ``docs/scoring.md``.
 """
 
@@ -15,6 +17,7 @@ from servicefit.psychometrics.adverse_impact import (
     adverse_impact,
     compare_selection,
 )
+from servicefit.psychometrics.calibration import GrmFit, fit_grm
 from servicefit.psychometrics.composite import (
     CompetencyContribution,
     CompositeExplanation,
@@ -30,6 +33,12 @@ from servicefit.psychometrics.errors import (
     ShapeError,
 )
 from servicefit.psychometrics.fisher import FisherResult, fisher_exact_test
+from servicefit.psychometrics.grm import (
+    GrmParameters,
+    category_probabilities,
+    item_information,
+    test_information,
+)
 from servicefit.psychometrics.icc import ICC_TYPES, IccForm, IccResult, intraclass_correlations
 from servicefit.psychometrics.interviews import (
     AggregatedRatings,
@@ -72,6 +81,12 @@ from servicefit.psychometrics.sjt import (
     score_ratings,
     sjt_item_statistics,
 )
+from servicefit.psychometrics.theta import (
+    ThetaEstimates,
+    eap_scores,
+    map_scores,
+    marginal_reliability,
+)
 
 __all__ = [
     "FOUR_FIFTHS",
@@ -84,6 +99,8 @@ __all__ = [
     "CompositeExplanation",
     "CompositeResult",
     "FisherResult",
+    "GrmFit",
+    "GrmParameters",
     "GroupCounts",
     "IccForm",
     "IccResult",
@@ -105,21 +122,28 @@ __all__ = [
     "ShapeError",
     "SjtItemStatistics",
     "SjtScores",
+    "ThetaEstimates",
     "adverse_impact",
     "aggregate_ratings",
     "build_norm",
     "build_norm_table",
+    "category_probabilities",
     "compare_selection",
     "composite_scores",
     "consensus_choice_key",
     "consensus_key",
     "cronbach_alpha",
+    "eap_scores",
     "feldt_interval",
     "fisher_exact_test",
+    "fit_grm",
     "fit_one_factor",
     "guttman_lambda6",
     "intraclass_correlations",
+    "item_information",
     "krippendorff_alpha",
+    "map_scores",
+    "marginal_reliability",
     "omega_total",
     "rater_deviation",
     "reverse_score",
@@ -129,5 +153,6 @@ __all__ = [
     "score_scales",
     "sjt_item_statistics",
     "standard_error_of_measurement",
+    "test_information",
     "weighted_kappa",
 ]
