@@ -401,3 +401,7 @@ def register(subparsers: Any) -> None:
     ai.add_argument("--threshold", type=float, default=0.8, help="impact-ratio flag (0.8)")
     ai.add_argument("--json", action="store_true", help="print one JSON object")
     ai.set_defaults(func=cmd_adverse_impact)
+
+    from servicefit.cli.stats_irt import register_irt
+
+    register_irt(sub)

@@ -18,6 +18,15 @@ from servicefit.psychometrics.adverse_impact import (
     compare_selection,
 )
 from servicefit.psychometrics.calibration import GrmFit, fit_grm
+from servicefit.psychometrics.cat import (
+    CatPool,
+    CatRules,
+    CatSimulation,
+    CatStep,
+    next_item,
+    simulate_cat,
+    simulate_responses,
+)
 from servicefit.psychometrics.composite import (
     CompetencyContribution,
     CompositeExplanation,
@@ -25,6 +34,7 @@ from servicefit.psychometrics.composite import (
     JobProfile,
     composite_scores,
 )
+from servicefit.psychometrics.dif import DifResult, mantel_haenszel_dif
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
     InvalidResponseError,
@@ -95,9 +105,14 @@ __all__ = [
     "AdverseImpactReport",
     "AggregatedRatings",
     "AlphaResult",
+    "CatPool",
+    "CatRules",
+    "CatSimulation",
+    "CatStep",
     "CompetencyContribution",
     "CompositeExplanation",
     "CompositeResult",
+    "DifResult",
     "FisherResult",
     "GrmFit",
     "GrmParameters",
@@ -142,8 +157,10 @@ __all__ = [
     "intraclass_correlations",
     "item_information",
     "krippendorff_alpha",
+    "mantel_haenszel_dif",
     "map_scores",
     "marginal_reliability",
+    "next_item",
     "omega_total",
     "rater_deviation",
     "reverse_score",
@@ -151,6 +168,8 @@ __all__ = [
     "score_ratings",
     "score_scale",
     "score_scales",
+    "simulate_cat",
+    "simulate_responses",
     "sjt_item_statistics",
     "standard_error_of_measurement",
     "test_information",
