@@ -123,7 +123,7 @@ def cmd_dif(args: argparse.Namespace) -> int:
     results = mantel_haenszel_dif(
         table.data, groups, reference=args.reference, min_group=args.min_group
     )
-    payload = {
+    payload: dict[str, Any] = {
         "reference": results[0].reference,
         "items": [
             {
