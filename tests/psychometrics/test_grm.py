@@ -119,6 +119,18 @@ def test_it_recovers_known_parameters_from_simulated_answers():
     np.testing.assert_allclose(fit.parameters.b, truth.b, atol=0.2)
 
 
+def test_an_item_keyed_the_wrong_way_gets_a_negative_slope(bfi):
+    x = bfi.scale("C", keyed=False)  # C4 and C5 not reversed
+    fit = fit_grm(x[~np.isnan(x).any(axis=1)])
+    assert (fit.parameters.a[:3] > 0).all()
+    assert (fit.parameters.a[3:] < 0).all()
+    assert (np.diff(fit.parameters.b[3]) < 0).all()  # thresholds fall with a negative slope
+    keyed = bfi.scale("C")
+    theta_keyed = eap_scores(fit_grm(keyed[~np.isnan(keyed).any(axis=1)]).parameters, keyed).theta
+    theta_raw = eap_scores(fit.parameters, x).theta
+    np.testing.assert_allclose(theta_raw, theta_keyed, atol=0.02)
+
+
 def test_map_scores_sit_between_the_prior_and_the_likelihood(fits, scale_c):
     x, eap, _ = scale_c
     params = fits["C"].parameters

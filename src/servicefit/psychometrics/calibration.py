@@ -130,7 +130,7 @@ class _Batch:
             for _half in range(40):
                 a_new = a + scale * step[:, 0]
                 d_new = d + scale[:, None] * step[:, 1:]
-                bad = ~((np.diff(d_new, axis=1) < 0).all(axis=1) & (a_new > 0))
+                bad = ~((np.diff(d_new, axis=1) < 0).all(axis=1) & (a_new != 0))
                 if not bad.any():
                     break
                 scale = np.where(bad, scale / 2, scale)
@@ -321,7 +321,7 @@ def _ramsay(
 
     ``accel = 1 - sqrt(|dx|^2 / |dx - dx_prev|^2)`` (at least -5) and the new point is
     ``(1 - accel) x + accel x_prev``; an extrapolation that leaves the parameter space
-    (a slope <= 0 or disordered intercepts) is not taken.
+    (a slope changing sign or disordered intercepts) is not taken.
     """
 
     def flat(pair: tuple[FloatArray, FloatArray]) -> FloatArray:
@@ -336,7 +336,9 @@ def _ramsay(
     accel = max(1.0 - np.sqrt(float(dx @ dx) / denom), -5.0)
     a = (1 - accel) * current[0] + accel * previous[0]
     d = (1 - accel) * current[1] + accel * previous[1]
-    valid = (a > 0).all() and (np.nan_to_num(np.diff(d, axis=1), nan=-1.0) < 0).all()
+    valid = (np.sign(a) == np.sign(current[0])).all() and (
+        np.nan_to_num(np.diff(d, axis=1), nan=-1.0) < 0
+    ).all()
     if not valid:
         return current
     return a, d

@@ -55,7 +55,8 @@ class GrmParameters:
 
     ``a`` has shape ``(J,)``; ``b`` has shape ``(J, K_max - 1)`` with the thresholds of an
     item with fewer categories padded by NaN on the right; ``categories[j]`` lists item
-    ``j``'s response values in ascending order (``len == K_j``).
+    ``j``'s response values in ascending order (``len == K_j``). A negative slope (an item
+    that falls as the trait rises, i.e. keyed the wrong way) is allowed, as in mirt.
     """
 
     a: FloatArray
@@ -78,10 +79,14 @@ class GrmParameters:
             thresholds = b[j, : k - 1]
             if not np.isfinite(thresholds).all() or np.isfinite(b[j, k - 1 :]).any():
                 raise ShapeError(f"item {j}: expected {k - 1} finite thresholds then NaN padding")
-            if (np.diff(thresholds) <= 0).any():
-                raise ShapeError(f"item {j}: thresholds must increase, got {thresholds}")
-        if not (np.isfinite(a).all() and (a > 0).all()):
-            raise ShapeError("slopes a must be finite and positive")
+            # d_k = -a b_k must fall: thresholds rise for a positive slope (the usual case)
+            # and fall for a negative one (an item keyed against the trait).
+            if (np.diff(-a[j] * thresholds) >= 0).any():
+                raise ShapeError(
+                    f"item {j}: thresholds out of order for slope {a[j]:g}: {thresholds}"
+                )
+        if not (np.isfinite(a).all() and (a != 0).all()):
+            raise ShapeError("slopes a must be finite and non-zero")
         object.__setattr__(self, "a", a)
         object.__setattr__(self, "b", b)
         object.__setattr__(self, "categories", tuple(tuple(map(float, c)) for c in self.categories))
