@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.measurement",
 ]
 
 MIDDLEWARE = [

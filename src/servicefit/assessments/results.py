@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.content import default_content
+from servicefit.measurement.adaptive import questionnaire_keys
+from servicefit.measurement.scoring import score_irt
 from servicefit.privacy.services import record
 
 from . import scoring
@@ -30,6 +32,7 @@ def store_result(*, session: AssessmentSession) -> Result:
         reply_language=(
             reply_answer.language if reply_answer and reply_answer.language else session.language
         ),
+        questionnaire_items=questionnaire_keys(session),
     )
     result, _created = Result.objects.update_or_create(
         session=session,
@@ -44,6 +47,7 @@ def store_result(*, session: AssessmentSession) -> Result:
             "flags": scored["flags"],
         },
     )
+    score_irt(result=result)
     record(
         action="assessment.scored",
         candidate=session.candidate,

@@ -19,7 +19,7 @@ report, once scorecards are in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -191,8 +191,13 @@ def score_assessment(
     reply_message: str,
     reply_text: str,
     reply_language: str,
+    questionnaire_items: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything stored in a :class:`~servicefit.assessments.models.Result`."""
+    """Everything stored in a :class:`~servicefit.assessments.models.Result`.
+
+    ``questionnaire_items`` are the items the candidate was given (an adaptive questionnaire
+    gives a subset); by default all of them.
+    """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
     reply = score_reply(content, message_id=reply_message, text=reply_text, language=reply_language)
@@ -201,7 +206,10 @@ def score_assessment(
     )
     flags = []
     answered_keys = {k for k, v in values.items() if v is not None}
-    expected = [i.id for i in content.questionnaire.items] if content.questionnaire else []
+    if questionnaire_items is not None:
+        expected = list(questionnaire_items)
+    else:
+        expected = [i.id for i in content.questionnaire.items] if content.questionnaire else []
     expected += [
         sjt_key(s.id, o.id)
         for s in (content.sjt.scenarios if content.sjt else [])

@@ -122,7 +122,13 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | 
 
 
 def plan_for(session: AssessmentSession, content: Content | None = None) -> AssessmentPlan:
-    return AssessmentPlan.build(content or default_content(), reply_message=session.reply_message)
+    from servicefit.measurement.adaptive import questionnaire_keys
+
+    return AssessmentPlan.build(
+        content or default_content(),
+        reply_message=session.reply_message,
+        adaptive_keys=questionnaire_keys(session),
+    )
 
 
 @transaction.atomic
@@ -144,6 +150,9 @@ def start_session(
         language=language,
         reply_message=REPLY_MESSAGE_BY_CHANNEL.get(candidate.job.channel, "late_delivery"),
     )
+    from servicefit.measurement.adaptive import start_adaptive
+
+    start_adaptive(session=session)
     if candidate.stage == Stage.INVITED:
         move_to_stage(
             candidate=candidate, stage=Stage.IN_PROGRESS, changed_by=None, reason_code="started"
@@ -206,7 +215,7 @@ def is_time_up(session: AssessmentSession, section: str, now: datetime | None = 
 def _validated(session: AssessmentSession, key: str, value: object) -> tuple[int | None, str]:
     plan = plan_for(session)
     section = plan.section_of(key)
-    if section is None:
+    if section is None or key.startswith("adaptive."):
         raise AnswerError(_("This question is not part of your assessment."))
     if section == "reply":
         text = "" if value is None else str(value)
