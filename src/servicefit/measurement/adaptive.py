@@ -18,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.assessments.models import AssessmentSession
+from servicefit.content import default_content
 from servicefit.privacy.services import record
 from servicefit.psychometrics import CatPool, CatRules, GrmParameters, next_item
 
 from .calibration import MIN_ITEMS_PER_SCALE
+from .data import keyed_value, reverse_keyed
 from .models import AdaptiveRun, AdaptiveSetting, ParameterSet
 
 RANDOMESQUE = 2
@@ -95,8 +97,14 @@ def questionnaire_keys(session: AssessmentSession) -> tuple[str, ...] | None:
     return keys
 
 
+def _keyed_answers(answers: dict[str, int]) -> dict[str, float]:
+    reverse = reverse_keyed(default_content())
+    return {key: keyed_value(key, value, reverse) for key, value in answers.items()}
+
+
 def scale_states(run: AdaptiveRun, answers: dict[str, int]) -> list[ScaleState]:
     """Each competency's items given (and answered), estimate, SE and whether it is done."""
+    answers = _keyed_answers(answers)  # type: ignore[assignment]
     states = []
     for competency in run.parameter_set.scales:
         pool, items = _pool(run.parameter_set_id, competency)
@@ -143,9 +151,10 @@ def next_question(*, session: AssessmentSession, answers: dict[str, int]) -> str
         )
         return None
     scale = min(open_scales, key=lambda s: len(s.given))  # ties: questionnaire order
+    keyed = _keyed_answers(answers)
     pool, items = _pool(run.parameter_set_id, scale.competency)
     given = [items.index(i) for i in scale.given]
-    values = [_nearest_category(pool.parameters.categories[j], answers[items[j]]) for j in given]
+    values = [_nearest_category(pool.parameters.categories[j], keyed[items[j]]) for j in given]
     rng = np.random.default_rng([session.pk, len(run.administered)])
     rules = CatRules(
         se_stop=run.se_stop,

@@ -19,11 +19,11 @@ from servicefit.psychometrics import (
     simulate_cat,
 )
 
-from .data import ResponseData, questionnaire_responses, scales_of
+from .data import ResponseData, questionnaire_responses, reverse_keyed, scales_of
 from .models import ParameterSet
 
 DEFAULT_MIN_PER_GROUP = 300
-DEFAULT_SE_STOP = 0.3
+DEFAULT_SE_STOP = 0.4  # reliability about .84 per competency; four items rarely reach 0.3
 #: Each competency gets at least this many items in the adaptive questionnaire (content
 #: balancing): with four items per scale the classical score still rests on half of them.
 MIN_ITEMS_PER_SCALE = 2
@@ -35,7 +35,7 @@ class NotEnoughData(Exception):
 
 
 def simulate_adaptive(
-    data: ResponseData, scales: dict[str, dict], *, se_stop: float
+    data: ResponseData, scales: dict[str, dict], *, se_stop: float, reverse: set[str]
 ) -> dict[str, object]:
     """Replay the answers through the adaptive questionnaire (post-hoc simulation) per scale."""
     per_scale: dict[str, dict[str, float]] = {}
@@ -43,7 +43,7 @@ def simulate_adaptive(
     rs, rmsds = [], []
     for competency, scale in scales.items():
         params = GrmParameters.from_dict(scale["parameters"])
-        x = data.columns(scale["items"])
+        x = data.keyed_columns(scale["items"], reverse)
         sim = simulate_cat(
             CatPool(params),
             CatRules(se_stop=se_stop, min_items=min(MIN_ITEMS_PER_SCALE, params.n_items)),
@@ -80,6 +80,9 @@ def calibrate(
 ) -> ParameterSet:
     """Fit every scale on the complete fixed-form assessments and store a new version.
 
+    Answers are keyed as scored (reverse-keyed items turned round), so every slope should
+    come out positive; a negative one marks an item that works against its competency.
+
     Only language groups with at least ``min_per_group`` complete assessments are used;
     raises :class:`NotEnoughData` when no group qualifies. Nothing already stored changes.
     """
@@ -99,9 +102,10 @@ def calibrate(
             % {"minimum": min_per_group, "counts": counts}
         )
     data = data.in_groups(groups)
+    reverse = reverse_keyed(content)
     scales: dict[str, dict] = {}
     for competency, items in scales_of(content).items():
-        fit = fit_grm(data.columns(items))
+        fit = fit_grm(data.keyed_columns(items, reverse))
         scales[competency] = {
             "items": items,
             "parameters": fit.parameters.to_dict(),
@@ -110,7 +114,7 @@ def calibrate(
             "converged": fit.converged,
             "marginal_reliability": marginal_reliability(fit.parameters),
         }
-    simulation = simulate_adaptive(data, scales, se_stop=se_stop)
+    simulation = simulate_adaptive(data, scales, se_stop=se_stop, reverse=reverse)
     with transaction.atomic():
         latest = ParameterSet.objects.aggregate(v=Max("version"))["v"] or 0  # version is unique
         parameter_set = ParameterSet.objects.create(

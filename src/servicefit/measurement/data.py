@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from servicefit.assessments.models import Answer, AssessmentSession
+from servicefit.assessments.plan import SCALE_MAX, SCALE_MIN
 from servicefit.content import Content
 
 
@@ -24,8 +25,17 @@ class ResponseData:
     def columns(self, item_ids: list[str]) -> NDArray[np.float64]:
         return self.responses[:, [self.items.index(i) for i in item_ids]]
 
+    def keyed_columns(self, item_ids: list[str], reverse: set[str]) -> NDArray[np.float64]:
+        """The answers as scored: reverse-keyed items turned round (``6 - x`` on 1..5)."""
+        x = self.columns(item_ids).copy()
+        for j, item in enumerate(item_ids):
+            if item in reverse:
+                x[:, j] = SCALE_MIN + SCALE_MAX - x[:, j]
+        return x
+
     def complete(self) -> ResponseData:
-        keep: list[bool] = [bool(v) for v in ~np.isnan(self.responses).any(axis=1)]
+        missing = np.asarray(np.isnan(self.responses).any(axis=1), dtype=bool)
+        keep: list[bool] = [not v for v in missing.tolist()]
         return ResponseData(
             session_ids=tuple(s for s, k in zip(self.session_ids, keep, strict=True) if k),
             languages=tuple(g for g, k in zip(self.languages, keep, strict=True) if k),
@@ -55,6 +65,17 @@ def scales_of(content: Content) -> dict[str, list[str]]:
     for item in content.questionnaire.items if content.questionnaire else []:
         scales.setdefault(item.competency, []).append(item.id)
     return scales
+
+
+def reverse_keyed(content: Content) -> set[str]:
+    """Ids of the reverse-keyed questionnaire items."""
+    return (
+        {i.id for i in content.questionnaire.items if i.reverse} if content.questionnaire else set()
+    )
+
+
+def keyed_value(item_id: str, value: float, reverse: set[str]) -> float:
+    return SCALE_MIN + SCALE_MAX - value if item_id in reverse else value
 
 
 def questionnaire_responses(content: Content) -> ResponseData:

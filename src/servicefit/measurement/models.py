@@ -52,7 +52,7 @@ class AdaptiveSetting(models.Model):
 
     job = models.OneToOneField("jobs.Job", on_delete=models.CASCADE, related_name="adaptive")
     enabled = models.BooleanField(default=False)
-    se_stop = models.FloatField(default=0.3)
+    se_stop = models.FloatField(default=0.4)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -25,7 +25,7 @@ from servicefit.psychometrics import (
     omega_total,
 )
 
-from .data import ResponseData, scales_of
+from .data import ResponseData, reverse_keyed, scales_of
 from .models import ParameterSet
 
 MIN_ROWS = 30  # smallest group for reliability and item statistics
@@ -75,15 +75,12 @@ def quality_report(
     content: Content, data: ResponseData, parameter_set: ParameterSet | None
 ) -> dict[str, Any]:
     """The report stored in :class:`~.models.QualityReport` (plain JSON)."""
-    reverse = _reverse_keyed(content)
+    reverse = reverse_keyed(content)
     complete = data.complete()
     languages = sorted(set(complete.languages))
     scales: list[dict[str, Any]] = []
     for competency, items in scales_of(content).items():
-        x = complete.columns(items).copy()
-        for j, item in enumerate(items):  # keyed, as scored: 6 - x for reverse-keyed items
-            if item in reverse:
-                x[:, j] = 6 - x[:, j]
+        x = complete.keyed_columns(items, reverse)
         groups = {"all": _statistics(x, items)}
         lang = np.asarray(complete.languages)
         for language in languages:

@@ -21,8 +21,8 @@ from servicefit.psychometrics import GrmParameters, eap_scores
 from .models import AdaptiveRun, IrtScore, ParameterSet
 
 
-def irt_scales(parameter_set: ParameterSet, values: dict[str, int]) -> dict[str, Any]:
-    """EAP estimate, SE and items answered per competency (NaN-free, JSON-ready)."""
+def irt_scales(parameter_set: ParameterSet, values: dict[str, float]) -> dict[str, Any]:
+    """EAP estimate, SE and items answered per competency from keyed answers (JSON-ready)."""
     out: dict[str, Any] = {}
     for competency, scale in parameter_set.scales.items():
         params = GrmParameters.from_dict(scale["parameters"])
