@@ -8,6 +8,7 @@ version explicitly (``servicefit manage rescore_irt``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from servicefit.psychometrics import GrmParameters, eap_scores
 from .models import AdaptiveRun, IrtScore, ParameterSet
 
 
-def irt_scales(parameter_set: ParameterSet, values: dict[str, float]) -> dict[str, Any]:
+def irt_scales(parameter_set: ParameterSet, values: Mapping[str, float]) -> dict[str, Any]:
     """EAP estimate, SE and items answered per competency from keyed answers (JSON-ready)."""
     out: dict[str, Any] = {}
     for competency, scale in parameter_set.scales.items():
