@@ -12,7 +12,7 @@ from servicefit.psychometrics import GrmParameters
 
 from .conftest import known_parameters
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_it_refuses_to_calibrate_below_the_minimum_per_language(simulated):
