@@ -152,13 +152,18 @@ def mantel_haenszel_dif(
     *,
     reference: str | None = None,
     min_group: int = 20,
+    purify: bool = True,
 ) -> list[DifResult]:
     """DIF of every item for every focal group against the reference group.
 
     ``responses`` is ``N x J`` (NaN = missing; only complete rows are used); ``groups``
     gives each row's group label. ``reference`` defaults to the largest group. Groups with
     fewer than ``min_group`` complete rows are left out; raises
-    :class:`InsufficientDataError` if fewer than two groups remain.
+    :class:`InsufficientDataError` if fewer than two groups remain. With ``purify`` (the
+    default) the matching score is purified step by step (Holland & Thayer 1988): the flagged
+    item with the largest effect leaves the matching score of the others and the test is
+    repeated, until no item of the matching score is flagged (at least two stay), so one large
+    DIF item does not make the rest of a short scale look biased the other way.
     """
     x = as_matrix(responses, name="responses")
     labels = np.asarray([str(g) for g in groups])
@@ -178,51 +183,73 @@ def mantel_haenszel_dif(
             f"need two groups with at least {min_group} complete answers each; got {sizes}"
         )
     results: list[DifResult] = []
-    total = x.sum(axis=1)
     for focal_name in sorted(g for g in kept if g != reference):
         mask = (labels == reference) | (labels == focal_name)
         xs, is_focal = x[mask], labels[mask] == focal_name
-        levels = _levels(total[mask])
-        for j in range(x.shape[1]):
-            y = xs[:, j] - xs[:, j].min()
-            sd = float(y.std(ddof=1)) if y.size > 1 else 0.0
-            smd = _smd(y, is_focal, levels)
-            n_cat = np.unique(y).size
-            if n_cat <= 2:
-                chi2, p, delta, se = _dichotomous(y, is_focal, levels)
-                significant = p < ALPHA
-                if abs(delta) < 1 or not significant:
-                    category = "A"
-                elif abs(delta) >= 1.5 and abs(delta) - 1.96 * se > 1:
-                    category = "C"
-                else:
-                    category = "B"
-                method, effect, delta_out = "mantel-haenszel", delta, delta
+        anchors = np.ones(x.shape[1], dtype=bool)
+        current = _compare(xs, is_focal, anchors, reference, focal_name)
+        while purify and anchors.sum() > 2:
+            flagged = [j for j in np.flatnonzero(anchors) if current[j].category != "A"]
+            if not flagged:
+                break
+            anchors[max(flagged, key=lambda j: abs(current[j].effect_size))] = False
+            current = _compare(xs, is_focal, anchors, reference, focal_name)
+        results.extend(current)
+    return results
+
+
+def _compare(
+    xs: np.ndarray,
+    is_focal: np.ndarray,
+    anchors: np.ndarray,
+    reference: str,
+    focal_name: str,
+) -> list[DifResult]:
+    """One DIF pass: each item matched on the anchor items' total plus the item itself."""
+    results: list[DifResult] = []
+    anchor_total = xs[:, anchors].sum(axis=1)
+    for j in range(xs.shape[1]):
+        total = anchor_total + (0 if anchors[j] else xs[:, j])
+        levels = _levels(total)
+        y = xs[:, j] - xs[:, j].min()
+        sd = float(y.std(ddof=1)) if y.size > 1 else 0.0
+        smd = _smd(y, is_focal, levels)
+        n_cat = np.unique(y).size
+        if n_cat <= 2:
+            chi2, p, delta, se = _dichotomous(y, is_focal, levels)
+            significant = p < ALPHA
+            if abs(delta) < 1 or not significant:
+                category = "A"
+            elif abs(delta) >= 1.5 and abs(delta) - 1.96 * se > 1:
+                category = "C"
             else:
-                chi2, p = _mantel(y, is_focal, levels)
-                effect = smd / sd if sd > 0 else 0.0
-                if p >= ALPHA or abs(effect) <= 0.17:
-                    category = "A"
-                elif abs(effect) > 0.25:
-                    category = "C"
-                else:
-                    category = "B"
-                method, delta_out = "mantel", None
-            results.append(
-                DifResult(
-                    item=j,
-                    reference=reference,
-                    focal=focal_name,
-                    method=method,
-                    statistic=float(chi2),
-                    df=1,
-                    p=float(p),
-                    effect_size=float(effect),
-                    smd=float(smd),
-                    delta=delta_out,
-                    category=category,
-                    n_reference=int((~is_focal).sum()),
-                    n_focal=int(is_focal.sum()),
-                )
+                category = "B"
+            method, effect, delta_out = "mantel-haenszel", delta, delta
+        else:
+            chi2, p = _mantel(y, is_focal, levels)
+            effect = smd / sd if sd > 0 else 0.0
+            if p >= ALPHA or abs(effect) <= 0.17:
+                category = "A"
+            elif abs(effect) > 0.25:
+                category = "C"
+            else:
+                category = "B"
+            method, delta_out = "mantel", None
+        results.append(
+            DifResult(
+                item=j,
+                reference=reference,
+                focal=focal_name,
+                method=method,
+                statistic=float(chi2),
+                df=1,
+                p=float(p),
+                effect_size=float(effect),
+                smd=float(smd),
+                delta=delta_out,
+                category=category,
+                n_reference=int((~is_focal).sum()),
+                n_focal=int(is_focal.sum()),
             )
+        )
     return results
