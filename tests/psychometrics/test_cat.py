@@ -114,3 +114,27 @@ def test_rules_reject_nonsense():
         CatRules(min_items=5, max_items=3)
     with pytest.raises(ShapeError, match="randomesque"):
         CatRules(randomesque=0)
+
+
+def test_several_scales_are_interleaved_and_each_stops_on_its_own(bank):
+    pools = [
+        CatPool(bank.parameters.subset(range(0, 6))),
+        CatPool(bank.parameters.subset(range(6, 12))),
+    ]
+    rules = [CatRules(se_stop=0.5, min_items=2), CatRules(se_stop=0.5, min_items=2)]
+    given: list[list[int]] = [[], []]
+    answers: list[list[float]] = [[], []]
+    order = []
+    rng = np.random.default_rng(8)
+    from servicefit.psychometrics import next_scale_item
+
+    while (step := next_scale_item(pools, rules, given, answers, rng=rng)) is not None:
+        scale, chosen = step
+        assert chosen.item not in given[scale]
+        order.append(scale)
+        given[scale].append(chosen.item)
+        answers[scale].append(3.0)
+    assert order[:4] == [0, 1, 0, 1]  # the emptiest open scale goes next
+    for pool, g, a in zip(pools, given, answers, strict=True):
+        assert len(g) >= 2
+        assert len(g) == pool.n_items or pool.estimate(g, a)[1] <= 0.5

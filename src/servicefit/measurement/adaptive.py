@@ -10,7 +10,6 @@ A competency is finished when its SE reaches the job's stopping rule or its item
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -20,23 +19,13 @@ from django.utils import timezone
 from servicefit.assessments.models import AssessmentSession
 from servicefit.content import default_content
 from servicefit.privacy.services import record
-from servicefit.psychometrics import CatPool, CatRules, GrmParameters, next_item
+from servicefit.psychometrics import CatPool, CatRules, GrmParameters, next_scale_item
 
 from .calibration import MIN_ITEMS_PER_SCALE
 from .data import keyed_value, reverse_keyed
 from .models import AdaptiveRun, AdaptiveSetting, ParameterSet
 
 RANDOMESQUE = 2
-
-
-@dataclass(frozen=True)
-class ScaleState:
-    competency: str
-    items: tuple[str, ...]
-    given: tuple[str, ...]
-    theta: float
-    se: float
-    finished: bool
 
 
 @lru_cache(maxsize=32)
@@ -102,31 +91,37 @@ def _keyed_answers(answers: dict[str, int]) -> dict[str, float]:
     return {key: keyed_value(key, value, reverse) for key, value in answers.items()}
 
 
-def scale_states(run: AdaptiveRun, answers: dict[str, int]) -> list[ScaleState]:
-    """Each competency's items given (and answered), estimate, SE and whether it is done."""
-    answers = _keyed_answers(answers)  # type: ignore[assignment]
-    states = []
+def _scales(
+    run: AdaptiveRun, answers: dict[str, int]
+) -> tuple[list[str], list[CatPool], list[tuple[str, ...]], list[list[int]], list[list[float]]]:
+    """Per competency: its pool, item ids, and the items given and answered (keyed)."""
+    keyed = _keyed_answers(answers)
+    names, pools, item_ids, given, values = [], [], [], [], []
     for competency in run.parameter_set.scales:
         pool, items = _pool(run.parameter_set_id, competency)
-        given = [i for i in run.administered if i in items and i in answers]
-        index = [items.index(i) for i in given]
-        values = [
-            _nearest_category(pool.parameters.categories[j], answers[i])
-            for i, j in zip(given, index, strict=True)
-        ]
-        rules = CatRules(se_stop=run.se_stop, min_items=min(MIN_ITEMS_PER_SCALE, pool.n_items))
-        step = next_item(pool, rules, index, values, rng=np.random.default_rng(0))
-        states.append(
-            ScaleState(
-                competency=competency,
-                items=items,
-                given=tuple(given),
-                theta=step.theta,
-                se=step.se,
-                finished=step.item is None,
-            )
+        answered = [i for i in run.administered if i in items and i in keyed]
+        names.append(competency)
+        pools.append(pool)
+        item_ids.append(items)
+        given.append([items.index(i) for i in answered])
+        values.append(
+            [
+                _nearest_category(pool.parameters.categories[items.index(i)], keyed[i])
+                for i in answered
+            ]
         )
-    return states
+    return names, pools, item_ids, given, values
+
+
+def _rules(run: AdaptiveRun, pools: list[CatPool]) -> list[CatRules]:
+    return [
+        CatRules(
+            se_stop=run.se_stop,
+            min_items=min(MIN_ITEMS_PER_SCALE, pool.n_items),
+            randomesque=RANDOMESQUE,
+        )
+        for pool in pools
+    ]
 
 
 @transaction.atomic
@@ -139,8 +134,10 @@ def next_question(*, session: AssessmentSession, answers: dict[str, int]) -> str
         return run.pending
     if run.finished_at is not None:
         return None
-    open_scales = [s for s in scale_states(run, answers) if not s.finished]
-    if not open_scales:
+    _names, pools, item_ids, given, values = _scales(run, answers)
+    rng = np.random.default_rng([session.pk, len(run.administered)])
+    chosen = next_scale_item(pools, _rules(run, pools), given, values, rng=rng)
+    if chosen is None:
         run.pending = ""
         run.finished_at = timezone.now()
         run.save(update_fields=["pending", "finished_at"])
@@ -150,19 +147,9 @@ def next_question(*, session: AssessmentSession, answers: dict[str, int]) -> str
             items=len(run.administered),
         )
         return None
-    scale = min(open_scales, key=lambda s: len(s.given))  # ties: questionnaire order
-    keyed = _keyed_answers(answers)
-    pool, items = _pool(run.parameter_set_id, scale.competency)
-    given = [items.index(i) for i in scale.given]
-    values = [_nearest_category(pool.parameters.categories[j], keyed[items[j]]) for j in given]
-    rng = np.random.default_rng([session.pk, len(run.administered)])
-    rules = CatRules(
-        se_stop=run.se_stop,
-        min_items=min(MIN_ITEMS_PER_SCALE, pool.n_items),
-        randomesque=RANDOMESQUE,
-    )
-    step = next_item(pool, rules, given, values, rng=rng)
-    assert step.item is not None  # noqa: S101  (the scale is open)
+    scale, step = chosen
+    assert step.item is not None  # noqa: S101  (next_scale_item returns open scales only)
+    items = item_ids[scale]
     item_id = items[step.item]
     run.administered = [*run.administered, item_id]
     run.pending = item_id

@@ -24,6 +24,7 @@ from servicefit.psychometrics.cat import (
     CatSimulation,
     CatStep,
     next_item,
+    next_scale_item,
     simulate_cat,
     simulate_responses,
 )
@@ -161,6 +162,7 @@ __all__ = [
     "map_scores",
     "marginal_reliability",
     "next_item",
+    "next_scale_item",
     "omega_total",
     "rater_deviation",
     "reverse_score",

@@ -59,6 +59,7 @@ __all__ = [
     "CatSimulation",
     "CatStep",
     "next_item",
+    "next_scale_item",
     "simulate_cat",
     "simulate_responses",
 ]
@@ -126,6 +127,21 @@ class CatPool:
     @cached_property
     def _content_array(self) -> NDArray[np.str_]:
         return np.asarray(self.content)
+
+    def estimate(
+        self, administered: Sequence[int], answers: Sequence[float]
+    ) -> tuple[float, float]:
+        """EAP estimate and posterior SD from the answers (raw values) to the given items."""
+        categories = [
+            _category_index(self.parameters.categories[i], value)
+            for i, value in zip(administered, answers, strict=True)
+        ]
+        quad = normal_quadrature()
+        log_post = quad.log_weights + self._log_p[list(administered), categories, :].sum(axis=0)
+        post = np.exp(log_post - log_post.max())
+        post /= post.sum()
+        theta = float(post @ quad.nodes)
+        return theta, float(np.sqrt(max(float(post @ quad.nodes**2) - theta * theta, 0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,16 +307,7 @@ def next_item(
     if any(not 0 <= i < pool.n_items for i in administered):
         raise KeyMismatchError(f"administered items must lie in 0..{pool.n_items - 1}")
     given = np.asarray(administered, dtype=np.int64)
-    categories = [
-        _category_index(pool.parameters.categories[i], value)
-        for i, value in zip(administered, answers, strict=True)
-    ]
-    quad = normal_quadrature()
-    log_post = quad.log_weights + pool._log_p[given, categories, :].sum(axis=0)
-    post = np.exp(log_post - log_post.max())
-    post /= post.sum()
-    theta = float(post @ quad.nodes)
-    se = float(np.sqrt(max(float(post @ quad.nodes**2) - theta * theta, 0.0)))
+    theta, se = pool.estimate(administered, answers)
     remaining = np.ones(pool.n_items, dtype=bool)
     remaining[given] = False
     remaining[list(unavailable)] = False
@@ -315,6 +322,39 @@ def next_item(
     info = item_information(pool.parameters, [theta])[:, 0]
     item = _choose(info, _eligible(pool, rules, remaining, counts), rules, rng)
     return CatStep(item, theta, se, len(administered), None)
+
+
+def next_scale_item(
+    pools: Sequence[CatPool],
+    rules: Sequence[CatRules],
+    administered: Sequence[Sequence[int]],
+    answers: Sequence[Sequence[float]],
+    *,
+    rng: np.random.Generator,
+) -> tuple[int, CatStep] | None:
+    """The next (scale, item) of a test made of several unidimensional scales, or ``None``.
+
+    Each scale runs its own adaptive test with its own rules; the scales are interleaved by
+    giving the next item to the unfinished scale with the fewest items so far (ties: the
+    first), which keeps the scales balanced and no scale twice in a row while others are open.
+    """
+    open_scales: list[int] = []
+    for s, (pool, rule, given, values) in enumerate(
+        zip(pools, rules, administered, answers, strict=True)
+    ):
+        n = len(given)
+        if n >= pool.n_items or (rule.max_items is not None and n >= rule.max_items):
+            continue
+        if rule.se_stop is not None and n >= rule.min_items and not rule.content_minimum:
+            _, se = pool.estimate(given, values)
+            if se <= rule.se_stop:
+                continue
+        open_scales.append(s)
+    for s in sorted(open_scales, key=lambda s: (len(administered[s]), s)):
+        step = next_item(pools[s], rules[s], administered[s], answers[s], rng=rng)
+        if step.item is not None:
+            return s, step
+    return None
 
 
 def _category_index(categories: tuple[float, ...], value: float) -> int:

@@ -14,6 +14,7 @@ product ``Y @ log P`` (missing answers simply have no 1 in their item's block).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,10 +38,14 @@ class Quadrature:
     log_weights: FloatArray
 
 
+@lru_cache(maxsize=8)
 def normal_quadrature(
     points: int = DEFAULT_POINTS, limits: tuple[float, float] = DEFAULT_LIMITS
 ) -> Quadrature:
-    """Equally spaced nodes with standard-normal weights that sum to one (as mirt)."""
+    """Equally spaced nodes with standard-normal weights that sum to one (as mirt).
+
+    Cached: the arrays are shared, so callers must not modify them.
+    """
     if points < 3:
         raise ValueError(f"need at least 3 quadrature points, got {points}")
     nodes = np.linspace(limits[0], limits[1], points)
