@@ -196,8 +196,7 @@ def on_scored(event: str, data: dict[str, Any]) -> None:
     if ids:
         from .tasks import notify_greenhouse
 
-        for pk in ids:
-            notify_greenhouse.enqueue(pk)
+        transaction.on_commit(lambda: [notify_greenhouse.enqueue(pk) for pk in ids])
 
 
 def notify(order_id: int) -> int | None:

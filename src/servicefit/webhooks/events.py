@@ -27,7 +27,8 @@ _LISTENERS: dict[str, list[Listener]] = {}
 
 
 def add_listener(event: str, listener: Listener) -> None:
-    """Run ``listener(event, data)`` after commit whenever ``event`` is emitted.
+    """Run ``listener(event, data)`` whenever ``event`` is emitted (inside the caller's
+    transaction; a listener that starts work queues it with ``transaction.on_commit``).
 
     For integrations that live above the apps emitting events (the Greenhouse partner
     contract registers one in its ``AppConfig.ready``), so no app imports the one above it.
@@ -47,7 +48,7 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     for listener in _LISTENERS.get(event, []):
-        transaction.on_commit(lambda listener=listener: listener(event, data))  # type: ignore[misc]
+        listener(event, data)
     subscriptions = [
         s
         for s in WebhookSubscription.objects.filter(active=True)
