@@ -199,7 +199,9 @@ def test_exports_never_fail_on_stored_control_characters(client, recruiter, job,
     else:
         import csv
 
-        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
     names = [row[1] for row in rows[1:]]
     emails = [row[2] for row in rows[1:]]
     assert names == ["Anna Berg"]
