@@ -73,4 +73,3 @@ def test_the_quality_page_flags_an_item_that_is_harder_in_one_language(
     page = client.get("/measurement/").content.decode()
     assert "q02: DIF category C between pl and da." in page
     assert "Check the translation." in page
-
