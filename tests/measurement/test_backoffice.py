@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from servicefit.audit.models import AuditEvent
 from servicefit.measurement.calibration import calibrate
 from servicefit.measurement.models import AdaptiveSetting, QualityReport
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.assessments.models import AssessmentSession
+from servicefit.audit.recording import record
 from servicefit.content import default_content
-from servicefit.privacy.services import record
 from servicefit.psychometrics import CatPool, CatRules, GrmParameters, next_scale_item
 
 from .calibration import MIN_ITEMS_PER_SCALE

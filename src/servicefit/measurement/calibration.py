@@ -8,8 +8,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.content import Content, default_content
-from servicefit.privacy.services import record
 from servicefit.psychometrics import (
     CatPool,
     CatRules,

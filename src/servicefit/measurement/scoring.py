@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.assessments.models import Result
+from servicefit.audit.recording import record
 from servicefit.content import default_content
-from servicefit.privacy.services import record
 from servicefit.psychometrics import GrmParameters, eap_scores
 
 from .data import keyed_value, reverse_keyed

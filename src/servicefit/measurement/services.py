@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.content import default_content
 from servicefit.jobs.models import Job
-from servicefit.privacy.services import record
 
 from .data import questionnaire_responses
 from .models import AdaptiveSetting, ParameterSet, QualityReport

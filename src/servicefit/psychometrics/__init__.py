@@ -3,10 +3,10 @@
 Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`), norms
 (:mod:`.norms`), situational-judgement scoring (:mod:`.sjt`), rater agreement (:mod:`.icc`,
 :mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`),
-adverse impact (:mod:`.adverse_impact`), the graded response model (:mod:`.grm`,
-:mod:`.calibration`, :mod:`.theta`), adaptive testing (:mod:`.cat`) and differential item
-functioning (:mod:`.dif`). Formulas and references are in each module's
-docstring and in ``docs/scoring.md``.
+adverse impact (:mod:`.adverse_impact`), criterion validity (:mod:`.validity`), the graded
+response model (:mod:`.grm`, :mod:`.calibration`, :mod:`.theta`), adaptive testing
+(:mod:`.cat`) and differential item functioning (:mod:`.dif`). Formulas and references are in
+each module's docstring and in ``docs/scoring.md``.
 """
 
 from servicefit.psychometrics.adverse_impact import (
@@ -33,7 +33,9 @@ from servicefit.psychometrics.composite import (
     CompositeExplanation,
     CompositeResult,
     JobProfile,
+    ProfileComposite,
     composite_scores,
+    profile_composite,
 )
 from servicefit.psychometrics.dif import DifResult, mantel_haenszel_dif
 from servicefit.psychometrics.errors import (
@@ -98,11 +100,19 @@ from servicefit.psychometrics.theta import (
     map_scores,
     marginal_reliability,
 )
+from servicefit.psychometrics.validity import (
+    SMALL_SAMPLE,
+    ValidityResult,
+    criterion_validity,
+    fisher_z_interval,
+    thorndike_case_ii,
+)
 
 __all__ = [
     "FOUR_FIFTHS",
     "ICC_TYPES",
     "NORMS_FORMAT_VERSION",
+    "SMALL_SAMPLE",
     "AdverseImpactReport",
     "AggregatedRatings",
     "AlphaResult",
@@ -131,6 +141,7 @@ __all__ = [
     "NormTable",
     "OmegaResult",
     "OneFactorModel",
+    "ProfileComposite",
     "PsychometricsError",
     "RaterDeviation",
     "ScaleDefinition",
@@ -139,6 +150,7 @@ __all__ = [
     "SjtItemStatistics",
     "SjtScores",
     "ThetaEstimates",
+    "ValidityResult",
     "adverse_impact",
     "aggregate_ratings",
     "build_norm",
@@ -148,10 +160,12 @@ __all__ = [
     "composite_scores",
     "consensus_choice_key",
     "consensus_key",
+    "criterion_validity",
     "cronbach_alpha",
     "eap_scores",
     "feldt_interval",
     "fisher_exact_test",
+    "fisher_z_interval",
     "fit_grm",
     "fit_one_factor",
     "guttman_lambda6",
@@ -164,6 +178,7 @@ __all__ = [
     "next_item",
     "next_scale_item",
     "omega_total",
+    "profile_composite",
     "rater_deviation",
     "reverse_score",
     "score_most_least",
@@ -175,5 +190,6 @@ __all__ = [
     "sjt_item_statistics",
     "standard_error_of_measurement",
     "test_information",
+    "thorndike_case_ii",
     "weighted_kappa",
 ]
