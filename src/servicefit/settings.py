@@ -95,11 +95,11 @@ INSTALLED_APPS = [
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.measurement",
     "servicefit.runtime",
     "servicefit.webhooks",
     "servicefit.api",
     "ninja",
-    "servicefit.measurement",
 ]
 
 MIDDLEWARE = [

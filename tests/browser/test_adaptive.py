@@ -25,6 +25,8 @@ from .test_backoffice import recruiter_page  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 COMPETENCY = {i.id: i.competency for i in default_content().questionnaire.items}
+#: A consistent respondent: agrees with the statements and disagrees with reverse-keyed ones.
+CONSISTENT = {i.id: 2 if i.reverse else 4 for i in default_content().questionnaire.items}
 REPLY = (
     "Kære Henrik\n\nTak fordi du skrev. Jeg forstår godt, at regningen er forvirrende. Jeg sender "
     "dig en specificeret regning i dag og ringer i morgen før kl. 12.\n\nVenlig hilsen\nMads"
@@ -81,7 +83,7 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
         key = phone.locator("input[name=key]").get_attribute("value")
         assert phone.locator("fieldset").count() == 1
         shown.append(key)
-        phone.locator(f'input[name="{key}"][value="4"]').check()
+        phone.locator(f'input[name="{key}"][value="{CONSISTENT[key]}"]').check()
         with phone.expect_navigation(wait_until="load"):
             phone.locator("#adaptive-form button[type=submit]").click()
     assert "/p/sjt-1/" in phone.url
@@ -112,7 +114,7 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
     assert 32 <= len(shown) < 64
     assert min(sum(COMPETENCY[k] == c for k in shown) for c in set(COMPETENCY.values())) >= 2
     questionnaire_answers = Answer.objects.filter(session=session, key__in=list(COMPETENCY))
-    assert {a.key: a.value for a in questionnaire_answers} == dict.fromkeys(shown, 4)
+    assert {a.key: a.value for a in questionnaire_answers} == {k: CONSISTENT[k] for k in shown}
     result = Result.objects.get(session=session)
     irt = IrtScore.objects.get(result=result)
     assert irt.parameter_set.version == stored.version

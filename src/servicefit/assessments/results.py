@@ -81,6 +81,7 @@ def store_result(
         result.__dict__.pop("record", None)
         score_irt(result=result)
         store_standing(result=result, candidate=session.candidate)
+        score_irt(result=result)
         record(
             action="assessment.scored",
             candidate=session.candidate,

@@ -127,14 +127,21 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | 
 
 
 def plan_for(session: AssessmentSession, content: Content | None = None) -> AssessmentPlan:
-    """The session's page plan; fixed-form plans of the shipped content are built once per process.
+    """The session's page plan; plans of the shipped content are built once per process.
 
-    An adaptive session's plan depends on the items given so far, so it is built each time.
+    An adaptive questionnaire (see :mod:`servicefit.measurement.adaptive`) has one page whose
+    items grow as the candidate answers, so its plan is built for the session each time.
     """
     from servicefit.measurement.adaptive import questionnaire_keys
 
-    keys = questionnaire_keys(session)
-    if keys is None and (content is None or content is default_content()):
+    adaptive_keys = questionnaire_keys(session)
+    if adaptive_keys is not None:
+        return AssessmentPlan.build(
+            content or default_content(),
+            reply_message=session.reply_message,
+            adaptive_keys=adaptive_keys,
+        )
+    if content is None or content is default_content():
         return _default_plan(session.reply_message)
     return AssessmentPlan.build(
         content or default_content(), reply_message=session.reply_message, adaptive_keys=keys
@@ -227,8 +234,8 @@ def is_time_up(session: AssessmentSession, section: str, now: datetime | None = 
     return end is not None and (now or timezone.now()) > end + TIMER_GRACE
 
 
-def _validated(section: str | None, key: str, value: object) -> tuple[int | None, str]:
-    if section is None or key.startswith("adaptive."):
+def _validated(section: str | None, value: object) -> tuple[int | None, str]:
+    if section is None:
         raise AnswerError(_("This question is not part of your assessment."))
     if section == "reply":
         # The one normalisation of stored text: no NUL or control characters (PostgreSQL
@@ -272,7 +279,9 @@ def save_answer(
     if session.is_submitted:
         raise AnswerError(_("This assessment has already been submitted."), status=409)
     section = plan_for(session).section_of(key)
-    number, text = _validated(section, key, value)
+    if key.startswith("adaptive."):  # the adaptive page's "next item" placeholder
+        section = None
+    number, text = _validated(section, value)
     assert section is not None  # noqa: S101  (checked in _validated)
     if section in {"sjt", "reply"}:
         if deadline(session, section) is None:

@@ -33,12 +33,6 @@ MIN_DIF_GROUP = 50  # smallest language group in a DIF comparison
 WEAK_ITEM_TOTAL = 0.2
 
 
-def _reverse_keyed(content: Content) -> set[str]:
-    return (
-        {i.id for i in content.questionnaire.items if i.reverse} if content.questionnaire else set()
-    )
-
-
 def _statistics(x: np.ndarray, items: list[str]) -> dict[str, Any] | None:
     x = x[~np.isnan(x).any(axis=1)]
     if x.shape[0] < MIN_ROWS:

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from servicefit.assessments.models import Result
 from servicefit.audit.recording import record
+from servicefit.content import default_content
 from servicefit.psychometrics import GrmParameters, eap_scores
 
+from .data import keyed_value, reverse_keyed
 from .models import AdaptiveRun, IrtScore, ParameterSet
 
 
@@ -56,7 +58,12 @@ def score_irt(*, result: Result, parameter_set: ParameterSet | None = None) -> I
             parameter_set = ParameterSet.objects.current()
     if parameter_set is None or parameter_set.content_version != result.content_version:
         return None
-    values = {a.key: a.value for a in session.answers.all() if a.value is not None}
+    reverse = reverse_keyed(default_content())  # the parameters are for keyed answers
+    values = {
+        a.key: keyed_value(a.key, a.value, reverse)
+        for a in session.answers.all()
+        if a.value is not None
+    }
     score, _created = IrtScore.objects.update_or_create(
         result=result,
         defaults={

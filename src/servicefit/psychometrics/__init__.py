@@ -5,8 +5,8 @@ Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`)
 :mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`),
 adverse impact (:mod:`.adverse_impact`), criterion validity (:mod:`.validity`), the graded
 response model (:mod:`.grm`, :mod:`.calibration`, :mod:`.theta`), adaptive testing
-(:mod:`.cat`) and differential item functioning (:mod:`.dif`). Formulas and references are
-in each module's docstring and in ``docs/scoring.md``.
+(:mod:`.cat`) and differential item functioning (:mod:`.dif`). Formulas and references are in
+each module's docstring and in ``docs/scoring.md``.
 """
 
 from servicefit.psychometrics.adverse_impact import (
