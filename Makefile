@@ -14,9 +14,9 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
 	@echo "make test           ruff, mypy, import contracts and the whole pytest suite"
-	@echo "make bench          benchmarks (scoring, written-reply analysis)"
 	@echo "make loadtest       simulated candidates against servicefit serve (SQLite, PostgreSQL, 2+2)"
 	@echo "make faulttest      kill -9 of web server and worker, database restart, big import"
+	@echo "make bench          benchmarks (scoring, written-reply analysis, page timings at 100/1k/10k)"
 	@echo "make eval-language  evaluate the written-reply analysis on the development set"
 	@echo "make messages       extract translatable strings into the .po files"
 
@@ -47,6 +47,9 @@ install-dev: $(DEV_STAMP)
 build: install
 	@$(BIN)/servicefit compilemessages
 
+# The demo keeps its database and key in the checkout (ignored by git); installed copies use
+# the per-user default (see docs/operations.md).
+run: export SERVICEFIT_DATA_DIR ?= $(CURDIR)/data
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0

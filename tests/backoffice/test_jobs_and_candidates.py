@@ -10,9 +10,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from servicefit.assessments.models import Invitation
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.jobs.models import Job
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

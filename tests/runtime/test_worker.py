@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from servicefit.assessments.models import Result
 from servicefit.assessments.tasks import score_assessment
-from servicefit.privacy.models import AuditEvent
+from servicefit.audit.models import AuditEvent
 from servicefit.runtime import leases, worker
 from servicefit.runtime.models import WorkerHeartbeat
 from servicefit.runtime.worker import ResilientWorker

@@ -28,9 +28,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
-from servicefit.privacy.models import AuditEvent
-from servicefit.privacy.services import record
 
 from .models import EmailStatus, Invitation, hash_token
 from .services import TOKEN_BYTES, create_invitation, invitation_url

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
+from servicefit.audit.models import AuditEvent
 from servicefit.jobs.models import Job
-from servicefit.privacy.models import AuditEvent
+from servicefit.security.text import EMAIL_MAX_LENGTH, clean_text
 
 from .models import Candidate, CandidateImport, Stage, StageChange
 
@@ -61,11 +62,17 @@ class Row:
 
 
 def _cells(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell as storable single-line text (NUL and control characters removed)."""
+    return clean_text(value)
 
 
-def read_table(file_name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (row number in the file, {column: value}); the header is row 1."""
+def read_table(
+    file_name: str, data: bytes, *, required: tuple[str, ...] = REQUIRED_COLUMNS
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (row number in the file, {column: value}); the header is row 1.
+
+    ``required`` names the columns the header must have (other importers reuse this reader).
+    """
     if len(data) > MAX_BYTES:
         raise CandidateImportError([ImportProblem(None, None, _("The file is larger than 5 MB."))])
     if not data.strip():
@@ -88,7 +95,7 @@ def read_table(file_name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         rows.append(
             (number, {header[i]: values[i] if i < len(values) else "" for i in range(len(header))})
         )
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise CandidateImportError(
             [
@@ -167,6 +174,14 @@ def _read_xlsx(data: bytes) -> Iterator[list[str]]:
 PROGRESS_EVERY = 250
 
 
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def validate_rows(
     job: Job,
     rows: list[tuple[int, dict[str, str]]],
@@ -192,9 +207,16 @@ def validate_rows(
             row_problems.append(
                 ImportProblem(number, "name", _("the name is longer than 200 characters"))
             )
-        try:
-            validate_email(email)
-        except ValidationError:
+        if len(email) > EMAIL_MAX_LENGTH:
+            row_problems.append(
+                ImportProblem(
+                    number,
+                    "email",
+                    _("the e-mail address is longer than %(limit)d characters")
+                    % {"limit": EMAIL_MAX_LENGTH},
+                )
+            )
+        elif not _valid_email(email):
             row_problems.append(
                 ImportProblem(
                     number,

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0001_initial"),
+        ("assessments", "0003_backfill_standings"),
     ]
 
     operations = [

@@ -16,10 +16,15 @@ from servicefit.assessments.services import extend_invitation, revoke_invitation
 from servicefit.candidates.importing import CandidateImportError
 from servicefit.candidates.imports import email_summary, problems_of, queue_import
 from servicefit.candidates.models import Candidate, CandidateImport
-from servicefit.candidates.services import add_candidate, move_to_stage
+from servicefit.candidates.services import (
+    DuplicateEmail,
+    add_candidate,
+    move_to_stage,
+    update_candidate,
+)
 from servicefit.jobs.models import Job
 
-from ..forms import CandidateForm, ExtendForm, ImportForm, StageForm
+from ..forms import CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
 
 
 @recruiter_required
@@ -47,6 +52,36 @@ def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
             messages.success(request, _("Candidate added."))
             return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     return render(request, "backoffice/candidate_add.html", {"job": job, "form": form})
+
+
+@recruiter_required
+def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Correct a candidate's name or e-mail address; the change is audited."""
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    form = CandidateEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": candidate.name, "email": candidate.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = update_candidate(
+                candidate=candidate,
+                name=data["name"],
+                email=data["email"],
+                changed_by=acting_user(request),
+                reason=data.get("reason") or "",
+            )
+        except DuplicateEmail:
+            form.add_error("email", _("This e-mail address is already a candidate for this job."))
+        else:
+            if changed:
+                messages.success(request, _("The candidate's details were corrected."))
+            return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    context = {"candidate": candidate, "job": candidate.job, "form": form}
+    return render(
+        request, "backoffice/candidate_edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @recruiter_required
