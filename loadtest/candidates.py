@@ -120,7 +120,11 @@ def run_candidate(
     outcome = Outcome(token=token)
     browser = Browser(base_url)
 
-    def until_ok(method: str, path: str, form=None, headers=None, ok=(200, 302), kind="page"):
+    def until_ok(method: str, path: str, form=None, headers=None, ok=(200, 302), kind=""):
+        kind = (
+            kind
+            or f"{method} {path.rstrip('/').split('/')[-1] if path.count('/') > 3 else 'landing'}"
+        )
         delay = 0.2
         while time.monotonic() < deadline:
             try:

@@ -49,7 +49,7 @@ from harness import (
     wait_until_up,
 )
 
-SCORE_TIMEOUT = 90.0  # lease (30 s) + sweep interval + scoring, with room for a busy machine
+SCORE_TIMEOUT = 240.0  # worker restart + lease (30 s) + sweep + scoring, on a busy machine
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:

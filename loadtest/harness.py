@@ -182,7 +182,7 @@ class Server:
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
         if self.web:
-            wait_until_up(self.url, timeout=90)
+            wait_until_up(self.url, timeout=300)  # a busy machine starts slowly
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -83,6 +83,10 @@ def gunicorn_command(options: ServeOptions) -> list[str]:
         str(options.timeout),
         "--keep-alive",
         "5",
+        # Load the application (and warm it up, see servicefit.wsgi) once in the master: a
+        # worker forked to replace a dead one serves at once, and no first request is slow.
+        # (So SIGHUP restarts the workers but does not load new code: restart for upgrades.)
+        "--preload",
         # Recycle web workers now and then so slow leaks never grow unbounded.
         "--max-requests",
         "2000",
