@@ -143,9 +143,7 @@ def plan_for(session: AssessmentSession, content: Content | None = None) -> Asse
         )
     if content is None or content is default_content():
         return _default_plan(session.reply_message)
-    return AssessmentPlan.build(
-        content or default_content(), reply_message=session.reply_message, adaptive_keys=keys
-    )
+    return AssessmentPlan.build(content, reply_message=session.reply_message)
 
 
 @functools.lru_cache(maxsize=64)
