@@ -91,3 +91,30 @@ def check_translations(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
             id="servicefit.W003",
         )
     ]
+
+
+#: The EU AI Act (Art. 26(6)) requires deployers to keep the logs for at least six months.
+MIN_DECISION_LOG_DAYS = 183
+
+
+@register()
+def check_oversight_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
+    if settings.DECISION_LOG_RETENTION_DAYS < MIN_DECISION_LOG_DAYS:
+        problems.append(
+            Error(
+                f"SERVICEFIT_DECISION_LOG_RETENTION_DAYS is {settings.DECISION_LOG_RETENTION_DAYS}; "
+                f"the decision log must be kept at least {MIN_DECISION_LOG_DAYS} days.",
+                hint="Use 183 (six months) or more.",
+                id="servicefit.E010",
+            )
+        )
+    if settings.FAIRNESS_MIN_CELL < 1:
+        problems.append(
+            Error(
+                "SERVICEFIT_FAIRNESS_MIN_CELL must be at least 1.",
+                hint="The default is 5: smaller groups are not shown.",
+                id="servicefit.E011",
+            )
+        )
+    return problems

@@ -85,13 +85,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "servicefit.accounts",
+    "servicefit.audit",
     "servicefit.jobs",
     "servicefit.candidates",
     "servicefit.assessments",
     "servicefit.interviews",
+    "servicefit.fairness",
+    "servicefit.oversight",
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
+    "servicefit.runtime",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +138,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}"),
         conn_max_age=int(env("SERVICEFIT_DB_CONN_MAX_AGE", "60")),
+        # A reused connection is checked before each request, so the first request after a
+        # database restart reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -247,6 +254,18 @@ TASKS = {
 }
 
 SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+# Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision
+# log (audit trail) is kept (EU AI Act Art. 26(6): at least six months); days a recruiter has
+# to answer a candidate's request for human review.
+FAIRNESS_MIN_CELL = int(env("SERVICEFIT_FAIRNESS_MIN_CELL", "5"))
+DECISION_LOG_RETENTION_DAYS = int(env("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183"))
+REVIEW_REQUEST_DAYS = int(env("SERVICEFIT_REVIEW_REQUEST_DAYS", "14"))
+SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
+# Task worker: a worker that has not written its heartbeat for this long is presumed dead and
+# the tasks it was running are queued again (see servicefit.runtime.leases).
+SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
+SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
+SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

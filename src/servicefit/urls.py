@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
-from servicefit.accounts.views import health
+from servicefit.runtime.views import health
 from servicefit.security import views as security_views
 
 

@@ -13,10 +13,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servicefit.assessments.models import Answer
 from servicefit.assessments.services import create_invitation
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from servicefit.assessments.models import Answer, AssessmentSession
 from servicefit.assessments.services import create_invitation, plan_for
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.importing import (
     CandidateImportError,
     import_candidates,
@@ -23,7 +24,6 @@ from servicefit.candidates.importing import (
 from servicefit.candidates.models import Candidate, StageChange
 from servicefit.candidates.services import add_candidate
 from servicefit.demo_assessments import simulate_assessment
-from servicefit.privacy.models import AuditEvent
 from servicefit.security.text import TextTooLong, clean_text, printable
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from servicefit.privacy.models import AuditEvent
+from servicefit.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.candidates.services import move_to_stage
 from servicefit.content import Content, default_content
-from servicefit.privacy.services import record
 from servicefit.security.text import clean_text
 
 from .answer_store import store_unless_submitted

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.jobs.models import Job
-from servicefit.privacy.services import record
 from servicefit.security.text import clean_text
 
 from .models import Candidate, Stage, StageChange

@@ -19,6 +19,8 @@ from servicefit.assessments import services
 from servicefit.assessments.models import AssessmentSession, Invitation
 from servicefit.assessments.plan import Page
 from servicefit.content import default_content
+from servicefit.fairness.selfid import has_answered
+from servicefit.oversight.services import is_scoring_suspended
 
 from .access import session_of, unavailable, with_invitation
 from .pages import page_context
@@ -222,5 +224,12 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     from .feedback import feedback_for
 
     job = invitation.candidate.job
-    feedback = feedback_for(session) if job.feedback_report else None
-    return render(request, "portal/done.html", {"job": job, "feedback": feedback})
+    suspended = is_scoring_suspended(job)
+    feedback = feedback_for(session) if job.feedback_report and not suspended else None
+    context = {
+        "job": job,
+        "feedback": feedback,
+        "token": token,
+        "self_identified": has_answered(invitation.candidate),
+    }
+    return render(request, "portal/done.html", context)

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from servicefit.accounts.permissions import acting_user, signed_in
-from servicefit.privacy.services import record
+from servicefit.audit.recording import record
 
 from .throttle import lockout_minutes, lockout_response
 from .twofactor import confirmed_device, must_enrol, pending_device, qr_svg
