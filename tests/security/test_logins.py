@@ -153,21 +153,20 @@ def test_wrong_codes_count_towards_the_lockout(client, recruiter):
     assert login(client, "rita", "pw-rita").status_code == 429
 
 
-def test_a_session_opened_without_the_code_is_signed_out_once_an_authenticator_exists(
-    client, recruiter, monkeypatch
-):
-    import time
+def test_setting_up_an_authenticator_ends_the_users_other_sessions(client, recruiter, interviewer):
+    from django.test import Client
 
-    from servicefit.security import twofactor
-
+    elsewhere, colleague = Client(), Client()
+    elsewhere.force_login(recruiter)  # e.g. a stolen password, used before the enrolment
+    colleague.force_login(interviewer)
     client.force_login(recruiter)
-    assert client.get("/").status_code == 200
-    enrolled(recruiter)
-    later = time.time() + twofactor.RECHECK_SECONDS + 1  # re-checked at most once a minute
-    monkeypatch.setattr(twofactor, "_clock", lambda: later)
-    response = client.get("/")
+    client.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=recruiter, confirmed=False)
+    assert client.post("/account/two-factor/", {"code": code_for(device)}).status_code == 302
+    response = elsewhere.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 200  # the session that enrolled is verified
+    assert colleague.get("/interviews/").status_code == 200  # other users keep theirs
 
 
 def test_enrolling_an_authenticator_needs_one_right_code(client, recruiter):

@@ -3,29 +3,23 @@
 Any back-office user may enrol an authenticator app; from then on signing in needs the
 six-digit code after the password. With ``SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS`` on, an admin
 without one is sent to the enrolment page before anything else. A session that belongs to a
-user with an authenticator but was not verified with it (e.g. one opened before enrolment on
-another device) is signed out.
+user's other sessions (opened with the password alone) are ended when they enrol.
 """
 
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 
 import segno
 from django.conf import settings
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "authenticator"
-CHECKED_KEY = "servicefit_2fa_checked"
-RECHECK_SECONDS = 60
-"""A session without a second factor re-checks at most once a minute for a new authenticator."""
+
 
 #: Paths an admin who must enrol may still open.
 _ALWAYS_ALLOWED = ("/static/", "/i18n/", "/logout/", "/healthz")
@@ -59,36 +53,42 @@ def pending_device(user: object) -> TOTPDevice:
     return device
 
 
-_clock = time.time
-
-
 class SecondFactorMiddleware:
-    """Enforce the second factor on every signed-in request (after ``OTPMiddleware``)."""
+    """Send admins without an authenticator to the enrolment page when it is required.
+
+    Costs no query: whether an admin must enrol follows from the setting and the role. A session
+    that predates an enrolment is ended by :func:`end_other_sessions` at enrolment instead of
+    being checked on every request.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED):
-            verified = getattr(user, "is_verified", lambda: False)()
-            if not verified:
-                if self._gained_a_device(request, user):
-                    logout(request)
-                    return redirect_to_login(request.get_full_path())
-                enrol_url = reverse("two_factor")
-                if must_enrol(user) and request.path != enrol_url:
-                    return redirect(enrol_url)
+        if (
+            user.is_authenticated
+            and must_enrol(user)
+            and not request.path.startswith(_ALWAYS_ALLOWED)
+            and request.path != reverse("two_factor")
+            and not getattr(user, "is_verified", lambda: False)()
+        ):
+            return redirect("two_factor")
         return self.get_response(request)
 
-    @staticmethod
-    def _gained_a_device(request: HttpRequest, user: object) -> bool:
-        """Has this unverified session's user set up an authenticator since (checked each minute)?"""
-        now = _clock()
-        checked = request.session.get(CHECKED_KEY, 0)
-        if isinstance(checked, (int, float)) and now - checked < RECHECK_SECONDS:
-            return False
-        if confirmed_device(user) is not None:
-            return True
-        request.session[CHECKED_KEY] = now
-        return False
+
+def end_other_sessions(user: object, *, keep: str | None) -> int:
+    """Sign ``user`` out everywhere except the session ``keep`` (after setting up a second
+    factor, no session opened with the password alone may live on). Returns how many ended."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user_id = str(getattr(user, "pk", ""))
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.session_key != keep
+        and str(session.get_decoded().get("_auth_user_id")) == user_id
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)

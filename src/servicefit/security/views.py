@@ -26,7 +26,13 @@ from servicefit.accounts.permissions import acting_user, signed_in
 from servicefit.audit.recording import record
 
 from .throttle import lockout_minutes, lockout_response
-from .twofactor import confirmed_device, must_enrol, pending_device, qr_svg
+from .twofactor import (
+    confirmed_device,
+    end_other_sessions,
+    must_enrol,
+    pending_device,
+    qr_svg,
+)
 
 PENDING_KEY = "servicefit_2fa_pending"
 PENDING_SECONDS = 300
@@ -151,6 +157,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             from django_otp import login as otp_login
 
             otp_login(request, pending)
+            end_other_sessions(user, keep=request.session.session_key)
             record(action="account.totp_enrolled", actor=user)
             messages.success(
                 request,
