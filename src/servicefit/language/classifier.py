@@ -217,7 +217,7 @@ def fit_logistic(
         jac=True,
         hessp=hessp,
         method="Newton-CG",
-        options={"maxiter": 100, "xtol": 1e-6},
+        options={"maxiter": 50, "xtol": 1e-4},
     )
     return result.x[:d], float(result.x[d])
 
@@ -303,9 +303,19 @@ def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
                 for label, lw in model.labels.items()
             },
         }
+        shared: np.ndarray | None = None
         for label, lw in model.labels.items():
-            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(np.float32)
-            if lw.indices is not None:
+            # lemma weights: float16 is ample for a logistic regression's weights
+            dtype = np.float16 if lw.indices is not None else np.float32
+            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(dtype)
+            if lw.indices is None:
+                continue
+            if shared is not None and np.array_equal(shared, lw.indices):
+                continue  # the labels share one feature set: stored once
+            if shared is None:
+                shared = lw.indices
+                arrays[f"{model.features}.i"] = lw.indices.astype(np.int32)
+            else:
                 arrays[f"{model.features}.{label}.i"] = lw.indices.astype(np.int32)
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
@@ -320,6 +330,8 @@ def read_models(data: bytes) -> dict[str, SentenceModel]:
             labels = {}
             for label, lw in spec["labels"].items():
                 idx_key = f"{features}.{label}.i"
+                if idx_key not in npz.files:
+                    idx_key = f"{features}.i"
                 labels[label] = LabelWeights(
                     weights=npz[f"{features}.{label}.w"].astype(np.float64),
                     bias=float(lw["bias"]),
