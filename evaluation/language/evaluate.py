@@ -19,8 +19,8 @@ agreement between raters, and TyDiP English sign accuracy (anything tuned on the
 only, judged on the test split).
 
 Usage: ``.venv/bin/python evaluation/language/evaluate.py [--systems patterns lemma e5]
-[--no-authors] [--verbose]``. The reference data are read in place from
-``../shared/reference`` (relative to the project root) or from ``$SERVICEFIT_REFERENCE_DIR``.
+[--no-authors] [--verbose]``. The TyDiP reference data are committed in ``tests/golden/text/tydip``
+(provenance and CC BY 4.0 attribution in ``tests/golden/text/PROVENANCE.md``).
 Exit status 0 when every held-out target is met, 1 otherwise.
 """
 
@@ -30,7 +30,6 @@ import argparse
 import csv
 import itertools
 import math
-import os
 import sys
 import time
 from collections import defaultdict
@@ -57,8 +56,8 @@ TARGET_TYDIP = 0.85
 
 
 def reference_dir() -> Path:
-    override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    return Path(override) if override else (ROOT / ".." / "shared" / "reference").resolve()
+    """The committed golden data (``tests/golden``)."""
+    return ROOT / "tests" / "golden"
 
 
 # --- agreement statistics -------------------------------------------------------------------
@@ -367,6 +366,7 @@ def print_rater_agreement(raters: dict[str, dict[str, dict[str, int]]]) -> None:
 def tydip_rows(split: str) -> list[tuple[str, bool]] | None:
     path = reference_dir() / "text" / "tydip" / f"en_{split}_binary.csv"
     if not path.is_file():
+        print(f"\nTyDiP: {path} not found")
         return None
     with path.open(encoding="utf-8", newline="") as handle:
         return [
@@ -581,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_rows, test_rows = tydip_rows("train"), tydip_rows("test")
         print()
         if train_rows is None or test_rows is None:
-            print("TyDiP: not found (set SERVICEFIT_REFERENCE_DIR)")
+            print("TyDiP: not found in tests/golden/text/tydip")
             failures.append("TyDiP data missing")
         else:
             model = "legacy" if headline_system == "legacy" else "auto"

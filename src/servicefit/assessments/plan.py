@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from servicefit.content import Content
 
@@ -25,6 +26,8 @@ class Page:
     section: str
     index: int
     keys: tuple[str, ...]
+    adaptive: bool = False
+    """An adaptive questionnaire page: one item at a time, chosen as the candidate answers."""
 
     @property
     def slug(self) -> str:
@@ -47,9 +50,19 @@ class AssessmentPlan:
     reply_message: str
 
     @classmethod
-    def build(cls, content: Content, *, reply_message: str) -> AssessmentPlan:
+    def build(
+        cls,
+        content: Content,
+        *,
+        reply_message: str,
+        adaptive_keys: tuple[str, ...] | None = None,
+    ) -> AssessmentPlan:
+        """The pages in order; ``adaptive_keys`` (the items given so far) replaces the fixed
+        questionnaire pages by one adaptive page."""
         pages: list[Page] = []
-        if content.questionnaire is not None:
+        if adaptive_keys is not None:
+            pages.append(Page("questionnaire", 0, adaptive_keys, adaptive=True))
+        elif content.questionnaire is not None:
             items = content.questionnaire.items
             for start in range(0, len(items), QUESTIONNAIRE_PAGE_SIZE):
                 chunk = items[start : start + QUESTIONNAIRE_PAGE_SIZE]
@@ -79,11 +92,12 @@ class AssessmentPlan:
         index = self.pages.index(page)
         return self.pages[index - 1] if index > 0 else None
 
+    @cached_property
+    def _section_by_key(self) -> dict[str, str]:
+        return {key: page.section for page in self.pages for key in page.keys}
+
     def section_of(self, key: str) -> str | None:
-        for page in self.pages:
-            if key in page.keys:
-                return page.section
-        return None
+        return self._section_by_key.get(key)
 
     def keys(self, section: str | None = None) -> tuple[str, ...]:
         return tuple(
