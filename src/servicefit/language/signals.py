@@ -286,6 +286,36 @@ def _combine(
             for span in found["ownership"]
             if not any(span[0] < n[1] and n[0] < span[1] for n in negative)
         ]
+
+    # The sentence model's blame or condescension is the weaker evidence: it does not stand
+    # in a sentence the patterns read as an apology, thanks or empathy ("Vi beklagar
+    # förseningen"), nor add a second negative reading to a sentence the patterns already
+    # mark with the other negative label (one rebuke is not counted twice).
+    def model_only(span: tuple[int, int, str]) -> bool:
+        return span[2].startswith("sentence model")
+
+    kind_polite = found.get("apology", []) + found.get("thanks", []) + found.get("empathy", [])
+    for label, other in (("blame", "condescension"), ("condescension", "blame")):
+        if not found.get(label):
+            continue
+        rivals = [sp for sp in found.get(other, []) if not model_only(sp)] + [
+            sp for sp in kind_polite if not model_only(sp)
+        ]
+        found[label] = [
+            span
+            for span in found[label]
+            if not model_only(span) or not any(span[0] <= r[0] < span[1] for r in rivals)
+        ]
+    # ... and the model's empathy does not stand in a sentence the patterns read as a rebuke.
+    rebukes = [
+        sp for sp in found.get("blame", []) + found.get("condescension", []) if not model_only(sp)
+    ]
+    if rebukes and found.get("empathy"):
+        found["empathy"] = [
+            span
+            for span in found["empathy"]
+            if not model_only(span) or not any(span[0] <= r[0] < span[1] for r in rebukes)
+        ]
     # "Thanks so much for yelling at us" thanks nobody: no thanks in a sentence that also
     # blames or talks down to the customer (sarcastic thanks).
     negative = found.get("blame", []) + found.get("condescension", [])

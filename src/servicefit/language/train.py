@@ -5,8 +5,8 @@ writes ``src/servicefit/language/sentence_model.npz``. The training data are the
 replies of the development set: a sentence is a positive example for a label when one of the
 reply's labelled evidence substrings for that label overlaps it, a negative one otherwise.
 
-Each label's decision threshold is chosen by leave-one-situation-out cross-validation inside
-the training replies (fit on all situations but one, predict the held-out one, pool), as the
+Each label's decision threshold is chosen by cross-validation over whole situations inside the
+training replies (three groups of situations; fit on two, predict the third, pool), as the
 threshold that maximises reply-level F1 of "a pattern matches or a sentence reaches the
 threshold". The same function serves the honest evaluation: ``evaluation/language/evaluate.py``
 calls :func:`train_models` on all situations but one and judges the model on the held-out one.
@@ -50,6 +50,8 @@ from servicefit.language.text import Token, tokenize
 L2 = {"lemma": 1.0, "e5": 0.05}
 #: Candidate decision thresholds (probabilities).
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
+#: Inner cross-validation folds (groups of whole situations) for choosing the thresholds.
+INNER_FOLDS = 3
 #: Used when the training data hold a single situation (no inner cross-validation possible).
 DEFAULT_THRESHOLD = 0.6
 
@@ -248,11 +250,14 @@ def choose_thresholds(
     situations = sorted({item.reply.situation for item in items})
     if len(situations) < 2:
         return dict.fromkeys(MODEL_SIGNALS, DEFAULT_THRESHOLD)
+    # inner folds: the situations dealt round-robin into at most INNER_FOLDS groups, so a
+    # whole situation is always held out together
+    fold_of = {sit: i % INNER_FOLDS for i, sit in enumerate(situations)}
     # reply-level: the largest held-out sentence probability per reply and label
     best_prob: dict[str, list[float]] = {label: [0.0] * len(items) for label in MODEL_SIGNALS}
-    for held in situations:
-        train = [item for item in items if item.reply.situation != held]
-        test_idx = [i for i, item in enumerate(items) if item.reply.situation == held]
+    for held in sorted(set(fold_of.values())):
+        train = [item for item in items if fold_of[item.reply.situation] != held]
+        test_idx = [i for i, item in enumerate(items) if fold_of[item.reply.situation] == held]
         X_train = _design(train, features, cache)
         X_test = _design([items[i] for i in test_idx], features, cache)
         for label in MODEL_SIGNALS:
