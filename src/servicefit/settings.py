@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "servicefit.accounts.sso.login_page_context",
             ],
         },
     },
@@ -129,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Username and password; refused when SERVICEFIT_PASSWORD_LOGIN is off (see below).
+    "servicefit.accounts.sso.PasswordBackend",
+    # OpenID Connect single sign-on; does nothing unless SERVICEFIT_OIDC_CLIENT_ID is set.
+    "servicefit.accounts.sso.OIDCBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -185,6 +192,30 @@ TASKS = {
 }
 
 SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+
+# Single sign-on for staff (OpenID Connect, mozilla-django-oidc; servicefit.accounts.sso).
+# On when a client id is set. Endpoints come from the issuer's discovery document unless given.
+OIDC_RP_CLIENT_ID = env("SERVICEFIT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("SERVICEFIT_OIDC_CLIENT_SECRET")
+SERVICEFIT_OIDC_ISSUER = env("SERVICEFIT_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("SERVICEFIT_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("SERVICEFIT_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("SERVICEFIT_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("SERVICEFIT_OIDC_JWKS_URI")
+OIDC_RP_SIGN_ALGO = env("SERVICEFIT_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env("SERVICEFIT_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(env("SERVICEFIT_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+SERVICEFIT_OIDC_PROVIDER_NAME = env("SERVICEFIT_OIDC_PROVIDER_NAME", "single sign-on")
+#: The claim that carries roles (dots for nesting) and "claim value=ServiceFit role,...".
+SERVICEFIT_OIDC_ROLE_CLAIM = env("SERVICEFIT_OIDC_ROLE_CLAIM", "roles")
+SERVICEFIT_OIDC_ROLE_MAP = env("SERVICEFIT_OIDC_ROLE_MAP")
+#: Seconds a started sign-in may take at the provider before its state is refused.
+SERVICEFIT_OIDC_STATE_MAX_AGE = int(env("SERVICEFIT_OIDC_STATE_MAX_AGE", "600"))
+#: Off: no password sign-in (SSO only); break-glass lets administrators use passwords anyway.
+SERVICEFIT_PASSWORD_LOGIN = env_bool("SERVICEFIT_PASSWORD_LOGIN", True)
+SERVICEFIT_PASSWORD_BREAK_GLASS = env_bool("SERVICEFIT_PASSWORD_BREAK_GLASS", False)
 
 LOGGING = {
     "version": 1,

@@ -3,10 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from servicefit.accounts import sso_views
 from servicefit.accounts.views import health
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("sso/start/", sso_views.SignInView.as_view(), name="sso_start"),
+    path("sso/callback/", sso_views.CallbackView.as_view(), name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health, name="health"),
