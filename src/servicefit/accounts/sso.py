@@ -68,7 +68,8 @@ def enabled() -> bool:
 
 
 def provider_name() -> str:
-    return str(getattr(settings, "SERVICEFIT_OIDC_PROVIDER_NAME", "") or "single sign-on")
+    """The provider's name as users know it (e.g. "Microsoft Entra ID"), for buttons and messages."""
+    return str(getattr(settings, "SERVICEFIT_OIDC_PROVIDER_NAME", "") or _("single sign-on"))
 
 
 def passwords_enabled() -> bool:
