@@ -19,6 +19,9 @@ from urllib.parse import parse_qs, urljoin, urlparse
 import pytest
 import requests
 
+# Chromium fixtures for test_browser_sso.py (Debian's chromium via Playwright).
+from tests.browser.conftest import browser, desktop  # noqa: F401
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8900, 8950)
 CLIENT_ID = "servicefit-test"
@@ -46,7 +49,16 @@ class Provider:
     def user(self, name: str, password: str, email: str, *groups: str) -> None:
         """Create or update a user at the provider; ``groups`` become the role claim."""
         subprocess.run(
-            [sys.executable, "-m", "tests.sso.provider.control", "user", name, password, email, *groups],
+            [
+                sys.executable,
+                "-m",
+                "tests.sso.provider.control",
+                "user",
+                name,
+                password,
+                email,
+                *groups,
+            ],
             cwd=PROJECT_ROOT,
             env=self.env,
             check=True,
@@ -54,18 +66,18 @@ class Provider:
 
     def sign_in(self, authorize_url: str, username: str, password: str) -> str:
         """Play the user's browser at the provider; returns the URL it redirects back to."""
-        browser = requests.Session()
+        agent = requests.Session()
         url = authorize_url
         for _hop in range(6):
-            response = browser.get(url, allow_redirects=False, timeout=10)
+            response = agent.get(url, allow_redirects=False, timeout=10)
             if response.status_code in (301, 302):
                 url = urljoin(url, response.headers["Location"])
                 if not url.startswith(self.issuer.rsplit("/o", 1)[0]):
                     return url
                 continue
             assert response.status_code == 200, response.text[:500]
-            token = browser.cookies["provider_csrftoken"]
-            response = browser.post(
+            token = agent.cookies["provider_csrftoken"]
+            response = agent.post(
                 url,
                 data={"csrfmiddlewaretoken": token, "username": username, "password": password},
                 headers={"Referer": url},
@@ -92,7 +104,15 @@ def oidc_provider(tmp_path_factory, live_server):
     env.pop("DATABASE_URL", None)
     redirects = ["http://testserver/sso/callback/", f"{live_server.url}/sso/callback/"]
     subprocess.run(
-        [sys.executable, "-m", "tests.sso.provider.control", "init", CLIENT_ID, CLIENT_SECRET, *redirects],
+        [
+            sys.executable,
+            "-m",
+            "tests.sso.provider.control",
+            "init",
+            CLIENT_ID,
+            CLIENT_SECRET,
+            *redirects,
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         check=True,

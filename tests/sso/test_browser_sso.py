@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from servicefit.accounts.models import User
-from tests.browser.conftest import browser, desktop  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

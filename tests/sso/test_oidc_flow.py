@@ -73,7 +73,9 @@ def test_sign_in_without_a_mapped_role_is_refused(client, sso_settings, oidc_pro
     assert not User.objects.filter(email="pia@example.org").exists()
     assert client.get("/").status_code == 302  # not signed in
     refusal = AuditEvent.objects.get(action="sso.refused")
-    assert refusal.detail["reason"] == "no mapped role" and refusal.detail["claim_values"] == ["marketing"]
+    assert refusal.detail["reason"] == "no mapped role" and refusal.detail["claim_values"] == [
+        "marketing"
+    ]
 
 
 def test_losing_the_role_locks_out_an_existing_account(client, sso_settings, oidc_provider):

@@ -24,9 +24,13 @@ def test_login_page_offers_sso_and_hides_the_password_form(client, passwords_off
     assert 'name="password"' not in page and 'id="passwords-off"' in page
 
 
-def test_correct_password_is_refused_when_passwords_are_off(client, passwords_off, recruiter, admin_user):
+def test_correct_password_is_refused_when_passwords_are_off(
+    client, passwords_off, recruiter, admin_user
+):
     for user in (recruiter, admin_user):
-        response = client.post("/login/", {"username": user.username, "password": "pw-" + user.username})
+        response = client.post(
+            "/login/", {"username": user.username, "password": "pw-" + user.username}
+        )
         assert response.status_code == 200 and "switched off" in response.content.decode()
         assert client.get("/").status_code == 302
 
@@ -38,7 +42,9 @@ def test_a_password_session_ends_when_passwords_are_switched_off(client, setting
     assert client.get("/").status_code == 302
 
 
-def test_break_glass_lets_only_administrators_use_passwords(client, passwords_off, recruiter, admin_user):
+def test_break_glass_lets_only_administrators_use_passwords(
+    client, passwords_off, recruiter, admin_user
+):
     passwords_off.SERVICEFIT_PASSWORD_BREAK_GLASS = True
     page = client.get("/login/").content.decode()
     assert 'name="password"' in page and 'id="break-glass"' in page

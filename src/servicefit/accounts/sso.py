@@ -78,7 +78,9 @@ def passwords_enabled() -> bool:
 
 def break_glass() -> bool:
     """Emergency password sign-in for administrators while passwords are switched off."""
-    return not passwords_enabled() and bool(getattr(settings, "SERVICEFIT_PASSWORD_BREAK_GLASS", False))
+    return not passwords_enabled() and bool(
+        getattr(settings, "SERVICEFIT_PASSWORD_BREAK_GLASS", False)
+    )
 
 
 def password_allowed(user: Any) -> bool:
@@ -130,7 +132,11 @@ def claim_values(claims: dict[str, Any], path: str) -> list[str]:
 def mapped_role(claims: dict[str, Any]) -> str | None:
     """The ServiceFit role for these claims, or None when no claim value is mapped."""
     mapping = parse_role_map(settings.SERVICEFIT_OIDC_ROLE_MAP)
-    roles = {mapping[value] for value in claim_values(claims, settings.SERVICEFIT_OIDC_ROLE_CLAIM) if value in mapping}
+    roles = {
+        mapping[value]
+        for value in claim_values(claims, settings.SERVICEFIT_OIDC_ROLE_CLAIM)
+        if value in mapping
+    }
     return max(roles, key=lambda role: ROLE_RANK[Role(role)]) if roles else None
 
 
@@ -143,7 +149,9 @@ def _discovery(issuer: str) -> dict[str, Any]:
         document = response.json()
     except (requests.RequestException, ValueError) as error:
         raise ProviderUnavailable(f"{url}: {error}") from error
-    if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != issuer.rstrip("/"):
+    if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != issuer.rstrip(
+        "/"
+    ):
         raise ProviderUnavailable(f"{url}: the document's issuer is not {issuer}")
     return document
 
@@ -179,7 +187,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         # the backends (password sign-ins must never wait for the provider's discovery).
         self.UserModel = User
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or not enabled() or "nonce" not in kwargs:
             return None  # not an SSO callback (e.g. a password sign-in)
         self.OIDC_OP_TOKEN_ENDPOINT = setting("OIDC_OP_TOKEN_ENDPOINT")
@@ -279,7 +287,13 @@ class PasswordBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         return super().user_can_authenticate(user) and password_allowed(user)
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:  # type: ignore[override]
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and break_glass():
             logger.warning("Break-glass password sign-in by %s", user.get_username())

@@ -83,16 +83,17 @@ class CallbackView(OIDCAuthenticationCallbackView):
                 request, _("The sign-in at %(provider)s was cancelled or refused.") % provider
             )
         states = request.session.get("oidc_states")
-        entry = states.get(request.GET.get("state", "")) if isinstance(states, dict) else None
+        states = states if isinstance(states, dict) else {}
+        state = request.GET.get("state", "")
+        entry = states.get(state)
         max_age = settings.SERVICEFIT_OIDC_STATE_MAX_AGE
         if entry is None or time.time() - float(entry.get("added_on", 0)) > max_age:
             if entry is not None:
-                del states[request.GET["state"]]  # type: ignore[index]
+                del states[state]  # used up: an expired state cannot be retried
                 request.session.modified = True
             record(action="sso.refused", reason="unknown or expired state")
             return _back_to_login(
-                request,
-                _("This sign-in has expired or is not valid. Please sign in again.")
+                request, _("This sign-in has expired or is not valid. Please sign in again.")
             )
         try:
             return super().get(request)

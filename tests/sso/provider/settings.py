@@ -45,7 +45,9 @@ CSRF_COOKIE_NAME = "provider_csrftoken"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_ISS_ENDPOINT": ISSUER,
-    "OIDC_RSA_PRIVATE_KEY": (BASE / "oidc-key.pem").read_text() if (BASE / "oidc-key.pem").exists() else "",
+    "OIDC_RSA_PRIVATE_KEY": (BASE / "oidc-key.pem").read_text()
+    if (BASE / "oidc-key.pem").exists()
+    else "",
     "OAUTH2_VALIDATOR_CLASS": "tests.sso.provider.validator.GroupsClaimValidator",
     "SCOPES": {"openid": "OpenID Connect", "email": "E-mail", "profile": "Profile"},
     "PKCE_REQUIRED": True,

@@ -6,26 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SingleSignOnIdentity',
+            name="SingleSignOnIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255, verbose_name='issuer')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_login_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sso_identities', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255, verbose_name="issuer")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_login_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sso_identities",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'single sign-on identity',
-                'verbose_name_plural': 'single sign-on identities',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='unique_sso_identity')],
+                "verbose_name": "single sign-on identity",
+                "verbose_name_plural": "single sign-on identities",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "subject"), name="unique_sso_identity"
+                    )
+                ],
             },
         ),
     ]
