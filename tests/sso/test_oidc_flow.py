@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from servicefit.accounts.models import SingleSignOnIdentity, User
-from servicefit.privacy.models import AuditEvent
+from servicefit.audit.models import AuditEvent
 
 from .conftest import callback_query
 
@@ -157,3 +157,15 @@ def test_sso_pages_are_404_when_not_configured(client, settings):
     assert client.get("/sso/start/").status_code == 404
     assert client.get("/sso/callback/?code=x&state=y").status_code == 404
     assert b"sso-sign-in" not in client.get("/login/").content
+
+
+def test_an_sso_session_needs_no_servicefit_authenticator(client, sso_settings, oidc_provider):
+    """The provider owns the second factor: SSO admins are neither sent to enrol nor signed out."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    sso_settings.SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS = True
+    oidc_provider.user("zack", "zack-pw-1", "zack@example.org", "sf-admins")
+    sign_in(client, oidc_provider, "zack", "zack-pw-1")
+    assert client.get("/").status_code == 200
+    TOTPDevice.objects.create(user=User.objects.get(username="zack"), name="app", confirmed=True)
+    assert client.get("/").status_code == 200

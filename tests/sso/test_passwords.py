@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicefit.privacy.models import AuditEvent
+from servicefit.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

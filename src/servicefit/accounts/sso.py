@@ -33,11 +33,15 @@ from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from servicefit.privacy.services import record
+from servicefit.audit.recording import record
 
 from .models import Role, SingleSignOnIdentity, User
 
 logger = logging.getLogger(__name__)
+
+#: Session key set when the session was opened with single sign-on. Such a session needs no
+#: ServiceFit authenticator code: the provider decides how people authenticate (its own MFA).
+SSO_SESSION_KEY = "servicefit_sso"
 
 #: When a user's claim maps to several roles, the one with the most rights wins.
 ROLE_RANK = {Role.INTERVIEWER: 1, Role.RECRUITER: 2, Role.ADMIN: 3}

@@ -24,7 +24,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from servicefit.privacy.services import record
+from servicefit.audit.recording import record
 
 from . import sso
 
@@ -111,6 +111,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return _back_to_login(
                 request, _("The sign-in could not be verified. Please sign in again.")
             )
+
+    def login_success(self) -> HttpResponse:
+        response = super().login_success()
+        self.request.session[sso.SSO_SESSION_KEY] = True
+        return response
 
     def login_failure(self) -> HttpResponse:
         return _back_to_login(

@@ -12,12 +12,15 @@ explain every number:
   valuing_customer, empathy → empathy, ownership → helpfulness and problem_solving,
   clarity → clear_communication).
 
-The competency score is the mean of the available sources. Interview ratings join later, on the
-report, once scorecards are in.
+The competency score is the mean of the available sources, made in one place
+(:func:`servicefit.assessments.record.combine_sources`), with a 95 % band from the standard error
+of measurement of the norm group in force (``sems``). Interview ratings join later, once
+scorecards are in (:meth:`~servicefit.assessments.record.ResultRecord.with_interview`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -28,9 +31,11 @@ from servicefit.content import Content
 from servicefit.language import ANALYSIS_VERSION, ReplyAnalysisError, analyze_reply
 from servicefit.psychometrics import score_ratings, score_scale
 
-from .plan import SCALE_MAX, SCALE_MIN, reply_key, sjt_key
+from .plan import SCALE_MAX, SCALE_MIN, sjt_key
+from .record import CompetencyScore, ResultRecord, combine_sources
 
-SCORING_VERSION = f"1.0.0+reply-{ANALYSIS_VERSION}"
+SCORING_VERSION = f"2.0.0+reply-{ANALYSIS_VERSION}"
+"""2.0.0: record version 2 (bands from the SEM) and the 1–5 weighted-mean composite."""
 
 REPLY_RATING_COMPETENCIES: dict[str, tuple[str, ...]] = {
     "courtesy": ("courtesy", "valuing_customer"),
@@ -124,9 +129,7 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
         return {"message": message_id, "text": text, "analysis": None, "language": language}
     message = next(m for m in content.written_reply.messages if m.id == message_id)
     try:
-        analysis = analyze_reply(
-            text, expected_language=language, customer_name=message.customer_name.get(language)
-        ).to_dict()
+        analysis = _analysis(text, language, message.customer_name.get(language))
     except ReplyAnalysisError as exc:
         return {
             "message": message_id,
@@ -136,6 +139,12 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
             "error": str(exc),
         }
     return {"message": message_id, "text": text, "analysis": analysis, "language": language}
+
+
+@functools.lru_cache(maxsize=512)
+def _analysis(text: str, language: str, customer_name: str | None) -> dict[str, Any]:
+    """The analysis is a pure function of its inputs: re-scoring the same text reuses it."""
+    return analyze_reply(text, expected_language=language, customer_name=customer_name).to_dict()
 
 
 def reply_competency_scores(
@@ -162,9 +171,10 @@ def combine(
     sjt: Mapping[str, Any],
     reply_scores: Mapping[str, float],
     interviews: Mapping[str, float] | None = None,
-) -> dict[str, Any]:
-    """Each competency's 1–5 score as the mean of its available sources, with the sources."""
-    combined: dict[str, Any] = {}
+    sems: Mapping[str, float | None] | None = None,
+) -> dict[str, CompetencyScore]:
+    """Each competency's 1–5 score as the mean of its available sources, with its band."""
+    combined: dict[str, CompetencyScore] = {}
     for competency in content.competencies:
         sources: dict[str, float] = {}
         q = questionnaire.get(competency.id, {}).get("score")
@@ -176,11 +186,7 @@ def combine(
             sources["reply"] = reply_scores[competency.id]
         if interviews and competency.id in interviews:
             sources["interview"] = interviews[competency.id]
-        score = round(float(np.mean(list(sources.values()))), 4) if sources else None
-        combined[competency.id] = {
-            "score": score,
-            "sources": {k: round(v, 4) for k, v in sources.items()},
-        }
+        combined[competency.id] = combine_sources(sources, sem=(sems or {}).get(competency.id))
     return combined
 
 
@@ -191,13 +197,22 @@ def score_assessment(
     reply_message: str,
     reply_text: str,
     reply_language: str,
-) -> dict[str, Any]:
-    """Everything stored in a :class:`~servicefit.assessments.models.Result`."""
+    sems: Mapping[str, float | None] | None = None,
+) -> ResultRecord:
+    """Everything stored in a :class:`~servicefit.assessments.models.Result`, as a typed record.
+
+    ``sems`` are the competencies' standard errors of measurement from the norm group in
+    force (:func:`servicefit.assessments.norms.sems_of`); without them the bands stay empty.
+    """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
     reply = score_reply(content, message_id=reply_message, text=reply_text, language=reply_language)
     competencies = combine(
-        content, questionnaire=questionnaire, sjt=sjt, reply_scores=reply_competency_scores(reply)
+        content,
+        questionnaire=questionnaire,
+        sjt=sjt,
+        reply_scores=reply_competency_scores(reply),
+        sems=sems,
     )
     flags = []
     answered_keys = {k for k, v in values.items() if v is not None}
@@ -212,13 +227,14 @@ def score_assessment(
     analysis = reply.get("analysis") or {}
     if analysis and analysis.get("language", {}).get("matches_expected") is False:
         flags.append("wrong_language")
-    return {
-        "content_version": content.version,
-        "scoring_version": SCORING_VERSION,
-        "questionnaire": questionnaire,
-        "sjt": sjt,
-        "reply": reply,
-        "competencies": competencies,
-        "flags": flags,
-        "reply_key": reply_key(reply_message),
-    }
+    return ResultRecord.model_validate(
+        {
+            "content_version": content.version,
+            "scoring_version": SCORING_VERSION,
+            "questionnaire": questionnaire,
+            "sjt": sjt,
+            "reply": {k: v for k, v in reply.items() if v is not None or k == "analysis"},
+            "competencies": competencies,
+            "flags": tuple(flags),
+        }
+    )

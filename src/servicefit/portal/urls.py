@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rights, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/submit/", views.submit, name="submit"),
     path("<str:token>/done/", views.done, name="done"),
+    path("<str:token>/about-you/", rights.self_identify, name="self_identify"),
+    path("<str:token>/review-request/", rights.contest, name="contest"),
 ]

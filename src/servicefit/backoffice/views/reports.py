@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -12,29 +14,30 @@ from django.views.decorators.http import require_POST
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.models import ReplyRating, Result
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.interviews.services import interviews_of
-from servicefit.privacy.models import AuditEvent
-from servicefit.privacy.services import record
+from servicefit.oversight.services import is_scoring_suspended
 
 from ..forms import ExtendForm, ReplyRatingForm, StageForm
 from ..report import build_report
 
 
 def _suggested(result: Result) -> dict[str, int]:
-    analysis = (result.reply or {}).get("analysis") or {}
-    return {name: int(value) for name, value in analysis.get("ratings", {}).items()}
+    return result.record.reply.suggested_ratings
 
 
 @recruiter_required
 def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
     record(action="candidate.report_viewed", actor=acting_user(request), candidate=candidate)
-    report = build_report(candidate)
+    suspended = is_scoring_suspended(candidate.job)
+    report = build_report(candidate) if not suspended else _without_scores(candidate)
     result = report.get("result")
     rater_form = None
     my_ratings = {}
-    if result is not None and (result.reply or {}).get("analysis"):
+    if result is not None and result.record.reply.analysis:
         my_ratings = {
             r.dimension: r for r in result.reply_ratings.filter(rated_by=acting_user(request))
         }
@@ -53,8 +56,15 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "stage_changes": candidate.stage_changes.select_related("changed_by"),
         "audit": AuditEvent.objects.filter(candidate=candidate)[:50],
         "candidate_interviews": interviews_of(candidate),
+        "scoring_suspended": suspended,
     }
     return render(request, "backoffice/candidate_report.html", context)
+
+
+def _without_scores(candidate: Candidate) -> dict[str, Any]:
+    """The report's frame while the job's scoring is suspended: no result, no rank."""
+    session = getattr(candidate, "assessment", None)
+    return {"candidate": candidate, "job": candidate.job, "session": session, "result": None}
 
 
 @recruiter_required
@@ -62,6 +72,11 @@ def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpRespons
     from weasyprint import HTML
 
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    if is_scoring_suspended(candidate.job):
+        messages.error(
+            request, _("Scoring is suspended for this job: no report can be downloaded.")
+        )
+        return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     record(action="candidate.report_downloaded", actor=acting_user(request), candidate=candidate)
     html = render_to_string("backoffice/report_pdf.html", build_report(candidate), request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

@@ -1,4 +1,4 @@
-"""Audit trail of views and changes to candidate data."""
+"""Audit trail of views and changes to candidate data (table kept from the privacy app)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "privacy_auditevent"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["candidate", "at"])]
 
