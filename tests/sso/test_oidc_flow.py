@@ -105,6 +105,7 @@ def test_tampered_state_is_refused(client, sso_settings, oidc_provider):
     assert response["Location"] == "/login/"
     assert "expired or is not valid" in " ".join(error_messages(response))
     assert not User.objects.filter(email="sara@example.org").exists()
+    assert not AuditEvent.objects.filter(action="sso.refused").exists()  # only logged
 
 
 def test_expired_state_is_refused(client, sso_settings, oidc_provider):
@@ -117,6 +118,9 @@ def test_expired_state_is_refused(client, sso_settings, oidc_provider):
     response = client.get(back.removeprefix("http://testserver"))
     assert response["Location"] == "/login/"
     assert not User.objects.filter(email="tove@example.org").exists()
+    assert AuditEvent.objects.get(action="sso.refused").detail["reason"] == "expired state"
+    # The expired state is used up: the same callback cannot be retried.
+    assert "oidc_states" not in client.session or not client.session["oidc_states"]
 
 
 def test_tampered_nonce_is_refused(client, sso_settings, oidc_provider):

@@ -91,7 +91,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
             if entry is not None:
                 del states[state]  # used up: an expired state cannot be retried
                 request.session.modified = True
-            record(action="sso.refused", reason="unknown or expired state")
+                record(action="sso.refused", reason="expired state")
+            else:
+                # Anyone can call this URL: an unknown state is logged, not written to the audit log.
+                logger.warning("Single sign-on refused: a state this browser did not start")
             return _back_to_login(
                 request, _("This sign-in has expired or is not valid. Please sign in again.")
             )
