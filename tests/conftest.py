@@ -16,6 +16,9 @@ settings.load_profile("servicefit")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
+# The test OpenID provider (oidc_provider, sso_settings) for tests/sso and tests/browser.
+pytest_plugins = ["tests.sso.fixtures"]
+
 
 def shared_dir(name: str) -> Path | None:
     """``../shared/<name>`` beside the project (or ``$SERVICEFIT_SHARED_DIR/<name>``)."""

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from servicefit.accounts.models import SingleSignOnIdentity, User
 from servicefit.audit.models import AuditEvent
 
-from .conftest import callback_query
+from .fixtures import callback_query
 
 pytestmark = pytest.mark.django_db
 

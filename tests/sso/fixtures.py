@@ -1,5 +1,7 @@
 """A real OpenID Connect provider (django-oauth-toolkit, tests/sso/provider) on loopback.
 
+A pytest plugin loaded by tests/conftest.py, so tests/sso and tests/browser share it.
+
 The provider runs in its own process with its own database and a freshly generated RSA key,
 on a free port in 8900-8949; ServiceFit talks to it over HTTP exactly as to a production
 provider (discovery, authorization-code flow with PKCE, token endpoint, JWKS, userinfo).
@@ -18,9 +20,6 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 import requests
-
-# Chromium fixtures for test_browser_sso.py (Debian's chromium via Playwright).
-from tests.browser.conftest import browser, desktop  # noqa: F401
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8900, 8950)
