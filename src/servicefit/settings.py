@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "servicefit.backoffice",
     "servicefit.portal",
     "servicefit.runtime",
+    "servicefit.webhooks",
+    "servicefit.api",
+    "ninja",
+    "servicefit.measurement",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,7 @@ MIDDLEWARE = [
     "servicefit.security.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicefit.api.middleware.ApiAuditMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     *admin_urls(),
     path("a/", include("servicefit.portal.urls")),
+    path("api/", include("servicefit.api.urls")),
     path("interviews/", include("servicefit.interviews.urls")),
     path("", include("servicefit.backoffice.urls")),
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from servicefit.api.tokens import create_token
 from servicefit.assessments.services import create_invitation
 from servicefit.oversight.services import request_review
+from servicefit.webhooks.models import WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,13 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
         added_by=recruiter,
     )
     review = request_review(candidate=scored_candidate, kind="review", message="Please check")
+    webhook = WebhookSubscription.objects.create(
+        name="ATS", url="http://127.0.0.1:9/hook", events=["assessment.scored"], secret="s"
+    )
+    api_token = create_token(user=recruiter, name="ATS", scopes=["jobs:read"], created_by=None)
     return {
+        "webhook": webhook,
+        "api_token": api_token.token,
         "review": review,
         "import": candidate_import,
         ADMIN: admin_user,
@@ -151,6 +159,21 @@ def urls(world):
             reverse("backoffice:candidate_erase", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
+        (
+            "GET",
+            reverse("backoffice:job_adaptive", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:job_adaptive", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:measurement_quality"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
         *fairness_urls(world),
     ]
@@ -184,6 +207,29 @@ def fairness_urls(world):
             "GET",
             reverse("backoffice:instructions"),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 200},
+        ),
+        *integration_urls(world),
+    ]
+
+
+def integration_urls(world):
+    webhook, token = world["webhook"], world["api_token"]
+    admin_only = {ANON: LOGIN, RECRUITER: 403, INTERVIEWER: 403}
+    return [
+        ("GET", reverse("backoffice:integrations"), {**admin_only, ADMIN: 200}),
+        ("POST", reverse("backoffice:token_create"), {**admin_only, ADMIN: 400}),
+        ("POST", reverse("backoffice:token_revoke", args=[token.pk]), {**admin_only, ADMIN: 302}),
+        ("POST", reverse("backoffice:webhook_create"), {**admin_only, ADMIN: 400}),
+        (
+            "GET",
+            reverse("backoffice:webhook_detail", args=[webhook.pk]),
+            {**admin_only, ADMIN: 200},
+        ),
+        ("POST", reverse("backoffice:webhook_test", args=[webhook.pk]), {**admin_only, ADMIN: 302}),
+        (
+            "POST",
+            reverse("backoffice:webhook_toggle", args=[webhook.pk]),
+            {**admin_only, ADMIN: 302},
         ),
     ]
 
@@ -245,6 +291,15 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "candidate_explanation",
         "candidate_explanation_json",
         "instructions",
+        "integrations",
+        "token_create",
+        "token_revoke",
+        "webhook_create",
+        "webhook_detail",
+        "webhook_test",
+        "webhook_toggle",
+        "job_adaptive",
+        "measurement_quality",
     }
     assert backoffice == covered
     assert "login" in names

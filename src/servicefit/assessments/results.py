@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from servicefit.audit.recording import record
 from servicefit.content import default_content
+from servicefit.measurement.adaptive import questionnaire_keys
+from servicefit.measurement.scoring import score_irt
+from servicefit.webhooks.events import emit
 
 from . import scoring
 from .models import Answer, AssessmentSession, NormGroup, Result
@@ -76,12 +79,14 @@ def store_result(
             session=session, defaults=_columns(scored, group)
         )
         result.__dict__.pop("record", None)
+        score_irt(result=result)
         store_standing(result=result, candidate=session.candidate)
         record(
             action="assessment.scored",
             candidate=session.candidate,
             scoring_version=scored.scoring_version,
         )
+        _emit_scored(session, scored.scoring_version)
         if refresh and needs_refresh(content.version):
             from .tasks import refresh_norm_group
 
@@ -105,6 +110,7 @@ def _score(
             reply_answer.language if reply_answer and reply_answer.language else session.language
         ),
         sems=sems_of(group),
+        questionnaire_items=questionnaire_keys(session),
     )
 
 
@@ -164,4 +170,16 @@ def store_results(
             candidate=session.candidate,
             scoring_version=rec.scoring_version,
         )
+        _emit_scored(session, rec.scoring_version)
     return results
+
+
+def _emit_scored(session: AssessmentSession, scoring_version: str) -> None:
+    emit(
+        "assessment.scored",
+        {
+            "candidate_id": session.candidate.pk,
+            "job_id": session.candidate.job_id,
+            "scoring_version": scoring_version,
+        },
+    )

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import candidates, dashboard, fairness, jobs, oversight, privacy, reports
+from .views import (
+    candidates,
+    dashboard,
+    fairness,
+    integrations,
+    jobs,
+    measurement,
+    oversight,
+    privacy,
+    reports,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +19,8 @@ urlpatterns = [
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/edit/", jobs.job_edit, name="job_edit"),
     path("jobs/<int:job_id>/export.<str:fmt>", jobs.job_export, name="job_export"),
+    path("jobs/<int:job_id>/adaptive/", measurement.job_adaptive, name="job_adaptive"),
+    path("measurement/", measurement.measurement_quality, name="measurement_quality"),
     path("jobs/<int:job_id>/candidates/new/", candidates.candidate_add, name="candidate_add"),
     path(
         "jobs/<int:job_id>/candidates/import/", candidates.candidate_import, name="candidate_import"
@@ -75,4 +87,27 @@ urlpatterns = [
         name="candidate_explanation_json",
     ),
     path("instructions-for-use/", oversight.instructions_for_use, name="instructions"),
+    path("integrations/", integrations.integrations, name="integrations"),
+    path("integrations/tokens/new/", integrations.token_create, name="token_create"),
+    path(
+        "integrations/tokens/<int:token_id>/revoke/",
+        integrations.token_revoke,
+        name="token_revoke",
+    ),
+    path("integrations/webhooks/new/", integrations.webhook_create, name="webhook_create"),
+    path(
+        "integrations/webhooks/<int:webhook_id>/",
+        integrations.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/test/",
+        integrations.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "integrations/webhooks/<int:webhook_id>/toggle/",
+        integrations.webhook_toggle,
+        name="webhook_toggle",
+    ),
 ]

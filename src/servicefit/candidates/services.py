@@ -9,6 +9,7 @@ from servicefit.accounts.models import User
 from servicefit.audit.recording import record
 from servicefit.jobs.models import Job
 from servicefit.security.text import clean_text
+from servicefit.webhooks.events import DECISION_STAGES, emit
 
 from .models import Candidate, Stage, StageChange
 
@@ -96,4 +97,14 @@ def move_to_stage(
         to_stage=stage,
         reason_code=reason_code,
     )
+    data = {
+        "candidate_id": candidate.pk,
+        "job_id": candidate.job_id,
+        "from_stage": change.from_stage,
+        "to_stage": stage,
+        "reason_code": reason_code,
+    }
+    emit("candidate.stage_changed", data)
+    if changed_by is not None and stage in DECISION_STAGES:
+        emit("decision.recorded", {**data, "decided_by": changed_by.get_username()})
     return change

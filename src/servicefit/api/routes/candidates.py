@@ -1,0 +1,373 @@
+"""Candidates, their invitations, results, decisions and audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Status
+
+from servicefit.assessments.emails import send_invitation
+from servicefit.assessments.services import (
+    create_invitation,
+    extend_invitation,
+    revoke_invitation,
+)
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
+from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.services import add_candidate
+from servicefit.jobs.models import Job
+
+from ..auth import require_scope
+from ..idempotency import idempotent
+from ..pagination import paginate
+from ..problems import ApiProblem
+from ..results import result_payload
+from ..schemas import (
+    AuditPage,
+    CandidateCreated,
+    CandidateIn,
+    CandidateOut,
+    CandidatePage,
+    Cursor,
+    DateParam,
+    DecisionOut,
+    ExtendIn,
+    InvitationIn,
+    InvitationOut,
+    Limit,
+    NewInvitationOut,
+    ObjectId,
+    Problem,
+    ResultOut,
+    StageName,
+)
+from ..scopes import AUDIT_READ, CANDIDATES_READ, CANDIDATES_WRITE, RESULTS_READ
+
+router = Router(tags=["candidates"])
+ERRORS: dict[int, Any] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    413: Problem,
+    409: Problem,
+    422: Problem,
+    429: Problem,
+}
+
+
+def candidate_out(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "id": candidate.pk,
+        "job_id": candidate.job_id,
+        "name": candidate.name,
+        "email": candidate.email,
+        "language": candidate.language,
+        "stage": candidate.stage,
+        "stage_changed_at": candidate.stage_changed_at,
+        "created_at": candidate.created_at,
+    }
+
+
+def _filtered(
+    candidates: QuerySet[Candidate],
+    *,
+    stage: str | None,
+    created_after: str | None,
+    created_before: str | None,
+) -> QuerySet[Candidate]:
+    if stage is not None:
+        if stage not in Stage.values:
+            raise ApiProblem(
+                400, "Unknown stage", detail=f"stage must be one of: {', '.join(Stage.values)}."
+            )
+        candidates = candidates.filter(stage=stage)
+    if created_after is not None:
+        candidates = candidates.filter(created_at__gte=_day_start(created_after))
+    if created_before is not None:
+        candidates = candidates.filter(created_at__lt=_day_start(created_before))
+    return candidates
+
+
+def _day_start(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ApiProblem(
+            400, "Invalid date", detail=f"{value!r} is not a date (YYYY-MM-DD)."
+        ) from None
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+@router.get("/candidates", response={200: CandidatePage, **ERRORS})
+def list_candidates(
+    request: HttpRequest,
+    job: ObjectId | None = None,
+    stage: StageName | None = None,
+    created_after: DateParam | None = None,
+    created_before: DateParam | None = None,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
+) -> dict[str, Any]:
+    """Candidates, oldest first; filter by job, stage and creation date (``created_before`` is exclusive)."""
+    require_scope(request, CANDIDATES_READ)
+    candidates = Candidate.objects.all()
+    if job is not None:
+        candidates = candidates.filter(job_id=job)
+    candidates = _filtered(
+        candidates, stage=stage, created_after=created_after, created_before=created_before
+    )
+    page = paginate(candidates, cursor=cursor, limit=limit)
+    return {"items": [candidate_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/jobs/{job_id}/candidates", response={200: CandidatePage, **ERRORS})
+def list_job_candidates(
+    request: HttpRequest,
+    job_id: ObjectId,
+    stage: StageName | None = None,
+    created_after: DateParam | None = None,
+    created_before: DateParam | None = None,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
+) -> dict[str, Any]:
+    require_scope(request, CANDIDATES_READ)
+    job = get_object_or_404(Job, pk=job_id)
+    candidates = _filtered(
+        job.candidates.all(),
+        stage=stage,
+        created_after=created_after,
+        created_before=created_before,
+    )
+    page = paginate(candidates, cursor=cursor, limit=limit)
+    return {"items": [candidate_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})
+def create_candidate(
+    request: HttpRequest, job_id: ObjectId, payload: CandidateIn
+) -> Status[dict[str, Any]]:
+    """Add a candidate to a job; optionally e-mail the invitation at once.
+
+    Send an ``Idempotency-Key`` header so that a retry after a timeout adds nobody twice.
+    """
+    token = require_scope(request, CANDIDATES_WRITE)
+    job = get_object_or_404(Job, pk=job_id)
+    if job.archived_at is not None:
+        raise ApiProblem(
+            409, "Job archived", detail="Candidates cannot be added to an archived job."
+        )
+    if payload.language not in job.languages:
+        raise ApiProblem(
+            422,
+            "Language not offered",
+            detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
+        )
+
+    def create() -> tuple[int, dict[str, Any]]:
+        if Candidate.objects.filter(job=job, email=payload.email).exists():
+            raise ApiProblem(
+                409,
+                "Candidate exists",
+                detail="A candidate with this e-mail address is already on this job.",
+            )
+        candidate = add_candidate(
+            job=job,
+            name=payload.name,
+            email=payload.email,
+            language=payload.language,
+            added_by=token.user,
+        )
+        body = candidate_out(candidate)
+        if payload.send_invitation:
+            send_invitation(candidate=candidate, sent_by=token.user)
+        return 201, body
+
+    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
+
+
+def _candidate(candidate_id: int) -> Candidate:
+    return get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+
+
+@router.get("/candidates/{candidate_id}", response={200: CandidateOut, **ERRORS})
+def read_candidate(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
+    require_scope(request, CANDIDATES_READ)
+    return candidate_out(_candidate(candidate_id))
+
+
+def invitation_status(candidate: Candidate) -> dict[str, Any]:
+    invitation = candidate.invitations.order_by("-created_at").first()
+    session = getattr(candidate, "assessment", None)
+    out: dict[str, Any] = {
+        "status": "none",
+        "created_at": None,
+        "sent_at": None,
+        "expires_at": None,
+        "revoked_at": None,
+        "started_at": session.consented_at if session else None,
+        "submitted_at": session.submitted_at if session else None,
+    }
+    if invitation is None:
+        return out
+    out.update(
+        created_at=invitation.created_at,
+        sent_at=invitation.sent_at,
+        expires_at=invitation.expires_at,
+        revoked_at=invitation.revoked_at,
+    )
+    if session is not None and session.submitted_at:
+        status = "submitted"
+    elif invitation.revoked_at:
+        status = "revoked"
+    elif invitation.expires_at <= timezone.now():
+        status = "expired"
+    elif session is not None:
+        status = "started"
+    elif getattr(invitation, "opened_at", None):
+        status = "opened"
+    elif invitation.sent_at:
+        status = "sent"
+    else:
+        status = "created"
+    out["status"] = status
+    return out
+
+
+@router.get("/candidates/{candidate_id}/invitation", response={200: InvitationOut, **ERRORS})
+def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
+    """The latest invitation's status: none, created, sent, opened, started, submitted, expired or revoked."""
+    require_scope(request, CANDIDATES_READ)
+    return invitation_status(_candidate(candidate_id))
+
+
+@router.post("/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **ERRORS})
+def invite(
+    request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
+) -> Status[dict[str, Any]]:
+    """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
+    token = require_scope(request, CANDIDATES_WRITE)
+    candidate = _candidate(candidate_id)
+    if candidate.stage in {Stage.REJECTED, Stage.WITHDRAWN, Stage.HIRED}:
+        raise ApiProblem(
+            409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
+        )
+    session = getattr(candidate, "assessment", None)
+    if session is not None and session.is_submitted:
+        raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
+
+    def create() -> tuple[int, dict[str, Any]]:
+        if payload.send_email:
+            invitation = send_invitation(candidate=candidate, sent_by=token.user, days=payload.days)
+            return 201, {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+        new = create_invitation(candidate=candidate, created_by=token.user, days=payload.days)
+        return 201, {"url": new.url, "expires_at": new.invitation.expires_at, "email_queued": False}
+
+    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
+
+
+def _open_invitation(candidate: Candidate) -> Any:
+    invitation = (
+        candidate.invitations.filter(revoked_at__isnull=True).order_by("-created_at").first()
+    )
+    if invitation is None:
+        raise ApiProblem(409, "No open invitation", detail="Invite the candidate first.")
+    return invitation
+
+
+@router.post(
+    "/candidates/{candidate_id}/invitation/revoke", response={200: InvitationOut, **ERRORS}
+)
+def revoke(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
+    token = require_scope(request, CANDIDATES_WRITE)
+    candidate = _candidate(candidate_id)
+    revoke_invitation(invitation=_open_invitation(candidate), revoked_by=token.user)
+    return invitation_status(candidate)
+
+
+@router.post(
+    "/candidates/{candidate_id}/invitation/extend", response={200: InvitationOut, **ERRORS}
+)
+def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> dict[str, Any]:
+    token = require_scope(request, CANDIDATES_WRITE)
+    candidate = _candidate(candidate_id)
+    extend_invitation(
+        invitation=_open_invitation(candidate), days=payload.days, extended_by=token.user
+    )
+    return invitation_status(candidate)
+
+
+@router.get("/candidates/{candidate_id}/result", response={200: ResultOut, **ERRORS})
+def read_result(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
+    """Competency scores with their bands, the composite and flags, once scored."""
+    token = require_scope(request, RESULTS_READ)
+    candidate = _candidate(candidate_id)
+    record(action="candidate.result_read", actor=token.user, candidate=candidate, via="api")
+    return result_payload(candidate)
+
+
+@router.get(
+    "/candidates/{candidate_id}/report.pdf",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The candidate report as PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def read_report_pdf(request: HttpRequest, candidate_id: ObjectId) -> HttpResponse:
+    token = require_scope(request, RESULTS_READ)
+    candidate = _candidate(candidate_id)
+    from .pdf import report_pdf
+
+    record(action="candidate.report_downloaded", actor=token.user, candidate=candidate, via="api")
+    response = HttpResponse(report_pdf(request, candidate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="servicefit-report-{candidate.pk}.pdf"'
+    return response
+
+
+@router.get("/candidates/{candidate_id}/decisions", response={200: list[DecisionOut], **ERRORS})
+def list_decisions(request: HttpRequest, candidate_id: ObjectId) -> list[dict[str, Any]]:
+    """Every stage change with who made it and why (read-only: people decide in the back office)."""
+    require_scope(request, CANDIDATES_READ)
+    candidate = _candidate(candidate_id)
+    return [
+        {
+            "from_stage": change.from_stage,
+            "to_stage": change.to_stage,
+            "reason_code": change.reason_code,
+            "note": change.note,
+            "decided_by": change.changed_by.get_username() if change.changed_by else "system",
+            "decided_at": change.changed_at,
+        }
+        for change in candidate.stage_changes.select_related("changed_by")
+    ]
+
+
+@router.get("/candidates/{candidate_id}/audit", response={200: AuditPage, **ERRORS})
+def list_audit(
+    request: HttpRequest,
+    candidate_id: ObjectId,
+    cursor: Cursor | None = None,
+    limit: Limit | None = None,
+) -> dict[str, Any]:
+    """The candidate's audit trail, oldest first."""
+    require_scope(request, AUDIT_READ)
+    candidate = _candidate(candidate_id)
+    page = paginate(AuditEvent.objects.filter(candidate=candidate), cursor=cursor, limit=limit)
+    return {
+        "items": [
+            {"at": e.at, "actor": e.actor_label, "action": e.action, "detail": e.detail}
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }

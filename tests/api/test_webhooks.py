@@ -1,0 +1,183 @@
+"""Signed webhooks: signature and replay window, delivery to a real HTTP receiver, retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from servicefit.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, backoff
+from servicefit.webhooks.events import emit
+from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from servicefit.webhooks.signing import SIGNATURE_HEADER, SignatureError, sign, verify
+
+
+def test_signature_round_trip_and_tampering():
+    body = b'{"a":1}'
+    header = sign(body, "s3cret", timestamp=1_000_000)
+    assert verify(body, header, "s3cret", now=1_000_010) == 1_000_000
+    with pytest.raises(SignatureError, match="does not match"):
+        verify(b'{"a":2}', header, "s3cret", now=1_000_010)
+    with pytest.raises(SignatureError, match="does not match"):
+        verify(body, header, "other", now=1_000_010)
+    with pytest.raises(SignatureError, match="malformed"):
+        verify(body, "v1=abc", "s3cret")
+
+
+def test_a_replayed_signature_outside_the_window_is_rejected():
+    body = b"{}"
+    header = sign(body, "s3cret", timestamp=1_000_000)
+    with pytest.raises(SignatureError, match="replay window"):
+        verify(body, header, "s3cret", now=1_000_000 + 301)
+
+
+def test_backoff_doubles_and_is_capped():
+    delays = [backoff(n).total_seconds() for n in range(1, 12)]
+    assert delays[:4] == [30, 60, 120, 240]
+    assert max(delays) == 6 * 3600
+
+
+class Receiver:
+    """A real HTTP server on loopback that records requests and answers with ``status``."""
+
+    def __init__(self, status=200):
+        self.status = status
+        self.requests = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                outer.requests.append((dict(self.headers), self.rfile.read(length)))
+                self.send_response(outer.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def subscription(db, receiver):
+    return WebhookSubscription.objects.create(
+        name="ATS",
+        url=receiver.url,
+        events=["candidate.stage_changed", "decision.recorded"],
+        secret="whsec_test",
+    )
+
+
+def test_stage_change_is_delivered_signed(
+    subscription, receiver, job, recruiter, django_capture_on_commit_callbacks
+):
+    from servicefit.candidates.services import add_candidate, move_to_stage
+
+    candidate = add_candidate(job=job, name="A", email="a@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        move_to_stage(candidate=candidate, stage="shortlisted", changed_by=recruiter)
+    events = [json.loads(body)["type"] for _headers, body in receiver.requests]
+    assert sorted(events) == ["candidate.stage_changed", "decision.recorded"]
+    headers, body = receiver.requests[0]
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert verify(body, headers[SIGNATURE_HEADER.lower()], "whsec_test") > 0
+    assert headers["servicefit-event"] in {"candidate.stage_changed", "decision.recorded"}
+    payload = json.loads(body)
+    assert payload["data"]["candidate_id"] == candidate.pk
+    assert "name" not in json.dumps(payload["data"]) and "a@example.com" not in body.decode()
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {
+        DeliveryStatus.DELIVERED
+    }
+    assert set(WebhookDelivery.objects.values_list("response_code", flat=True)) == {200}
+
+
+def test_unsubscribed_events_are_not_sent(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        emit("assessment.scored", {"candidate_id": 1})
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_failed_delivery_retries_then_gives_up(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.attempts == 1 and delivery.response_code == 500
+    assert delivery.next_attempt_at is not None
+    for _ in range(MAX_ATTEMPTS - 1):
+        attempt_delivery(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == MAX_ATTEMPTS
+    assert len(receiver.requests) == MAX_ATTEMPTS
+    assert attempt_delivery(delivery.pk) == DeliveryStatus.FAILED
+    assert len(receiver.requests) == MAX_ATTEMPTS
+
+
+def test_retry_succeeds_when_the_receiver_recovers(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
+    receiver.status = 503
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    receiver.status = 204
+    assert attempt_delivery(delivery.pk) == DeliveryStatus.DELIVERED
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2 and delivery.response_code == 204
+
+
+def test_unreachable_receiver_is_logged(db, django_capture_on_commit_callbacks):
+    WebhookSubscription.objects.create(
+        name="Down", url="http://127.0.0.1:9/none", events=["candidate.stage_changed"], secret="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.response_code is None and delivery.last_error
+
+
+def test_submission_and_scoring_emit_events(db, receiver, job, django_capture_on_commit_callbacks):
+    import random
+
+    from servicefit.assessments.services import submit
+    from servicefit.candidates.services import add_candidate
+    from servicefit.demo_assessments import simulate_assessment
+
+    WebhookSubscription.objects.create(
+        name="All",
+        url=receiver.url,
+        events=["assessment.submitted", "assessment.scored"],
+        secret="k",
+    )
+    candidate = add_candidate(job=job, name="A", email="a@example.com")
+    session = simulate_assessment(candidate=candidate, rng=random.Random(1), complete=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(session=session)
+    types = [json.loads(body)["type"] for _h, body in receiver.requests]
+    assert "assessment.submitted" in types and "assessment.scored" in types
+
+
+def test_unknown_event_is_a_programming_error(db):
+    with pytest.raises(ValueError, match="unknown webhook event"):
+        emit("candidate.deleted", {})

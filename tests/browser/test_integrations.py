@@ -1,0 +1,110 @@
+"""An admin sets up an integration in the browser: a token, a webhook, a test event."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from servicefit.api.models import ApiToken
+from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from servicefit.webhooks.signing import verify
+
+from ..api.test_webhooks import Receiver
+from .conftest import accessibility_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def admin_page(desktop, live_server, admin_user, recruiter):
+    desktop.goto(f"{live_server.url}/login/")
+    desktop.fill("#id_username", "alice")
+    desktop.fill("#id_password", "pw-alice")
+    desktop.click("form[action='/login/'] button[type=submit]")
+    desktop.wait_for_url(f"{live_server.url}/")
+    return desktop
+
+
+def test_admin_creates_uses_and_revokes_a_token(admin_page, live_server, client, job):
+    page = admin_page
+    page.click("nav >> text=Integrations")
+    page.wait_for_url("**/integrations/")
+    assert accessibility_violations(page) == []
+    form = page.locator("form[data-form=token-create]")
+    form.get_by_label("What the token is for").fill("Teamtailor")
+    form.get_by_label("Acts as").select_option(label="rita")
+    form.get_by_label("Read jobs").check()
+    form.get_by_label("Read results and report PDFs").check()
+    form.get_by_label("Expires after (days)").fill("30")
+    form.locator("button[type=submit]").click()
+    secret = page.get_by_test_id("new-token").inner_text().strip()
+    assert secret.startswith("sf_")
+    assert accessibility_violations(page) == []
+
+    token = ApiToken.objects.get()
+    assert token.name == "Teamtailor" and token.user.username == "rita"
+    assert token.scopes == ["jobs:read", "results:read"]
+    assert secret not in token.token_hash
+    assert (
+        client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+
+    page.reload()
+    assert secret not in page.content()  # shown once only
+    page.get_by_role("button", name="Revoke Teamtailor").click()
+    page.wait_for_selector("text=Token revoked")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert (
+        client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    )
+
+
+def test_token_form_shows_errors_in_words(admin_page, live_server):
+    page = admin_page
+    page.goto(f"{live_server.url}/integrations/")
+    page.locator("form[data-form=token-create] button[type=submit]").click()
+    form = page.locator("form[data-form=token-create]")
+    assert form.locator(".errorlist").count() >= 3  # name, user, scopes
+    assert ApiToken.objects.count() == 0
+
+
+def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
+    receiver = Receiver()
+    try:
+        page = admin_page
+        page.goto(f"{live_server.url}/integrations/")
+        form = page.locator("form[data-form=webhook-create]")
+        form.get_by_label("Name").fill("ATS receiver")
+        form.get_by_label("Receiver URL").fill(receiver.url)
+        form.get_by_label("An assessment was scored").check()
+        form.get_by_label("A person recorded a hiring decision").check()
+        form.locator("button[type=submit]").click()
+        secret = page.get_by_test_id("new-webhook-secret").inner_text().strip()
+        webhook = WebhookSubscription.objects.get()
+        assert webhook.url == receiver.url and webhook.secret == secret
+        assert webhook.events == ["assessment.scored", "decision.recorded"]
+
+        page.get_by_role("link", name="ATS receiver").click()
+        page.get_by_role("button", name="Send test event").click()
+        page.wait_for_selector("text=Test event queued")
+        page.reload()
+        log = page.get_by_test_id("delivery-log")
+        assert "webhook.test" in log.inner_text()
+        assert "200" in log.inner_text()
+        assert accessibility_violations(page) == []
+
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == DeliveryStatus.DELIVERED
+        headers, body = receiver.requests[0]
+        headers = {k.lower(): v for k, v in headers.items()}
+        assert verify(body, headers["servicefit-signature"], secret)
+        assert json.loads(body)["type"] == "webhook.test"
+
+        page.get_by_role("button", name="Pause").click()
+        page.wait_for_selector("text=Webhook paused")
+        webhook.refresh_from_db()
+        assert webhook.active is False
+    finally:
+        receiver.close()
