@@ -62,8 +62,8 @@ run: build
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks evaluation loadtest
-	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest
+	$(BIN)/ruff check src tests benchmarks evaluation loadtest examples
+	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest examples
 
 typecheck: build install-dev
 	$(BIN)/mypy

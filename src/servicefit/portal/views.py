@@ -233,5 +233,6 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         "feedback": feedback,
         "token": token,
         "self_identified": has_answered(invitation.candidate),
+        "review_requests": invitation.candidate.review_requests.all(),
     }
     return render(request, "portal/done.html", context)
