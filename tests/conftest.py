@@ -23,6 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: Reference data and R's values on them, committed with their provenance (tests/golden/README.md).
 GOLDEN_DIR = PROJECT_ROOT / "tests" / "golden"
 
+# The test OpenID provider (oidc_provider, sso_settings) for tests/sso and tests/browser.
+pytest_plugins = ["tests.sso.fixtures"]
+
 
 def shared_dir(name: str) -> Path | None:
     """``../shared/<name>`` beside the project (or ``$SERVICEFIT_SHARED_DIR/<name>``)."""

@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "servicefit.accounts.sso.login_page_context",
             ],
         },
     },
@@ -159,7 +160,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins per account and per address and refuses locked-out ones.
     "servicefit.security.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username and password; refused when SERVICEFIT_PASSWORD_LOGIN is off (see below).
+    "servicefit.accounts.sso.PasswordBackend",
+    # OpenID Connect single sign-on; does nothing unless SERVICEFIT_OIDC_CLIENT_ID is set.
+    "servicefit.accounts.sso.OIDCBackend",
 ]
 # Lockout: after AXES_FAILURE_LIMIT failed logins for one account, or from one address, that
 # account (or address) is refused for the cool-off time, whatever the password.
@@ -271,6 +275,30 @@ SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
 SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
 SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
 SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
+
+# Single sign-on for staff (OpenID Connect, mozilla-django-oidc; servicefit.accounts.sso).
+# On when a client id is set. Endpoints come from the issuer's discovery document unless given.
+OIDC_RP_CLIENT_ID = env("SERVICEFIT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("SERVICEFIT_OIDC_CLIENT_SECRET")
+SERVICEFIT_OIDC_ISSUER = env("SERVICEFIT_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("SERVICEFIT_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("SERVICEFIT_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("SERVICEFIT_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("SERVICEFIT_OIDC_JWKS_URI")
+OIDC_RP_SIGN_ALGO = env("SERVICEFIT_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env("SERVICEFIT_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(env("SERVICEFIT_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+SERVICEFIT_OIDC_PROVIDER_NAME = env("SERVICEFIT_OIDC_PROVIDER_NAME")  # e.g. "Microsoft Entra ID"
+#: The claim that carries roles (dots for nesting) and "claim value=ServiceFit role,...".
+SERVICEFIT_OIDC_ROLE_CLAIM = env("SERVICEFIT_OIDC_ROLE_CLAIM", "roles")
+SERVICEFIT_OIDC_ROLE_MAP = env("SERVICEFIT_OIDC_ROLE_MAP")
+#: Seconds a started sign-in may take at the provider before its state is refused.
+SERVICEFIT_OIDC_STATE_MAX_AGE = int(env("SERVICEFIT_OIDC_STATE_MAX_AGE", "600"))
+#: Off: no password sign-in (SSO only); break-glass lets administrators use passwords anyway.
+SERVICEFIT_PASSWORD_LOGIN = env_bool("SERVICEFIT_PASSWORD_LOGIN", True)
+SERVICEFIT_PASSWORD_BREAK_GLASS = env_bool("SERVICEFIT_PASSWORD_BREAK_GLASS", False)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
+from servicefit.accounts import sso_views
 from servicefit.runtime.views import health
 from servicefit.security import views as security_views
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("login/", security_views.LoginView.as_view(), name="login"),
     path("login/verify/", security_views.login_verify, name="login_verify"),
     path("account/two-factor/", security_views.two_factor, name="two_factor"),
+    path("sso/start/", sso_views.SignInView.as_view(), name="sso_start"),
+    path("sso/callback/", sso_views.CallbackView.as_view(), name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health, name="health"),

@@ -39,3 +39,27 @@ class User(AbstractUser):
     @property
     def is_interviewer(self) -> bool:
         return self.is_active and self.role == Role.INTERVIEWER
+
+
+class SingleSignOnIdentity(models.Model):
+    """The account at an OpenID provider (issuer + subject) that signs in as a ServiceFit user.
+
+    Users are matched on this pair, never on the e-mail address, so a changed or reused address
+    at the provider cannot take over another account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_sso_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"

@@ -4,6 +4,8 @@ Any back-office user may enrol an authenticator app; from then on signing in nee
 six-digit code after the password. With ``SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS`` on, an admin
 without one is sent to the enrolment page before anything else. A session that belongs to a
 user's other sessions (opened with the password alone) are ended when they enrol.
+A session opened with single sign-on counts as verified: the identity provider decides
+how people authenticate there.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from servicefit.accounts.sso import SSO_SESSION_KEY
 
 DEVICE_NAME = "authenticator"
 
@@ -71,9 +75,11 @@ class SecondFactorMiddleware:
             and must_enrol(user)
             and not request.path.startswith(_ALWAYS_ALLOWED)
             and request.path != reverse("two_factor")
-            and not getattr(user, "is_verified", lambda: False)()
         ):
-            return redirect("two_factor")
+            verified = getattr(user, "is_verified", lambda: False)()
+            # A single sign-on session: the identity provider owns the second factor.
+            if not (verified or request.session.get(SSO_SESSION_KEY) is True):
+                return redirect("two_factor")
         return self.get_response(request)
 
 
