@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("a/", include("servicefit.portal.urls")),
     path("interviews/", include("servicefit.interviews.urls")),
+    path("", include("servicefit.branding.urls")),
     path("", include("servicefit.backoffice.urls")),
 ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/submit/", views.submit, name="submit"),
     path("<str:token>/done/", views.done, name="done"),
+    path("<str:token>/done/feedback/", views.done_feedback, name="done_feedback"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.assessments.invitation_status import statuses_for
 from servicefit.assessments.reply_agreement import reply_agreement
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
@@ -75,6 +76,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "sorts": SORTS,
         "stages": Stage.choices,
         "reply_agreement": reply_agreement(job),
+        "statuses": statuses_for(row.candidate.pk for row in shortlist.rows),
     }
     template = (
         "backoffice/_shortlist_table.html"
