@@ -19,8 +19,8 @@ from .services import update_branding
 def branding_settings(request: HttpRequest) -> HttpResponse:
     current = Branding.current()
     form = BrandingForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={
             "organisation_name": current.organisation_name,
             "accent_colour": current.accent_colour,
