@@ -27,9 +27,7 @@ def answer(client, token, key, value):
     return client.post(f"/a/{token}/answer/", {"key": key, key: value})
 
 
-def test_consent_records_both_notice_versions_and_the_invitation_language(
-    client, candidate, token
-):
+def test_consent_records_both_notice_versions_and_the_invitation_language(client, candidate, token):
     candidate.language = "da"
     candidate.save()
     # an English browser: the pages and the session follow the invitation's language
