@@ -90,3 +90,12 @@ def accessibility_violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
         for v in result["violations"]
     ]
+
+
+def form(page, form_id: str):
+    """The form with ``data-form="<form_id>"`` on the page.
+
+    Browser tests reach every form through this helper, so ``test_form_inventory`` can check
+    that each form in the product is submitted by at least one browser test.
+    """
+    return page.locator(f'form[data-form="{form_id}"]')

@@ -21,6 +21,8 @@ class InterviewerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ScheduleForm(forms.Form):
+    form_id = "interview-schedule"
+
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -58,6 +60,8 @@ class ScorecardForm(forms.Form):
     Every field is optional here: a draft may be partial. What a submission needs is the
     service's rule (:func:`~servicefit.interviews.services.workflows.submission_problems`).
     """
+
+    form_id = "scorecard"
 
     recommendation = forms.ChoiceField(
         label=_("Overall recommendation"),
