@@ -74,6 +74,23 @@ def screenshot(page, *parts: str) -> None:
     path = DOCS.joinpath(*parts)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
+    compress_png(path)
+
+
+SCREENSHOT_MAX_HEIGHT = 1600
+SCREENSHOT_COLOURS = 64
+
+
+def compress_png(path: Path) -> None:
+    """Crop a screenshot to its first 1600 px and quantise it to 64 colours (docs/ < 3 MB)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        if image.height > SCREENSHOT_MAX_HEIGHT:
+            image = image.crop((0, 0, image.width, SCREENSHOT_MAX_HEIGHT))
+        small = image.quantize(colors=SCREENSHOT_COLOURS, method=Image.Quantize.MEDIANCUT)
+        small.save(path, format="PNG", optimize=True)
 
 
 AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"

@@ -293,7 +293,7 @@ def test_bulk_invite_and_remind_from_the_shortlist(live_server, desktop, recruit
         row = desktop.locator("table.shortlist tbody tr", has_text=person.name)
         assert row.locator("td").nth(2).inner_text() == label
     assert "Invited" not in desktop.locator("table.shortlist tbody").inner_text().split()
-    screenshot(desktop, "backoffice", "shortlist.png")
+    screenshot(desktop, "backoffice", "shortlist-invitations.png")
     assert accessibility_violations(desktop) == []
 
     for person in (*fresh, expired):
