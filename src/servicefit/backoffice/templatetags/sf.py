@@ -74,7 +74,8 @@ def explain_item(item: dict[str, Any]) -> str:
     return explain(item)
 
 
-register.filter("audit_label", _label_filter(AUDIT_LABELS))
+audit_label = _label_filter(AUDIT_LABELS)
+register.filter("audit_label", audit_label)
 
 
 @register.filter
