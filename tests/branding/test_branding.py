@@ -76,3 +76,27 @@ def test_only_admins_change_the_brand_and_candidates_see_it(client, admin_user, 
     assert client.get("/brand/logo")["Content-Type"] == "image/png"
     css = client.get("/brand/theme.css").content.decode()
     assert "--accent:#7a1f5c" in css and "--accent-text:#ffffff" in css
+
+
+@pytest.mark.django_db
+def test_the_pdf_report_carries_the_brand(client, admin_user, recruiter, scored_candidate):
+    from unittest import mock
+
+    from servicefit.branding.services import update_branding
+
+    update_branding(
+        organisation_name="Fjord & Co",
+        accent_colour="#7a1f5c",
+        logo={"data": png(), "content_type": "image/png"},
+        remove_logo=False,
+        changed_by=admin_user,
+    )
+    client.force_login(recruiter)
+    with mock.patch("weasyprint.HTML") as html:
+        html.return_value.write_pdf.return_value = b"%PDF-1.7"
+        response = client.get(f"/candidates/{scored_candidate.pk}/report.pdf")
+    assert response.status_code == 200
+    rendered = html.call_args.kwargs["string"]
+    assert "Fjord &amp; Co" in rendered
+    assert 'src="data:image/png;base64,' in rendered
+    assert "border-bottom: 3pt solid #7a1f5c" in rendered
