@@ -102,3 +102,7 @@ def test_the_swedish_report_shows_no_raw_codes(client, recruiter, scored_candida
         "(submitted)",
     ):
         assert raw not in html
+    # the chart's coordinates are not localized ("291,5" would break the SVG in Swedish)
+    svg = html[html.index('<svg class="profile"') : html.index("</svg>")]
+    assert not re.search(r'(?:x|x1|x2|width)="\d+,\d', svg)
+    assert re.search(r'<rect x="\d+(?:\.\d+)?" y="\d+" width="\d+(?:\.\d+)?"', svg)
