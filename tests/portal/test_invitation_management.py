@@ -125,3 +125,17 @@ def test_bulk_invite_skips_people_with_a_working_link_and_bulk_remind_queues(
         queued = remind_candidates(candidates=[fresh, invited], requested_by=recruiter)
     assert queued == 2 and len(queued_tasks) == 2  # queued after commit, for the worker
     assert Invitation.objects.filter(reminder_count=1).count() == 2
+
+
+def test_a_reminder_that_cannot_be_mailed_is_not_counted(candidate, recruiter):
+    from unittest import mock
+
+    new = send_invitation(candidate=candidate, sent_by=recruiter)
+    with (
+        mock.patch("servicefit.assessments.emails.send_mail", side_effect=OSError("no route")),
+        pytest.raises(OSError),
+    ):
+        send_reminder(invitation_id=new.invitation.pk, manual=False)
+    stored = Invitation.objects.get(pk=new.invitation.pk)
+    assert (stored.reminder_count, stored.reminded_at) == (0, None)
+    assert send_reminder(invitation_id=new.invitation.pk, manual=False) is True

@@ -8,6 +8,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -103,7 +104,12 @@ def reminder_blocker(invitation: Invitation, *, manual: bool) -> str | None:
 
 
 def send_reminder(*, invitation_id: int, manual: bool) -> bool:
-    """E-mail a reminder with the same link; idempotent for the automatic one. True if sent."""
+    """E-mail a reminder with the same link; idempotent for the automatic one. True if sent.
+
+    The reminder is counted in a short transaction and mailed after it, so no database lock is
+    held while the mail server answers; a failed send takes the count back and raises, so the
+    task fails visibly and can run again.
+    """
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -115,16 +121,23 @@ def send_reminder(*, invitation_id: int, manual: bool) -> bool:
             return False
         url = link_of(invitation)
         assert url is not None  # noqa: S101  (checked by reminder_blocker)
+        previous = invitation.reminded_at
         invitation.reminder_count += 1
         invitation.reminded_at = timezone.now()
         invitation.save(update_fields=["reminder_count", "reminded_at"])
-        record(action="invitation.reminded", candidate=invitation.candidate, manual=manual)
+    try:
         _send(
             template="reminder",
             candidate=invitation.candidate,
             url=url,
             expires_at=invitation.expires_at,
         )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            reminder_count=F("reminder_count") - 1, reminded_at=previous
+        )
+        raise
+    record(action="invitation.reminded", candidate=invitation.candidate, manual=manual)
     return True
 
 
