@@ -73,6 +73,7 @@ def test_only_admins_change_the_brand_and_candidates_see_it(client, admin_user, 
     client.logout()
     page = client.get(f"/a/{token}/").content.decode()
     assert "Fjord &amp; Co" in page and "/brand/logo" in page
+    assert "· Fjord &amp; Co</title>" in page
     assert client.get("/brand/logo")["Content-Type"] == "image/png"
     css = client.get("/brand/theme.css").content.decode()
     assert "--accent:#7a1f5c" in css and "--accent-text:#ffffff" in css
@@ -100,3 +101,25 @@ def test_the_pdf_report_carries_the_brand(client, admin_user, recruiter, scored_
     assert "Fjord &amp; Co" in rendered
     assert 'src="data:image/png;base64,' in rendered
     assert "border-bottom: 3pt solid #7a1f5c" in rendered
+
+
+@pytest.mark.django_db
+def test_invitation_e_mails_are_signed_with_the_organisation(admin_user, recruiter, job):
+    from django.core import mail
+
+    from servicefit.assessments.emails import send_invitation
+    from servicefit.branding.services import update_branding
+    from servicefit.candidates.services import add_candidate
+
+    update_branding(
+        organisation_name="Fjord & Co",
+        accent_colour="#7a1f5c",
+        logo=None,
+        remove_logo=False,
+        changed_by=admin_user,
+    )
+    person = add_candidate(job=job, name="Ola Berg", email="ola.b@example.com", language="nb")
+    send_invitation(candidate=person, sent_by=recruiter)
+    message = mail.outbox[-1]
+    assert message.from_email.startswith("Fjord & Co <")
+    assert message.body.rstrip().endswith("Fjord & Co")
