@@ -9,12 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck contracts pytest install install-dev build bench eval-language messages clean help
+.PHONY: run test lint typecheck contracts pytest install install-dev build bench loadtest faulttest eval-language messages clean help
 
 help:
 	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
 	@echo "make test           ruff, mypy, import contracts and the whole pytest suite"
-	@echo "make bench          benchmarks (scoring, written-reply analysis)"
+	@echo "make loadtest       simulated candidates against servicefit serve (SQLite, PostgreSQL, 2+2)"
+	@echo "make faulttest      kill -9 of web server and worker, database restart, big import"
+	@echo "make bench          benchmarks (scoring, written-reply analysis, page timings at 100/1k/10k)"
 	@echo "make eval-language  evaluate the written-reply analysis on the development set"
 	@echo "make messages       extract translatable strings into the .po files"
 
@@ -45,18 +47,21 @@ install-dev: $(DEV_STAMP)
 build: install
 	@$(BIN)/servicefit compilemessages
 
+# The demo keeps its database and key in the checkout (ignored by git); installed copies use
+# the per-user default (see docs/operations.md).
+run: export SERVICEFIT_DATA_DIR ?= $(CURDIR)/data
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0
 	$(BIN)/servicefit demo
 	@echo "Starting ServiceFit at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@$(BIN)/servicefit manage db_worker --queue-name '*' & worker=$$!; \
+	@$(BIN)/servicefit manage task_worker --queue-name '*' & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks evaluation
-	$(BIN)/ruff format --check src tests benchmarks evaluation
+	$(BIN)/ruff check src tests benchmarks evaluation loadtest
+	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest
 
 typecheck: build install-dev
 	$(BIN)/mypy
@@ -72,6 +77,19 @@ test: lint typecheck contracts pytest
 bench: build
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Not part of `make test`: they start real servers on ports 8110-8150 and take minutes.
+# PostgreSQL runs in a throw-away cluster of its own (initdb) on port 8150.
+LOADTEST_ARGS ?=
+loadtest: build install-dev
+	$(BIN)/python loadtest/loadtest.py --db sqlite $(LOADTEST_ARGS)
+	$(BIN)/python loadtest/loadtest.py --db postgresql $(LOADTEST_ARGS)
+	$(BIN)/python loadtest/loadtest.py --db postgresql --servers 2 --task-workers 1 $(LOADTEST_ARGS)
+
+faulttest: build install-dev
+	$(BIN)/python loadtest/faulttest.py --db sqlite $(LOADTEST_ARGS)
+	$(BIN)/python loadtest/faulttest.py --db postgresql $(LOADTEST_ARGS)
+	$(BIN)/python loadtest/faulttest.py --db postgresql --servers 2 --task-workers 1 --only web-kill worker-kill $(LOADTEST_ARGS)
 
 eval-language: build
 	$(BIN)/python evaluation/language/evaluate.py

@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check properties, not speed (speed lives in benchmarks/). With every core
+# busy, a single example can exceed Hypothesis' default 200 ms deadline and fail the test at
+# random, so the deadline is off for the whole suite.
+settings.register_profile("servicefit", deadline=None)
+settings.load_profile("servicefit")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -53,3 +53,26 @@ def test_contract_fails_when_a_pure_package_imports_django(project_copy, package
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
     assert f"servicefit.{package}.leak -> django" in result.stdout
+
+
+@pytest.mark.slow
+def test_contract_fails_when_the_audit_trail_imports_an_app(project_copy):
+    module = project_copy / "src" / "servicefit" / "audit" / "leak.py"
+    module.write_text("from servicefit.candidates.models import Candidate\n")
+    result = run_contracts(project_copy, project_copy / "src")
+    assert result.returncode != 0
+    assert "servicefit.audit.leak -> servicefit.candidates.models" in result.stdout
+
+
+@pytest.mark.slow
+def test_contract_fails_when_an_app_imports_subject_rights_even_inside_a_function(project_copy):
+    """A function-local import hiding a cycle is still an import: the contract sees it."""
+    module = project_copy / "src" / "servicefit" / "interviews" / "leak.py"
+    module.write_text(
+        "def erase(candidate):\n"
+        "    from servicefit.privacy.services import erase_candidate\n\n"
+        "    erase_candidate(candidate=candidate, erased_by=None, reason='x')\n"
+    )
+    result = run_contracts(project_copy, project_copy / "src")
+    assert result.returncode != 0
+    assert "servicefit.interviews.leak -> servicefit.privacy.services" in result.stdout

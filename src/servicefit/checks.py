@@ -32,10 +32,10 @@ def check_secrets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> li
                 id="servicefit.W002",
             )
         )
-    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+    if settings.EMAIL_BACKEND.endswith(("console.EmailBackend", "ConsoleEmailBackend")):
         problems.append(
             Info(
-                "E-mail goes to the console: invitations are printed, not delivered.",
+                "E-mail goes to the console: invitations are not delivered.",
                 hint="Set SERVICEFIT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
                 "SERVICEFIT_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS.",
                 id="servicefit.I001",
@@ -91,3 +91,30 @@ def check_translations(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
             id="servicefit.W003",
         )
     ]
+
+
+#: The EU AI Act (Art. 26(6)) requires deployers to keep the logs for at least six months.
+MIN_DECISION_LOG_DAYS = 183
+
+
+@register()
+def check_oversight_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
+    if settings.DECISION_LOG_RETENTION_DAYS < MIN_DECISION_LOG_DAYS:
+        problems.append(
+            Error(
+                f"SERVICEFIT_DECISION_LOG_RETENTION_DAYS is {settings.DECISION_LOG_RETENTION_DAYS}; "
+                f"the decision log must be kept at least {MIN_DECISION_LOG_DAYS} days.",
+                hint="Use 183 (six months) or more.",
+                id="servicefit.E010",
+            )
+        )
+    if settings.FAIRNESS_MIN_CELL < 1:
+        problems.append(
+            Error(
+                "SERVICEFIT_FAIRNESS_MIN_CELL must be at least 1.",
+                hint="The default is 5: smaller groups are not shown.",
+                id="servicefit.E011",
+            )
+        )
+    return problems

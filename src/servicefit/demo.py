@@ -11,6 +11,7 @@ from django.db import transaction
 from servicefit.accounts.models import Role, User
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
+from servicefit.fairness.demo import add_demo_fairness
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
 
@@ -22,6 +23,9 @@ DEMO_USERS = (
     ("interviewer2", Role.INTERVIEWER, "Ines", "Interviewer"),
 )
 DEMO_JOB_TITLE = "Customer service agent, phone support"
+NORM_GROUP_AFTER = 200
+"""The demo builds its norm group once this many candidates are scored (or all, if fewer)."""
+SCORING_BATCH = 500
 
 FIRST_NAMES = {
     "en": ["Olivia", "Jack", "Amelia", "Harry", "Isla", "George", "Ava", "Noah"],
@@ -92,11 +96,14 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
         )
     if assessments:
         _fill_pipeline(people, users=users, rng=rng)
+        add_demo_fairness(job=job, recruiter=users["recruiter"], rng=rng)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
 
 
 def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: random.Random) -> None:
     """Invited, half-done and scored candidates moved along the pipeline, with interviews."""
+    from servicefit.assessments.norms import refresh_norms
+    from servicefit.assessments.results import store_results
     from servicefit.assessments.services import create_invitation
     from servicefit.demo_assessments import simulate_assessment, spread_stages
     from servicefit.interviews.demo import add_demo_interviews
@@ -106,8 +113,15 @@ def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: rand
         create_invitation(candidate=candidate, created_by=users["recruiter"])
     for candidate in started:
         simulate_assessment(candidate=candidate, rng=rng, complete=False)
-    for candidate in completed:
-        simulate_assessment(candidate=candidate, rng=rng)
+    sessions = [
+        simulate_assessment(candidate=candidate, rng=rng, score=False) for candidate in completed
+    ]
+    # The norm group is built once enough are scored (as the task would after commit); later
+    # results are scored with its bands, earlier ones gain theirs when it is built.
+    store_results(sessions=sessions[:NORM_GROUP_AFTER])
+    refresh_norms(force=True)
+    for start in range(NORM_GROUP_AFTER, len(sessions), SCORING_BATCH):
+        store_results(sessions=sessions[start : start + SCORING_BATCH])
     spread_stages(candidates=completed, recruiter=users["recruiter"], rng=rng)
     if people:
         add_demo_interviews(

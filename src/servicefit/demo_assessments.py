@@ -45,9 +45,13 @@ def _clip(value: float) -> int:
 
 
 def simulate_assessment(
-    *, candidate: Candidate, rng: random.Random, complete: bool = True
+    *, candidate: Candidate, rng: random.Random, complete: bool = True, score: bool = True
 ) -> AssessmentSession:
-    """Create a session with answers for ``candidate``; submit and score it if ``complete``."""
+    """Create a session with answers for ``candidate``; submit it if ``complete``.
+
+    A complete session is scored at once unless ``score`` is false (the caller then scores
+    many together with :func:`servicefit.assessments.results.store_results`).
+    """
     content = default_content()
     now = timezone.now() - timedelta(days=rng.randint(1, 12), minutes=rng.randint(0, 600))
     create_invitation(candidate=candidate, created_by=None, now=now - timedelta(days=1))
@@ -114,17 +118,22 @@ def simulate_assessment(
         move_to_stage(
             candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
         )
-        store_result(session=session)
+        if score:
+            store_result(session=session, refresh=False)
     return session
 
 
 def spread_stages(*, candidates: list[Candidate], recruiter: User, rng: random.Random) -> None:
     """Move scored demo candidates along the pipeline, as a recruiter would have done."""
-    from servicefit.assessments.ranking import rank_job
+    from servicefit.assessments.models import Standing
 
     if not candidates:
         return
-    ranked = [row for row in rank_job(candidates[0].job) if row.composite is not None]
+    ranked = list(
+        Standing.objects.filter(job=candidates[0].job, composite__isnull=False)
+        .select_related("candidate")
+        .order_by("-composite", "candidate__name")
+    )
     plan = [
         Stage.HIRED,
         Stage.OFFER,

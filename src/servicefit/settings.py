@@ -3,7 +3,8 @@
 Every setting an operator may change is an environment variable documented in
 ``docs/operations.md``. Secrets may also be given as ``NAME_FILE`` pointing to a file (for
 Docker/Kubernetes secrets). With no configuration at all ServiceFit runs on a SQLite file under
-``SERVICEFIT_DATA_DIR`` (default ``./data``).
+``SERVICEFIT_DATA_DIR`` (default: the user's data directory, ``$XDG_DATA_HOME/servicefit`` or
+``~/.local/share/servicefit``, never the current folder).
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in env(name, default).split(",") if part.strip()]
 
 
-DATA_DIR = Path(env("SERVICEFIT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+def _default_data_dir() -> Path:
+    """An absolute per-user directory, so the working folder never decides where data goes."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "servicefit"
+
+
+DATA_DIR = Path(env("SERVICEFIT_DATA_DIR") or str(_default_data_dir())).expanduser().resolve()
 DEBUG = env_bool("SERVICEFIT_DEBUG", False)
 
 
@@ -74,27 +81,39 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "servicefit.accounts",
+    "servicefit.audit",
     "servicefit.jobs",
     "servicefit.candidates",
     "servicefit.assessments",
     "servicefit.interviews",
+    "servicefit.fairness",
+    "servicefit.oversight",
     "servicefit.privacy",
     "servicefit.backoffice",
     "servicefit.portal",
     "servicefit.branding",
+    "servicefit.runtime",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "servicefit.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "servicefit.security.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicefit.urls"
@@ -121,6 +140,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}"),
         conn_max_age=int(env("SERVICEFIT_DB_CONN_MAX_AGE", "60")),
+        # A reused connection is checked before each request, so the first request after a
+        # database restart reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,6 +153,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins per account and per address and refuses locked-out ones.
+    "servicefit.security.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: after AXES_FAILURE_LIMIT failed logins for one account, or from one address, that
+# account (or address) is refused for the cool-off time, whatever the password.
+AXES_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("SERVICEFIT_LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "servicefit.security.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "servicefit.security.throttle.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+#: Reverse proxies in front of ServiceFit that append to X-Forwarded-For (0: none).
+SERVICEFIT_PROXY_COUNT = int(env("SERVICEFIT_PROXY_COUNT", "0"))
+#: Staff may add an authenticator app (TOTP); with this on, admins must.
+SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS = env_bool("SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = env("SERVICEFIT_TOTP_ISSUER", "ServiceFit")
+#: URL prefix of the Django admin; empty removes the admin from the URLs.
+SERVICEFIT_ADMIN_URL = env("SERVICEFIT_ADMIN_URL", "admin/")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -170,9 +214,34 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# A back-office sign-in lasts one working day (absolute, from the login), the admin included.
+SESSION_COOKIE_AGE = int(float(env("SERVICEFIT_SESSION_HOURS", "10")) * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+# HTTPS behind a reverse proxy: all off by default (plain http on loopback), set in production.
+SECURE_SSL_REDIRECT = env_bool("SERVICEFIT_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env("SERVICEFIT_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SERVICEFIT_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SERVICEFIT_HSTS_PRELOAD", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # the load balancer's plain-http probe
+if env("SERVICEFIT_PROXY_SSL_HEADER"):
+    # e.g. "X-Forwarded-Proto: https"; only behind a proxy that always sets (or strips) it.
+    _header, _colon, _value = env("SERVICEFIT_PROXY_SSL_HEADER").partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _header.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+USE_X_FORWARDED_HOST = env_bool("SERVICEFIT_USE_X_FORWARDED_HOST", False)
+#: Content-Security-Policy sent with every HTML page (servicefit.security.csp).
+SERVICEFIT_CSP = env(
+    "SERVICEFIT_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env("SERVICEFIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env("SERVICEFIT_EMAIL_BACKEND", "servicefit.security.mail.ConsoleEmailBackend")
 EMAIL_HOST = env("SERVICEFIT_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("SERVICEFIT_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("SERVICEFIT_EMAIL_HOST_USER")
@@ -197,10 +266,25 @@ SERVICEFIT_FEEDBACK_DAYS = int(env("SERVICEFIT_FEEDBACK_DAYS", "30"))
 SERVICEFIT_ENGLISH_FORMATS = env("SERVICEFIT_ENGLISH_FORMATS", "en-GB")
 if SERVICEFIT_ENGLISH_FORMATS.lower() == "en-gb":
     FORMAT_MODULE_PATH = ["servicefit.formats"]
+# Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision
+# log (audit trail) is kept (EU AI Act Art. 26(6): at least six months); days a recruiter has
+# to answer a candidate's request for human review.
+FAIRNESS_MIN_CELL = int(env("SERVICEFIT_FAIRNESS_MIN_CELL", "5"))
+DECISION_LOG_RETENTION_DAYS = int(env("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183"))
+REVIEW_REQUEST_DAYS = int(env("SERVICEFIT_REVIEW_REQUEST_DAYS", "14"))
+SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
+# Task worker: a worker that has not written its heartbeat for this long is presumed dead and
+# the tasks it was running are queued again (see servicefit.runtime.leases).
+SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
+SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
+SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env("SERVICEFIT_LOG_LEVEL", "INFO")},
 }

@@ -1,16 +1,32 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
-from servicefit.accounts.views import health
+from servicefit.runtime.views import health
+from servicefit.security import views as security_views
+
+
+def admin_urls() -> list[URLPattern | URLResolver]:
+    """The Django admin under ``SERVICEFIT_ADMIN_URL`` (none when empty); it signs in via /login/."""
+    prefix = settings.SERVICEFIT_ADMIN_URL.strip("/")
+    if not prefix:
+        return []
+    return [
+        path(f"{prefix}/login/", security_views.admin_login),
+        path(f"{prefix}/", admin.site.urls),
+    ]
+
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", security_views.LoginView.as_view(), name="login"),
+    path("login/verify/", security_views.login_verify, name="login_verify"),
+    path("account/two-factor/", security_views.two_factor, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health, name="health"),
-    path("admin/", admin.site.urls),
+    *admin_urls(),
     path("a/", include("servicefit.portal.urls")),
     path("interviews/", include("servicefit.interviews.urls")),
     path("", include("servicefit.branding.urls")),

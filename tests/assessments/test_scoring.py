@@ -65,13 +65,23 @@ def test_competency_score_is_the_mean_of_available_sources(content):
         sjt={"competencies": {"empathy": 3.0}},
         reply_scores={"empathy": 5.0},
     )
-    assert combined["empathy"] == {
-        "score": 4.0,
-        "sources": {"questionnaire": 4.0, "sjt": 3.0, "reply": 5.0},
-    }
-    assert (
-        combined["digital_competence"]["score"] is None or combined["digital_competence"]["sources"]
+    assert combined["empathy"].score == 4.0
+    assert combined["empathy"].sources == {"questionnaire": 4.0, "sjt": 3.0, "reply": 5.0}
+    assert combined["empathy"].lower is None  # no SEM, no band
+    assert combined["digital_competence"].score is None or combined["digital_competence"].sources
+
+
+def test_the_band_is_the_score_plus_minus_1_96_sem_clipped_to_the_scale(content):
+    combined = combine(
+        content,
+        questionnaire={"empathy": {"score": 4.5}, "patience": {"score": 3.0}},
+        sjt={},
+        reply_scores={},
+        sems={"empathy": 0.4, "patience": 0.25},
     )
+    assert combined["patience"].lower == pytest.approx(3.0 - 1.959964 * 0.25, abs=1e-4)
+    assert combined["patience"].upper == pytest.approx(3.0 + 1.959964 * 0.25, abs=1e-4)
+    assert combined["empathy"].upper == 5.0  # clipped at the top of the scale
 
 
 def test_a_full_assessment_records_versions_and_flags_wrong_language(content):
@@ -84,8 +94,9 @@ def test_a_full_assessment_records_versions_and_flags_wrong_language(content):
         reply_text="Hej Mette, jeg er virkelig ked af, at din stol kom for sent. Jeg refunderer fragten i dag.",
         reply_language="pl",
     )
-    assert scored["content_version"] == content.version
-    assert scored["scoring_version"].startswith("1.")
-    assert "incomplete" not in scored["flags"]
-    assert "wrong_language" in scored["flags"]
-    assert scored["reply"]["analysis"]["ratings"]["overall"] in range(1, 6)
+    assert scored.content_version == content.version
+    assert scored.scoring_version.startswith("2.")
+    assert scored.record_version == 2
+    assert "incomplete" not in scored.flags
+    assert "wrong_language" in scored.flags
+    assert scored.reply.suggested_ratings["overall"] in range(1, 6)

@@ -6,12 +6,13 @@ import io
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from servicefit.assessments.models import Invitation
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.jobs.models import Job
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -113,17 +114,20 @@ def test_editing_a_job_saves_weights_and_minimums(client, recruiter, job):
     assert job.minimums[first] == 3.5
 
 
-def test_adding_a_candidate_sends_an_invitation_in_their_language(client, recruiter, job):
+def test_adding_a_candidate_sends_an_invitation_in_their_language(
+    client, recruiter, job, django_capture_on_commit_callbacks
+):
     client.force_login(recruiter)
-    response = client.post(
-        reverse("backoffice:candidate_add", args=[job.pk]),
-        {
-            "name": "Kari Nordmann",
-            "email": "kari@example.com",
-            "language": "nb",
-            "send_invitation": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_add", args=[job.pk]),
+            {
+                "name": "Kari Nordmann",
+                "email": "kari@example.com",
+                "language": "nb",
+                "send_invitation": "on",
+            },
+        )
     assert response.status_code == 302
     candidate = Candidate.objects.get(email="kari@example.com")
     assert len(mail.outbox) == 1
@@ -142,20 +146,30 @@ def test_a_duplicate_candidate_email_gets_a_field_error(client, recruiter, job):
     assert Candidate.objects.filter(email="a@example.com").count() == 1
 
 
-def upload(client, job, name, data):
+def upload(client, job, name, data, **extra):
+    """Upload through the form; the import task runs after commit; returns the progress page."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(
-        reverse("backoffice:candidate_import", args=[job.pk]),
-        {"file": SimpleUploadedFile(name, data)},
-    )
+    from servicefit.candidates.models import CandidateImport
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_import", args=[job.pk]),
+            {"file": SimpleUploadedFile(name, data), **extra},
+        )
+    if response.status_code != 302:
+        return response
+    latest = CandidateImport.objects.latest("created_at")
+    assert response["Location"] == reverse("backoffice:import_status", args=[job.pk, latest.pk])
+    return client.get(response["Location"])
 
 
 def test_importing_a_valid_csv_adds_everyone(client, recruiter, job):
     client.force_login(recruiter)
     csv = "name;email;language\nAnna Berg;anna@example.com;sv\nJan Nowak;jan@example.com;pl\n"
     response = upload(client, job, "people.csv", csv.encode())
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "2 candidates imported." in response.content.decode()
     assert set(job.candidates.values_list("email", "language")) == {
         ("anna@example.com", "sv"),
         ("jan@example.com", "pl"),
@@ -173,7 +187,7 @@ def test_importing_a_file_with_errors_adds_no_one_and_lists_each_problem(client,
     )
     response = upload(client, job, "people.csv", csv.encode())
     html = response.content.decode()
-    assert response.status_code == 400
+    assert 'data-status="failed"' in html
     assert job.candidates.count() == 0
     assert "row 3, column &#x27;name&#x27;: the name is empty" in html
     assert (
@@ -190,7 +204,7 @@ def test_importing_a_file_with_errors_adds_no_one_and_lists_each_problem(client,
 def test_importing_without_a_required_column_says_which(client, recruiter, job):
     client.force_login(recruiter)
     response = upload(client, job, "people.csv", b"name,phone\nAnna,123\n")
-    assert response.status_code == 400
+    assert 'data-status="failed"' in response.content.decode()
     assert (
         "row 1, column &#x27;email&#x27;: this required column is missing"
         in response.content.decode()
@@ -207,7 +221,10 @@ def test_importing_an_xlsx_file_works(client, recruiter, job):
     buffer = io.BytesIO()
     workbook.save(buffer)
     client.force_login(recruiter)
-    assert upload(client, job, "people.xlsx", buffer.getvalue()).status_code == 302
+    assert (
+        'data-status="done"'
+        in upload(client, job, "people.xlsx", buffer.getvalue()).content.decode()
+    )
     assert job.candidates.get().name == "Mette Jensen"
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from servicefit.assessments.services import create_invitation
+from servicefit.oversight.services import request_review
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,19 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
 
     newcomer = add_candidate(job=scored_candidate.job, name="New Person", email="new@example.com")
     invitation = create_invitation(candidate=newcomer, created_by=recruiter)
+    from servicefit.candidates.imports import queue_import
+
+    candidate_import = queue_import(
+        job=scored_candidate.job,
+        file_name="people.csv",
+        data=b"name,email\nA,a@example.com\n",
+        send_invitations=False,
+        added_by=recruiter,
+    )
+    review = request_review(candidate=scored_candidate, kind="review", message="Please check")
     return {
+        "review": review,
+        "import": candidate_import,
         ADMIN: admin_user,
         RECRUITER: recruiter,
         INTERVIEWER: interviewer,
@@ -76,6 +89,11 @@ def urls(world):
         (
             "GET",
             reverse("backoffice:candidate_import", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:import_status", args=[job.pk, world["import"].pk]),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
         (
@@ -134,6 +152,16 @@ def urls(world):
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
         ),
         (
+            "GET",
+            reverse("backoffice:candidate_edit", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:candidate_edit", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 400, INTERVIEWER: 403},
+        ),
+        (
             "POST",
             reverse("backoffice:stage_change", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
@@ -149,6 +177,39 @@ def urls(world):
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
+        *fairness_urls(world),
+    ]
+
+
+def fairness_urls(world):
+    """Fairness, validation and oversight (issue 13)."""
+    job, candidate, review = world["job"], world["candidate"], world["review"]
+    staff = {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403}
+    admin_only = {ANON: LOGIN, ADMIN: 302, RECRUITER: 403, INTERVIEWER: 403}
+    return [
+        ("GET", reverse("backoffice:job_fairness", args=[job.pk]), staff),
+        ("GET", reverse("backoffice:job_audit_summary", args=[job.pk, "csv"]), staff),
+        ("GET", reverse("backoffice:job_validation", args=[job.pk]), staff),
+        ("POST", reverse("backoffice:scoring_suspend", args=[job.pk]), admin_only),
+        ("POST", reverse("backoffice:scoring_resume", args=[job.pk]), admin_only),
+        (
+            "GET",
+            reverse("backoffice:selfid_questions"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        ("GET", reverse("backoffice:review_queue"), staff),
+        (
+            "POST",
+            reverse("backoffice:review_resolve", args=[review.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        ("GET", reverse("backoffice:candidate_explanation", args=[candidate.pk]), staff),
+        ("GET", reverse("backoffice:candidate_explanation_json", args=[candidate.pk]), staff),
+        (
+            "GET",
+            reverse("backoffice:instructions"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 200},
+        ),
     ]
 
 
@@ -187,8 +248,10 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "job_export",
         "candidate_add",
         "candidate_import",
+        "import_status",
         "candidate_report",
         "candidate_report_pdf",
+        "candidate_edit",
         "reply_rating",
         "invitation_send",
         "invitation_link",
@@ -199,6 +262,17 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "stage_change",
         "candidate_export",
         "candidate_erase",
+        "job_fairness",
+        "job_audit_summary",
+        "job_validation",
+        "scoring_suspend",
+        "scoring_resume",
+        "selfid_questions",
+        "review_queue",
+        "review_resolve",
+        "candidate_explanation",
+        "candidate_explanation_json",
+        "instructions",
     }
     assert backoffice == covered
     assert "login" in names

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicefit.assessments.models import Answer, AssessmentSession
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.candidates.services import move_to_stage
-from servicefit.privacy.models import AuditEvent
 from servicefit.privacy.services import purge_expired
 
 pytestmark = pytest.mark.django_db

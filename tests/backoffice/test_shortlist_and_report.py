@@ -8,23 +8,33 @@ import io
 import pytest
 from django.urls import reverse
 
-from servicefit.assessments.models import ReplyRating
-from servicefit.assessments.ranking import rank_job
+from servicefit.assessments.models import ReplyRating, Standing
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Stage
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
-def test_ranking_orders_by_composite_and_explains_each_contribution(scored_job):
-    ranked = [r for r in rank_job(scored_job) if r.composite is not None]
-    assert len(ranked) == 24
-    composites = [r.composite for r in ranked]
+def _top(job):
+    return Standing.objects.filter(job=job).order_by("-composite").select_related("candidate")[0]
+
+
+def test_ranking_orders_by_composite_and_explains_each_contribution(client, recruiter, scored_job):
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_detail", args=[scored_job.pk])
+    rows = client.get(url).context["shortlist"].rows
+    assert len(rows) == 32
+    composites = [r.composite for r in rows]
     assert composites == sorted(composites, reverse=True)
-    assert ranked[0].rank == 1
-    for row in ranked:
-        assert sum(c.contribution for c in row.contributions) == pytest.approx(row.composite)
-        assert row.lower < row.composite < row.upper
+    assert rows[0].rank == 1
+    for row in rows[:5]:
+        report = client.get(reverse("backoffice:candidate_report", args=[row.candidate.pk]))
+        ranked = report.context["ranked"]
+        assert ranked.rank == row.rank
+        assert sum(c.contribution for c in ranked.contributions if c.contribution) == (
+            pytest.approx(row.composite, abs=1e-3)
+        )
+        assert 1 <= row.lower < row.composite < row.upper <= 5
 
 
 def test_shortlist_page_shows_rank_composite_band_and_flags(client, recruiter, scored_job):
@@ -33,7 +43,7 @@ def test_shortlist_page_shows_rank_composite_band_and_flags(client, recruiter, s
     html = response.content.decode()
     assert response.status_code == 200
     assert f"<title>{scored_job.title} · ServiceFit</title>" in html
-    top = rank_job(scored_job)[0]
+    top = _top(scored_job)
     assert top.candidate.name in html
     assert f"{top.composite:.2f}" in html
     assert AuditEvent.objects.filter(action="shortlist.viewed", job=scored_job).exists()
@@ -59,9 +69,11 @@ def test_csv_export_matches_the_ranking_and_neutralises_formulas(client, recruit
     candidate.save()
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:job_export", args=[scored_job.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:5] == ["rank", "name", "email", "stage", "composite"]
-    assert len(rows) == 25
+    assert len(rows) == 33
     assert "'=HYPERLINK(1)" in [r[1] for r in rows]
     assert rows[1][0] == "1"
 
@@ -71,8 +83,8 @@ def test_xlsx_export_opens_in_a_spreadsheet(client, recruiter, scored_job):
 
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:job_export", args=[scored_job.pk, "xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.max_row == 25
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 33
     assert sheet["A1"].value == "rank"
 
 
@@ -91,6 +103,10 @@ def test_report_shows_each_competency_with_band_percentile_and_sources(
     assert 0 <= first["percentile"] <= 100
     assert set(first["sources"]) <= {"questionnaire", "sjt", "reply", "interview"}
     assert "Judgement scenarios against the key" in html
+    group = response.context["norm_group"]
+    assert group.n >= 32
+    assert f"norm group {group.name}: {group.n} scored assessments" in html
+    assert "scoring version 2." in html and "record version 2" in html
     assert AuditEvent.objects.filter(
         action="candidate.report_viewed", candidate=scored_candidate
     ).exists()

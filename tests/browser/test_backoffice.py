@@ -78,6 +78,7 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
     page.click("text=Import candidates")
     page.set_input_files("#id_file", str(bad))
     form(page, "candidate-import").locator("button:has-text('Import')").click()
+    page.wait_for_url(re.compile(rf"/jobs/{job.pk}/imports/\d+/$"))
     page.wait_for_selector(".import-problems")
     assert "not-an-email" in page.inner_text(".import-problems")
     screenshot(page, "backoffice", "import-errors.png")
@@ -88,9 +89,10 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
         "name,email,language\nAnna Nowak,anna@example.com,pl\nBo Holm,bo@example.com,da\n",
         encoding="utf-8",
     )
+    page.click("text=Import another file")
     page.set_input_files("#id_file", str(good))
     page.click("button:has-text('Import')")
-    page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
+    page.wait_for_selector("#import-progress[data-status='done']")
     assert set(job.candidates.values_list("email", flat=True)) == {
         "anna@example.com",
         "bo@example.com",

@@ -99,7 +99,7 @@ def test_the_kit_for_a_candidate_uses_their_result_and_their_jobs_weights(candid
 
 @pytest.mark.django_db
 def test_the_kit_page_shows_scores_to_recruiters_and_is_audited(login, recruiter, candidate):
-    from servicefit.privacy.models import AuditEvent
+    from servicefit.audit.models import AuditEvent
 
     response = login(recruiter).get(reverse("interviews:kit", args=[candidate.pk]))
     assert response.status_code == 200

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Stage, StageChange
 from servicefit.candidates.services import move_to_stage
 from servicefit.interviews.models import Interview
 from servicefit.interviews.services import SchedulingError, schedule_interview
-from servicefit.privacy.models import AuditEvent
 
 from .conftest import EXPECTED_AREAS
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from servicefit.audit.models import AuditEvent
 from servicefit.interviews.models import Scorecard, ScorecardRating
 from servicefit.interviews.services import (
     NotOnPanel,
@@ -12,7 +13,6 @@ from servicefit.interviews.services import (
     kit_for_interview,
     save_scorecard,
 )
-from servicefit.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

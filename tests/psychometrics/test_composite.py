@@ -3,7 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from servicefit.psychometrics import JobProfile, KeyMismatchError, composite_scores
+from servicefit.psychometrics import (
+    JobProfile,
+    KeyMismatchError,
+    composite_scores,
+    profile_composite,
+)
 
 PROFILE = JobProfile(
     name="phone",
@@ -75,3 +80,27 @@ def test_it_refuses_a_profile_with_a_missing_competency():
 def test_it_refuses_minimums_on_unweighted_competencies():
     with pytest.raises(KeyMismatchError, match="listening"):
         JobProfile(name="x", weights={"empathy": 1.0}, minimums={"listening": 2.0})
+
+
+def test_profile_composite_is_the_weighted_mean_on_the_score_scale():
+    profile = JobProfile("desk", {"a": 3.0, "b": 1.0, "c": 1.0}, minimums={"b": 3.0})
+    result = profile_composite({"a": 4.0, "b": 2.0, "c": None}, profile, sems={"a": 0.3, "b": 0.4})
+    # weights renormalised over a and b: 3/4 and 1/4
+    assert result.weights == {"a": 0.75, "b": 0.25}
+    assert result.composite == pytest.approx(0.75 * 4.0 + 0.25 * 2.0)
+    se = np.sqrt(0.75**2 * 0.3**2 + 0.25**2 * 0.4**2)
+    assert result.standard_error == pytest.approx(se)
+    assert result.lower == pytest.approx(3.5 - 1.959964 * se, abs=1e-6)
+    assert result.upper == pytest.approx(3.5 + 1.959964 * se, abs=1e-6)
+    assert result.below_minimum == ("b",)
+
+
+def test_profile_composite_clips_the_band_and_withholds_it_without_every_sem():
+    profile = JobProfile("desk", {"a": 1.0, "b": 1.0})
+    high = profile_composite({"a": 5.0, "b": 5.0}, profile, sems={"a": 0.5, "b": 0.5})
+    assert high.composite == 5.0 and high.upper == 5.0 and high.lower < 5.0
+    partial = profile_composite({"a": 4.0, "b": 2.0}, profile, sems={"a": 0.5})
+    assert partial.composite == 3.0
+    assert partial.lower is None and partial.upper is None
+    nothing = profile_composite({"a": None}, profile)
+    assert nothing.composite is None

@@ -81,7 +81,9 @@ def test_language_switcher_translates_the_login_page(client, code, text):
 
 
 def test_health_endpoint_checks_the_database(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
 
 
 def test_system_checks_pass_on_the_shipped_project():

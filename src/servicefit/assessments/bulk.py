@@ -50,7 +50,7 @@ def invite_candidates(*, candidates: Iterable[Candidate], sent_by: User | None) 
 
 def remind_candidates(*, candidates: Iterable[Candidate], requested_by: User | None) -> int:
     """Queue a reminder (sent by the task worker) for each candidate with an open link."""
-    from servicefit.privacy.services import record
+    from servicefit.audit.recording import record
 
     from .tasks import send_reminder_task
 

@@ -1,24 +1,165 @@
-"""Invitation and reminder e-mails, in the candidate's language, signed with the employer's name."""
+"""Invitation e-mails, in the candidate's language, sent by the task worker after commit.
+
+A request (or an import) only *queues* the e-mail: it creates the invitation with
+``email_status = queued`` and enqueues :func:`~servicefit.assessments.tasks.send_invitation_email`
+once the transaction commits, so a rolled-back transaction mails nobody and a slow SMTP server
+never holds up a page or a database lock.
+
+The send task gives the invitation a fresh token just before each attempt (the token is never
+stored, so a retry cannot re-use the one of an earlier attempt); the link in the e-mail that
+was actually delivered is therefore the one that works. Failures are retried with back-off up to
+``SERVICEFIT_EMAIL_ATTEMPTS`` times; the status, the number of attempts and the last error are
+on the invitation for the recruiter to see.
+
+Tokens come from a nonce (see ``links.py``), so the link can be shown again ("Copy link") and
+sent again in a reminder. Reminders are sent by the worker too (``send_reminder``), and both
+e-mails carry the employer's name as the sender and the signature.
+"""
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
 from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, Stage
-from servicefit.privacy.services import record
 
-from .models import Invitation
-from .services import NewInvitation, create_invitation, link_of
+from .links import new_nonce, token_from_nonce
+from .models import EmailStatus, Invitation, hash_token
+from .services import TOKEN_BYTES, create_invitation, invitation_url, link_of
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE_DELAY = timedelta(seconds=30)
+"""Delay before the second attempt; it doubles for each later one (30 s, 1 min, 2 min …)."""
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "SERVICEFIT_EMAIL_ATTEMPTS", 5))
+
+
+def send_invitation(
+    *, candidate: Candidate, sent_by: User | None, days: int | None = None
+) -> Invitation:
+    """Create a fresh link (revoking older ones) and queue its e-mail for after the commit."""
+    with transaction.atomic():
+        invitation = create_invitation(
+            candidate=candidate, created_by=sent_by, days=days
+        ).invitation
+        invitation.email_status = EmailStatus.QUEUED
+        invitation.save(update_fields=["email_status"])
+        record(action="invitation.email_queued", actor=sent_by, candidate=candidate)
+        queue_invitation_emails([invitation.pk])
+    return invitation
+
+
+def send_invitations(
+    *, candidates: Sequence[Candidate], sent_by: User | None, days: int | None = None
+) -> list[Invitation]:
+    """Invite many new candidates at once (an import): bulk inserts, e-mails after commit.
+
+    For candidates without an earlier link. Each invitation starts with a token nobody knows;
+    the send task gives it the real one when it e-mails the link.
+    """
+    now = timezone.now()
+    days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
+    label = sent_by.get_username() if sent_by is not None else "system"
+    with transaction.atomic():
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    candidate=c,
+                    token_hash=hash_token(secrets.token_urlsafe(TOKEN_BYTES)),
+                    created_at=now,
+                    expires_at=now + timedelta(days=days),
+                    created_by=sent_by,
+                    email_status=EmailStatus.QUEUED,
+                )
+                for c in candidates
+            ]
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor=sent_by,
+                    actor_label=label,
+                    action="invitation.email_queued",
+                    candidate=c,
+                    job=c.job,
+                    detail={"expires": i.expires_at.isoformat()},
+                )
+                for c, i in zip(candidates, invitations, strict=True)
+            ]
+        )
+        queue_invitation_emails(i.pk for i in invitations)
+    return invitations
+
+
+def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:
+    """Enqueue the send task(s) once the current transaction commits (now if there is none)."""
+    from .tasks import send_invitation_email, send_invitation_emails
+
+    ids = list(invitation_ids)
+    if len(ids) == 1:
+        transaction.on_commit(lambda: send_invitation_email.enqueue(ids[0]))
+        return
+    for start in range(0, len(ids), EMAIL_BATCH):
+        transaction.on_commit(
+            partial(send_invitation_emails.enqueue, ids[start : start + EMAIL_BATCH])
+        )
+
+
+EMAIL_BATCH = 50
+"""Invitations per batch task: one SMTP connection each, and a bounded amount of work per task."""
+
+
+def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
+    """Give each invitation still to be mailed a fresh token, in one short transaction.
+
+    Already sent, revoked and expired invitations are skipped. The token hashes are committed
+    before any e-mail leaves, so the link in a delivered e-mail always works.
+    """
+    claimed: list[tuple[Invitation, str]] = []
+    with transaction.atomic():
+        invitations = (
+            Invitation.objects.select_for_update()
+            .select_related("candidate__job")
+            .filter(pk__in=invitation_ids)
+            .exclude(email_status=EmailStatus.SENT)
+            .order_by("pk")
+        )
+        closed = []
+        for invitation in invitations:
+            if not invitation.is_open():
+                closed.append(invitation.pk)  # revoked or expired before it was sent
+                continue
+            nonce = new_nonce()
+            token = token_from_nonce(nonce)
+            invitation.token_hash = hash_token(token)
+            invitation.token_nonce = nonce
+            invitation.email_attempts += 1
+            claimed.append((invitation, token))
+        Invitation.objects.bulk_update(
+            [i for i, _token in claimed], ["token_hash", "token_nonce", "email_attempts"]
+        )
+        Invitation.objects.filter(pk__in=closed).update(email_status=EmailStatus.NOT_EMAILED)
+    return claimed
 
 
 def _sender(organisation: str) -> str:
@@ -27,7 +168,14 @@ def _sender(organisation: str) -> str:
     return formataddr((organisation or name, address)) if address else settings.DEFAULT_FROM_EMAIL
 
 
-def _send(*, template: str, candidate: Candidate, url: str, expires_at: datetime) -> None:
+def _mail(
+    *,
+    template: str,
+    candidate: Candidate,
+    url: str,
+    expires_at: datetime,
+    connection: BaseEmailBackend | None = None,
+) -> None:
     organisation = Branding.current().organisation_name
     with translation.override(candidate.language):
         context = {
@@ -40,25 +188,116 @@ def _send(*, template: str, candidate: Candidate, url: str, expires_at: datetime
         # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(subject, body, _sender(organisation), [candidate.email])
+    send_mail(subject, body, _sender(organisation), [candidate.email], connection=connection)
 
 
-def send_invitation(
-    *, candidate: Candidate, sent_by: User | None, days: int | None = None
-) -> NewInvitation:
-    """Create a fresh link (revoking older ones) and e-mail it; a reminder follows later."""
-    new = create_invitation(candidate=candidate, created_by=sent_by, days=days)
-    _send(
+def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:
+    _mail(
         template="invitation",
-        candidate=candidate,
-        url=new.url,
-        expires_at=new.invitation.expires_at,
+        candidate=invitation.candidate,
+        url=invitation_url(token),
+        expires_at=invitation.expires_at,
+        connection=connection,
     )
-    new.invitation.sent_at = timezone.now()
-    new.invitation.save(update_fields=["sent_at"])
-    record(action="invitation.sent", actor=sent_by, candidate=candidate)
-    schedule_reminder(new.invitation)
-    return new
+
+
+def _record_sent(invitations: list[Invitation]) -> None:
+    if not invitations:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+            email_status=EmailStatus.SENT, sent_at=now, email_last_error=""
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor_label="system",
+                    action="invitation.sent",
+                    candidate=i.candidate,
+                    job=i.candidate.job,
+                    detail={"attempts": i.email_attempts},
+                )
+                for i in invitations
+            ]
+        )
+        for invitation in invitations:
+            schedule_reminder(invitation)
+
+
+def deliver_invitation_emails(
+    *, invitation_ids: list[int], connection: BaseEmailBackend | None = None
+) -> dict[str, int]:
+    """One attempt at each invitation's e-mail, over one connection; counts by outcome.
+
+    Three short transactions for the whole batch (claim, and record the sent ones), however
+    many e-mails it holds; a failed e-mail is recorded on its own and retried later by a new task.
+    """
+    claimed = _claim(invitation_ids)
+    counts: dict[str, int] = {"skipped": len(invitation_ids) - len(claimed)}
+    sent: list[Invitation] = []
+    own_connection = connection is None
+    if own_connection:
+        connection = get_connection()
+    try:
+        for invitation, token in claimed:
+            try:
+                _send(invitation, token, connection)
+            except Exception as exc:  # SMTP, DNS, TLS, template: recorded, retried
+                status = _record_failure(invitation, exc)
+                counts[status] = counts.get(status, 0) + 1
+            else:
+                sent.append(invitation)
+    finally:
+        if own_connection and connection is not None:
+            connection.close()
+    _record_sent(sent)
+    counts[EmailStatus.SENT] = len(sent)
+    return {k: v for k, v in counts.items() if v}
+
+
+def deliver_invitation_email(*, invitation_id: int) -> str:
+    """One attempt to e-mail one invitation; returns its e-mail status afterwards.
+
+    Nothing is sent for an invitation that was already sent, revoked or expired. A failed
+    attempt is recorded and, while attempts remain, retried later by a new task.
+    """
+    deliver_invitation_emails(invitation_ids=[invitation_id])
+    status = (
+        Invitation.objects.filter(pk=invitation_id).values_list("email_status", flat=True).first()
+    )
+    return "missing" if status is None else status
+
+
+def _record_failure(invitation: Invitation, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    final = invitation.email_attempts >= max_attempts()
+    status = EmailStatus.FAILED if final else EmailStatus.QUEUED
+    logger.warning(
+        "invitation e-mail %s failed (attempt %d): %s",
+        invitation.pk,
+        invitation.email_attempts,
+        error,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(email_status=status, email_last_error=error)
+    if final:
+        record(action="invitation.email_failed", candidate=invitation.candidate, error=error)
+    else:
+        _retry_later(invitation.pk, attempt=invitation.email_attempts)
+    return status
+
+
+def _retry_later(invitation_id: int, *, attempt: int) -> None:
+    from django_tasks import task_backends
+
+    from .tasks import send_invitation_email
+
+    task = send_invitation_email
+    if task_backends[task.backend].supports_defer:
+        delay = RETRY_BASE_DELAY * (2 ** (attempt - 1))
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(invitation_id)
 
 
 def schedule_reminder(invitation: Invitation) -> None:
@@ -126,7 +365,7 @@ def send_reminder(*, invitation_id: int, manual: bool) -> bool:
         invitation.reminded_at = timezone.now()
         invitation.save(update_fields=["reminder_count", "reminded_at"])
     try:
-        _send(
+        _mail(
             template="reminder",
             candidate=invitation.candidate,
             url=url,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .record import ResultRecord
 
 
 def hash_token(token: str) -> str:
@@ -21,11 +26,28 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         """The invitation a token belongs to, whatever its state, or ``None``."""
         if not token or len(token) > 100:
             return None
-        return self.select_related("candidate__job").filter(token_hash=hash_token(token)).first()
+        return (
+            self.select_related("candidate__job", "candidate__assessment")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+
+
+class EmailStatus(models.TextChoices):
+    """Where the invitation e-mail is: the send task moves it from queued to sent or failed."""
+
+    NOT_EMAILED = "", _("Not e-mailed")
+    QUEUED = "queued", _("E-mail queued")
+    SENT = "sent", _("E-mail sent")
+    FAILED = "failed", _("E-mail failed")
 
 
 class Invitation(models.Model):
-    """A link for one candidate; the token itself is shown once and never stored."""
+    """A link for one candidate; the token itself is shown once and never stored.
+
+    An e-mailed invitation gets its token from the send task (``send_invitation_email``), which
+    records the delivery in ``email_status``, ``email_attempts`` and ``email_last_error``.
+    """
 
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.CASCADE, related_name="invitations"
@@ -34,6 +56,11 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus.choices, default="", blank=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_last_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     token_nonce = models.CharField(max_length=43, blank=True)
     """Random input from which the server derives the token again (see ``links.py``)."""
@@ -108,14 +135,45 @@ class Answer(models.Model):
         return f"{self.key}={self.value if self.value is not None else len(self.text)}"
 
 
+class NormGroup(models.Model):
+    """A named, dated norm sample: per competency its mean, SD, reliability and distribution.
+
+    Built by a background task from the scored assessments with one content version (see
+    :mod:`servicefit.assessments.norms`), never per request; results point at the group their
+    bands and percentiles were computed with, so a number means the same a year later.
+    """
+
+    name = models.CharField(max_length=200)
+    content_version = models.CharField(max_length=40)
+    scoring_version = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    statistics = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["content_version", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (n = {self.n}, {self.computed_at:%Y-%m-%d})"
+
+
 class Result(models.Model):
-    """The scored assessment, with the versions and inputs that explain every number."""
+    """The scored assessment, with the versions and inputs that explain every number.
+
+    The JSON columns hold a :class:`~servicefit.assessments.record.ResultRecord` of version
+    ``record_version``; read them through :attr:`record`, never directly.
+    """
 
     session = models.OneToOneField(
         AssessmentSession, on_delete=models.CASCADE, related_name="result"
     )
-    content_version = models.CharField(max_length=40)
+    record_version = models.PositiveSmallIntegerField(default=1)
+    content_version = models.CharField(max_length=40, db_index=True)
     scoring_version = models.CharField(max_length=40)
+    norm_group = models.ForeignKey(
+        NormGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="results"
+    )
     computed_at = models.DateTimeField(default=timezone.now)
     competencies = models.JSONField(default=dict)
     questionnaire = models.JSONField(default=dict)
@@ -125,6 +183,68 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"Result for {self.session.candidate}"
+
+    @cached_property
+    def record(self) -> ResultRecord:
+        """The typed record (older record versions are upgraded on reading)."""
+        from .record import ResultRecord
+
+        return ResultRecord.from_result(self)
+
+
+class Standing(models.Model):
+    """A scored candidate's place in their job, stored so the shortlist is a database query.
+
+    Written when the result is stored and rewritten by a background task when the job's
+    weights or minimums change (``profile_key`` then no longer matches the job's). The rank is
+    not stored: it is one indexed count (``composite`` greater than this one's) away.
+    """
+
+    candidate = models.OneToOneField(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="standing"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="standings")
+    result = models.OneToOneField(Result, on_delete=models.CASCADE, related_name="standing")
+    composite = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    flags = models.JSONField(default=list)
+    flagged = models.BooleanField(default=False)
+    profile_key = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job", "composite"], name="standing_job_composite"),
+            models.Index(fields=["job", "flagged"], name="standing_job_flagged"),
+            models.Index(fields=["job", "profile_key"], name="standing_job_profile"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Standing of {self.candidate_id} in job {self.job_id}: {self.composite}"
+
+
+class CompetencyStanding(models.Model):
+    """One competency score (1–5, with its band) of a standing, in an indexed column."""
+
+    standing = models.ForeignKey(Standing, on_delete=models.CASCADE, related_name="scores")
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="+")
+    competency = models.CharField(max_length=40)
+    score = models.FloatField(null=True, blank=True)
+    sem = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standing", "competency"], name="one_score_per_competency"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["job", "competency", "score"], name="competency_job_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency}={self.score}"
 
 
 class ReplyRating(models.Model):

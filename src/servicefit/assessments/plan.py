@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from servicefit.content import Content
 
@@ -79,11 +80,12 @@ class AssessmentPlan:
         index = self.pages.index(page)
         return self.pages[index - 1] if index > 0 else None
 
+    @cached_property
+    def _section_by_key(self) -> dict[str, str]:
+        return {key: page.section for page in self.pages for key in page.keys}
+
     def section_of(self, key: str) -> str | None:
-        for page in self.pages:
-            if key in page.keys:
-                return page.section
-        return None
+        return self._section_by_key.get(key)
 
     def keys(self, section: str | None = None) -> tuple[str, ...]:
         return tuple(

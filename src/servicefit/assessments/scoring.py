@@ -12,12 +12,15 @@ explain every number:
   valuing_customer, empathy → empathy, ownership → helpfulness and problem_solving,
   clarity → clear_communication).
 
-The competency score is the mean of the available sources. Interview ratings join later, on the
-report, once scorecards are in.
+The competency score is the mean of the available sources, made in one place
+(:func:`servicefit.assessments.record.combine_sources`), with a 95 % band from the standard error
+of measurement of the norm group in force (``sems``). Interview ratings join later, once
+scorecards are in (:meth:`~servicefit.assessments.record.ResultRecord.with_interview`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -33,9 +36,11 @@ from servicefit.language import (
 )
 from servicefit.psychometrics import score_ratings, score_scale
 
-from .plan import SCALE_MAX, SCALE_MIN, reply_key, sjt_key
+from .plan import SCALE_MAX, SCALE_MIN, sjt_key
+from .record import CompetencyScore, ResultRecord, combine_sources
 
-SCORING_VERSION = f"1.0.0+reply-{ANALYSIS_VERSION}"
+SCORING_VERSION = f"2.0.0+reply-{ANALYSIS_VERSION}"
+"""2.0.0: record version 2 (bands from the SEM) and the 1–5 weighted-mean composite."""
 
 REPLY_RATING_COMPETENCIES: dict[str, tuple[str, ...]] = {
     "courtesy": ("courtesy", "valuing_customer"),
@@ -137,18 +142,26 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
     message = next(m for m in content.written_reply.messages if m.id == message_id)
     customer = message.customer_name.get(language)
     try:
-        analysis = analyze_reply(text, expected_language=language, customer_name=customer)
-        detected = analysis.language.detected
+        analysis = _analysis(text, language, customer)
+        detected = analysis["language"]["detected"]
+        analysed = language
         if (
             detected
-            and detected != analysis.expected_language
-            and not analysis.language.uncertain
+            and detected != language
+            and not analysis["language"]["uncertain"]
             and detected in SUPPORTED_LANGUAGES
         ):
-            analysis = analyze_reply(text, expected_language=detected, customer_name=customer)
+            analysis = _analysis(text, detected, customer)
+            analysed = detected
     except ReplyAnalysisError as exc:
         return {**base, "analysis": None, "error": str(exc)}
-    return {**base, "analysis": analysis.to_dict(), "language": analysis.expected_language}
+    return {**base, "analysis": analysis, "language": analysed}
+
+
+@functools.lru_cache(maxsize=512)
+def _analysis(text: str, language: str, customer_name: str | None) -> dict[str, Any]:
+    """The analysis is a pure function of its inputs: re-scoring the same text reuses it."""
+    return analyze_reply(text, expected_language=language, customer_name=customer_name).to_dict()
 
 
 def reply_competency_scores(
@@ -175,9 +188,10 @@ def combine(
     sjt: Mapping[str, Any],
     reply_scores: Mapping[str, float],
     interviews: Mapping[str, float] | None = None,
-) -> dict[str, Any]:
-    """Each competency's 1–5 score as the mean of its available sources, with the sources."""
-    combined: dict[str, Any] = {}
+    sems: Mapping[str, float | None] | None = None,
+) -> dict[str, CompetencyScore]:
+    """Each competency's 1–5 score as the mean of its available sources, with its band."""
+    combined: dict[str, CompetencyScore] = {}
     for competency in content.competencies:
         sources: dict[str, float] = {}
         q = questionnaire.get(competency.id, {}).get("score")
@@ -189,11 +203,7 @@ def combine(
             sources["reply"] = reply_scores[competency.id]
         if interviews and competency.id in interviews:
             sources["interview"] = interviews[competency.id]
-        score = round(float(np.mean(list(sources.values()))), 4) if sources else None
-        combined[competency.id] = {
-            "score": score,
-            "sources": {k: round(v, 4) for k, v in sources.items()},
-        }
+        combined[competency.id] = combine_sources(sources, sem=(sems or {}).get(competency.id))
     return combined
 
 
@@ -204,13 +214,22 @@ def score_assessment(
     reply_message: str,
     reply_text: str,
     reply_language: str,
-) -> dict[str, Any]:
-    """Everything stored in a :class:`~servicefit.assessments.models.Result`."""
+    sems: Mapping[str, float | None] | None = None,
+) -> ResultRecord:
+    """Everything stored in a :class:`~servicefit.assessments.models.Result`, as a typed record.
+
+    ``sems`` are the competencies' standard errors of measurement from the norm group in
+    force (:func:`servicefit.assessments.norms.sems_of`); without them the bands stay empty.
+    """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
     reply = score_reply(content, message_id=reply_message, text=reply_text, language=reply_language)
     competencies = combine(
-        content, questionnaire=questionnaire, sjt=sjt, reply_scores=reply_competency_scores(reply)
+        content,
+        questionnaire=questionnaire,
+        sjt=sjt,
+        reply_scores=reply_competency_scores(reply),
+        sems=sems,
     )
     flags = []
     answered_keys = {k for k, v in values.items() if v is not None}
@@ -228,13 +247,14 @@ def score_assessment(
         or reply["language"] != reply["shown_language"]
     ):
         flags.append("wrong_language")
-    return {
-        "content_version": content.version,
-        "scoring_version": SCORING_VERSION,
-        "questionnaire": questionnaire,
-        "sjt": sjt,
-        "reply": reply,
-        "competencies": competencies,
-        "flags": flags,
-        "reply_key": reply_key(reply_message),
-    }
+    return ResultRecord.model_validate(
+        {
+            "content_version": content.version,
+            "scoring_version": SCORING_VERSION,
+            "questionnaire": questionnaire,
+            "sjt": sjt,
+            "reply": {k: v for k, v in reply.items() if v is not None or k == "analysis"},
+            "competencies": competencies,
+            "flags": tuple(flags),
+        }
+    )

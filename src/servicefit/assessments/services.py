@@ -6,26 +6,31 @@ connection or a reload never lose an answer. Time limits are enforced here, on t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.candidates.services import move_to_stage
 from servicefit.content import Content, default_content
-from servicefit.privacy.services import record
+from servicefit.security.text import clean_text
 
+from .answer_store import store_unless_submitted
 from .links import invitation_url, new_nonce, token_from_nonce
 from .models import Answer, AssessmentSession, Invitation, hash_token
 from .plan import REPLY_MESSAGE_BY_CHANNEL, SCALE_MAX, SCALE_MIN, AssessmentPlan
 
+TOKEN_BYTES = 32  # 256 random bits
 PRIVACY_NOTICE_VERSION = "2026-11-privacy-1"
 AUTOMATION_NOTICE_VERSION = "2026-11-automation-1"
+WITHDRAW_REASON_MAX = 500
 TIMER_GRACE = timedelta(seconds=15)
 """Network slack: an answer sent just as the clock runs out is still accepted."""
 
@@ -143,7 +148,15 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | 
 
 
 def plan_for(session: AssessmentSession, content: Content | None = None) -> AssessmentPlan:
-    return AssessmentPlan.build(content or default_content(), reply_message=session.reply_message)
+    """The session's page plan; plans of the shipped content are built once per process."""
+    if content is None or content is default_content():
+        return _default_plan(session.reply_message)
+    return AssessmentPlan.build(content, reply_message=session.reply_message)
+
+
+@functools.lru_cache(maxsize=64)
+def _default_plan(reply_message: str) -> AssessmentPlan:
+    return AssessmentPlan.build(default_content(), reply_message=reply_message)
 
 
 @transaction.atomic
@@ -224,13 +237,13 @@ def is_time_up(session: AssessmentSession, section: str, now: datetime | None = 
     return end is not None and (now or timezone.now()) > end + TIMER_GRACE
 
 
-def _validated(session: AssessmentSession, key: str, value: object) -> tuple[int | None, str]:
-    plan = plan_for(session)
-    section = plan.section_of(key)
+def _validated(section: str | None, value: object) -> tuple[int | None, str]:
     if section is None:
         raise AnswerError(_("This question is not part of your assessment."))
     if section == "reply":
-        text = "" if value is None else str(value)
+        # The one normalisation of stored text: no NUL or control characters (PostgreSQL
+        # refuses NUL), line breaks as "\n"; the limit applies to what is stored.
+        text = clean_text(value, multiline=True)
         limit = default_content().written_reply.max_characters  # type: ignore[union-attr]
         if len(text) > limit:
             raise AnswerError(
@@ -240,7 +253,7 @@ def _validated(session: AssessmentSession, key: str, value: object) -> tuple[int
                 % {"length": len(text), "limit": limit},
                 status=413,
             )
-        return None, text.replace("\r\n", "\n")
+        return None, text
     try:
         number = int(str(value))
     except (TypeError, ValueError):
@@ -258,29 +271,33 @@ def save_answer(
     language: str = "",
     now: datetime | None = None,
 ) -> Answer:
-    """Save (or replace) one answer, enforcing the scale, the length limit and the clock."""
+    """Save (or replace) one answer, enforcing the scale, the length limit and the clock.
+
+    One short transaction with one statement (:func:`store_unless_submitted`): an upsert keyed
+    by (session, item) that stores nothing once the session is submitted, under the session
+    row's lock that :func:`submit` also takes, so no answer is stored after ``submitted_at``.
+    Two tabs saving the same item at once are harmless (the later one wins).
+    """
     now = now or timezone.now()
     if session.is_submitted:
         raise AnswerError(_("This assessment has already been submitted."), status=409)
-    number, text = _validated(session, key, value)
     section = plan_for(session).section_of(key)
+    number, text = _validated(section, value)
     assert section is not None  # noqa: S101  (checked in _validated)
     if section in {"sjt", "reply"}:
         if deadline(session, section) is None:
             start_section(session=session, section=section, now=now)
         if is_time_up(session, section, now):
             raise TimeUp(_("Time is up for this section. Your earlier answers are saved."))
-    defaults = {"value": number, "text": text, "language": language, "answered_at": now}
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                answer, _created = Answer.objects.update_or_create(
-                    session=session, key=key, defaults=defaults
-                )
-                return answer
-        except IntegrityError:  # the same item saved from two tabs at once: retry as an update
-            continue
-    raise AnswerError(_("Your answer could not be saved. Please try again."), status=503)
+    answer = Answer(
+        session=session, key=key, value=number, text=text, language=language, answered_at=now
+    )
+    with transaction.atomic():
+        stored = store_unless_submitted(answer)
+    if not stored:
+        session.submitted_at = session.submitted_at or now
+        raise AnswerError(_("This assessment has already been submitted."), status=409)
+    return answer
 
 
 def answers_of(session: AssessmentSession) -> dict[str, Answer]:
@@ -329,5 +346,5 @@ def withdraw(*, invitation: Invitation, reason: str = "") -> None:
             stage=Stage.WITHDRAWN,
             changed_by=None,
             reason_code="candidate_withdrew",
-            note=reason,
+            note=clean_text(reason, multiline=True)[:WITHDRAW_REASON_MAX],
         )

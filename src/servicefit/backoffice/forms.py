@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.content import default_content
 from servicefit.jobs.models import PAY_PERIODS, Job
+from servicefit.security.forms import CleanTextMixin
+from servicefit.security.text import EMAIL_MAX_LENGTH
 
 WEIGHT_TOLERANCE = 0.001
 
@@ -22,7 +24,7 @@ def _language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-class JobCreateForm(forms.Form):
+class JobCreateForm(CleanTextMixin, forms.Form):
     form_id = "job-create"
     template = forms.ChoiceField(label=_("Job-profile template"))
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -61,7 +63,7 @@ class JobCreateForm(forms.Form):
         return data
 
 
-class JobForm(forms.ModelForm):
+class JobForm(CleanTextMixin, forms.ModelForm):
     """Edit a job, including one weight and one optional minimum per competency."""
 
     form_id = "job-edit"
@@ -143,10 +145,10 @@ class JobForm(forms.ModelForm):
         return job
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(CleanTextMixin, forms.Form):
     form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     extra_time_percent = forms.IntegerField(
         label=_("Extra time (%)"),
@@ -161,6 +163,19 @@ class CandidateForm(forms.Form):
     )
 
 
+class CandidateEditForm(CleanTextMixin, forms.Form):
+    """Correct a candidate's name or e-mail address (typos, a changed address)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    reason = forms.CharField(
+        label=_("Why the change (kept in the audit log)"), max_length=200, required=False
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
 class ImportForm(forms.Form):
     form_id = "candidate-import"
     file = forms.FileField(
@@ -169,7 +184,7 @@ class ImportForm(forms.Form):
     send_invitations = forms.BooleanField(label=_("Send invitation e-mails"), required=False)
 
 
-class StageForm(forms.Form):
+class StageForm(CleanTextMixin, forms.Form):
     form_id = "stage-change"
     stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
     reason_code = forms.ChoiceField(
@@ -189,7 +204,7 @@ class StageForm(forms.Form):
         return data
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(CleanTextMixin, forms.Form):
     form_id = "invitation-extend"
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60, initial=7)
 
@@ -214,7 +229,7 @@ class BulkForm(forms.Form):
         field.queryset = Candidate.objects.filter(job=job).select_related("job")
 
 
-class ReplyRatingForm(forms.Form):
+class ReplyRatingForm(CleanTextMixin, forms.Form):
     """A rater confirms or changes each suggested rating; a change needs a reason."""
 
     form_id = "reply-rating"

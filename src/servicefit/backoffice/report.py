@@ -8,19 +8,15 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from servicefit.assessments.models import Result
-from servicefit.assessments.ranking import (
-    Norms,
-    RankedCandidate,
-    build_norms,
-    competency_scores,
-    rank_job,
-)
+from servicefit.assessments.models import Result, Standing
+from servicefit.assessments.norms import MIN_NORM_GROUP, percentile
+from servicefit.assessments.record import CompetencyScore, ResultRecord
+from servicefit.assessments.standings import counts, profile_key, profile_of, rank_of
 from servicefit.candidates.models import Candidate
 from servicefit.content import default_content
-from servicefit.interviews.services import competency_ratings_for_job
+from servicefit.interviews.services import competency_ratings
+from servicefit.psychometrics import profile_composite
 
-Z_95 = 1.959964
 CHART_ROW = 26
 CHART_LABEL_MIN_WIDTH = 160
 CHART_CHAR_WIDTH = 6.6
@@ -72,20 +68,87 @@ def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]
     return segments
 
 
-def _ranked_row(
-    candidate: Candidate, *, norms: Norms, interview_ratings: dict[int, dict[str, float]]
-) -> RankedCandidate | None:
-    for row in rank_job(candidate.job, interview_ratings=interview_ratings, norms=norms):
-        if row.candidate.pk == candidate.pk:
-            return row
-    return None
+@dataclass(frozen=True)
+class Contribution:
+    """One competency's part in the composite: ``weight`` (renormalised) × ``score``."""
+
+    competency: str
+    score: float | None
+    weight: float
+    contribution: float | None
+    below_minimum: bool
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The candidate's stored standing as the report shows it; the rank is one count query."""
+
+    rank: int | None
+    scored: int
+    composite: float | None
+    lower: float | None
+    upper: float | None
+    flags: tuple[str, ...]
+    contributions: tuple[Contribution, ...]
+    recomputing: bool
+
+
+def _ranked(candidate: Candidate, record: ResultRecord) -> Ranked | None:
+    standing = Standing.objects.filter(candidate=candidate).first()
+    if standing is None:
+        return None
+    job = candidate.job
+    profile = profile_of(job)
+    composite = (
+        profile_composite(
+            record.scores(),
+            profile,
+            sems={c: s.sem for c, s in record.competencies.items()},
+        )
+        if profile is not None
+        else None
+    )
+    weights = composite.weights if composite is not None else {}
+    below = set(composite.below_minimum) if composite is not None else set()
+    contributions = tuple(
+        Contribution(
+            competency=c,
+            score=record.competencies[c].score if c in record.competencies else None,
+            weight=weights.get(c, 0.0),
+            contribution=None
+            if c not in weights
+            else weights[c] * float(record.competencies[c].score or 0),
+            below_minimum=c in below,
+        )
+        for c in (profile.weights if profile is not None else {})
+    )
+    return Ranked(
+        rank=rank_of(standing),
+        scored=counts(job)["scored"],
+        composite=standing.composite,
+        lower=standing.lower,
+        upper=standing.upper,
+        flags=tuple(standing.flags or ()),
+        contributions=contributions,
+        recomputing=standing.profile_key != profile_key(job),
+    )
 
 
 def build_report(candidate: Candidate) -> dict[str, Any]:
+    """Everything the report (page and PDF) shows about one candidate, from their own data.
+
+    Nothing here reads another candidate's result: the composite and band are the stored
+    standing, the rank is one count, percentiles come from the norm group the result was
+    scored with (its name, size and date are shown).
+    """
     content = default_content()
     language = (get_language() or "en").split("-")[0]
     session = getattr(candidate, "assessment", None)
-    result: Result | None = getattr(session, "result", None)
+    result: Result | None = (
+        Result.objects.select_related("norm_group").filter(session=session).first()
+        if session is not None
+        else None
+    )
     report: dict[str, Any] = {
         "candidate": candidate,
         "job": candidate.job,
@@ -94,32 +157,24 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
     }
     if result is None:
         return report
-    norms = build_norms(content)
-    interview_ratings = competency_ratings_for_job(candidate.job)
-    row = _ranked_row(candidate, norms=norms, interview_ratings=interview_ratings)
-    contributions = {c.competency: c for c in row.contributions} if row else {}
-    scores = competency_scores(result, interview_ratings.get(candidate.pk))
+    record = result.record.with_interview(competency_ratings(candidate))
+    ranked = _ranked(candidate, record)
+    contributions = {c.competency: c for c in ranked.contributions} if ranked else {}
+    group = result.norm_group
     competencies = []
     for competency in content.competencies:
-        data = scores.get(competency.id, {"score": None, "sources": {}})
-        sources, score = data["sources"], data["score"]
-        reliability = (norms.reliabilities or {}).get(competency.id)
-        half = (
-            Z_95 * norms.sds.get(competency.id, 0) * math.sqrt(1 - reliability)
-            if reliability is not None
-            else None
-        )
+        data = record.competencies.get(competency.id) or CompetencyScore(score=None)
         contribution = contributions.get(competency.id)
         competencies.append(
             {
                 "id": competency.id,
                 "name": competency.name.get(language),
                 "definition": competency.definition.get(language),
-                "score": score,
-                "lower": None if score is None or half is None else max(1.0, score - half),
-                "upper": None if score is None or half is None else min(5.0, score + half),
-                "percentile": norms.percentile(competency.id, score),
-                "sources": sources,
+                "score": data.score,
+                "lower": data.lower,
+                "upper": data.upper,
+                "percentile": percentile(group, competency.id, data.score),
+                "sources": data.sources,
                 "weight": float(candidate.job.weights.get(competency.id, 0)),
                 "minimum": candidate.job.minimums.get(competency.id),
                 "below_minimum": bool(contribution and contribution.below_minimum),
@@ -128,12 +183,14 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
         )
     report.update(
         {
-            "ranked": row,
-            "norm_n": norms.n,
+            "record": record,
+            "ranked": ranked,
+            "norm_group": group if group is not None and group.n >= MIN_NORM_GROUP else None,
+            "min_norm_group": MIN_NORM_GROUP,
             "competencies": competencies,
             "chart": chart_geometry(competencies),
-            "sjt": _sjt_rows(result, language),
-            "reply": _reply(result, language),
+            "sjt": _sjt_rows(record, language),
+            "reply": _reply(record, language),
         }
     )
     return report
@@ -178,27 +235,27 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _sjt_rows(result: Result, language: str) -> list[dict[str, Any]]:
+def _sjt_rows(record: ResultRecord, language: str) -> list[dict[str, Any]]:
     content = default_content()
     if content.sjt is None:
         return []
     rows = []
     for scenario in content.sjt.scenarios:
-        data = result.sjt.get("scenarios", {}).get(scenario.id)
+        data = record.sjt.scenarios.get(scenario.id)
         if data is None:
             continue
-        ratings = {o["option"]: o["rating"] for o in data["options"]}
+        ratings = {o.option: o.rating for o in data.options}
         rows.append(
             {
                 "situation": scenario.situation.get(language),
-                "score": data["score"],
+                "score": data.score,
                 "options": [
                     {
                         "letter": o.id.upper(),
                         "text": o.text.get(language),
                         "rating": ratings.get(o.id),
                         "key": o.key,
-                        "gap": None if ratings.get(o.id) is None else abs(ratings[o.id] - o.key),
+                        "gap": None if ratings.get(o.id) is None else abs(ratings[o.id] - o.key),  # type: ignore[operator]
                         "rationale": o.rationale.get(language),
                     }
                     for o in scenario.options
@@ -208,18 +265,16 @@ def _sjt_rows(result: Result, language: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _reply(result: Result, language: str) -> dict[str, Any] | None:
-    reply = result.reply or {}
-    text = reply.get("text") or ""
-    analysis = reply.get("analysis")
+def _reply(record: ResultRecord, language: str) -> dict[str, Any] | None:
+    reply = record.reply
+    text = reply.text
+    analysis = reply.analysis
     content = default_content()
     message = None
     # the message as the candidate saw it: in the language of the page, not the recruiter's
-    shown = reply.get("shown_language") or reply.get("language") or language
+    shown = reply.shown_language or reply.language or language
     if content.written_reply is not None:
-        message = next(
-            (m for m in content.written_reply.messages if m.id == reply.get("message")), None
-        )
+        message = next((m for m in content.written_reply.messages if m.id == reply.message), None)
     return {
         "text": text,
         "message": {
@@ -230,8 +285,8 @@ def _reply(result: Result, language: str) -> dict[str, Any] | None:
         }
         if message
         else None,
-        "language": reply.get("language"),
+        "language": reply.language,
         "analysis": analysis,
         "segments": evidence_segments(text, analysis["signals"]) if analysis else [],
-        "error": reply.get("error"),
+        "error": reply.error,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, dashboard, jobs, privacy, reports
+from .views import candidates, dashboard, fairness, jobs, oversight, privacy, reports
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("jobs/<int:job_id>/candidates/new/", candidates.candidate_add, name="candidate_add"),
     path(
         "jobs/<int:job_id>/candidates/import/", candidates.candidate_import, name="candidate_import"
+    ),
+    path(
+        "jobs/<int:job_id>/imports/<int:import_id>/",
+        candidates.import_status,
+        name="import_status",
     ),
     path("candidates/<int:candidate_id>/", reports.candidate_report, name="candidate_report"),
     path(
@@ -40,6 +45,7 @@ urlpatterns = [
         candidates.invitation_extend,
         name="invitation_extend",
     ),
+    path("candidates/<int:candidate_id>/edit/", candidates.candidate_edit, name="candidate_edit"),
     path("candidates/<int:candidate_id>/stage/", candidates.stage_change, name="stage_change"),
     path(
         "candidates/<int:candidate_id>/export.json",
@@ -47,4 +53,33 @@ urlpatterns = [
         name="candidate_export",
     ),
     path("candidates/<int:candidate_id>/erase/", privacy.candidate_erase, name="candidate_erase"),
+    # fairness, validation and oversight (issue 13)
+    path("jobs/<int:job_id>/fairness/", fairness.job_fairness, name="job_fairness"),
+    path(
+        "jobs/<int:job_id>/audit-summary.<str:fmt>",
+        fairness.job_audit_summary,
+        name="job_audit_summary",
+    ),
+    path("jobs/<int:job_id>/validation/", fairness.job_validation, name="job_validation"),
+    path("jobs/<int:job_id>/scoring/suspend/", oversight.scoring_suspend, name="scoring_suspend"),
+    path("jobs/<int:job_id>/scoring/resume/", oversight.scoring_resume, name="scoring_resume"),
+    path("self-identification/", fairness.selfid_questions, name="selfid_questions"),
+    path("review-requests/", oversight.review_queue, name="review_queue"),
+    path(
+        "review-requests/<int:request_id>/answer/",
+        oversight.review_resolve,
+        name="review_resolve",
+    ),
+    path(
+        "candidates/<int:candidate_id>/explanation/",
+        oversight.candidate_explanation,
+        name="candidate_explanation",
+    ),
+    path(
+        "candidates/<int:candidate_id>/explanation.json",
+        oversight.candidate_explanation,
+        {"fmt": "json"},
+        name="candidate_explanation_json",
+    ),
+    path("instructions-for-use/", oversight.instructions_for_use, name="instructions"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from servicefit.accounts.models import User
-from servicefit.privacy.services import record
+from servicefit.audit.recording import record
 
 from .models import Branding
 

@@ -34,6 +34,13 @@ PIPELINE: tuple[str, ...] = (
 
 class Candidate(models.Model):
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="candidates")
+    imported_in = models.ForeignKey(
+        "candidates.CandidateImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidates",
+    )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     language = models.CharField(
@@ -93,3 +100,55 @@ class ReasonCode(models.TextChoices):
     POSITION_FILLED = "position_filled", _("Position filled")
     CANDIDATE_WITHDREW = "candidate_withdrew", _("Candidate withdrew")
     OTHER = "other", _("Other (explain in the note)")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    CHECKING = "checking", _("Checking the rows")
+    SAVING = "saving", _("Adding the candidates")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Nothing imported")
+
+
+class CandidateImport(models.Model):
+    """An uploaded candidate file, checked and stored by a background task.
+
+    The upload is kept in the database (not on one server's disk) until the task has run, so any
+    worker on any machine can process it; it is cleared afterwards. ``problems`` lists what was
+    wrong with a refused file: ``{"row", "column", "message"}`` each.
+    """
+
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(default=b"")
+    send_invitations = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, default="en")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.job}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def percent_checked(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return round(100 * self.rows_checked / self.rows_total) if self.rows_total else 0

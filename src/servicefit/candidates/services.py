@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.jobs.models import Job
-from servicefit.privacy.services import record
+from servicefit.security.text import clean_text
 
 from .models import Candidate, Stage, StageChange
 
@@ -17,11 +18,51 @@ def add_candidate(
     *, job: Job, name: str, email: str, language: str = "en", added_by: User | None = None
 ) -> Candidate:
     candidate = Candidate.objects.create(
-        job=job, name=name, email=email.strip().lower(), language=language
+        job=job, name=clean_text(name), email=clean_text(email).lower(), language=language
     )
     StageChange.objects.create(candidate=candidate, to_stage=Stage.INVITED, changed_by=added_by)
     record(action="candidate.added", actor=added_by, candidate=candidate)
     return candidate
+
+
+class DuplicateEmail(ValueError):
+    """Another candidate for the same job already has this e-mail address."""
+
+
+@transaction.atomic
+def update_candidate(
+    *, candidate: Candidate, name: str, email: str, changed_by: User | None, reason: str = ""
+) -> list[str]:
+    """Correct the name and e-mail address; returns the fields that changed (audited, no values).
+
+    The audit event names the fields, not the old or new values, so it stays free of personal
+    data after an erasure. Raises :class:`DuplicateEmail` when the job already has the address.
+    """
+    email = email.strip().lower()
+    changed = [
+        field
+        for field, value in (("name", name), ("email", email))
+        if getattr(candidate, field) != value
+    ]
+    if not changed:
+        return []
+    if (
+        "email" in changed
+        and Candidate.objects.filter(job_id=candidate.job_id, email=email)
+        .exclude(pk=candidate.pk)
+        .exists()
+    ):
+        raise DuplicateEmail(email)
+    candidate.name, candidate.email = name, email
+    candidate.save(update_fields=changed)
+    record(
+        action="candidate.updated",
+        actor=changed_by,
+        candidate=candidate,
+        fields=changed,
+        reason=reason,
+    )
+    return changed
 
 
 @transaction.atomic

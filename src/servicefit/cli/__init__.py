@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from servicefit import __version__
 
 #: Modules under ``servicefit.cli`` that contribute subcommands, in help order.
-COMMAND_MODULES = ("content", "stats", "score", "reply", "web")
+COMMAND_MODULES = ("content", "stats", "score", "reply", "web", "serve")
 
 
 class CommandError(Exception):

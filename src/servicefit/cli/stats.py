@@ -1,4 +1,4 @@
-"""``servicefit stats``: reliability, agreement and adverse-impact statistics from CSV files.
+"""``servicefit stats``: reliability, agreement, adverse impact and validity from CSV files.
 
 Each subcommand prints a readable table, or one JSON object with ``--json``. Bad input
 (missing or empty file, unknown column, non-numeric cell, value outside --min/--max, fewer
@@ -22,6 +22,7 @@ from servicefit.psychometrics import (
     GroupCounts,
     PsychometricsError,
     adverse_impact,
+    criterion_validity,
     cronbach_alpha,
     intraclass_correlations,
     krippendorff_alpha,
@@ -359,6 +360,73 @@ def cmd_adverse_impact(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- criterion validity
+@_guard
+def cmd_validity(args: argparse.Namespace) -> int:
+    """Pearson r of complete rows, Fisher-z interval, Thorndike case II with --applicant-sd.
+
+    JSON: ``{"n", "r", "ci", "r_corrected", "ci_corrected"}`` (see
+    :mod:`servicefit.psychometrics.validity`).
+    """
+    if args.predictor == args.criterion:
+        raise CommandError("--predictor and --criterion must be different columns")
+    if not 0 < args.confidence < 1:
+        raise CommandError(f"--confidence must be between 0 and 1, got {args.confidence:g}")
+    if args.applicant_sd is not None and not args.applicant_sd > 0:
+        raise CommandError(f"--applicant-sd must be positive, got {args.applicant_sd:g}")
+    table = read_numeric_csv(args.data, columns=[args.predictor, args.criterion])
+    result = criterion_validity(
+        table.data[:, 0],
+        table.data[:, 1],
+        applicant_sd=args.applicant_sd,
+        confidence=args.confidence,
+    )
+    payload: dict[str, Any] = {
+        "n": result.n,
+        "r": result.r,
+        "ci": list(result.ci),
+        "r_corrected": result.r_corrected,
+        "ci_corrected": list(result.ci_corrected) if result.ci_corrected else None,
+    }
+    if args.json:
+        dump_json(payload)
+        return 0
+    level = f"{args.confidence:.0%}"
+    rows: list[list[Any]] = [["observed", result.n, result.r, *result.ci]]
+    if result.r_corrected is not None and result.ci_corrected is not None:
+        rows.append(["range-corrected", result.n, result.r_corrected, *result.ci_corrected])
+    print(f"{args.predictor} against {args.criterion}")
+    print(render_table(["", "n", "r", f"{level} low", f"{level} high"], rows))
+    if result.applicant_sd is not None:
+        print(
+            f"U = applicant SD {result.applicant_sd:g} / hired SD {result.incumbent_sd:.4f} "
+            f"= {result.applicant_sd / result.incumbent_sd:.4f} (Thorndike case II)"
+        )
+    if result.small_sample:
+        print(f"caution: only {result.n} complete rows; the interval is wide")
+    return 0
+
+
+def _add_validity_parser(sub: Any) -> None:
+    """Add ``validity`` (see :func:`cmd_validity`) to the ``stats`` subcommands."""
+    validity = sub.add_parser(
+        "validity", help="predictor-criterion correlation, Fisher-z CI, range correction"
+    )
+    validity.add_argument("data", metavar="DATA.csv", help="one row per hired person")
+    validity.add_argument("--predictor", required=True, metavar="COLUMN")
+    validity.add_argument("--criterion", required=True, metavar="COLUMN")
+    validity.add_argument(
+        "--applicant-sd",
+        type=float,
+        default=None,
+        metavar="S",
+        help="predictor SD among all applicants: corrects r for range restriction",
+    )
+    validity.add_argument("--confidence", type=float, default=0.95, help="interval level")
+    validity.add_argument("--json", action="store_true", help="print one JSON object")
+    validity.set_defaults(func=cmd_validity)
+
+
 # ---------------------------------------------------------------- registration
 def register(subparsers: Any) -> None:
     """Add ``stats`` and its subcommands to the ``servicefit`` parser."""
@@ -401,3 +469,5 @@ def register(subparsers: Any) -> None:
     ai.add_argument("--threshold", type=float, default=0.8, help="impact-ratio flag (0.8)")
     ai.add_argument("--json", action="store_true", help="print one JSON object")
     ai.set_defaults(func=cmd_adverse_impact)
+
+    _add_validity_parser(sub)

@@ -50,17 +50,18 @@ def _recommendation(mean: float) -> str:
 
 def _candidates(job: Job, count: int) -> list[Candidate]:
     """Open candidates with a result first (best mean score first), then any others."""
-    pool = list(job.candidates.filter(stage__in=OPEN_STAGES).order_by("pk"))
-    scored: list[tuple[float, Candidate]] = []
-    others: list[Candidate] = []
-    for candidate in pool:
-        values = [v for v in candidate_scores(candidate).values() if v is not None]
-        if values:
-            scored.append((fmean(values), candidate))
-        else:
-            others.append(candidate)
-    scored.sort(key=lambda pair: -pair[0])
-    return ([c for _m, c in scored] + others)[:count]
+    from django.db.models import Avg, F
+
+    open_candidates = job.candidates.filter(stage__in=OPEN_STAGES)
+    scored = list(
+        open_candidates.filter(standing__isnull=False)
+        .annotate(mean=Avg("standing__scores__score"))
+        .order_by(F("mean").desc(nulls_last=True), "pk")[:count]
+    )
+    others = list(
+        open_candidates.filter(standing__isnull=True).order_by("pk")[: max(0, count - len(scored))]
+    )
+    return (scored + others)[:count]
 
 
 def _fill_scorecards(interview: Interview, panel: Sequence[User], rng: random.Random) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicefit.accounts.models import User
+from servicefit.security.forms import CleanTextMixin
 
 from .models import RATING_MAX, RATING_MIN, Recommendation
 from .services.kit import InterviewKit, KitQuestion
@@ -20,7 +21,7 @@ class InterviewerChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} ({obj.get_role_display()})"
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(CleanTextMixin, forms.Form):
     form_id = "interview-schedule"
 
     scheduled_at = forms.DateTimeField(
@@ -54,7 +55,7 @@ def _field_key(question_id: str) -> str:
     return question_id.replace(".", "__")
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(CleanTextMixin, forms.Form):
     """One 1–5 rating and a note per kit question, the checklist and the recommendation.
 
     Every field is optional here: a draft may be partial. What a submission needs is the

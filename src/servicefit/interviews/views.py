@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.accounts.permissions import acting_user, recruiter_required, signed_in
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
-from servicefit.privacy.services import record
 
 from .forms import ScheduleForm, ScorecardForm
 from .models import Interview, Scorecard

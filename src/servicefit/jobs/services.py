@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from servicefit.accounts.models import User
+from servicefit.audit.recording import record
 from servicefit.content import default_content
-from servicefit.privacy.services import record
 
 from .models import Job
 

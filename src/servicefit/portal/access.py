@@ -51,4 +51,5 @@ def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 
 def session_of(invitation: Invitation) -> AssessmentSession | None:
-    return AssessmentSession.objects.filter(candidate=invitation.candidate).first()
+    """The candidate's session, loaded with the invitation (no extra query)."""
+    return getattr(invitation.candidate, "assessment", None)

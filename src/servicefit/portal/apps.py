@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "servicefit.portal"
     label = "portal"
+
+    def ready(self) -> None:
+        # The candidate's link is their credential: keep it out of every request log.
+        from servicefit.security.logs import install_token_mask
+
+        install_token_mask()

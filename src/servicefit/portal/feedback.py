@@ -20,9 +20,9 @@ def feedback_for(session: AssessmentSession) -> dict[str, Any] | None:
     content = default_content()
     language = (get_language() or "en").split("-")[0]
     scored = [
-        (data["score"], content.competency(cid))
-        for cid, data in result.competencies.items()
-        if data.get("score") is not None
+        (score, content.competency(cid))
+        for cid, score in result.record.scores().items()
+        if score is not None
     ]
     scored.sort(key=lambda pair: pair[0], reverse=True)
     return {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rights, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:token>/submit/", views.submit, name="submit"),
     path("<str:token>/done/", views.done, name="done"),
     path("<str:token>/done/feedback/", views.done_feedback, name="done_feedback"),
+    path("<str:token>/about-you/", rights.self_identify, name="self_identify"),
+    path("<str:token>/review-request/", rights.contest, name="contest"),
 ]

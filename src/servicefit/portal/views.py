@@ -22,6 +22,8 @@ from servicefit.assessments import services
 from servicefit.assessments.models import AssessmentSession, Invitation
 from servicefit.assessments.plan import Page
 from servicefit.content import default_content
+from servicefit.fairness.selfid import has_answered
+from servicefit.oversight.services import is_scoring_suspended
 
 from .access import session_of, unavailable, use_candidate_language, with_invitation
 from .pages import page_context
@@ -88,7 +90,7 @@ def preview(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
 @with_invitation
 def withdraw(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
     if request.method == "POST":
-        services.withdraw(invitation=invitation, reason=request.POST.get("reason", "")[:500])
+        services.withdraw(invitation=invitation, reason=request.POST.get("reason", ""))
         return render(request, "portal/withdrawn.html", {"job": invitation.candidate.job})
     return render(
         request, "portal/withdraw.html", {"token": token, "job": invitation.candidate.job}
@@ -205,14 +207,16 @@ def review(request: HttpRequest, token: str, invitation: Invitation) -> HttpResp
 
 @require_POST
 def submit(request: HttpRequest, token: str) -> HttpResponse:
-    """Submit once; a repeated submit (double click, two tabs) shows the same thank-you page."""
-    invitation = Invitation.objects.for_token(token)
+    """Submit once, then show the thank-you page (``done``).
+
+    Every other case (an unknown, expired, revoked, withdrawn or already used link) gets the
+    very same answer, a redirect to ``done``, which decides what that link may show: a second
+    submit (double click, two tabs) sees the thank-you page and a stranger learns nothing.
+    """
+    invitation = services.open_invitation(token)
     session = session_of(invitation) if invitation is not None else None
-    if invitation is None or session is None or session.withdrawn_at is not None:
-        return unavailable(request)
-    if not session.is_submitted and services.open_invitation(token) is None:
-        return unavailable(request)
-    services.submit(session=session)
+    if session is not None:
+        services.submit(session=session)
     return redirect(_url("done", token))
 
 
@@ -240,7 +244,12 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     if session is None:
         return unavailable(request)
     job = session.candidate.job
-    context = {"job": job, "token": token, **_feedback_context(session)}
+    context = {
+        "job": job,
+        "token": token,
+        "self_identified": has_answered(session.candidate),
+        **_feedback_context(session),
+    }
     return render(request, "portal/done.html", context)
 
 
@@ -256,6 +265,7 @@ def done_feedback(request: HttpRequest, token: str) -> HttpResponse:
 def _feedback_context(session: AssessmentSession) -> dict[str, object]:
     from .feedback import feedback_for
 
-    if not session.candidate.job.feedback_report:
+    job = session.candidate.job
+    if not job.feedback_report or is_scoring_suspended(job):
         return {"feedback_enabled": False, "feedback": None}
     return {"feedback_enabled": True, "feedback": feedback_for(session)}

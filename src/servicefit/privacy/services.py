@@ -1,29 +1,22 @@
-"""Recording audit events. Call from services, never from templates or signals."""
+"""Data-subject rights: export everything stored about a candidate, erase it, purge on schedule.
+
+This module sits above the apps whose data it reads (candidates, assessments, interviews);
+they never import it. The low-level audit trail it writes to is :mod:`servicefit.audit`.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
 from servicefit.accounts.models import User
-
-from .models import AuditEvent
-
-
-def record(
-    *,
-    action: str,
-    actor: User | None = None,
-    candidate: Any = None,
-    job: Any = None,
-    **detail: Any,
-) -> AuditEvent:
-    """Append one audit event; ``detail`` must be JSON-serialisable."""
-    label = actor.get_username() if actor is not None else "system"
-    if job is None and candidate is not None:
-        job = candidate.job
-    return AuditEvent.objects.create(
-        actor=actor, actor_label=label, action=action, candidate=candidate, job=job, detail=detail
-    )
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
+from servicefit.candidates.models import Candidate, Stage
+from servicefit.interviews.services import export_interviews
 
 
 def export_candidate(candidate: Any) -> dict[str, Any]:
@@ -65,8 +58,6 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(candidate=candidate).order_by("at")
         ],
     }
-    from servicefit.interviews.services import export_interviews
-
     data["interviews"] = export_interviews(candidate)
     if session is not None:
         data["assessment"] = {
@@ -85,9 +76,12 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
             else {
                 "content_version": result.content_version,
                 "scoring_version": result.scoring_version,
-                "competencies": result.competencies,
-                "flags": result.flags,
-                "reply_analysis": (result.reply or {}).get("analysis"),
+                "record_version": result.record.record_version,
+                "competencies": {
+                    c: s.model_dump(mode="json") for c, s in result.record.competencies.items()
+                },
+                "flags": list(result.record.flags),
+                "reply_analysis": result.record.reply.analysis,
             },
         }
     return data
@@ -95,8 +89,6 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
 
 def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> None:
     """Delete a candidate and everything stored about them; the audit log keeps that it happened."""
-    from django.db import transaction
-
     with transaction.atomic():
         job, candidate_id = candidate.job, candidate.pk
         AuditEvent.objects.filter(candidate=candidate).update(detail={})
@@ -112,12 +104,6 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
 
 def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
     """Erase candidates whose hiring process ended longer ago than their job's retention period."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from servicefit.candidates.models import Candidate, Stage
-
     now = now or timezone.now()
     finished = Candidate.objects.filter(
         stage__in=[Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]

@@ -2,9 +2,9 @@
 
 Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`), norms
 (:mod:`.norms`), situational-judgement scoring (:mod:`.sjt`), rater agreement (:mod:`.icc`,
-:mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`) and
-adverse impact (:mod:`.adverse_impact`). Formulas and references are in each module's
-docstring and in ``docs/scoring.md``.
+:mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`),
+adverse impact (:mod:`.adverse_impact`) and criterion validity (:mod:`.validity`). Formulas
+and references are in each module's docstring and in ``docs/scoring.md``.
 """
 
 from servicefit.psychometrics.adverse_impact import (
@@ -20,7 +20,9 @@ from servicefit.psychometrics.composite import (
     CompositeExplanation,
     CompositeResult,
     JobProfile,
+    ProfileComposite,
     composite_scores,
+    profile_composite,
 )
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
@@ -72,11 +74,19 @@ from servicefit.psychometrics.sjt import (
     score_ratings,
     sjt_item_statistics,
 )
+from servicefit.psychometrics.validity import (
+    SMALL_SAMPLE,
+    ValidityResult,
+    criterion_validity,
+    fisher_z_interval,
+    thorndike_case_ii,
+)
 
 __all__ = [
     "FOUR_FIFTHS",
     "ICC_TYPES",
     "NORMS_FORMAT_VERSION",
+    "SMALL_SAMPLE",
     "AdverseImpactReport",
     "AggregatedRatings",
     "AlphaResult",
@@ -98,6 +108,7 @@ __all__ = [
     "NormTable",
     "OmegaResult",
     "OneFactorModel",
+    "ProfileComposite",
     "PsychometricsError",
     "RaterDeviation",
     "ScaleDefinition",
@@ -105,6 +116,7 @@ __all__ = [
     "ShapeError",
     "SjtItemStatistics",
     "SjtScores",
+    "ValidityResult",
     "adverse_impact",
     "aggregate_ratings",
     "build_norm",
@@ -113,14 +125,17 @@ __all__ = [
     "composite_scores",
     "consensus_choice_key",
     "consensus_key",
+    "criterion_validity",
     "cronbach_alpha",
     "feldt_interval",
     "fisher_exact_test",
+    "fisher_z_interval",
     "fit_one_factor",
     "guttman_lambda6",
     "intraclass_correlations",
     "krippendorff_alpha",
     "omega_total",
+    "profile_composite",
     "rater_deviation",
     "reverse_score",
     "score_most_least",
@@ -129,5 +144,6 @@ __all__ = [
     "score_scales",
     "sjt_item_statistics",
     "standard_error_of_measurement",
+    "thorndike_case_ii",
     "weighted_kappa",
 ]

@@ -41,7 +41,9 @@ __all__ = [
     "CompositeExplanation",
     "CompositeResult",
     "JobProfile",
+    "ProfileComposite",
     "composite_scores",
+    "profile_composite",
 ]
 
 
@@ -228,4 +230,61 @@ def composite_scores(
         below_minimum=below,
         rank=_rank_descending(composite),
         confidence=confidence,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileComposite:
+    """One candidate's composite on the competencies' own 1–5 scale (see :func:`profile_composite`)."""
+
+    composite: float | None
+    standard_error: float | None
+    lower: float | None
+    upper: float | None
+    weights: Mapping[str, float]
+    below_minimum: tuple[str, ...]
+
+
+def profile_composite(
+    scores: Mapping[str, float | None],
+    profile: JobProfile,
+    *,
+    sems: Mapping[str, float | None] | None = None,
+    confidence: float = 0.95,
+    scale: tuple[float, float] = (1.0, 5.0),
+) -> ProfileComposite:
+    """The job profile's weighted mean of one candidate's raw competency scores, with a band.
+
+    With weights ``w_j`` renormalised over the competencies that have a score,
+    ``w~_j = w_j / sum_{l scored} w_l``::
+
+        C = sum_j w~_j x_j,    SE = sqrt(sum_j w~_j^2 SEM_j^2)
+
+    (independent measurement errors; Nunnally & Bernstein 1994, ch. 7) and the band
+    ``C ± z SE`` clipped to ``scale``. ``C`` depends on this candidate's scores and the profile
+    only, so it does not move when other candidates are scored. Without an SEM for every
+    scored, weighted competency the band is ``None``. Minimums flag, they never reject.
+    """
+    low, high = scale
+    present: dict[str, float] = {}
+    for c in profile.weights:
+        value = scores.get(c)
+        if value is not None and math.isfinite(float(value)):
+            present[c] = float(value)
+    below = tuple(
+        c for c, minimum in profile.minimums.items() if c in present and present[c] < minimum
+    )
+    total = math.fsum(profile.weights[c] for c in present)
+    if not present or total <= 0:
+        return ProfileComposite(None, None, None, None, {}, below)
+    weights = {c: profile.weights[c] / total for c in present}
+    composite = math.fsum(weights[c] * present[c] for c in present)
+    se: float | None = None
+    if sems is not None and all(sems.get(c) is not None for c in present):
+        se = math.sqrt(math.fsum(weights[c] ** 2 * float(sems[c]) ** 2 for c in present))  # type: ignore[arg-type]
+    if se is None:
+        return ProfileComposite(composite, None, None, None, weights, below)
+    half = float(stats.norm.ppf(0.5 + confidence / 2.0)) * se
+    return ProfileComposite(
+        composite, se, max(low, composite - half), min(high, composite + half), weights, below
     )

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,12 +19,18 @@ from servicefit.assessments.services import (
     extend_invitation,
     revoke_invitation,
 )
-from servicefit.candidates.importing import CandidateImportError, import_candidates
-from servicefit.candidates.models import Candidate
-from servicefit.candidates.services import add_candidate, move_to_stage
+from servicefit.candidates.importing import CandidateImportError
+from servicefit.candidates.imports import email_summary, problems_of, queue_import
+from servicefit.candidates.models import Candidate, CandidateImport
+from servicefit.candidates.services import (
+    DuplicateEmail,
+    add_candidate,
+    move_to_stage,
+    update_candidate,
+)
 from servicefit.jobs.models import Job
 
-from ..forms import BulkForm, CandidateForm, ExtendForm, ImportForm, StageForm
+from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
 
 
 @recruiter_required
@@ -54,28 +61,58 @@ def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @recruiter_required
+def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Correct a candidate's name or e-mail address; the change is audited."""
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    form = CandidateEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": candidate.name, "email": candidate.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = update_candidate(
+                candidate=candidate,
+                name=data["name"],
+                email=data["email"],
+                changed_by=acting_user(request),
+                reason=data.get("reason") or "",
+            )
+        except DuplicateEmail:
+            form.add_error("email", _("This e-mail address is already a candidate for this job."))
+        else:
+            if changed:
+                messages.success(request, _("The candidate's details were corrected."))
+            return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    context = {"candidate": candidate, "job": candidate.job, "form": form}
+    return render(
+        request, "backoffice/candidate_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+@recruiter_required
 def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Upload a file; the task worker checks and adds it while the next page shows progress."""
     job = get_object_or_404(Job, pk=job_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            with transaction.atomic():
-                created = import_candidates(
-                    job=job,
-                    file_name=upload.name,
-                    data=upload.read(),
-                    added_by=acting_user(request),
-                )
-                if form.cleaned_data["send_invitations"]:
-                    for candidate in created:
-                        send_invitation(candidate=candidate, sent_by=acting_user(request))
+            candidate_import = queue_import(
+                job=job,
+                file_name=upload.name,
+                data=upload.read(),
+                send_invitations=form.cleaned_data["send_invitations"],
+                added_by=acting_user(request),
+                language=get_language() or "en",
+            )
         except CandidateImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("%(n)d candidates imported.") % {"n": len(created)})
-            return redirect("backoffice:job_detail", job_id=job.pk)
+            return redirect(
+                "backoffice:import_status", job_id=job.pk, import_id=candidate_import.pk
+            )
     status = 400 if problems else 200
     return render(
         request,
@@ -85,12 +122,32 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
+@recruiter_required
+def import_status(request: HttpRequest, job_id: int, import_id: int) -> HttpResponse:
+    """The import's progress; htmx polls the same URL for the status panel until it is done."""
+    candidate_import = get_object_or_404(CandidateImport, pk=import_id, job_id=job_id)
+    context = {
+        "job": candidate_import.job,
+        "import": candidate_import,
+        "problems": problems_of(candidate_import),
+        "emails": email_summary(candidate_import),
+    }
+    template = (
+        "backoffice/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "backoffice/import_status.html"
+    )
+    return render(request, template, context)
+
+
 @require_POST
 @recruiter_required
 def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     send_invitation(candidate=candidate, sent_by=acting_user(request))
-    messages.success(request, _("Invitation sent to %(email)s.") % {"email": candidate.email})
+    messages.success(
+        request, _("The invitation e-mail to %(email)s is queued.") % {"email": candidate.email}
+    )
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.invitation_status import statuses_for
 from servicefit.assessments.reply_agreement import reply_agreement
+from servicefit.assessments.standings import schedule_recompute
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
-from servicefit.privacy.services import record
+from servicefit.oversight.services import current_suspension
 
 from ..forms import JobCreateForm, JobForm
-from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, export_csv, export_xlsx
+from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, stream_csv, write_xlsx
 
 
 @recruiter_required
@@ -56,6 +59,8 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
                 job=job,
                 fields=sorted(form.changed_data),
             )
+            if any(f.startswith(("weight_", "minimum_")) for f in form.changed_data):
+                schedule_recompute(job=job)
         messages.success(request, _("Job saved."))
         return redirect("backoffice:job_detail", job_id=job.pk)
     return render(request, "backoffice/job_edit.html", {"job": job, "form": form})
@@ -65,6 +70,9 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """The ranked shortlist: composite with band, per-competency bars, flags, filters, sorting."""
     job = get_object_or_404(Job, pk=job_id)
+    suspension = current_suspension(job)
+    if suspension is not None:
+        return _suspended_job(request, job, suspension)
     query = ShortlistQuery.from_params(request.GET)
     shortlist = build_shortlist(job, query)
     record(action="shortlist.viewed", actor=acting_user(request), job=job)
@@ -87,20 +95,34 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @recruiter_required
-def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
+def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     job = get_object_or_404(Job, pk=job_id)
-    shortlist = build_shortlist(job, ShortlistQuery.from_params(request.GET))
+    if current_suspension(job) is not None:
+        messages.error(request, _("Scoring is suspended for this job: there is nothing to export."))
+        return redirect("backoffice:job_detail", job_id=job.pk)
+    query = ShortlistQuery.from_params(request.GET)
     record(action="shortlist.exported", actor=acting_user(request), job=job, format=fmt)
+    filename = f"servicefit-job-{job.pk}-shortlist.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            export_xlsx(shortlist),
+        return FileResponse(
+            write_xlsx(job, query),
+            as_attachment=True,
+            filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    else:
-        response = HttpResponse(export_csv(shortlist), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="servicefit-job-{job.pk}-shortlist.{fmt}"'
-    )
+    response = StreamingHttpResponse(stream_csv(job, query), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _suspended_job(request: HttpRequest, job: Job, suspension: object) -> HttpResponse:
+    """While scoring is suspended: the candidates and their stages, no scores, no ranking."""
+    record(action="job.viewed_suspended", actor=acting_user(request), job=job)
+    context = {
+        "job": job,
+        "suspension": suspension,
+        "candidates": job.candidates.order_by("name"),
+    }
+    return render(request, "backoffice/job_suspended.html", context)

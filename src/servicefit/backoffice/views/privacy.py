@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
-from servicefit.privacy.services import erase_candidate, export_candidate, record
+from servicefit.privacy.services import erase_candidate, export_candidate
 
 
 @recruiter_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -17,30 +18,31 @@ from servicefit.assessments.emails import reminder_blocker
 from servicefit.assessments.invitation_status import status_of
 from servicefit.assessments.models import ReplyRating, Result
 from servicefit.assessments.services import link_of
+from servicefit.audit.models import AuditEvent
+from servicefit.audit.recording import record
 from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.interviews.services import interviews_of
-from servicefit.privacy.models import AuditEvent
-from servicefit.privacy.services import record
+from servicefit.oversight.services import is_scoring_suspended
 
 from ..forms import ExtendForm, ReplyRatingForm, StageForm
 from ..report import build_report
 
 
 def _suggested(result: Result) -> dict[str, int]:
-    analysis = (result.reply or {}).get("analysis") or {}
-    return {name: int(value) for name, value in analysis.get("ratings", {}).items()}
+    return result.record.reply.suggested_ratings
 
 
 @recruiter_required
 def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
     record(action="candidate.report_viewed", actor=acting_user(request), candidate=candidate)
-    report = build_report(candidate)
+    suspended = is_scoring_suspended(candidate.job)
+    report = build_report(candidate) if not suspended else _without_scores(candidate)
     result = report.get("result")
     rater_form = None
     my_ratings = {}
-    if result is not None and (result.reply or {}).get("analysis"):
+    if result is not None and result.record.reply.analysis:
         my_ratings = {
             r.dimension: r for r in result.reply_ratings.filter(rated_by=acting_user(request))
         }
@@ -66,8 +68,15 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "stage_changes": candidate.stage_changes.select_related("changed_by"),
         "audit": AuditEvent.objects.filter(candidate=candidate)[:50],
         "candidate_interviews": interviews_of(candidate),
+        "scoring_suspended": suspended,
     }
     return render(request, "backoffice/candidate_report.html", context)
+
+
+def _without_scores(candidate: Candidate) -> dict[str, Any]:
+    """The report's frame while the job's scoring is suspended: no result, no rank."""
+    session = getattr(candidate, "assessment", None)
+    return {"candidate": candidate, "job": candidate.job, "session": session, "result": None}
 
 
 @recruiter_required
@@ -75,6 +84,11 @@ def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpRespons
     from weasyprint import HTML
 
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    if is_scoring_suspended(candidate.job):
+        messages.error(
+            request, _("Scoring is suspended for this job: no report can be downloaded.")
+        )
+        return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     record(action="candidate.report_downloaded", actor=acting_user(request), candidate=candidate)
     branding = Branding.current()
     logo_uri = (

@@ -220,10 +220,10 @@ def candidate_scores(candidate: Candidate) -> dict[str, float | None]:
     """The assessment's competency scores (1–5 or ``None``), or ``{}`` before a result exists."""
     from servicefit.assessments.models import Result
 
-    result = Result.objects.filter(session__candidate=candidate).only("competencies").first()
+    result = Result.objects.filter(session__candidate=candidate).first()
     if result is None:
         return {}
-    return {c: (data or {}).get("score") for c, data in result.competencies.items()}
+    return result.record.scores()
 
 
 def kit_for_candidate(

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import Role, User
+from servicefit.audit.recording import record
 from servicefit.candidates.models import PIPELINE, Candidate, Stage
 from servicefit.candidates.services import move_to_stage
-from servicefit.privacy.services import record
 
 from ..models import RATING_MAX, RATING_MIN, Interview, Recommendation, Scorecard, ScorecardRating
 from .kit import InterviewKit, kit_for_candidate
@@ -205,4 +205,9 @@ def save_scorecard(
         scorecard_id=scorecard.pk,
         recommendation=scorecard.recommendation,
     )
+    if submitted:
+        from servicefit.assessments.tasks import restore_standing
+
+        candidate_id = interview.candidate_id
+        transaction.on_commit(lambda: restore_standing.enqueue(candidate_id))
     return ScorecardSaved(scorecard=scorecard, submitted=submitted, problems=tuple(problems))

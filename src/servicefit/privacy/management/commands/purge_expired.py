@@ -1,4 +1,5 @@
-"""Erase candidates past their job's retention period. Run daily (cron or a systemd timer)."""
+"""Erase candidates past their job's retention period and audit events past the decision-log
+retention. Run daily (cron or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from servicefit.oversight.services import purge_decision_log
 from servicefit.privacy.services import purge_expired
 
 
@@ -19,3 +21,6 @@ class Command(BaseCommand):
         ids = purge_expired(dry_run=options["dry_run"])
         verb = "would erase" if options["dry_run"] else "erased"
         self.stdout.write(f"{verb} {len(ids)} candidate(s)")
+        events = purge_decision_log(dry_run=options["dry_run"])
+        verb = "would delete" if options["dry_run"] else "deleted"
+        self.stdout.write(f"{verb} {events} decision-log event(s) past the retention period")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FairnessConfig(AppConfig):
+    name = "servicefit.fairness"
+    label = "fairness"

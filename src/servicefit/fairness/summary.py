@@ -1,0 +1,97 @@
+"""The one-page audit summary of a job and period, as CSV rows (the PDF uses the same rows).
+
+Only aggregates: a group below the minimum cell size appears as "suppressed" without
+numbers. No row names a person.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .monitoring import FairnessReport
+
+
+def summary_header() -> list[str]:
+    return [
+        _("Job"),
+        _("Period"),
+        _("Stage transition"),
+        _("Grouped by"),
+        _("Group"),
+        _("People"),
+        _("Selected"),
+        _("Selection rate"),
+        _("Impact ratio"),
+        _("Four-fifths flag"),
+        _("Fisher's exact p"),
+        _("z (two proportions)"),
+        _("p (z)"),
+        _("Note"),
+    ]
+
+
+def period_label(report: FairnessReport) -> str:
+    start = report.start.isoformat() if report.start else _("start")
+    end = report.end.isoformat() if report.end else _("today")
+    return f"{start} – {end}"
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def summary_rows(report: FairnessReport) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    period = period_label(report)
+    for comparison in report.comparisons:
+        for group in comparison.groups:
+            if group.suppressed:
+                note = _("suppressed: fewer than %(n)d people") % {"n": report.min_cell}
+            elif group.reference:
+                note = _("reference group (highest rate)")
+            elif group.small:
+                note = _("small group: unstable")
+            else:
+                note = ""
+            rows.append(
+                [
+                    report.job.title,
+                    period,
+                    str(comparison.transition.label),
+                    comparison.dimension.label,
+                    group.label,
+                    "" if group.applicants is None else group.applicants,
+                    "" if group.selected is None else group.selected,
+                    _num(group.rate),
+                    _num(group.impact_ratio),
+                    _("yes") if group.four_fifths_flag else ("" if group.suppressed else _("no")),
+                    _num(group.fisher_p, 4),
+                    _num(group.z),
+                    _num(group.z_p, 4),
+                    note,
+                ]
+            )
+    return rows
+
+
+def summary_csv(report: FairnessReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(summary_header())
+    for row in summary_rows(report):
+        writer.writerow([_safe(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _safe(cell: Any) -> Any:
+    """Keep spreadsheet programs from reading text as a formula (CSV injection)."""
+    if isinstance(cell, str) and cell[:1] in {"=", "+", "-", "@"}:
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell

@@ -1,0 +1,247 @@
+"""``servicefit serve``: gunicorn and the task workers as one supervised unit.
+
+Why gunicorn: ServiceFit is a synchronous Django (WSGI) application, and gunicorn is the
+long-established WSGI server on Linux. Its master process pre-forks the web workers, replaces
+one that dies or hangs past ``--timeout``, reloads gracefully on SIGHUP and drains on SIGTERM;
+it is pure Python (no compiler, no Rust toolchain) and needs nothing but the standard library.
+Granian is faster on paper but the database, not the HTTP layer, bounds this application, and
+gunicorn's process model is the one operators and distributions know.
+
+The supervisor here adds what gunicorn does not do: it runs the task worker(s) next to the web
+server and restarts any child that exits (gunicorn's master included) with back-off, so one
+command (or one systemd unit, or one container) is a complete installation. SIGTERM/SIGINT stop
+everything gracefully (running tasks finish; a second signal is not needed); SIGHUP is passed to
+gunicorn for a graceful reload.
+
+This module does not import Django: it only starts processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from types import FrameType
+
+logger = logging.getLogger("servicefit.serve")
+
+BACKOFF_START = 1.0
+BACKOFF_MAX = 30.0
+HEALTHY_AFTER = 60.0
+"""A child that ran this long before dying is restarted at once (the back-off resets)."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    bind: str = "127.0.0.1:8000"
+    web_workers: int = 3
+    threads: int = 4
+    timeout: int = 30
+    task_workers: int = 1
+    forwarded_allow_ips: str = "127.0.0.1"
+    access_log: bool = False
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> ServeOptions:
+        """Defaults overridden by ``SERVICEFIT_BIND``, ``SERVICEFIT_WEB_WORKERS`` and friends."""
+        env = os.environ if environ is None else environ
+        cpus = os.cpu_count() or 1
+        return cls(
+            bind=env.get("SERVICEFIT_BIND", "127.0.0.1:8000"),
+            web_workers=int(env.get("SERVICEFIT_WEB_WORKERS", str(min(2 * cpus + 1, 8)))),
+            threads=int(env.get("SERVICEFIT_WEB_THREADS", "4")),
+            timeout=int(env.get("SERVICEFIT_WEB_TIMEOUT", "30")),
+            task_workers=int(env.get("SERVICEFIT_TASK_WORKERS", "1")),
+            forwarded_allow_ips=env.get("SERVICEFIT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            access_log=env.get("SERVICEFIT_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"},
+        )
+
+
+def gunicorn_command(options: ServeOptions) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "servicefit.wsgi:application",
+        "--bind",
+        options.bind,
+        "--workers",
+        str(options.web_workers),
+        "--threads",
+        str(options.threads),
+        "--timeout",
+        str(options.timeout),
+        "--graceful-timeout",
+        str(options.timeout),
+        "--keep-alive",
+        "5",
+        # Recycle web workers now and then so slow leaks never grow unbounded.
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+        "--forwarded-allow-ips",
+        options.forwarded_allow_ips,
+        "--error-logfile",
+        "-",
+        # gunicorn 24+ opens a control socket in ~/.gunicorn by default: one per user, which
+        # several servers on one host would fight over.
+        "--no-control-socket",
+    ]
+    if options.access_log:
+        command += ["--access-logfile", "-"]
+    return command
+
+
+def task_worker_command() -> list[str]:
+    worker_id = f"{socket.gethostname()[:40]}-{secrets.token_hex(6)}"
+    return [
+        sys.executable,
+        "-m",
+        "servicefit.cli",
+        "manage",
+        "task_worker",
+        "--queue-name",
+        "*",
+        "--worker-id",
+        worker_id,
+    ]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM if the supervisor is killed (no orphaned servers)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _kill_group(pgid: int) -> None:
+    """Whatever is left of a dead child's process group (gunicorn's orphaned workers)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+@dataclass
+class Child:
+    name: str
+    command_factory: object  # Callable[[], list[str]]; a fresh command per start (worker ids)
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    restarts: int = 0
+    backoff: float = BACKOFF_START
+    restart_at: float | None = None
+
+    def start(self) -> None:
+        command = self.command_factory()  # type: ignore[operator]
+        logger.info("starting %s", self.name)
+        # Its own process group: if gunicorn's master is killed, its orphaned workers (still
+        # in the group) are killed with it, so they neither hold the port nor swallow requests.
+        self.process = subprocess.Popen(  # noqa: S603
+            command, preexec_fn=_die_with_parent, process_group=0
+        )
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+
+@dataclass
+class Supervisor:
+    children: list[Child]
+    stop_timeout: float = 35.0
+    stopping: bool = False
+    exit_code: int = 0
+    _reload: bool = field(default=False, repr=False)
+
+    def _on_stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("received %s: stopping", signal.strsignal(signum))
+        self.stopping = True
+
+    def _on_hup(self, signum: int, frame: FrameType | None) -> None:
+        self._reload = True
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_hup)
+        for child in self.children:
+            child.start()
+        while not self.stopping:
+            self._tick()
+            time.sleep(0.2)
+        self._stop_all()
+        return self.exit_code
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self._reload:
+            self._reload = False
+            for child in self.children:
+                if child.name == "web" and child.process and child.process.poll() is None:
+                    child.process.send_signal(signal.SIGHUP)
+        for child in self.children:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    child.restarts += 1
+                    child.start()
+                continue
+            if child.process is None or child.process.poll() is None:
+                continue
+            _kill_group(child.process.pid)
+            ran = now - child.started_at
+            if ran >= HEALTHY_AFTER:
+                child.backoff = BACKOFF_START
+            delay = 0.0 if ran >= HEALTHY_AFTER else child.backoff
+            logger.warning(
+                "%s exited with status %s after %.0f s; restarting in %.0f s",
+                child.name,
+                child.process.returncode,
+                ran,
+                delay,
+            )
+            child.backoff = min(child.backoff * 2, BACKOFF_MAX)
+            child.restart_at = now + delay
+
+    def _stop_all(self) -> None:
+        running = [c.process for c in self.children if c.process and c.process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + self.stop_timeout
+        for process in running:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("process %s did not stop in time: killing it", process.pid)
+                process.kill()
+                process.wait()
+
+
+def build_supervisor(options: ServeOptions, *, web: bool = True) -> Supervisor:
+    children: list[Child] = []
+    if web:
+        children.append(Child("web", lambda: gunicorn_command(options)))
+    for index in range(options.task_workers):
+        children.append(Child(f"task-worker-{index + 1}", task_worker_command))
+    return Supervisor(children, stop_timeout=float(options.timeout) + 5)
+
+
+def serve(options: ServeOptions, *, web: bool = True) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s [servicefit serve] %(levelname)s %(message)s"
+    )
+    logger.info(
+        "web on %s (%d workers x %d threads), %d task worker(s)",
+        options.bind if web else "-",
+        options.web_workers,
+        options.threads,
+        options.task_workers,
+    )
+    return build_supervisor(options, web=web).run()

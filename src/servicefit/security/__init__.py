@@ -1,0 +1,1 @@
+"""Protection at the edges: logins, second factor, CSP, log masking, input normalisation."""

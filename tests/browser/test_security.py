@@ -1,0 +1,137 @@
+"""In a real browser: lockout message, two-step sign-in, correcting a candidate, htmx under the CSP."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from servicefit.assessments.models import Answer
+from servicefit.assessments.services import create_invitation
+from servicefit.audit.models import AuditEvent
+from servicefit.candidates.models import Candidate
+from servicefit.candidates.services import add_candidate
+from servicefit.jobs.services import create_job_from_template
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def csp_violations(page) -> list[str]:
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return messages
+
+
+def fill_login(page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form[action='/login/'] button[type=submit]")
+
+
+def code_from_key(shown_key: str) -> str:
+    """What an authenticator app shows now for the key typed in from the page."""
+    compact = shown_key.replace(" ", "")
+    key = base64.b32decode(compact + "=" * (-len(compact) % 8))
+    return f"{totp(key, t0=0, step=30, digits=6):06d}"
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_a_message(desktop, live_server, recruiter):
+    page = desktop
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        fill_login(page, live_server, "rita", "not-my-password")
+    fill_login(page, live_server, "rita", "pw-rita")
+    alert = page.locator("#lockout")
+    assert "Too many failed sign-in attempts" in alert.inner_text()
+    assert page.url.endswith("/login/")
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url  # still signed out
+
+
+def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_server, recruiter):
+    page = desktop
+    violations = csp_violations(page)
+    fill_login(page, live_server, "rita", "pw-rita")
+    page.click("a[href='/account/two-factor/']")
+    assert page.locator(".qr svg").count() == 1
+    shown_key = page.locator("#totp-secret").inner_text()
+    enrolled_step = int(time.time()) // 30
+    page.fill("#id_code", code_from_key(shown_key))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert TOTPDevice.objects.get(user=recruiter).confirmed
+    assert "Your authenticator app is set up" in page.content()
+
+    with page.expect_navigation():
+        page.click("form[action='/logout/'] button[type=submit]")
+    fill_login(page, live_server, "rita", "pw-rita")
+    assert page.url.endswith("/login/verify/")
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url  # the password alone did not sign in
+    fill_login(page, live_server, "rita", "pw-rita")
+    page.fill("#id_code", "000000" if code_from_key(shown_key) != "000000" else "111111")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "That code is not right" in page.content()
+    time.sleep(1.1)  # django-otp's back-off after one wrong code
+    while int(time.time()) // 30 <= enrolled_step:  # a code is good once: wait for a new one
+        time.sleep(0.5)
+    page.fill("#id_code", code_from_key(shown_key))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.url == f"{live_server.url}/"
+    assert page.locator("h1").first.inner_text()
+    assert violations == []
+
+
+def test_a_recruiter_corrects_a_candidates_name_and_email(desktop, live_server, recruiter):
+    job = create_job_from_template(
+        title="Chat agent", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Ana Brg", email="ana@exmaple.com")
+    page = desktop
+    violations = csp_violations(page)
+    fill_login(page, live_server, "rita", "pw-rita")
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Edit name and e-mail").click()
+    page.fill("#id_name", "Anna Berg")
+    page.fill("#id_email", "anna@example.com")
+    page.fill("#id_reason", "Typo in the application form")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    assert page.locator("h1").first.inner_text() == "Anna Berg"
+    stored = Candidate.objects.get(pk=candidate.pk)
+    assert (stored.name, stored.email) == ("Anna Berg", "anna@example.com")
+    event = AuditEvent.objects.get(action="candidate.updated")
+    assert event.detail["fields"] == ["name", "email"] and event.actor == recruiter
+    assert violations == []
+
+
+def test_htmx_autosave_works_under_the_content_security_policy(desktop, live_server):
+    job = create_job_from_template(title="Support", template_id="phone_support", created_by=None)
+    candidate = add_candidate(job=job, name="Mads", email="mads@example.com")
+    token = create_invitation(candidate=candidate, created_by=None).token
+    page = desktop
+    violations = csp_violations(page)
+    response = page.goto(f"{live_server.url}/a/{token}/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.locator("input[name=consent]").check()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    with page.expect_navigation(wait_until="load"):
+        page.locator("a.button.primary").click()
+    first = page.locator("fieldset").first
+    first.locator('input[type=radio][value="4"]').check()
+    first.locator(".saved-indicator").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
+    assert Answer.objects.filter(session__candidate=candidate, value=4).count() == 1
+    assert violations == []
