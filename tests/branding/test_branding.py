@@ -104,7 +104,9 @@ def test_the_pdf_report_carries_the_brand(client, admin_user, recruiter, scored_
 
 
 @pytest.mark.django_db
-def test_invitation_e_mails_are_signed_with_the_organisation(admin_user, recruiter, job):
+def test_invitation_e_mails_are_signed_with_the_organisation(
+    admin_user, recruiter, job, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from servicefit.assessments.emails import send_invitation
@@ -119,7 +121,8 @@ def test_invitation_e_mails_are_signed_with_the_organisation(admin_user, recruit
         changed_by=admin_user,
     )
     person = add_candidate(job=job, name="Ola Berg", email="ola.b@example.com", language="nb")
-    send_invitation(candidate=person, sent_by=recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_invitation(candidate=person, sent_by=recruiter)
     message = mail.outbox[-1]
     assert message.from_email.startswith("Fjord & Co <")
     assert message.body.rstrip().endswith("Fjord & Co")

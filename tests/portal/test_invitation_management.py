@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,31 @@ from servicefit.jobs.models import Job
 pytestmark = pytest.mark.django_db
 
 
+@dataclass(frozen=True)
+class Delivered:
+    invitation: Invitation
+    url: str
+
+    @property
+    def token(self) -> str:
+        return self.url.rstrip("/").rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def deliver(recruiter, django_capture_on_commit_callbacks):
+    """Send an invitation and run the e-mail task queued after the commit, as the worker does."""
+
+    def send(candidate) -> Delivered:
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = send_invitation(candidate=candidate, sent_by=recruiter)
+        invitation.refresh_from_db()
+        url = link_of(invitation)
+        assert url is not None
+        return Delivered(invitation=invitation, url=url)
+
+    return send
+
+
 def status(candidate) -> InvitationStatus:
     return statuses_for([candidate.pk])[candidate.pk]
 
@@ -42,11 +68,13 @@ def test_a_link_made_under_another_secret_key_is_not_shown_but_still_works(clien
         assert client.get(f"/a/{invitation.token}/").status_code == 200
 
 
-def test_the_status_follows_the_candidate_through_every_state(client, candidate, recruiter):
+def test_the_status_follows_the_candidate_through_every_state(
+    client, candidate, recruiter, deliver
+):
     assert status(candidate) == InvitationStatus.NOT_INVITED
     new = create_invitation(candidate=candidate, created_by=recruiter)
     assert status(candidate) == InvitationStatus.LINK_CREATED
-    new = send_invitation(candidate=candidate, sent_by=recruiter)
+    new = deliver(candidate)
     assert status(candidate) == InvitationStatus.DELIVERED
     client.get(f"/a/{new.token}/")
     assert status(candidate) == InvitationStatus.OPENED
@@ -78,17 +106,17 @@ def test_an_imported_candidate_never_invited_is_not_shown_as_invited(client, rec
     assert '<span class="badge">Invited</span>' not in html
 
 
-def test_the_invitation_subject_is_not_html_escaped(candidate, recruiter):
+def test_the_invitation_subject_is_not_html_escaped(candidate, recruiter, deliver):
     job = candidate.job
     job.title = "Kundtjänst & kundeservice"
     job.save()
-    send_invitation(candidate=candidate, sent_by=recruiter)
+    deliver(candidate)
     assert mail.outbox[-1].subject == "Your assessment for Kundtjänst & kundeservice"
     assert "&amp;" not in mail.outbox[-1].body
 
 
-def test_the_automatic_reminder_goes_once_with_the_same_link(candidate, recruiter):
-    new = send_invitation(candidate=candidate, sent_by=recruiter)
+def test_the_automatic_reminder_goes_once_with_the_same_link(candidate, recruiter, deliver):
+    new = deliver(candidate)
     assert due_reminders() == []  # not yet due
     Invitation.objects.filter(pk=new.invitation.pk).update(
         created_at=timezone.now() - timedelta(days=4)
@@ -102,9 +130,9 @@ def test_the_automatic_reminder_goes_once_with_the_same_link(candidate, recruite
     assert Invitation.objects.get(pk=new.invitation.pk).reminder_count == 1
 
 
-def test_no_reminder_after_submission_or_for_a_replaced_link(client, candidate, recruiter):
-    first = send_invitation(candidate=candidate, sent_by=recruiter)
-    second = send_invitation(candidate=candidate, sent_by=recruiter)
+def test_no_reminder_after_submission_or_for_a_replaced_link(client, candidate, recruiter, deliver):
+    first = deliver(candidate)
+    second = deliver(candidate)
     assert send_reminder(invitation_id=first.invitation.pk, manual=True) is False
     client.post(f"/a/{second.token}/", {"consent": "yes"})
     submit(session=candidate.assessment)
@@ -112,13 +140,14 @@ def test_no_reminder_after_submission_or_for_a_replaced_link(client, candidate, 
 
 
 def test_bulk_invite_skips_people_with_a_working_link_and_bulk_remind_queues(
-    job: Job, recruiter, django_capture_on_commit_callbacks
+    job: Job, recruiter, django_capture_on_commit_callbacks, deliver
 ):
     fresh = add_candidate(job=job, name="Fresh", email="fresh@example.com")
     invited = add_candidate(job=job, name="Invited", email="inv@example.com")
-    send_invitation(candidate=invited, sent_by=recruiter)
+    deliver(invited)
     sent_before = len(mail.outbox)
-    outcome = invite_candidates(candidates=[fresh, invited], sent_by=recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = invite_candidates(candidates=[fresh, invited], sent_by=recruiter)
     assert (outcome.done, outcome.skipped) == (1, 1)
     assert len(mail.outbox) == sent_before + 1 and mail.outbox[-1].to == ["fresh@example.com"]
     with django_capture_on_commit_callbacks(execute=True) as queued_tasks:
@@ -127,10 +156,10 @@ def test_bulk_invite_skips_people_with_a_working_link_and_bulk_remind_queues(
     assert Invitation.objects.filter(reminder_count=1).count() == 2
 
 
-def test_a_reminder_that_cannot_be_mailed_is_not_counted(candidate, recruiter):
+def test_a_reminder_that_cannot_be_mailed_is_not_counted(candidate, recruiter, deliver):
     from unittest import mock
 
-    new = send_invitation(candidate=candidate, sent_by=recruiter)
+    new = deliver(candidate)
     with (
         mock.patch("servicefit.assessments.emails.send_mail", side_effect=OSError("no route")),
         pytest.raises(OSError),
