@@ -166,6 +166,7 @@ class CandidateForm(CleanTextMixin, forms.Form):
 class CandidateEditForm(CleanTextMixin, forms.Form):
     """Correct a candidate's name or e-mail address (typos, a changed address)."""
 
+    form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     reason = forms.CharField(
