@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "servicefit.backoffice",
     "servicefit.portal",
     "servicefit.measurement",
+    "servicefit.branding",
     "servicefit.runtime",
     "servicefit.webhooks",
     "servicefit.api",
@@ -135,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "servicefit.accounts.sso.login_page_context",
+                "servicefit.branding.context_processors.branding",
             ],
         },
     },
@@ -263,6 +265,16 @@ TASKS = {
 }
 
 SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+# A reminder e-mail goes to candidates who have not submitted this many days after the
+# invitation (0: no automatic reminders). Sent by the task worker.
+SERVICEFIT_REMINDER_DAYS = int(env("SERVICEFIT_REMINDER_DAYS", "3"))
+# The thank-you page (with the candidate's feedback) stays available this many days after
+# submission; afterwards the link shows the neutral "link not available" page.
+SERVICEFIT_FEEDBACK_DAYS = int(env("SERVICEFIT_FEEDBACK_DAYS", "30"))
+# Dates and times in English follow en-GB ("6 December 2026, 14:05"); set "en-US" for US formats.
+SERVICEFIT_ENGLISH_FORMATS = env("SERVICEFIT_ENGLISH_FORMATS", "en-GB")
+if SERVICEFIT_ENGLISH_FORMATS.lower() == "en-gb":
+    FORMAT_MODULE_PATH = ["servicefit.formats"]
 # Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision
 # log (audit trail) is kept (EU AI Act Art. 26(6): at least six months); days a recruiter has
 # to answer a candidate's request for human review.

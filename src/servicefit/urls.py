@@ -33,5 +33,6 @@ urlpatterns = [
     path("a/", include("servicefit.portal.urls")),
     path("api/", include("servicefit.api.urls")),
     path("interviews/", include("servicefit.interviews.urls")),
+    path("", include("servicefit.branding.urls")),
     path("", include("servicefit.backoffice.urls")),
 ]

@@ -126,6 +126,31 @@ def urls(world):
         ),
         (
             "POST",
+            reverse("backoffice:invitation_link", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:invitation_remind", args=[candidate.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:bulk_action", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("branding:settings"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("branding:settings"),
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
             reverse("backoffice:invitation_revoke", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
         ),
@@ -275,6 +300,9 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "candidate_edit",
         "reply_rating",
         "invitation_send",
+        "invitation_link",
+        "invitation_remind",
+        "bulk_action",
         "invitation_revoke",
         "invitation_extend",
         "stage_change",

@@ -74,6 +74,23 @@ def screenshot(page, *parts: str) -> None:
     path = DOCS.joinpath(*parts)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
+    compress_png(path)
+
+
+SCREENSHOT_MAX_HEIGHT = 1600
+SCREENSHOT_COLOURS = 64
+
+
+def compress_png(path: Path) -> None:
+    """Crop a screenshot to its first 1600 px and quantise it to 64 colours (docs/ < 3 MB)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        if image.height > SCREENSHOT_MAX_HEIGHT:
+            image = image.crop((0, 0, image.width, SCREENSHOT_MAX_HEIGHT))
+        small = image.quantize(colors=SCREENSHOT_COLOURS, method=Image.Quantize.MEDIANCUT)
+        small.save(path, format="PNG", optimize=True)
 
 
 AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
@@ -93,3 +110,12 @@ def accessibility_violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
         for v in result["violations"]
     ]
+
+
+def form(page, form_id: str):
+    """The form with ``data-form="<form_id>"`` on the page.
+
+    Browser tests reach every form through this helper, so ``test_form_inventory`` can check
+    that each form in the product is submitted by at least one browser test.
+    """
+    return page.locator(f'form[data-form="{form_id}"]')

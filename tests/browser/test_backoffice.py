@@ -13,7 +13,7 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import accessibility_violations, screenshot
+from .conftest import accessibility_violations, form, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def recruiter_page(desktop, live_server, recruiter):
     desktop.goto(f"{live_server.url}/login/")
     desktop.fill("#id_username", "rita")
     desktop.fill("#id_password", "pw-rita")
-    desktop.click("form[action='/login/'] button[type=submit]")
+    form(desktop, "login").locator("button[type=submit]").click()
     desktop.wait_for_url(f"{live_server.url}/")
     return desktop
 
@@ -62,10 +62,10 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
     page.fill("#id_pay_max", "7800")
     page.fill("#id_pay_currency", "PLN")
     screenshot(page, "backoffice", "job-create.png")
-    page.click("button:has-text('Create job')")
+    form(page, "job-create").locator("button:has-text('Create job')").click()
     page.wait_for_url(re.compile(r"/jobs/\d+/edit/$"))
     screenshot(page, "backoffice", "job-edit.png")
-    page.click("button:has-text('Save job')")
+    form(page, "job-edit").locator("button:has-text('Save job')").click()
     page.wait_for_url(re.compile(r"/jobs/\d+/$"))
     job = Job.objects.get(title="Chat support agent")
     assert job.channel == "email_chat"
@@ -77,7 +77,7 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
     )
     page.click("text=Import candidates")
     page.set_input_files("#id_file", str(bad))
-    page.click("button:has-text('Import')")
+    form(page, "candidate-import").locator("button:has-text('Import')").click()
     page.wait_for_url(re.compile(rf"/jobs/{job.pk}/imports/\d+/$"))
     page.wait_for_selector(".import-problems")
     assert "not-an-email" in page.inner_text(".import-problems")
@@ -109,11 +109,11 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
     page.wait_for_selector("table.shortlist")
     rows = page.locator("table.shortlist tbody tr")
     assert rows.count() == 22
-    assert rows.first.locator("td").first.inner_text().strip() == "1"
+    assert rows.first.locator("td").nth(1).inner_text().strip() == "1"  # after the tick box
     screenshot(page, "backoffice", "shortlist.png")
     assert accessibility_violations(page) == []
 
-    page.select_option("#sort", "name")
+    form(page, "shortlist-filter").locator("#sort").select_option("name")
     page.wait_for_url(re.compile(r"sort=name"))
     first_name = page.locator("table.shortlist tbody tr th a").first.inner_text()
     assert first_name == "Kandidat 00"
@@ -131,7 +131,7 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
     page.select_option("#id_stage", "shortlisted")
     page.select_option("#id_reason_code", "assessment")
     page.fill("#id_note", "Strong on composure and listening")
-    page.click("button:has-text('Record')")
+    form(page, "stage-change").locator("button:has-text('Record')").click()
     page.wait_for_selector(".message.success")
     candidate = Candidate.objects.get(name="Kandidat 00")
     assert candidate.stage == Stage.SHORTLISTED

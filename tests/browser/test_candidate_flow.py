@@ -11,7 +11,7 @@ from servicefit.assessments.services import create_invitation, plan_for
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import accessibility_violations, screenshot
+from .conftest import accessibility_violations, form, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +70,7 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
     screenshot(page, *shots, "01-landing.png")
     problems = accessibility_violations(page)
     page.locator("input[name=consent]").check()
-    page.locator("form button[type=submit]").last.click()
+    form(page, "consent").locator("button[type=submit]").click()
 
     page.wait_for_url(re.compile(r"/preview/$"))
     assert "DKK" in page.content()
@@ -92,12 +92,12 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
             problems += accessibility_violations(page)
             step += 1
         with page.expect_navigation(wait_until="load"):
-            page.locator("button[value=next]").click()
+            form(page, "assessment-page").locator("button[value=next]").click()
 
     assert page.url.endswith("/review/")
     screenshot(page, *shots, "06-review.png")
     problems += accessibility_violations(page)
-    page.locator("form[action$='/submit/'] button").click()
+    form(page, "submit").locator("button").click()
     page.wait_for_url(re.compile(r"/done/$"))
     screenshot(page, *shots, "07-done.png")
     problems += accessibility_violations(page)

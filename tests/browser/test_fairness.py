@@ -19,7 +19,7 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.fairness.models import Outcome, SelfIdentification, SelfIdQuestion
 from servicefit.oversight.models import ReviewRequest, ScoringSuspension
 
-from .conftest import accessibility_violations
+from .conftest import accessibility_violations, form
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_a_candidate_self_identifies_and_contests_on_a_phone(phone, live_server,
     problems = accessibility_violations(page)
     page.locator("input[name=gender][value=woman]").check()
     page.locator("input[name=age_band][value=prefer_not]").check()
-    page.locator("main button.primary").click()
+    form(page, "self-identify").locator("button.primary").click()
     page.wait_for_url(re.compile(r"/done/$"))
     assert SelfIdentification.objects.get(candidate=person).answers == {"gender": "woman"}
 
@@ -52,7 +52,7 @@ def test_a_candidate_self_identifies_and_contests_on_a_phone(phone, live_server,
     problems += accessibility_violations(page)
     page.locator("input[name=kind][value=contest]").check()
     page.fill("textarea[name=message]", "Jeg mener, at mit skriftlige svar blev læst forkert.")
-    page.locator("main button.primary").click()
+    form(page, "contest").locator("button.primary").click()
     page.locator("h1").filter(has_text=re.compile(".+")).wait_for()
     review = ReviewRequest.objects.get(candidate=person)
     assert review.kind == "contest" and review.message.startswith("Jeg mener")
@@ -82,7 +82,7 @@ def test_a_recruiter_reads_the_demo_fairness_page_and_validates_against_outcomes
     problems = accessibility_violations(page)
     page.select_option("#by", "age_band")
     page.fill("#id_start", "2020-01-01")
-    page.click("button:has-text('Show')")
+    form(page, "fairness-period").locator("button:has-text('Show')").click()
     page.wait_for_url(re.compile(r"by=age_band"))
     assert "25 to 39" in page.content()
 
@@ -104,7 +104,7 @@ def test_a_recruiter_reads_the_demo_fairness_page_and_validates_against_outcomes
     upload = tmp_path / "outcomes.csv"
     upload.write_text("\n".join(rows), encoding="utf-8")
     page.set_input_files("#id_file", str(upload))
-    page.click("button:has-text('Import outcomes')")
+    form(page, "outcome-import").locator("button:has-text('Import outcomes')").click()
     page.locator("#validity-table").wait_for()
     assert Outcome.objects.filter(candidate__job=job, name="qa_score").count() == len(hired)
     table = page.locator("#validity-table").inner_text()
@@ -115,7 +115,7 @@ def test_a_recruiter_reads_the_demo_fairness_page_and_validates_against_outcomes
     page.click("nav >> text=Review requests")
     page.wait_for_url(re.compile(r"/review-requests/$"))
     page.fill(f"#response-{contest.pk}", "Looked at the reply again with a colleague.")
-    page.click("button:has-text('Answer and close')")
+    form(page, "review-resolve").locator("button:has-text('Answer and close')").first.click()
     page.wait_for_url(re.compile(r"/review-requests/$"))
     contest.refresh_from_db()
     assert contest.response.startswith("Looked at") and contest.resolved_at is not None
@@ -133,7 +133,7 @@ def test_an_admin_suspends_and_resumes_scoring_and_adds_a_question(
     assert "Ranked shortlist" in page.content()
     page.click("summary:has-text('Suspend automated scoring')")
     page.fill("#suspend-reason", "Investigating a four-fifths flag at shortlisting")
-    page.click("button:has-text('Suspend scoring')")
+    form(page, "scoring-suspend").locator("button:has-text('Suspend scoring')").click()
     page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
     assert "Ranked shortlist" not in page.content()
     assert page.locator(".badge.warn", has_text="Scoring suspended").count() == 1
@@ -142,7 +142,7 @@ def test_an_admin_suspends_and_resumes_scoring_and_adds_a_question(
     page.click(f"a:has-text('{person.name}')")
     assert "Competency profile" not in page.content()
     page.goto(f"{live_server.url}/jobs/{job.pk}/")
-    page.click("button:has-text('Resume scoring')")
+    form(page, "scoring-resume").locator("button:has-text('Resume scoring')").click()
     page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
     assert "Ranked shortlist" in page.content()
     suspension.refresh_from_db()
@@ -152,7 +152,7 @@ def test_an_admin_suspends_and_resumes_scoring_and_adds_a_question(
     page.fill("#id_label", "Ethnic background")
     page.fill("#id_options", "Group A\nGroup B\nAnother background")
     page.fill("#id_lawful_basis", "GDPR Art. 9(2)(b) and the national equality-monitoring act")
-    page.click("button:has-text('Add question')")
+    form(page, "selfid-question").locator("button:has-text('Add question')").click()
     page.locator(".message.success").wait_for()
     question = SelfIdQuestion.objects.get()
     assert question.options == ["Group A", "Group B", "Another background"]

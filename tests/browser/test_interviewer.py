@@ -15,7 +15,7 @@ from servicefit.interviews.models import Scorecard
 from servicefit.interviews.services import schedule_interview
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import screenshot
+from .conftest import form, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def login(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"pw-{username}")
-    page.click("form[action='/login/'] button[type=submit]")
+    form(page, "login").locator("button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -53,7 +53,7 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     page.locator("input[name=recommendation]").nth(2).check()
     page.fill("#id_notes", "Calm, clear examples; confirmed the customer's problem before acting.")
     screenshot(page, "backoffice", "scorecard.png")
-    page.click("button[name=submit]")
+    form(page, "scorecard").locator("button[name=submit]").click()
     page.wait_for_load_state()
     scorecard = Scorecard.objects.get(interview=interview, interviewer=interviewer)
     assert scorecard.submitted_at is not None

@@ -18,6 +18,8 @@ from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
 
+from .conftest import form
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
@@ -67,7 +69,7 @@ def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_se
     enrolled_step = int(time.time()) // 30
     page.fill("#id_code", code_from_key(shown_key))
     with page.expect_navigation():
-        page.click("main form button[type=submit]")
+        form(page, "two-factor-enable").locator("button[type=submit]").click()
     assert TOTPDevice.objects.get(user=recruiter).confirmed
     assert "Your authenticator app is set up" in page.content()
 
@@ -80,7 +82,7 @@ def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_se
     fill_login(page, live_server, "rita", "pw-rita")
     page.fill("#id_code", "000000" if code_from_key(shown_key) != "000000" else "111111")
     with page.expect_navigation():
-        page.click("main form button[type=submit]")
+        form(page, "login-verify").locator("button[type=submit]").click()
     assert "That code is not right" in page.content()
     time.sleep(1.1)  # django-otp's back-off after one wrong code
     while int(time.time()) // 30 <= enrolled_step:  # a code is good once: wait for a new one
@@ -90,6 +92,16 @@ def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_se
         page.click("main form button[type=submit]")
     assert page.url == f"{live_server.url}/"
     assert page.locator("h1").first.inner_text()
+
+    # removing the app takes a current code too (a new one: each code is good once)
+    signed_in_step = int(time.time()) // 30
+    page.goto(f"{live_server.url}/account/two-factor/")
+    while int(time.time()) // 30 <= signed_in_step:
+        time.sleep(0.5)
+    page.fill("#id_code", code_from_key(shown_key))
+    with page.expect_navigation():
+        form(page, "two-factor-remove").locator("button[type=submit]").click()
+    assert not TOTPDevice.objects.filter(user=recruiter, confirmed=True).exists()
     assert violations == []
 
 
@@ -108,7 +120,7 @@ def test_a_recruiter_corrects_a_candidates_name_and_email(desktop, live_server, 
     page.fill("#id_email", "anna@example.com")
     page.fill("#id_reason", "Typo in the application form")
     with page.expect_navigation():
-        page.click("form.card button[type=submit]")
+        form(page, "candidate-edit").locator("button[type=submit]").click()
     assert page.locator("h1").first.inner_text() == "Anna Berg"
     stored = Candidate.objects.get(pk=candidate.pk)
     assert (stored.name, stored.email) == ("Anna Berg", "anna@example.com")

@@ -9,7 +9,7 @@ from servicefit.candidates.services import add_candidate
 @pytest.fixture
 def candidate(job, recruiter):
     return add_candidate(
-        job=job, name="Mette Holm", email="mette@example.com", language="da", added_by=recruiter
+        job=job, name="Mette Holm", email="mette@example.com", language="en", added_by=recruiter
     )
 
 

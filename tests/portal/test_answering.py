@@ -27,8 +27,11 @@ def answer(client, token, key, value):
     return client.post(f"/a/{token}/answer/", {"key": key, key: value})
 
 
-def test_consent_records_both_notice_versions_and_language(client, token):
-    response = client.post(f"/a/{token}/", {"consent": "yes"}, HTTP_ACCEPT_LANGUAGE="da")
+def test_consent_records_both_notice_versions_and_the_invitation_language(client, candidate, token):
+    candidate.language = "da"
+    candidate.save()
+    # an English browser: the pages and the session follow the invitation's language
+    response = client.post(f"/a/{token}/", {"consent": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     session = AssessmentSession.objects.get()
     assert session.privacy_notice_version == PRIVACY_NOTICE_VERSION

@@ -10,6 +10,10 @@ stored, so a retry cannot re-use the one of an earlier attempt); the link in the
 was actually delivered is therefore the one that works. Failures are retried with back-off up to
 ``SERVICEFIT_EMAIL_ATTEMPTS`` times; the status, the number of attempts and the last error are
 on the invitation for the recruiter to see.
+
+Tokens come from a nonce (see ``links.py``), so the link can be shown again ("Copy link") and
+sent again in a reminder. Reminders are sent by the worker too (``send_reminder``), and both
+e-mails carry the employer's name as the sender and the signature.
 """
 
 from __future__ import annotations
@@ -17,23 +21,27 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
-from servicefit.candidates.models import Candidate
+from servicefit.branding.models import Branding
+from servicefit.candidates.models import Candidate, Stage
 
+from .links import new_nonce, token_from_nonce
 from .models import EmailStatus, Invitation, hash_token
-from .services import TOKEN_BYTES, create_invitation, invitation_url
+from .services import TOKEN_BYTES, create_invitation, invitation_url, link_of
 
 logger = logging.getLogger(__name__)
 
@@ -141,29 +149,56 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
             if not invitation.is_open():
                 closed.append(invitation.pk)  # revoked or expired before it was sent
                 continue
-            token = secrets.token_urlsafe(TOKEN_BYTES)
+            nonce = new_nonce()
+            token = token_from_nonce(nonce)
             invitation.token_hash = hash_token(token)
+            invitation.token_nonce = nonce
             invitation.email_attempts += 1
             claimed.append((invitation, token))
         Invitation.objects.bulk_update(
-            [i for i, _token in claimed], ["token_hash", "email_attempts"]
+            [i for i, _token in claimed], ["token_hash", "token_nonce", "email_attempts"]
         )
         Invitation.objects.filter(pk__in=closed).update(email_status=EmailStatus.NOT_EMAILED)
     return claimed
 
 
-def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:
-    candidate = invitation.candidate
+def _sender(organisation: str) -> str:
+    """The configured From address, shown with the organisation's name when one is set."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((organisation or name, address)) if address else settings.DEFAULT_FROM_EMAIL
+
+
+def _mail(
+    *,
+    template: str,
+    candidate: Candidate,
+    url: str,
+    expires_at: datetime,
+    connection: BaseEmailBackend | None = None,
+) -> None:
+    organisation = Branding.current().organisation_name
     with translation.override(candidate.language):
         context = {
             "candidate": candidate,
             "job": candidate.job,
-            "url": invitation_url(token),
-            "expires_at": invitation.expires_at,
+            "url": url,
+            "expires_at": expires_at,
+            "organisation": organisation,
         }
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        body = render_to_string("emails/invitation.txt", context)
-    send_mail(subject, body, None, [candidate.email], connection=connection)
+        # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+    send_mail(subject, body, _sender(organisation), [candidate.email], connection=connection)
+
+
+def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:
+    _mail(
+        template="invitation",
+        candidate=invitation.candidate,
+        url=invitation_url(token),
+        expires_at=invitation.expires_at,
+        connection=connection,
+    )
 
 
 def _record_sent(invitations: list[Invitation]) -> None:
@@ -187,6 +222,8 @@ def _record_sent(invitations: list[Invitation]) -> None:
                 for i in invitations
             ]
         )
+        for invitation in invitations:
+            schedule_reminder(invitation)
 
 
 def deliver_invitation_emails(
@@ -261,3 +298,98 @@ def _retry_later(invitation_id: int, *, attempt: int) -> None:
         delay = RETRY_BASE_DELAY * (2 ** (attempt - 1))
         task = task.using(run_after=timezone.now() + delay)
     task.enqueue(invitation_id)
+
+
+def schedule_reminder(invitation: Invitation) -> None:
+    """Queue the automatic reminder for ``SERVICEFIT_REMINDER_DAYS`` after the invitation.
+
+    Needs a task backend that can defer work (the database backend can); otherwise the
+    ``send_reminders`` management command (for cron) sends the reminders that are due.
+    """
+    days = settings.SERVICEFIT_REMINDER_DAYS
+    if days <= 0:
+        return
+    from django_tasks import default_task_backend
+
+    from .tasks import send_reminder_task
+
+    if not default_task_backend.supports_defer:
+        return
+    run_after = invitation.created_at + timedelta(days=days)
+    invitation_id = invitation.pk
+    transaction.on_commit(
+        lambda: send_reminder_task.using(run_after=run_after).enqueue(invitation_id, False)
+    )
+
+
+def reminder_blocker(invitation: Invitation, *, manual: bool) -> str | None:
+    """Why no reminder may go out for ``invitation`` now (``None``: it may)."""
+    candidate = invitation.candidate
+    latest = candidate.invitations.order_by("-created_at", "-id").first()
+    if latest is None or latest.pk != invitation.pk:
+        return "replaced"
+    if not invitation.is_open():
+        return "closed"
+    session = getattr(candidate, "assessment", None)
+    if session is not None and (session.submitted_at or session.withdrawn_at):
+        return "finished"
+    if candidate.stage in {Stage.REJECTED, Stage.WITHDRAWN, Stage.HIRED}:
+        return "finished"
+    if not manual and invitation.reminder_count > 0:
+        return "already_reminded"
+    if link_of(invitation) is None:
+        return "no_link"
+    return None
+
+
+def send_reminder(*, invitation_id: int, manual: bool) -> bool:
+    """E-mail a reminder with the same link; idempotent for the automatic one. True if sent.
+
+    The reminder is counted in a short transaction and mailed after it, so no database lock is
+    held while the mail server answers; a failed send takes the count back and raises, so the
+    task fails visibly and can run again.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("candidate__job")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or reminder_blocker(invitation, manual=manual) is not None:
+            return False
+        url = link_of(invitation)
+        assert url is not None  # noqa: S101  (checked by reminder_blocker)
+        previous = invitation.reminded_at
+        invitation.reminder_count += 1
+        invitation.reminded_at = timezone.now()
+        invitation.save(update_fields=["reminder_count", "reminded_at"])
+    try:
+        _mail(
+            template="reminder",
+            candidate=invitation.candidate,
+            url=url,
+            expires_at=invitation.expires_at,
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            reminder_count=F("reminder_count") - 1, reminded_at=previous
+        )
+        raise
+    record(action="invitation.reminded", candidate=invitation.candidate, manual=manual)
+    return True
+
+
+def due_reminders(*, now: datetime | None = None) -> list[int]:
+    """Invitations whose automatic reminder is due (for the ``send_reminders`` command)."""
+    days = settings.SERVICEFIT_REMINDER_DAYS
+    if days <= 0:
+        return []
+    now = now or timezone.now()
+    candidates = Invitation.objects.filter(
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        reminder_count=0,
+        created_at__lte=now - timedelta(days=days),
+    ).select_related("candidate__job")
+    return [i.pk for i in candidates if reminder_blocker(i, manual=False) is None]

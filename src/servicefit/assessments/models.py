@@ -62,6 +62,11 @@ class Invitation(models.Model):
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_last_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    token_nonce = models.CharField(max_length=43, blank=True)
+    """Random input from which the server derives the token again (see ``links.py``)."""
+    opened_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -71,6 +71,9 @@ class ReplyRecord(_Frozen):
     message: str = ""
     text: str = ""
     language: str = ""
+    """The language the reply was analysed in (the one it is written in)."""
+    shown_language: str = ""
+    """The language of the customer's message the candidate saw ("" in older records)."""
     analysis: dict[str, Any] | None = None
     error: str | None = None
 

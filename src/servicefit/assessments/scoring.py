@@ -28,7 +28,12 @@ from typing import Any
 import numpy as np
 
 from servicefit.content import Content
-from servicefit.language import ANALYSIS_VERSION, ReplyAnalysisError, analyze_reply
+from servicefit.language import (
+    ANALYSIS_VERSION,
+    SUPPORTED_LANGUAGES,
+    ReplyAnalysisError,
+    analyze_reply,
+)
 from servicefit.psychometrics import score_ratings, score_scale
 
 from .plan import SCALE_MAX, SCALE_MIN, sjt_key
@@ -124,21 +129,33 @@ def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, A
 
 
 def score_reply(content: Content, *, message_id: str, text: str, language: str) -> dict[str, Any]:
-    """The written-reply analysis (signals with evidence, suggested ratings) as a dict."""
+    """The written-reply analysis (signals with evidence, suggested ratings) as a dict.
+
+    ``language`` is the language the candidate saw the customer's message in. The reply is
+    analysed in the language it is written in: when the detection is confident that it is
+    another supported language, the analysis runs again in that language. The customer's name
+    is always the one the candidate saw. ``shown_language`` keeps which message was shown.
+    """
+    base = {"message": message_id, "text": text, "language": language, "shown_language": language}
     if content.written_reply is None or not text.strip():
-        return {"message": message_id, "text": text, "analysis": None, "language": language}
+        return {**base, "analysis": None}
     message = next(m for m in content.written_reply.messages if m.id == message_id)
+    customer = message.customer_name.get(language)
     try:
-        analysis = _analysis(text, language, message.customer_name.get(language))
+        analysis = _analysis(text, language, customer)
+        detected = analysis["language"]["detected"]
+        analysed = language
+        if (
+            detected
+            and detected != language
+            and not analysis["language"]["uncertain"]
+            and detected in SUPPORTED_LANGUAGES
+        ):
+            analysis = _analysis(text, detected, customer)
+            analysed = detected
     except ReplyAnalysisError as exc:
-        return {
-            "message": message_id,
-            "text": text,
-            "analysis": None,
-            "language": language,
-            "error": str(exc),
-        }
-    return {"message": message_id, "text": text, "analysis": analysis, "language": language}
+        return {**base, "analysis": None, "error": str(exc)}
+    return {**base, "analysis": analysis, "language": analysed}
 
 
 @functools.lru_cache(maxsize=512)
@@ -231,7 +248,10 @@ def score_assessment(
     if any(key not in answered_keys for key in expected) or not reply_text.strip():
         flags.append("incomplete")
     analysis = reply.get("analysis") or {}
-    if analysis and analysis.get("language", {}).get("matches_expected") is False:
+    if analysis and (
+        analysis.get("language", {}).get("matches_expected") is False
+        or reply["language"] != reply["shown_language"]
+    ):
         flags.append("wrong_language")
     return ResultRecord.model_validate(
         {

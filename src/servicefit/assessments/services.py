@@ -7,7 +7,6 @@ connection or a reload never lose an answer. Time limits are enforced here, on t
 from __future__ import annotations
 
 import functools
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +24,7 @@ from servicefit.security.text import clean_text
 from servicefit.webhooks.events import emit
 
 from .answer_store import store_unless_submitted
+from .links import invitation_url, new_nonce, token_from_nonce
 from .models import Answer, AssessmentSession, Invitation, hash_token
 from .plan import REPLY_MESSAGE_BY_CHANNEL, SCALE_MAX, SCALE_MIN, AssessmentPlan
 
@@ -60,8 +60,17 @@ class NewInvitation:
         return invitation_url(self.token)
 
 
-def invitation_url(token: str) -> str:
-    return f"{settings.SITE_URL}/a/{token}/"
+def link_of(invitation: Invitation) -> str | None:
+    """The invitation's link, derived again from its nonce; ``None`` if it cannot be shown.
+
+    Links made before nonces existed, or under an earlier secret key, cannot be derived.
+    """
+    if not invitation.token_nonce:
+        return None
+    token = token_from_nonce(invitation.token_nonce)
+    if hash_token(token) != invitation.token_hash:
+        return None
+    return invitation_url(token)
 
 
 @transaction.atomic
@@ -78,10 +87,12 @@ def create_invitation(
     if days < 1:
         raise ValueError("an invitation must be valid for at least one day")
     candidate.invitations.filter(revoked_at__isnull=True).update(revoked_at=now)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    nonce = new_nonce()
+    token = token_from_nonce(nonce)
     invitation = Invitation.objects.create(
         candidate=candidate,
         token_hash=hash_token(token),
+        token_nonce=nonce,
         created_at=now,
         expires_at=now + timedelta(days=days),
         created_by=created_by,
@@ -93,6 +104,17 @@ def create_invitation(
         expires=invitation.expires_at.isoformat(),
     )
     return NewInvitation(invitation=invitation, token=token)
+
+
+def mark_opened(*, invitation: Invitation, now: datetime | None = None) -> None:
+    """Record the first time the candidate opened the link (for the invitation status)."""
+    if invitation.opened_at is None:
+        now = now or timezone.now()
+        if Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=now
+        ):
+            invitation.opened_at = now
+            record(action="invitation.opened", candidate=invitation.candidate)
 
 
 def revoke_invitation(*, invitation: Invitation, revoked_by: User | None) -> None:

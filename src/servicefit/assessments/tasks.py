@@ -1,4 +1,5 @@
-"""Background work: scoring and invitation e-mails run in the task worker, never in a request.
+"""Background work: scoring, invitation and reminder e-mails run in the task worker, never in a
+request.
 
 Every task here is idempotent, because the worker may run one again after a crash (the sweeper
 re-queues a task whose worker died) and an operator may re-score on purpose.
@@ -72,3 +73,11 @@ def restore_standing(candidate_id: int) -> int | None:
     candidate = Candidate.objects.select_related("job").filter(pk=candidate_id).first()
     standing = None if candidate is None else restore(candidate=candidate)
     return None if standing is None else standing.pk
+
+
+@task(priority=EMAIL_PRIORITY)
+def send_reminder_task(invitation_id: int, manual: bool) -> bool:
+    """Send one reminder e-mail if it is still wanted (the rules are in ``emails.send_reminder``)."""
+    from .emails import send_reminder
+
+    return send_reminder(invitation_id=invitation_id, manual=manual)

@@ -14,6 +14,7 @@ from servicefit.fairness.models import SelfIdQuestion
 class PeriodForm(forms.Form):
     """The period a fairness report or audit summary covers (candidates added in it)."""
 
+    form_id = "fairness-period"
     start = forms.DateField(
         label=_("Added from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -30,6 +31,8 @@ class PeriodForm(forms.Form):
 
 
 class OutcomeImportForm(forms.Form):
+    form_id = "outcome-import"
+
     file = forms.FileField(
         label=_("CSV or Excel file"),
         help_text=_(
@@ -39,6 +42,8 @@ class OutcomeImportForm(forms.Form):
 
 
 class SuspendForm(forms.Form):
+    form_id = "scoring-suspend"
+
     reason = forms.CharField(
         label=_("Why is the scoring suspended?"),
         max_length=1000,
@@ -47,6 +52,8 @@ class SuspendForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    form_id = "review-resolve"
+
     response = forms.CharField(
         label=_("What you reviewed and decided (the candidate can be told this)"),
         max_length=4000,
@@ -55,6 +62,8 @@ class ResolveForm(forms.Form):
 
 
 class SelfIdQuestionForm(forms.Form):
+    form_id = "selfid-question"
+
     label = forms.CharField(label=_("Question"), max_length=200)
     options = forms.CharField(
         label=_("Answer options, one per line"), widget=forms.Textarea(attrs={"rows": 4})

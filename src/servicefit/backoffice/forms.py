@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from servicefit.candidates.models import ReasonCode, Stage
+from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.content import default_content
 from servicefit.jobs.models import PAY_PERIODS, Job
 from servicefit.security.forms import CleanTextMixin
@@ -25,6 +25,7 @@ def _language() -> str:
 
 
 class JobCreateForm(CleanTextMixin, forms.Form):
+    form_id = "job-create"
     template = forms.ChoiceField(label=_("Job-profile template"))
     title = forms.CharField(label=_("Title"), max_length=200)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
@@ -64,6 +65,8 @@ class JobCreateForm(CleanTextMixin, forms.Form):
 
 class JobForm(CleanTextMixin, forms.ModelForm):
     """Edit a job, including one weight and one optional minimum per competency."""
+
+    form_id = "job-edit"
 
     languages = forms.MultipleChoiceField(
         label=_("Assessment languages"),
@@ -143,6 +146,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 
 
 class CandidateForm(CleanTextMixin, forms.Form):
+    form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
@@ -162,6 +166,7 @@ class CandidateForm(CleanTextMixin, forms.Form):
 class CandidateEditForm(CleanTextMixin, forms.Form):
     """Correct a candidate's name or e-mail address (typos, a changed address)."""
 
+    form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     reason = forms.CharField(
@@ -173,6 +178,7 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
+    form_id = "candidate-import"
     file = forms.FileField(
         label=_("CSV or Excel file"), help_text=_("Columns: name, email, language.")
     )
@@ -180,6 +186,7 @@ class ImportForm(forms.Form):
 
 
 class StageForm(CleanTextMixin, forms.Form):
+    form_id = "stage-change"
     stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
     reason_code = forms.ChoiceField(
         label=_("Reason"), choices=[("", "—"), *ReasonCode.choices], required=False
@@ -199,26 +206,75 @@ class StageForm(CleanTextMixin, forms.Form):
 
 
 class ExtendForm(CleanTextMixin, forms.Form):
+    form_id = "invitation-extend"
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60, initial=7)
+
+
+class BulkForm(forms.Form):
+    """Invite or remind several candidates of one job at once (from the shortlist)."""
+
+    form_id = "shortlist-bulk"
+    ACTIONS = (("invite", _("Send invitations")), ("remind", _("Send reminders")))
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    candidates: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Candidates"),
+        queryset=Candidate.objects.none(),
+        error_messages={"required": _("Tick at least one candidate first.")},
+    )
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["candidates"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  (declared above)
+        field.queryset = Candidate.objects.filter(job=job).select_related("job")
 
 
 class ReplyRatingForm(CleanTextMixin, forms.Form):
     """A rater confirms or changes each suggested rating; a change needs a reason."""
 
+    form_id = "reply-rating"
     DIMENSIONS = ("courtesy", "empathy", "ownership", "clarity", "overall")
 
     def __init__(self, *args: Any, suggested: dict[str, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .labels import RATING_LABELS
+
         self.suggested = suggested
         for dimension in self.DIMENSIONS:
+            label = RATING_LABELS[dimension]
             self.fields[dimension] = forms.TypedChoiceField(
+                label=label,
                 choices=[(i, str(i)) for i in range(1, 6)],
                 coerce=int,
                 initial=suggested.get(dimension),
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("%(rating)s: choose a rating from 1 to 5.") % {"rating": label}
+                },
             )
-            self.fields[f"{dimension}_reason"] = forms.CharField(required=False, max_length=500)
+            self.fields[f"{dimension}_reason"] = forms.CharField(
+                label=_("Reason for a change"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput,
+            )
+
+    def dimensions(self) -> list[dict[str, Any]]:
+        """Per rating: its label, the suggestion, the radio field and the reason field."""
+        return [
+            {
+                "name": d,
+                "suggested": self.suggested.get(d),
+                "field": self[d],
+                "reason": self[f"{d}_reason"],
+            }
+            for d in self.DIMENSIONS
+        ]
 
     def clean(self) -> dict[str, Any]:
+        from .labels import RATING_LABELS
+
         data = super().clean() or {}
         for dimension in self.DIMENSIONS:
             changed = data.get(dimension) is not None and data.get(dimension) != self.suggested.get(
@@ -226,6 +282,8 @@ class ReplyRatingForm(CleanTextMixin, forms.Form):
             )
             if changed and not (data.get(f"{dimension}_reason") or "").strip():
                 self.add_error(
-                    f"{dimension}_reason", _("Say why you changed the suggested rating.")
+                    f"{dimension}_reason",
+                    _("%(rating)s: say why you changed the suggested rating.")
+                    % {"rating": RATING_LABELS[dimension]},
                 )
         return data

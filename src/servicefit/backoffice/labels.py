@@ -30,6 +30,45 @@ SOURCE_LABELS = {
     "interview": _("Interviews"),
 }
 
+#: Reasons recorded by the system (not chosen by a person) for a stage change.
+SYSTEM_REASON_LABELS = {
+    "started": _("Candidate started the assessment"),
+    "submitted": _("Candidate submitted the assessment"),
+    "interview_scheduled": _("Interview scheduled"),
+}
+
+#: The audit trail's action codes, as a recruiter reads them.
+AUDIT_LABELS = {
+    "assessment.consented": _("Candidate agreed to the notices and started"),
+    "assessment.scored": _("Assessment scored"),
+    "assessment.submitted": _("Assessment submitted"),
+    "assessment.sjt_started": _("Situations section started"),
+    "assessment.reply_started": _("Written reply started"),
+    "branding.changed": _("Branding changed"),
+    "candidate.added": _("Candidate added"),
+    "candidate.erased": _("Candidate data erased"),
+    "candidate.exported": _("Candidate data exported"),
+    "candidate.report_downloaded": _("Report downloaded (PDF)"),
+    "candidate.report_viewed": _("Report viewed"),
+    "candidate.stage_changed": _("Stage changed"),
+    "interview.kit_viewed": _("Interview kit viewed"),
+    "interview.scheduled": _("Interview scheduled"),
+    "interview.viewed": _("Interview viewed"),
+    "invitation.created": _("Invitation link created"),
+    "invitation.extended": _("Invitation extended"),
+    "invitation.opened": _("Invitation opened by the candidate"),
+    "invitation.reminded": _("Reminder e-mail sent"),
+    "invitation.reminder_requested": _("Reminder requested"),
+    "invitation.revoked": _("Invitation revoked"),
+    "invitation.sent": _("Invitation e-mail sent"),
+    "job.created": _("Job created"),
+    "job.edited": _("Job edited"),
+    "reply.rated": _("Written reply rated"),
+    "scorecard.submitted": _("Scorecard submitted"),
+    "shortlist.exported": _("Shortlist exported"),
+    "shortlist.viewed": _("Shortlist viewed"),
+}
+
 MEASUREMENT_FLAG_LABELS = {
     "weak_item_total": _("Weak link to its competency"),
     "raises_alpha_if_deleted": _("Scale better without it"),

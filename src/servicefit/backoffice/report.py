@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,9 @@ from servicefit.interviews.services import competency_ratings
 from servicefit.psychometrics import profile_composite
 
 CHART_ROW = 26
-CHART_LABEL_WIDTH = 300
-CHART_LABEL_CHARS = 32
+CHART_LABEL_MIN_WIDTH = 160
+CHART_CHAR_WIDTH = 6.6
+"""Average width of a 12 px label character: the label column fits the longest full name."""
 CHART_BAR_WIDTH = 300
 
 
@@ -197,8 +199,11 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
 def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
     """Coordinates for the SVG profile chart (scale 1–5 mapped onto the bar width)."""
 
+    longest = max((len(c["name"]) for c in competencies), default=0)
+    label_width = max(CHART_LABEL_MIN_WIDTH, math.ceil(longest * CHART_CHAR_WIDTH) + 16)
+
     def x(value: float) -> float:
-        return CHART_LABEL_WIDTH + (value - 1) / 4 * CHART_BAR_WIDTH
+        return label_width + (value - 1) / 4 * CHART_BAR_WIDTH
 
     rows = []
     for i, c in enumerate(competencies):
@@ -206,14 +211,10 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append(
             {
                 "name": c["name"],
-                "label": c["name"]
-                if len(c["name"]) <= CHART_LABEL_CHARS
-                else c["name"][: CHART_LABEL_CHARS - 1] + "…",
+                "label": c["name"],
                 "y": y,
                 "text_y": y + 13,
-                "bar_width": 0
-                if c["score"] is None
-                else round(x(c["score"]) - CHART_LABEL_WIDTH, 1),
+                "bar_width": 0 if c["score"] is None else round(x(c["score"]) - label_width, 1),
                 "band_x1": None if c["lower"] is None else round(x(c["lower"]), 1),
                 "band_x2": None if c["upper"] is None else round(x(c["upper"]), 1),
                 "minimum_x": None if c["minimum"] is None else round(x(float(c["minimum"])), 1),
@@ -225,10 +226,12 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "rows": rows,
         "ticks": ticks,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 30,
+        "width": label_width + CHART_BAR_WIDTH + 30,
         "height": 40 + len(rows) * CHART_ROW,
-        "bar_x": CHART_LABEL_WIDTH,
+        "bar_x": label_width,
         "axis_y": 30 + len(rows) * CHART_ROW,
+        "has_minimum": any(r["minimum_x"] is not None for r in rows),
+        "has_below": any(r["below"] for r in rows),
     }
 
 
@@ -268,14 +271,17 @@ def _reply(record: ResultRecord, language: str) -> dict[str, Any] | None:
     analysis = reply.analysis
     content = default_content()
     message = None
+    # the message as the candidate saw it: in the language of the page, not the recruiter's
+    shown = reply.shown_language or reply.language or language
     if content.written_reply is not None:
         message = next((m for m in content.written_reply.messages if m.id == reply.message), None)
     return {
         "text": text,
         "message": {
-            "subject": message.subject.get(language),
-            "body": message.body.get(language),
-            "customer": message.customer_name.get(language),
+            "subject": message.subject.get(shown),
+            "body": message.body.get(shown),
+            "customer": message.customer_name.get(shown),
+            "language": shown,
         }
         if message
         else None,

@@ -40,6 +40,13 @@ urlpatterns = [
     path(
         "candidates/<int:candidate_id>/invite/", candidates.invitation_send, name="invitation_send"
     ),
+    path("candidates/<int:candidate_id>/link/", candidates.invitation_link, name="invitation_link"),
+    path(
+        "candidates/<int:candidate_id>/remind/",
+        candidates.invitation_remind,
+        name="invitation_remind",
+    ),
+    path("jobs/<int:job_id>/bulk/", candidates.bulk_action, name="bulk_action"),
     path(
         "candidates/<int:candidate_id>/revoke/",
         candidates.invitation_revoke,

@@ -75,6 +75,8 @@ class StageChange(models.Model):
     to_stage = models.CharField(max_length=20, choices=Stage.choices)
     reason_code = models.CharField(_("reason"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    """Values for the translated text of a system ``reason_code`` (rendered at display time)."""
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -74,6 +74,7 @@ def move_to_stage(
     changed_by: User | None,
     reason_code: str = "",
     note: str = "",
+    params: dict[str, str] | None = None,
 ) -> StageChange:
     """Move a candidate to ``stage`` and log who, when and why."""
     if stage not in Stage.values:
@@ -84,6 +85,7 @@ def move_to_stage(
         to_stage=stage,
         reason_code=reason_code,
         note=note,
+        params=params or {},
         changed_by=changed_by,
     )
     candidate.stage = stage

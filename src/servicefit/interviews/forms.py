@@ -22,6 +22,8 @@ class InterviewerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ScheduleForm(CleanTextMixin, forms.Form):
+    form_id = "interview-schedule"
+
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -59,6 +61,8 @@ class ScorecardForm(CleanTextMixin, forms.Form):
     Every field is optional here: a draft may be partial. What a submission needs is the
     service's rule (:func:`~servicefit.interviews.services.workflows.submission_problems`).
     """
+
+    form_id = "scorecard"
 
     recommendation = forms.ChoiceField(
         label=_("Overall recommendation"),

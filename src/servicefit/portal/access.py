@@ -6,8 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from servicefit.assessments.models import AssessmentSession, Invitation
 from servicefit.assessments.services import open_invitation
@@ -18,6 +20,21 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/unavailable.html", status=404)
 
 
+def use_candidate_language(request: HttpRequest, invitation: Invitation) -> None:
+    """Pages default to the invitation's language; a language the candidate picked wins.
+
+    The browser's own language only decides when the invitation names none that the site
+    offers. Picking another language in the switcher sets the language cookie, which the
+    locale middleware has already applied, so it is left alone here.
+    """
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return
+    language = invitation.candidate.language
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the token to an open invitation (and session, if started) or show the neutral page."""
 
@@ -26,6 +43,7 @@ def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         invitation = open_invitation(token)
         if invitation is None:
             return unavailable(request)
+        use_candidate_language(request, invitation)
         request.invitation = invitation  # type: ignore[attr-defined]
         return view(request, token, invitation, *args, **kwargs)
 

@@ -14,6 +14,8 @@ from servicefit.oversight.models import RequestKind
 class SelfIdForm(forms.Form):
     """One optional radio group per category; every group offers "I prefer not to say"."""
 
+    form_id = "self-identify"
+
     def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for category in categories:
@@ -26,6 +28,8 @@ class SelfIdForm(forms.Form):
 
 
 class ReviewRequestForm(forms.Form):
+    form_id = "contest"
+
     kind = forms.ChoiceField(
         label=_("What would you like?"),
         choices=RequestKind.choices,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/submit/", views.submit, name="submit"),
     path("<str:token>/done/", views.done, name="done"),
+    path("<str:token>/done/feedback/", views.done_feedback, name="done_feedback"),
     path("<str:token>/about-you/", rights.self_identify, name="self_identify"),
     path("<str:token>/review-request/", rights.contest, name="contest"),
 ]

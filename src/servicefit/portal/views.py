@@ -6,6 +6,9 @@ moment it is given. The token in the URL is the candidate's only credential.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +25,7 @@ from servicefit.content import default_content
 from servicefit.fairness.selfid import has_answered
 from servicefit.oversight.services import is_scoring_suspended
 
-from .access import session_of, unavailable, with_invitation
+from .access import session_of, unavailable, use_candidate_language, with_invitation
 from .pages import page_context
 
 
@@ -36,6 +39,7 @@ def _language() -> str:
 
 @with_invitation
 def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    services.mark_opened(invitation=invitation)
     session = session_of(invitation)
     if session is not None and request.method == "GET":
         return redirect(_url("preview", token))
@@ -218,21 +222,53 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(_url("done", token))
 
 
-def done(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = Invitation.objects.for_token(token)
-    session = session_of(invitation) if invitation is not None else None
-    if invitation is None or session is None or not session.is_submitted:
-        return unavailable(request)
-    from .feedback import feedback_for
+def _submitted_session(request: HttpRequest, token: str) -> AssessmentSession | None:
+    """The submitted session behind a link whose thank-you page may still be shown, or ``None``.
 
-    job = invitation.candidate.job
-    suspended = is_scoring_suspended(job)
-    feedback = feedback_for(session) if job.feedback_report and not suspended else None
+    Revoked links and erased candidates get the neutral page; so does a link once
+    ``SERVICEFIT_FEEDBACK_DAYS`` have passed since submission.
+    """
+    invitation = Invitation.objects.for_token(token)
+    if invitation is None or invitation.revoked_at is not None:
+        return None
+    session = session_of(invitation)
+    if session is None or session.submitted_at is None:
+        return None
+    if timezone.now() > session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS):
+        return None
+    use_candidate_language(request, invitation)
+    return session
+
+
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """The thank-you page; it shows the feedback once the worker has scored the assessment."""
+    session = _submitted_session(request, token)
+    if session is None:
+        return unavailable(request)
+    job = session.candidate.job
     context = {
         "job": job,
-        "feedback": feedback,
         "token": token,
-        "self_identified": has_answered(invitation.candidate),
-        "review_requests": invitation.candidate.review_requests.all(),
+        "self_identified": has_answered(session.candidate),
+        "review_requests": session.candidate.review_requests.all(),
+        **_feedback_context(session),
     }
     return render(request, "portal/done.html", context)
+
+
+def done_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The feedback part of the thank-you page, polled by htmx until scoring has finished."""
+    session = _submitted_session(request, token)
+    if session is None:
+        return unavailable(request)
+    context = {"job": session.candidate.job, "token": token, **_feedback_context(session)}
+    return render(request, "portal/_feedback.html", context)
+
+
+def _feedback_context(session: AssessmentSession) -> dict[str, object]:
+    from .feedback import feedback_for
+
+    job = session.candidate.job
+    if not job.feedback_report or is_scoring_suspended(job):
+        return {"feedback_enabled": False, "feedback": None}
+    return {"feedback_enabled": True, "feedback": feedback_for(session)}

@@ -40,6 +40,8 @@ PENDING_SECONDS = 300
 
 
 class CodeForm(forms.Form):
+    form_id = "login-verify"
+
     code = forms.CharField(
         label=gettext_lazy("Six-digit code from your authenticator app"),
         max_length=10,

@@ -6,14 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from servicefit.backoffice.explain import explain
 from servicefit.backoffice.labels import (
+    AUDIT_LABELS,
     MEASUREMENT_FLAG_LABELS,
     RATING_LABELS,
     SIGNAL_LABELS,
     SOURCE_LABELS,
+    SYSTEM_REASON_LABELS,
 )
 from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
@@ -68,3 +74,50 @@ def get(mapping: Any, key: str) -> Any:
 @register.filter
 def explain_item(item: dict[str, Any]) -> str:
     return explain(item)
+
+
+audit_label = _label_filter(AUDIT_LABELS)
+register.filter("audit_label", audit_label)
+
+
+@register.filter
+def reason_label(change: Any) -> str:
+    """A stage change's reason in the reader's language, with its values filled in."""
+    from servicefit.candidates.models import ReasonCode
+
+    code = change.reason_code
+    if code == "interview_scheduled" and change.params.get("when"):
+        when = parse_datetime(change.params["when"])
+        if when is not None:
+            return _("Interview scheduled for %(when)s") % {
+                "when": date_format(localtime(when), "SHORT_DATETIME_FORMAT")
+            }
+    if code in SYSTEM_REASON_LABELS:
+        return str(SYSTEM_REASON_LABELS[code])
+    choices = dict(ReasonCode.choices)
+    return str(choices.get(code, code))
+
+
+@register.filter
+def stage_label(candidate: Any, status: Any = None) -> str:
+    """The stage, except that a candidate still at "invited" shows where the invitation stands
+    (never invited, expired, opened …) instead of a misleading "Invited"."""
+    from servicefit.candidates.models import Stage
+
+    if candidate.stage == Stage.INVITED and status is not None and hasattr(status, "label"):
+        return str(status.label)
+    return str(candidate.get_stage_display())
+
+
+@register.filter
+def status_badge(status: Any) -> str:
+    """The badge style for an invitation status."""
+    from servicefit.assessments.invitation_status import InvitationStatus
+
+    if status in {InvitationStatus.FAILED, InvitationStatus.REVOKED}:
+        return "bad"
+    if status in {InvitationStatus.EXPIRED, InvitationStatus.NOT_INVITED}:
+        return "warn"
+    if status in {InvitationStatus.SUBMITTED, InvitationStatus.DELIVERED}:
+        return "ok"
+    return ""

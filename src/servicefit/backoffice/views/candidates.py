@@ -6,13 +6,19 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.assessments.bulk import invite_candidates, remind_candidates
 from servicefit.assessments.emails import send_invitation
-from servicefit.assessments.services import extend_invitation, revoke_invitation
+from servicefit.assessments.services import (
+    create_invitation,
+    extend_invitation,
+    revoke_invitation,
+)
 from servicefit.candidates.importing import CandidateImportError
 from servicefit.candidates.imports import email_summary, problems_of, queue_import
 from servicefit.candidates.models import Candidate, CandidateImport
@@ -24,7 +30,7 @@ from servicefit.candidates.services import (
 )
 from servicefit.jobs.models import Job
 
-from ..forms import CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
+from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
 
 
 @recruiter_required
@@ -196,3 +202,58 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+
+
+@require_POST
+@recruiter_required
+def invitation_link(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """A new link without an e-mail, shown on the report to copy (e.g. with no mail set up)."""
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    create_invitation(candidate=candidate, created_by=acting_user(request))
+    messages.success(
+        request, _("A new link was created. Copy it below and give it to the candidate.")
+    )
+    return redirect(reverse("backoffice:candidate_report", args=[candidate.pk]) + "#invitation")
+
+
+@require_POST
+@recruiter_required
+def invitation_remind(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    queued = remind_candidates(candidates=[candidate], requested_by=acting_user(request))
+    if queued:
+        messages.success(
+            request, _("A reminder is on its way to %(email)s.") % {"email": candidate.email}
+        )
+    else:
+        messages.error(request, _("No reminder can be sent: the invitation is not open."))
+    return redirect(reverse("backoffice:candidate_report", args=[candidate.pk]) + "#invitation")
+
+
+@require_POST
+@recruiter_required
+def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Invite or remind the candidates ticked on the shortlist."""
+    job = get_object_or_404(Job, pk=job_id)
+    form = BulkForm(request.POST, job=job)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("backoffice:job_detail", job_id=job.pk)
+    chosen = list(form.cleaned_data["candidates"])
+    if form.cleaned_data["action"] == "invite":
+        outcome = invite_candidates(candidates=chosen, sent_by=acting_user(request))
+        messages.success(
+            request,
+            _("Invitations sent: %(sent)d. Skipped (already invited or finished): %(skipped)d.")
+            % {"sent": outcome.done, "skipped": outcome.skipped},
+        )
+    else:
+        queued = remind_candidates(candidates=chosen, requested_by=acting_user(request))
+        messages.success(
+            request,
+            _("Reminders queued: %(sent)d. Skipped (no open invitation): %(skipped)d.")
+            % {"sent": queued, "skipped": len(chosen) - queued},
+        )
+    return redirect("backoffice:job_detail", job_id=job.pk)

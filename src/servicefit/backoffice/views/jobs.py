@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.assessments.invitation_status import statuses_for
 from servicefit.assessments.reply_agreement import reply_agreement
 from servicefit.assessments.standings import schedule_recompute
 from servicefit.audit.recording import record
@@ -83,6 +84,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "sorts": SORTS,
         "stages": Stage.choices,
         "reply_agreement": reply_agreement(job),
+        "statuses": statuses_for(row.candidate.pk for row in shortlist.rows),
     }
     template = (
         "backoffice/_shortlist_table.html"

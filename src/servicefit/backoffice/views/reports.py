@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -13,9 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
+from servicefit.assessments.emails import reminder_blocker
+from servicefit.assessments.invitation_status import status_of
 from servicefit.assessments.models import ReplyRating, Result
+from servicefit.assessments.services import link_of
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
+from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.interviews.services import interviews_of
 from servicefit.oversight.services import is_scoring_suspended
@@ -45,14 +50,21 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
             f"{d}_reason": r.reason for d, r in my_ratings.items()
         }
         rater_form = ReplyRatingForm(suggested=_suggested(result), initial=initial or None)
+    invitation = candidate.invitations.first()
+    status = status_of(invitation, report.get("session"))
     context = {
         **report,
+        "invitation_status": status,
+        "invitation_link": link_of(invitation)
+        if invitation is not None and invitation.is_open() and status != "submitted"
+        else None,
+        "can_remind": invitation is not None and reminder_blocker(invitation, manual=True) is None,
         "stage_form": StageForm(initial={"stage": candidate.stage}),
         "extend_form": ExtendForm(),
         "reason_codes": ReasonCode.choices,
         "rater_form": rater_form,
         "my_ratings": my_ratings,
-        "invitation": candidate.invitations.first(),
+        "invitation": invitation,
         "stage_changes": candidate.stage_changes.select_related("changed_by"),
         "audit": AuditEvent.objects.filter(candidate=candidate)[:50],
         "candidate_interviews": interviews_of(candidate),
@@ -78,7 +90,19 @@ def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpRespons
         )
         return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     record(action="candidate.report_downloaded", actor=acting_user(request), candidate=candidate)
-    html = render_to_string("backoffice/report_pdf.html", build_report(candidate), request=request)
+    branding = Branding.current()
+    logo_uri = (
+        f"data:{branding.logo_content_type};base64,{base64.b64encode(bytes(branding.logo)).decode()}"
+        if branding.has_logo
+        else None
+    )
+    report = build_report(candidate)
+    context = {
+        **report,
+        "logo_uri": logo_uri,
+        "invitation_status": status_of(candidate.invitations.first(), report.get("session")),
+    }
+    html = render_to_string("backoffice/report_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="servicefit-report-{candidate.pk}.pdf"'
@@ -97,9 +121,9 @@ def reply_rating(request: HttpRequest, candidate_id: int) -> HttpResponse:
         return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     form = ReplyRatingForm(request.POST, suggested=suggested)
     if not form.is_valid():
-        for field, errors in form.errors.items():
+        for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"{field.split('_')[0]}: {error}")
+                messages.error(request, str(error))
         return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     with transaction.atomic():
         for dimension in ReplyRatingForm.DIMENSIONS:

@@ -110,8 +110,8 @@ def schedule_interview(
             candidate=candidate,
             stage=Stage.INTERVIEW,
             changed_by=scheduled_by,
-            note=_("Interview scheduled for %(when)s.")
-            % {"when": timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")},
+            reason_code="interview_scheduled",
+            params={"when": scheduled_at.isoformat()},
         )
     return interview
 

@@ -45,6 +45,33 @@
     document.body.addEventListener("htmx:responseError", notSaved);
     document.body.addEventListener("htmx:afterRequest", function (e) {
       if (status && e.detail.successful) { status.textContent = ""; status.classList.remove("error"); }
+      if (e.detail.successful) { countAnswer(e.detail.elt); }
     });
+    // The "answered" counter: an item counts once it has a saved answer (a reply: non-blank text).
+    var counter = document.getElementById("answered-count");
+    var counted = {};
+    if (counter) {
+      Array.prototype.forEach.call(document.querySelectorAll("#page-form input[type=radio]:checked"), function (r) { counted[r.name] = true; });
+      var reply = document.querySelector("#page-form textarea");
+      if (reply && reply.value.trim()) { counted[reply.name] = true; }
+    }
+    function countAnswer(elt) {
+      if (!counter || !elt || !elt.name) { return; }
+      var has = elt.type === "radio" ? elt.checked : elt.value.trim() !== "";
+      if (has === !!counted[elt.name]) { return; }
+      counted[elt.name] = has;
+      var done = parseInt(counter.getAttribute("data-done"), 10) + (has ? 1 : -1);
+      var total = parseInt(counter.getAttribute("data-total"), 10);
+      counter.setAttribute("data-done", String(done));
+      var text = counter.getAttribute("data-template").replace("__DONE__", String(done));
+      counter.textContent = text;
+      var bar = document.getElementById("answered-bar");
+      if (bar) {
+        bar.setAttribute("aria-valuenow", String(done));
+        bar.setAttribute("aria-valuetext", text);
+        var fill = bar.querySelector("span");
+        if (fill && total) { fill.style.width = Math.round(100 * done / total) + "%"; }
+      }
+    }
   });
 })();
