@@ -27,7 +27,8 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         if not token or len(token) > 100:
             return None
         return (
-            self.select_related("candidate__job", "candidate__assessment")
+            # the adaptive run too: plan_for needs it on every save (measurement app)
+            self.select_related("candidate__job", "candidate__assessment__adaptive_run")
             .filter(token_hash=hash_token(token))
             .first()
         )

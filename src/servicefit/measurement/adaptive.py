@@ -72,12 +72,23 @@ NEXT_PLACEHOLDER = "adaptive.next"
 
 
 def questionnaire_keys(session: AssessmentSession) -> tuple[str, ...] | None:
-    """The questionnaire items of an adaptive session so far (``None`` for the fixed form)."""
-    run = (
-        AdaptiveRun.objects.filter(session_id=session.pk)
-        .only("administered", "pending", "finished_at")
-        .first()
-    )
+    """The questionnaire items of an adaptive session so far (``None`` for the fixed form).
+
+    The portal loads the session's run with the invitation (``Invitation.objects.for_token``
+    joins it), so a save costs no query for this; elsewhere it is one query.
+    """
+    if getattr(session, "pk", None) is None:
+        return None  # an unsaved session has no run
+    related = AssessmentSession.adaptive_run.related
+    run: AdaptiveRun | None
+    if related.is_cached(session):
+        run = related.get_cached_value(session)  # type: ignore[assignment]
+    else:
+        run = (
+            AdaptiveRun.objects.filter(session_id=session.pk)
+            .only("administered", "pending", "finished_at")
+            .first()
+        )
     if run is None:
         return None
     keys = tuple(run.administered)
