@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck contracts pytest install install-dev build bench loadtest faulttest eval-language messages clean help
+.PHONY: run test lint typecheck contracts pytest install install-dev build bench loadtest faulttest eval-language train-language messages clean help
 
 help:
 	@echo "make run            start ServiceFit with demo data at http://$(HOST):$(PORT)"
@@ -17,7 +17,8 @@ help:
 	@echo "make loadtest       simulated candidates against servicefit serve (SQLite, PostgreSQL, 2+2)"
 	@echo "make faulttest      kill -9 of web server and worker, database restart, big import"
 	@echo "make bench          benchmarks (scoring, written-reply analysis, page timings at 100/1k/10k)"
-	@echo "make eval-language  evaluate the written-reply analysis on the development set"
+	@echo "make eval-language  evaluate the written-reply analysis on the development set (held out)"
+	@echo "make train-language retrain the shipped sentence model from the development set"
 	@echo "make messages       extract translatable strings into the .po files"
 
 $(BIN)/python:
@@ -46,6 +47,7 @@ install-dev: $(DEV_STAMP)
 
 build: install
 	@$(BIN)/servicefit compilemessages
+	@$(BIN)/python -W ignore::RuntimeWarning -m servicefit.language.lemmas >/dev/null
 
 # The demo keeps its database and key in the checkout (ignored by git); installed copies use
 # the per-user default (see docs/operations.md).
@@ -60,8 +62,8 @@ run: build
 	  $(BIN)/servicefit manage runserver $(HOST):$(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks evaluation loadtest
-	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest
+	$(BIN)/ruff check src tests benchmarks evaluation loadtest examples
+	$(BIN)/ruff format --check src tests benchmarks evaluation loadtest examples
 
 typecheck: build install-dev
 	$(BIN)/mypy
@@ -93,6 +95,9 @@ faulttest: build install-dev
 
 eval-language: build
 	$(BIN)/python evaluation/language/evaluate.py
+
+train-language: build
+	$(BIN)/python -m servicefit.language.train
 
 messages: install-dev
 	cd src/servicefit && ../../$(BIN)/servicefit manage makemessages --all --no-obsolete --no-location -i "content/*"

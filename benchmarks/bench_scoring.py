@@ -6,8 +6,8 @@ single-threaded BLAS. Prints, best of N:
 1. scoring 100,000 synthetic candidates: 60 Likert items in 16 scales (reverse keys, ~2 %
    missing, minimum answered share), 12 SJT scenarios x 4 options (distance scoring against
    an expert key) and a job-profile composite with band and ranking;
-2. Cronbach's alpha on a bfi scale (2,800 x 5, pairwise, from ../shared/reference when
-   present) with item analysis.
+2. Cronbach's alpha on a bfi scale (2,800 x 5, pairwise, from tests/golden/psych/bfi.csv)
+   with item analysis.
 
 Baseline: pingouin's ``cronbach_alpha`` for alpha and plain pandas for scoring when they are
 installed (``pip install -e .[bench]``); pandas is the natural peer for batch scoring since
@@ -122,8 +122,7 @@ def score_pandas(d: dict[str, Any], pd: Any) -> Any:
 
 
 def bfi_scale() -> tuple[np.ndarray, str]:
-    ref = Path(os.environ.get("SERVICEFIT_REFERENCE_DIR", ROOT / ".." / "shared" / "reference"))
-    path = ref / "psych" / "bfi.csv"
+    path = ROOT / "tests" / "golden" / "psych" / "bfi.csv"
     if path.is_file():
         with path.open(newline="") as fh:
             rows = list(csv.DictReader(fh))

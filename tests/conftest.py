@@ -14,7 +14,14 @@ from hypothesis import settings
 settings.register_profile("servicefit", deadline=None)
 settings.load_profile("servicefit")
 
+# Small matrices: BLAS threads only fight each other (and the other pytest workers). Set
+# before the first test module imports numpy.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: Reference data and R's values on them, committed with their provenance (tests/golden/README.md).
+GOLDEN_DIR = PROJECT_ROOT / "tests" / "golden"
 
 
 def shared_dir(name: str) -> Path | None:
@@ -26,6 +33,12 @@ def shared_dir(name: str) -> Path | None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{path} is missing: CI must run with shared/ beside the project")
     return None
+
+
+@pytest.fixture(scope="session")
+def golden_dir() -> Path:
+    """``tests/golden``: the committed reference data the golden tests read (never skipped)."""
+    return GOLDEN_DIR
 
 
 @pytest.fixture

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "servicefit.webhooks",
     "servicefit.api",
     "ninja",
+    "servicefit.measurement",
 ]
 
 MIDDLEWARE = [

@@ -159,6 +159,21 @@ def urls(world):
             reverse("backoffice:candidate_erase", args=[candidate.pk]),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
+        (
+            "GET",
+            reverse("backoffice:job_adaptive", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:job_adaptive", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:measurement_quality"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
+        ),
         ("GET", "/admin/", {ANON: LOGIN, ADMIN: 200, RECRUITER: LOGIN, INTERVIEWER: LOGIN}),
         *fairness_urls(world),
     ]
@@ -283,6 +298,8 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "webhook_detail",
         "webhook_test",
         "webhook_toggle",
+        "job_adaptive",
+        "measurement_quality",
     }
     assert backoffice == covered
     assert "login" in names

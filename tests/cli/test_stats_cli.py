@@ -5,26 +5,18 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 from pathlib import Path
 
 import pytest
 
 from servicefit.cli import main
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import GOLDEN_DIR
 
 
 @pytest.fixture(scope="module")
 def reference_dir() -> Path:
-    """``../shared/reference`` read in place (or ``$SERVICEFIT_REFERENCE_DIR``)."""
-    override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    path = Path(override) if override else (PROJECT_ROOT / ".." / "shared" / "reference").resolve()
-    if not (path / "README.md").is_file():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"reference data not found at {path}")
-        pytest.skip(f"reference data not found at {path}")
-    return path
+    """The committed golden data (``tests/golden``, provenance beside each file)."""
+    return GOLDEN_DIR
 
 
 def run_json(capsys, *argv: str) -> dict:

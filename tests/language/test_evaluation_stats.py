@@ -1,31 +1,26 @@
 """The agreement statistics of ``evaluation/language/evaluate.py``, against reference values.
 
 Krippendorff's alpha (ordinal) is checked against the worked example of Krippendorff (2011),
-"Computing Krippendorff's alpha-reliability", read in place from ``../shared/reference``.
+"Computing Krippendorff's alpha-reliability", committed in ``tests/golden/agreement``.
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.conftest import GOLDEN_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _reference() -> Path:
-    override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    path = Path(override) if override else ROOT.parent / "shared" / "reference"
-    if not path.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"reference data missing at {path}")
-        pytest.skip(f"reference data not found at {path}")
-    return path
+    return GOLDEN_DIR
 
 
 def _evaluate_module() -> ModuleType:

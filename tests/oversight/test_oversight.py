@@ -114,6 +114,7 @@ def test_a_candidate_request_lands_in_the_queue_with_a_deadline(
     )
     assert response.status_code == 200
     review = ReviewRequest.objects.get()
+    assert "will answer by" in client.get(reverse("portal:done", args=[token])).content.decode()
     assert review.candidate == scored[0] and review.kind == "contest"
     assert timedelta(days=13) < review.due_at - review.created_at <= timedelta(days=14)
     # a double submit does not create a second request
@@ -133,6 +134,9 @@ def test_a_candidate_request_lands_in_the_queue_with_a_deadline(
     )
     review.refresh_from_db()
     assert review.resolved_by == recruiter and review.response.startswith("Re-read")
+    client.logout()
+    done = client.get(reverse("portal:done", args=[token])).content.decode()
+    assert "Re-read the reply with a colleague; rating stands." in done
     with pytest.raises(OversightError):
         resolve_request(review=review, resolved_by=recruiter, response="again")
 

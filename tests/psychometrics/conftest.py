@@ -1,43 +1,30 @@
-"""Shared fixtures: the reference data in ``../shared/reference``, read in place.
+"""Shared fixtures: the golden reference data committed in ``tests/golden``.
 
-The directory is found relative to the project root (``<root>/../shared/reference``) or from
-the ``SERVICEFIT_REFERENCE_DIR`` environment variable. When it is missing the golden tests
-are skipped locally but fail under CI (``CI=true``), so they can never silently disappear.
+Every file there has its source, licence and R call in a ``PROVENANCE.md`` beside it, so a
+plain clone runs every golden test; none is skipped for missing data.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_REFERENCE_DIR = PROJECT_ROOT / ".." / "shared" / "reference"
+from tests.conftest import GOLDEN_DIR
 
 BFI_SCALES = ("A", "C", "E", "N", "O")
 #: Reverse-keyed bfi items, from the reference README (reversed as 7 - x).
 BFI_REVERSED = frozenset({"A1", "C4", "C5", "E1", "E2", "O2", "O5"})
 
 
-def reference_path() -> Path:
-    override = os.environ.get("SERVICEFIT_REFERENCE_DIR")
-    return Path(override) if override else DEFAULT_REFERENCE_DIR.resolve()
-
-
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    path = reference_path()
-    if not (path / "README.md").is_file():
-        message = f"reference data not found at {path} (set SERVICEFIT_REFERENCE_DIR)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    """The golden data folder (``tests/golden``); the name is kept for the existing tests."""
+    return GOLDEN_DIR
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -7,7 +7,7 @@ from servicefit.psychometrics import InsufficientDataError, fit_one_factor, omeg
 
 from .conftest import BFI_SCALES
 
-# Golden values: the shared reference README ("One-factor McDonald omega total from a lavaan
+# Golden values: tests/golden/psych/PROVENANCE.md ("One-factor McDonald omega total from a lavaan
 # ML CFA (listwise complete rows, model-implied total variance)"): R 4.2.2, lavaan 0.6-14,
 # psychTools 2.2.9 bfi with reverse keys applied.
 LAVAAN_OMEGA_TOTAL = {

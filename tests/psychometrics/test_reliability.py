@@ -16,7 +16,7 @@ from servicefit.psychometrics import (
 
 from .conftest import BFI_SCALES, read_rows
 
-# Golden values: psych/bfi_alpha.csv in the shared reference data, computed with
+# Golden values: tests/golden/psych/bfi_alpha.csv, computed with
 # R 4.2.2, psych 2.2.9, psychTools 2.2.9: psych::alpha(bfi[, scale], keys = reversed),
 # pairwise-complete (psych's default) and on listwise-complete rows.
 

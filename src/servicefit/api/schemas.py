@@ -100,6 +100,10 @@ class CandidateOut(Schema):
     stage: str
     stage_changed_at: datetime
     created_at: datetime
+    result_status: Literal["not_started", "in_progress", "submitted", "scored", "withdrawn"]
+    composite: float | None = Field(
+        description="the stored composite on the 1-5 scale once scored (null while suspended)"
+    )
 
 
 class CandidateIn(Strict):

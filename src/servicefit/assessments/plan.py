@@ -26,6 +26,8 @@ class Page:
     section: str
     index: int
     keys: tuple[str, ...]
+    adaptive: bool = False
+    """An adaptive questionnaire page: one item at a time, chosen as the candidate answers."""
 
     @property
     def slug(self) -> str:
@@ -48,9 +50,19 @@ class AssessmentPlan:
     reply_message: str
 
     @classmethod
-    def build(cls, content: Content, *, reply_message: str) -> AssessmentPlan:
+    def build(
+        cls,
+        content: Content,
+        *,
+        reply_message: str,
+        adaptive_keys: tuple[str, ...] | None = None,
+    ) -> AssessmentPlan:
+        """The pages in order; ``adaptive_keys`` (the items given so far) replaces the fixed
+        questionnaire pages by one adaptive page."""
         pages: list[Page] = []
-        if content.questionnaire is not None:
+        if adaptive_keys is not None:
+            pages.append(Page("questionnaire", 0, adaptive_keys, adaptive=True))
+        elif content.questionnaire is not None:
             items = content.questionnaire.items
             for start in range(0, len(items), QUESTIONNAIRE_PAGE_SIZE):
                 chunk = items[start : start + QUESTIONNAIRE_PAGE_SIZE]

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from servicefit.audit.recording import record
 from servicefit.content import default_content
+from servicefit.measurement.adaptive import questionnaire_keys
+from servicefit.measurement.scoring import score_irt
 from servicefit.webhooks.events import emit
 
 from . import scoring
@@ -77,6 +79,7 @@ def store_result(
             session=session, defaults=_columns(scored, group)
         )
         result.__dict__.pop("record", None)
+        score_irt(result=result)
         store_standing(result=result, candidate=session.candidate)
         record(
             action="assessment.scored",
@@ -107,6 +110,7 @@ def _score(
             reply_answer.language if reply_answer and reply_answer.language else session.language
         ),
         sems=sems_of(group),
+        questionnaire_items=questionnaire_keys(session),
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -198,11 +198,14 @@ def score_assessment(
     reply_text: str,
     reply_language: str,
     sems: Mapping[str, float | None] | None = None,
+    questionnaire_items: Sequence[str] | None = None,
 ) -> ResultRecord:
     """Everything stored in a :class:`~servicefit.assessments.models.Result`, as a typed record.
 
     ``sems`` are the competencies' standard errors of measurement from the norm group in
     force (:func:`servicefit.assessments.norms.sems_of`); without them the bands stay empty.
+    ``questionnaire_items`` are the items the candidate was given (an adaptive questionnaire
+    gives a subset); by default all of them.
     """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
@@ -216,7 +219,10 @@ def score_assessment(
     )
     flags = []
     answered_keys = {k for k, v in values.items() if v is not None}
-    expected = [i.id for i in content.questionnaire.items] if content.questionnaire else []
+    if questionnaire_items is not None:
+        expected = list(questionnaire_items)
+    else:
+        expected = [i.id for i in content.questionnaire.items] if content.questionnaire else []
     expected += [
         sjt_key(s.id, o.id)
         for s in (content.sjt.scenarios if content.sjt else [])

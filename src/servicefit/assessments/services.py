@@ -127,10 +127,18 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | 
 
 
 def plan_for(session: AssessmentSession, content: Content | None = None) -> AssessmentPlan:
-    """The session's page plan; plans of the shipped content are built once per process."""
-    if content is None or content is default_content():
+    """The session's page plan; fixed-form plans of the shipped content are built once per process.
+
+    An adaptive session's plan depends on the items given so far, so it is built each time.
+    """
+    from servicefit.measurement.adaptive import questionnaire_keys
+
+    keys = questionnaire_keys(session)
+    if keys is None and (content is None or content is default_content()):
         return _default_plan(session.reply_message)
-    return AssessmentPlan.build(content, reply_message=session.reply_message)
+    return AssessmentPlan.build(
+        content or default_content(), reply_message=session.reply_message, adaptive_keys=keys
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -157,6 +165,9 @@ def start_session(
         language=language,
         reply_message=REPLY_MESSAGE_BY_CHANNEL.get(candidate.job.channel, "late_delivery"),
     )
+    from servicefit.measurement.adaptive import start_adaptive
+
+    start_adaptive(session=session)
     if candidate.stage == Stage.INVITED:
         move_to_stage(
             candidate=candidate, stage=Stage.IN_PROGRESS, changed_by=None, reason_code="started"
@@ -216,8 +227,8 @@ def is_time_up(session: AssessmentSession, section: str, now: datetime | None = 
     return end is not None and (now or timezone.now()) > end + TIMER_GRACE
 
 
-def _validated(section: str | None, value: object) -> tuple[int | None, str]:
-    if section is None:
+def _validated(section: str | None, key: str, value: object) -> tuple[int | None, str]:
+    if section is None or key.startswith("adaptive."):
         raise AnswerError(_("This question is not part of your assessment."))
     if section == "reply":
         # The one normalisation of stored text: no NUL or control characters (PostgreSQL
@@ -261,7 +272,7 @@ def save_answer(
     if session.is_submitted:
         raise AnswerError(_("This assessment has already been submitted."), status=409)
     section = plan_for(session).section_of(key)
-    number, text = _validated(section, value)
+    number, text = _validated(section, key, value)
     assert section is not None  # noqa: S101  (checked in _validated)
     if section in {"sjt", "reply"}:
         if deadline(session, section) is None:

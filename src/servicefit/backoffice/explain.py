@@ -13,6 +13,12 @@ MESSAGES = {
     "signal_present": _("%(label_text)s: “%(evidence)s”."),
     "signal_missing": _("Not found: %(label_text)s."),
     "negative_signal": _("%(label_text)s lowers the rating: “%(evidence)s”."),
+    "model_signal": _(
+        "%(label_text)s: “%(evidence)s” (the sentence model is %(confidence)s%% sure)."
+    ),
+    "model_negative_signal": _(
+        "%(label_text)s lowers the rating: “%(evidence)s” (the sentence model is %(confidence)s%% sure)."
+    ),
     "courtesy_markers": _("Polite phrasing (%(markers)s)."),
     "discourtesy_markers": _("Brusque phrasing (%(markers)s)."),
     "readability": _("Readability LIX %(lix)s (%(band)s) for %(language)s."),

@@ -11,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from servicefit.candidates.models import Candidate
+from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.content import default_content
 from servicefit.oversight.services import is_scoring_suspended
 
 from .report import build_report
+
+REASONS = dict(ReasonCode.choices)
 
 
 def _signals(reply: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -48,10 +51,10 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
                 for c in content.competencies
             ],
             "instruments": [
-                "work-style questionnaire (keyed Likert items)",
-                "situational judgement scenarios (distance to an expert key)",
-                "written reply to a customer (text signals; a person confirms the rating)",
-                "structured interview ratings (when scorecards exist)",
+                _("Work-style questionnaire: statements rated 1–5, scored against a key"),
+                _("Situations at work: each option rated 1–5, compared with an expert key"),
+                _("Written reply to a customer: text signals; a person confirms the rating"),
+                _("Structured interview: ratings on anchored scales, once scorecards exist"),
             ],
         },
         "scoring_suspended": suspended,
@@ -61,7 +64,10 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
             {
                 "from": change.from_stage,
                 "to": change.to_stage,
+                "from_label": str(Stage(change.from_stage).label) if change.from_stage else "",
+                "to_label": str(Stage(change.to_stage).label),
                 "reason": change.reason_code,
+                "reason_label": str(REASONS.get(change.reason_code, change.reason_code)),
                 "note": change.note,
                 "decided_by": change.changed_by.get_username() if change.changed_by else "system",
                 "at": change.changed_at.isoformat(),
@@ -71,6 +77,7 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
         "review_requests": [
             {
                 "kind": r.kind,
+                "kind_label": r.get_kind_display(),
                 "message": r.message,
                 "requested_at": r.created_at.isoformat(),
                 "due_at": r.due_at.isoformat(),

@@ -29,3 +29,11 @@ SOURCE_LABELS = {
     "reply": _("Written reply"),
     "interview": _("Interviews"),
 }
+
+MEASUREMENT_FLAG_LABELS = {
+    "weak_item_total": _("Weak link to its competency"),
+    "raises_alpha_if_deleted": _("Scale better without it"),
+    "negative_slope": _("Keyed the wrong way?"),
+    "dif_b": _("Language difference (B)"),
+    "dif_c": _("Language difference (C)"),
+}

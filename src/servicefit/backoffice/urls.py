@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import candidates, dashboard, fairness, integrations, jobs, oversight, privacy, reports
+from .views import (
+    candidates,
+    dashboard,
+    fairness,
+    integrations,
+    jobs,
+    measurement,
+    oversight,
+    privacy,
+    reports,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +19,8 @@ urlpatterns = [
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/edit/", jobs.job_edit, name="job_edit"),
     path("jobs/<int:job_id>/export.<str:fmt>", jobs.job_export, name="job_export"),
+    path("jobs/<int:job_id>/adaptive/", measurement.job_adaptive, name="job_adaptive"),
+    path("measurement/", measurement.measurement_quality, name="measurement_quality"),
     path("jobs/<int:job_id>/candidates/new/", candidates.candidate_add, name="candidate_add"),
     path(
         "jobs/<int:job_id>/candidates/import/", candidates.candidate_import, name="candidate_import"

@@ -27,14 +27,28 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules to import: only the one named on the command line, if any.
+
+    ``servicefit reply analyze`` must start fast, so it does not import the modules of
+    other commands (scipy.stats for ``stats``, Django for ``manage``). Help and unknown
+    commands import them all, so every command is listed.
+    """
+    if argv:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        if first in COMMAND_MODULES and first == argv[0]:
+            return (first,)
+    return COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="servicefit",
         description="ServiceFit: assessment and structured hiring for customer-service staff.",
     )
     parser.add_argument("--version", action="version", version=f"servicefit {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         try:
             module = importlib.import_module(f"servicefit.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -46,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

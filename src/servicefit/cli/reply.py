@@ -5,6 +5,11 @@ readable report, or one JSON object with ``--json``::
 
     servicefit reply analyze reply.txt --language da --customer-name "Mette Jensen" --json
 
+``--jsonl FILE|-`` analyses many replies in one process (the detectors load once): each input
+line is a JSON object with ``text``, ``language`` and optionally ``customer_name`` and ``id``;
+each output line is the ``--json`` object plus ``id``, ``line`` and ``why`` for every signal,
+or ``{"id", "line", "error"}`` for a line that cannot be analysed (exit status 1 then).
+
 Bad input (a missing or undecodable file, an unsupported language, an overlong reply) ends
 with one ``servicefit: error: ...`` line and exit status 2.
 """
@@ -14,7 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from servicefit.cli import CommandError
 
@@ -41,11 +47,31 @@ def register(subparsers: Any) -> None:
     analyze.add_argument(
         "--language",
         "-l",
-        required=True,
-        help="the language the reply should be in: en, da, sv, nb or pl",
+        default=None,
+        help="the language the reply should be in: en, da, sv, nb or pl "
+        "(with --jsonl: the default for lines without one)",
     )
     analyze.add_argument("--customer-name", default=None, help="the customer's name")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    analyze.add_argument(
+        "--jsonl",
+        metavar="FILE|-",
+        default=None,
+        help="analyse one JSON object per line (text, language, customer_name, id); "
+        "write one result per line",
+    )
+    analyze.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --json: add why each signal was found (pattern or sentence model)",
+    )
+    analyze.add_argument(
+        "--sentence-model",
+        choices=("auto", "lemma", "e5", "off"),
+        default="auto",
+        help="the sentence classifier for empathy, ownership, blame and condescension: "
+        "auto (embeddings if installed, else lemmas), lemma, e5, or off (patterns only)",
+    )
     analyze.set_defaults(func=run_analyze)
 
     def no_subcommand(args: argparse.Namespace) -> int:
@@ -76,20 +102,119 @@ def _read(source: str) -> str:
         raise CommandError(f"{name}: not UTF-8 text (byte {exc.start})") from None
 
 
+def _model(choice: str) -> Any:
+    from servicefit.language.analysis import resolve_sentence_model
+
+    model = resolve_sentence_model(choice)
+    if model is None and choice in ("lemma", "e5"):
+        hint = " (install servicefit[embeddings])" if choice == "e5" else ""
+        raise CommandError(f"the {choice} sentence model is not available{hint}")
+    return model
+
+
 def run_analyze(args: argparse.Namespace) -> int:
+    if args.jsonl is not None:
+        if args.file != "-":
+            raise CommandError("give either FILE or --jsonl FILE, not both")
+        return run_batch(args)
+    if not args.language:
+        raise CommandError("--language is required (en, da, sv, nb or pl)")
     from servicefit.language import ReplyAnalysisError, analyze_reply
 
     text = _read(args.file)
+    model = _model(args.sentence_model)
     try:
         result = analyze_reply(
-            text, expected_language=args.language, customer_name=args.customer_name
+            text,
+            expected_language=args.language,
+            customer_name=args.customer_name,
+            sentence_model=model,
         )
     except ReplyAnalysisError as exc:
         raise CommandError(str(exc)) from None
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(result.to_dict(explain=args.explain), indent=2, ensure_ascii=False))
     else:
-        print(render_report(result.to_dict()))
+        print(render_report(result.to_dict(explain=True)))
+    return 0
+
+
+def _lines(source: str) -> Iterator[tuple[int, str]]:
+    if source == "-":
+        handle: IO[bytes] = sys.stdin.buffer
+        name = "standard input"
+    else:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise CommandError(f"{source}: no such file") from None
+        except IsADirectoryError:
+            raise CommandError(f"{source}: is a directory, not a file") from None
+        except OSError as exc:
+            raise CommandError(f"{source}: cannot read ({exc.strerror})") from None
+        name = source
+    try:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(
+                    f"{name}: line {number} is not UTF-8 (byte {exc.start})"
+                ) from None
+            yield number, line
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _analyse_line(
+    number: int, line: str, *, default_language: str | None, model: Any
+) -> dict[str, Any]:
+    from servicefit.language import ReplyAnalysisError, analyze_reply
+
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": number, "error": f"not JSON ({exc.msg}, column {exc.colno})"}
+    if not isinstance(item, dict):
+        return {"id": None, "line": number, "error": "expected a JSON object"}
+    rid = item.get("id")
+    text, language, name = item.get("text"), item.get("language"), item.get("customer_name")
+    language = language if language is not None else default_language
+    if not isinstance(text, str):
+        return {"id": rid, "line": number, "error": "'text' must be a string"}
+    if not isinstance(language, str) or not language:
+        return {
+            "id": rid,
+            "line": number,
+            "error": "'language' must be a language code (en, da, sv, nb or pl)",
+        }
+    if name is not None and not isinstance(name, str):
+        return {"id": rid, "line": number, "error": "'customer_name' must be a string"}
+    try:
+        result = analyze_reply(
+            text, expected_language=language, customer_name=name, sentence_model=model
+        )
+    except ReplyAnalysisError as exc:
+        return {"id": rid, "line": number, "error": str(exc)}
+    return {"id": rid, "line": number, **result.to_dict(explain=True)}
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """One result per input line; the detectors and the sentence model load once."""
+    model = _model(args.sentence_model)
+    failed = 0
+    out = sys.stdout
+    for number, line in _lines(args.jsonl):
+        if not line.strip():
+            continue
+        result = _analyse_line(number, line, default_language=args.language, model=model)
+        failed += "error" in result
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    if failed:
+        print(f"servicefit: {failed} line(s) could not be analysed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -126,6 +251,8 @@ def render_report(data: dict[str, Any]) -> str:
         lines.append(
             f"  {mark} {s['label']:<20} {s['start']:>5}-{s['end']:<5} “{_safe(s['text'])}”"
         )
+        if "why" in s:
+            lines.append(f"      found by {_safe(s['why']['text'])}")
     lines.append("")
     lines.append("Suggested ratings (a person confirms or changes each):")
     for name, value in data["ratings"].items():
@@ -133,5 +260,8 @@ def render_report(data: dict[str, Any]) -> str:
         for item in data["explanation"][name]:
             lines.append(f"      {_safe(item['text'])}")
     lines.append("")
-    lines.append(f"analysis version {data['version']}")
+    model = data.get("sentence_model")
+    lines.append(
+        f"analysis version {data['version']}; sentence model: {model or 'off (patterns only)'}"
+    )
     return "\n".join(lines)

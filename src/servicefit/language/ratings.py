@@ -28,6 +28,9 @@ MESSAGES: dict[str, str] = {
     "signal_present": "{label_text}: “{evidence}”.",
     "signal_missing": "Not found: {label_text}.",
     "negative_signal": "{label_text} lowers the rating: “{evidence}”.",
+    "model_signal": "{label_text}: “{evidence}” (the sentence model is {confidence}% sure).",
+    "model_negative_signal": "{label_text} lowers the rating: “{evidence}” "
+    "(the sentence model is {confidence}% sure).",
     "courtesy_markers": "Polite phrasing ({markers}).",
     "discourtesy_markers": "Brusque phrasing ({markers}).",
     "readability": "Readability LIX {lix} ({band}) for {language}.",
@@ -113,10 +116,20 @@ class _Evidence:
             return ExplanationItem(
                 "signal_missing", {"label": label, "label_text": MISSING_TEXT[label]}
             )
-        code = "negative_signal" if found[0].polarity == "negative" else "signal_present"
-        return ExplanationItem(
-            code, {"label": label, "label_text": LABEL_TEXT[label], "evidence": found[0].text}
-        )
+        # a pattern match is the more precise evidence; else the sentence the model flagged
+        first = next((s for s in found if s.source == "pattern"), found[0])
+        params: dict[str, Any] = {
+            "label": label,
+            "label_text": LABEL_TEXT[label],
+            "evidence": first.text,
+        }
+        negative = first.polarity == "negative"
+        if first.source == "model":
+            code = "model_negative_signal" if negative else "model_signal"
+            params["confidence"] = round(100 * (first.confidence or 0.0))
+        else:
+            code = "negative_signal" if negative else "signal_present"
+        return ExplanationItem(code, params)
 
     def score(
         self, base: float, weights: Mapping[str, float], items: list[ExplanationItem]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from servicefit.language.classifier import SentenceModel, split_sentences
 from servicefit.language.cues import NAME_TITLES, name_matches, shouting_matches
 from servicefit.language.lemmas import LEMMA_LANGUAGES, lemmas_of
 from servicefit.language.patterns import LanguagePatterns, Pattern, load_patterns, match_at
@@ -69,10 +70,19 @@ class Signal:
     text: str
     polarity: Literal["positive", "negative"]
     competencies: tuple[str, ...]
-    pattern: str  # the pattern (or rule) that matched, for explanations and debugging
+    pattern: str  # the pattern (or rule, or model) that found it: why it is evidence
+    source: Literal["pattern", "model"] = "pattern"
+    confidence: float | None = None  # the sentence model's probability (source "model")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    @property
+    def why(self) -> str:
+        """Why this span is evidence, in one line (English)."""
+        if self.source == "model":
+            return f"{self.pattern} flagged this sentence ({self.confidence or 0:.0%} confident)"
+        return f"pattern “{self.pattern}”"
+
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "label": self.label,
             "start": self.start,
             "end": self.end,
@@ -80,6 +90,14 @@ class Signal:
             "polarity": self.polarity,
             "competencies": list(self.competencies),
         }
+        if explain:
+            data["why"] = {
+                "source": self.source,
+                "pattern" if self.source == "pattern" else "model": self.pattern,
+                "confidence": None if self.confidence is None else round(self.confidence, 3),
+                "text": self.why,
+            }
+        return data
 
 
 def _is_negated(
@@ -126,21 +144,37 @@ def _position_ok(position: str, tokens: Sequence[Token], first: int) -> bool:
     return True
 
 
-def _merge(label: str, spans: list[tuple[int, int, str]], text: str) -> list[Signal]:
+def _merge(
+    label: str,
+    spans: list[tuple[int, int, str]],
+    text: str,
+    confidence: Mapping[tuple[str, int, int], float],
+) -> list[Signal]:
     spans.sort()
-    merged: list[tuple[int, int, str]] = []
+    merged: list[tuple[int, int, str, float | None]] = []
     for start, end, source in spans:
+        conf = confidence.get((label, start, end))
         if merged and start <= merged[-1][1]:
             prev = merged[-1]
-            merged[-1] = (prev[0], max(prev[1], end), prev[2])
+            merged[-1] = (prev[0], max(prev[1], end), prev[2], prev[3])
         else:
-            merged.append((start, end, source))
+            merged.append((start, end, source, conf))
     polarity: Literal["positive", "negative"] = (
         "negative" if label in NEGATIVE_SIGNALS else "positive"
     )
     return [
-        Signal(label, s, e, text[s:e], polarity, SIGNAL_COMPETENCIES[label], src)
-        for s, e, src in merged
+        Signal(
+            label,
+            s,
+            e,
+            text[s:e],
+            polarity,
+            SIGNAL_COMPETENCIES[label],
+            src,
+            "pattern" if conf is None else "model",
+            conf,
+        )
+        for s, e, src, conf in merged
     ]
 
 
@@ -150,6 +184,9 @@ def phrase_matches(
     """All non-negated pattern matches, by label, as (start, end, pattern) character spans."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     seen: set[tuple[str, int]] = set()
+    # token ranges of negated matches, by label: "won't ask for forgiveness" negates the
+    # whole phrase, so a shorter pattern inside it ("forgiveness") does not count either
+    negated: dict[str, list[tuple[int, int]]] = {}
     for i, token in enumerate(tokens):
         for pattern in rules.candidates(token.lower, lemmas[i]):
             key = (pattern.label, i)
@@ -162,7 +199,11 @@ def phrase_matches(
             spec = rules.signals[pattern.label]
             if not _position_ok(spec.position, tokens, i):
                 continue
-            if spec.negatable and _is_negated(rules, tokens, lemmas, i, last, gaps):
+            if spec.negatable and (
+                any(a <= i <= b for a, b in negated.get(pattern.label, ()))
+                or _is_negated(rules, tokens, lemmas, i, last, gaps)
+            ):
+                negated.setdefault(pattern.label, []).append((i, last))
                 continue
             seen.add(key)
             found.setdefault(pattern.label, []).append(
@@ -245,6 +286,15 @@ def _combine(
             for span in found["ownership"]
             if not any(span[0] < n[1] and n[0] < span[1] for n in negative)
         ]
+    # "Thanks so much for yelling at us" thanks nobody: no thanks in a sentence that also
+    # blames or talks down to the customer (sarcastic thanks).
+    negative = found.get("blame", []) + found.get("condescension", [])
+    if negative and found.get("thanks"):
+        found["thanks"] = [
+            span
+            for span in found["thanks"]
+            if not any(_same_sentence(text, span[0], n[0]) for n in negative)
+        ]
     # "I don't see why you are so worried" acknowledges nothing: no empathy in a sentence
     # that talks down to the customer.
     if found.get("condescension") and found.get("empathy"):
@@ -253,9 +303,12 @@ def _combine(
             for span in found["empathy"]
             if not any(_same_sentence(text, span[0], c[0]) for c in found["condescension"])
         ]
-    # Offering something else only counts when the reply also says no to something.
+    # Offering something else only counts when the reply also says no to something (the
+    # sentence model learned alternatives from replies that said no, so its flags stay).
     if found.get("alternative_offered") and not found.get("_refusal"):
-        del found["alternative_offered"]
+        found["alternative_offered"] = [
+            span for span in found["alternative_offered"] if span[2].startswith("sentence model")
+        ]
 
 
 def pattern_languages(expected: str, scores: Mapping[str, float]) -> tuple[str, ...]:
@@ -272,17 +325,48 @@ def pattern_languages(expected: str, scores: Mapping[str, float]) -> tuple[str, 
     return (expected, *extra)
 
 
+def model_matches(
+    model: SentenceModel,
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    language: str,
+    found: Mapping[str, list[tuple[int, int, str]]],
+) -> tuple[dict[str, list[tuple[int, int, str]]], dict[tuple[str, int, int], float]]:
+    """Sentences the sentence model flags, by label, and the model's confidence in each.
+
+    A flagged sentence that already holds a pattern match of the same label adds nothing:
+    the pattern is the more precise evidence.
+    """
+    sentences = split_sentences(tokens)
+    probabilities = model.sentence_probabilities(text, tokens, sentences, language)
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    confidence: dict[tuple[str, int, int], float] = {}
+    for label, probs in probabilities.items():
+        threshold = model.labels[label].threshold
+        for sentence, p in zip(sentences, probs, strict=True):
+            if p < threshold:
+                continue
+            if any(sentence.start <= s < sentence.end for s, _, _ in found.get(label, [])):
+                continue
+            spans.setdefault(label, []).append((sentence.start, sentence.end, model.name))
+            confidence[(label, sentence.start, sentence.end)] = p
+    return spans, confidence
+
+
 def find_signals(
     text: str,
     tokens: Sequence[Token],
     *,
     languages: Sequence[str],
     customer_name: str | None,
+    model: SentenceModel | None = None,
 ) -> tuple[Signal, ...]:
     """Every signal in ``text``, sorted by position.
 
     ``languages`` names the pattern files to use: the expected language first, then any
-    other language the reply is (partly) written in.
+    other language the reply is (partly) written in. With a sentence ``model``, the
+    sentences it flags are added as evidence for its labels (:mod:`.classifier`).
     """
     found: dict[str, list[tuple[int, int, str]]] = {}
     for language in languages:
@@ -291,10 +375,15 @@ def find_signals(
             found.setdefault(label, []).extend(spans)
     found["customer_name"] = name_matches(tokens, customer_name, language=languages[0])
     found["shouting"] = shouting_matches(text, tokens, languages=languages)
+    confidence: dict[tuple[str, int, int], float] = {}
+    if model is not None and tokens:
+        extra, confidence = model_matches(model, text, tokens, language=languages[0], found=found)
+        for label, spans in extra.items():
+            found.setdefault(label, []).extend(spans)
     _combine(text, tokens, found)
     signals: list[Signal] = []
     for label in SIGNAL_LABELS:
         if found.get(label):
-            signals.extend(_merge(label, found[label], text))
+            signals.extend(_merge(label, found[label], text, confidence))
     signals.sort(key=lambda s: (s.start, s.end, s.label))
     return tuple(signals)

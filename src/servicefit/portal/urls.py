@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rights, views
+from . import adaptive, rights, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:token>/preview/", views.preview, name="preview"),
     path("<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:token>/p/<slug:slug>/", views.page, name="page"),
+    path("<str:token>/adaptive/", adaptive.adaptive_page, name="adaptive"),
     path("<str:token>/answer/", views.answer, name="answer"),
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/submit/", views.submit, name="submit"),

@@ -102,6 +102,8 @@ def page(request: HttpRequest, token: str, invitation: Invitation, slug: str) ->
     current = plan.page(slug)
     if current is None:
         return unavailable(request)
+    if current.adaptive:
+        return redirect(_url("adaptive", token))
     if current.section in {"sjt", "reply"}:
         services.start_section(session=session, section=current.section)
     errors: dict[str, str] = {}
@@ -231,5 +233,6 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         "feedback": feedback,
         "token": token,
         "self_identified": has_answered(invitation.candidate),
+        "review_requests": invitation.candidate.review_requests.all(),
     }
     return render(request, "portal/done.html", context)

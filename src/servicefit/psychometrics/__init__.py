@@ -3,8 +3,10 @@
 Scale scoring (:mod:`.scales`), reliability (:mod:`.reliability`, :mod:`.omega`), norms
 (:mod:`.norms`), situational-judgement scoring (:mod:`.sjt`), rater agreement (:mod:`.icc`,
 :mod:`.krippendorff`, :mod:`.interviews`), job-profile composites (:mod:`.composite`),
-adverse impact (:mod:`.adverse_impact`) and criterion validity (:mod:`.validity`). Formulas
-and references are in each module's docstring and in ``docs/scoring.md``.
+adverse impact (:mod:`.adverse_impact`), criterion validity (:mod:`.validity`), the graded
+response model (:mod:`.grm`, :mod:`.calibration`, :mod:`.theta`), adaptive testing
+(:mod:`.cat`) and differential item functioning (:mod:`.dif`). Formulas and references are
+in each module's docstring and in ``docs/scoring.md``.
 """
 
 from servicefit.psychometrics.adverse_impact import (
@@ -15,6 +17,17 @@ from servicefit.psychometrics.adverse_impact import (
     adverse_impact,
     compare_selection,
 )
+from servicefit.psychometrics.calibration import GrmFit, fit_grm
+from servicefit.psychometrics.cat import (
+    CatPool,
+    CatRules,
+    CatSimulation,
+    CatStep,
+    next_item,
+    next_scale_item,
+    simulate_cat,
+    simulate_responses,
+)
 from servicefit.psychometrics.composite import (
     CompetencyContribution,
     CompositeExplanation,
@@ -24,6 +37,7 @@ from servicefit.psychometrics.composite import (
     composite_scores,
     profile_composite,
 )
+from servicefit.psychometrics.dif import DifResult, mantel_haenszel_dif
 from servicefit.psychometrics.errors import (
     InsufficientDataError,
     InvalidResponseError,
@@ -32,6 +46,12 @@ from servicefit.psychometrics.errors import (
     ShapeError,
 )
 from servicefit.psychometrics.fisher import FisherResult, fisher_exact_test
+from servicefit.psychometrics.grm import (
+    GrmParameters,
+    category_probabilities,
+    item_information,
+    test_information,
+)
 from servicefit.psychometrics.icc import ICC_TYPES, IccForm, IccResult, intraclass_correlations
 from servicefit.psychometrics.interviews import (
     AggregatedRatings,
@@ -74,6 +94,12 @@ from servicefit.psychometrics.sjt import (
     score_ratings,
     sjt_item_statistics,
 )
+from servicefit.psychometrics.theta import (
+    ThetaEstimates,
+    eap_scores,
+    map_scores,
+    marginal_reliability,
+)
 from servicefit.psychometrics.validity import (
     SMALL_SAMPLE,
     ValidityResult,
@@ -90,10 +116,17 @@ __all__ = [
     "AdverseImpactReport",
     "AggregatedRatings",
     "AlphaResult",
+    "CatPool",
+    "CatRules",
+    "CatSimulation",
+    "CatStep",
     "CompetencyContribution",
     "CompositeExplanation",
     "CompositeResult",
+    "DifResult",
     "FisherResult",
+    "GrmFit",
+    "GrmParameters",
     "GroupCounts",
     "IccForm",
     "IccResult",
@@ -116,24 +149,34 @@ __all__ = [
     "ShapeError",
     "SjtItemStatistics",
     "SjtScores",
+    "ThetaEstimates",
     "ValidityResult",
     "adverse_impact",
     "aggregate_ratings",
     "build_norm",
     "build_norm_table",
+    "category_probabilities",
     "compare_selection",
     "composite_scores",
     "consensus_choice_key",
     "consensus_key",
     "criterion_validity",
     "cronbach_alpha",
+    "eap_scores",
     "feldt_interval",
     "fisher_exact_test",
     "fisher_z_interval",
+    "fit_grm",
     "fit_one_factor",
     "guttman_lambda6",
     "intraclass_correlations",
+    "item_information",
     "krippendorff_alpha",
+    "mantel_haenszel_dif",
+    "map_scores",
+    "marginal_reliability",
+    "next_item",
+    "next_scale_item",
     "omega_total",
     "profile_composite",
     "rater_deviation",
@@ -142,8 +185,11 @@ __all__ = [
     "score_ratings",
     "score_scale",
     "score_scales",
+    "simulate_cat",
+    "simulate_responses",
     "sjt_item_statistics",
     "standard_error_of_measurement",
+    "test_information",
     "thorndike_case_ii",
     "weighted_kappa",
 ]

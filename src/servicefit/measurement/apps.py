@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasurementConfig(AppConfig):
+    name = "servicefit.measurement"
+    label = "measurement"
+    verbose_name = _("Measurement")

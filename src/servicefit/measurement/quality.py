@@ -1,0 +1,137 @@
+"""The measurement-quality report: reliability, item statistics and DIF per scale and language.
+
+Per competency scale, for all complete fixed-form assessments together and per language:
+Cronbach's alpha, McDonald's omega total (one-factor ML, model-implied variance), and each
+item's corrected item-total correlation and alpha-if-deleted. An item is flagged when it
+correlates weakly with the rest of its scale (below ``WEAK_ITEM_TOTAL``), when the scale is
+more reliable without it, or when the current calibration gives it a negative slope (it is
+keyed against its competency). Differential item functioning between languages is tested
+with Mantel-Haenszel statistics (:mod:`servicefit.psychometrics.dif`), each language against
+the largest one; items in ETS category B or C are flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from servicefit.content import Content
+from servicefit.psychometrics import (
+    GrmParameters,
+    PsychometricsError,
+    cronbach_alpha,
+    mantel_haenszel_dif,
+    omega_total,
+)
+
+from .data import ResponseData, reverse_keyed, scales_of
+from .models import ParameterSet
+
+MIN_ROWS = 30  # smallest group for reliability and item statistics
+MIN_DIF_GROUP = 50  # smallest language group in a DIF comparison
+WEAK_ITEM_TOTAL = 0.2
+
+
+def _reverse_keyed(content: Content) -> set[str]:
+    return (
+        {i.id for i in content.questionnaire.items if i.reverse} if content.questionnaire else set()
+    )
+
+
+def _statistics(x: np.ndarray, items: list[str]) -> dict[str, Any] | None:
+    x = x[~np.isnan(x).any(axis=1)]
+    if x.shape[0] < MIN_ROWS:
+        return None
+    try:
+        alpha = cronbach_alpha(x, missing="listwise")
+    except PsychometricsError:
+        return None
+    try:
+        omega: float | None = omega_total(x).omega_total if x.shape[1] >= 3 else None
+    except PsychometricsError:
+        omega = None
+    rows = []
+    for j, item in enumerate(items):
+        r = float(alpha.item_total_r[j])
+        if_deleted = float(alpha.alpha_if_deleted[j])
+        reasons = []
+        if not r >= WEAK_ITEM_TOTAL:
+            reasons.append("weak_item_total")
+        if if_deleted > alpha.raw_alpha + 0.02:
+            reasons.append("raises_alpha_if_deleted")
+        rows.append(
+            {
+                "item": item,
+                "item_total_r": r,
+                "alpha_if_deleted": if_deleted,
+                "reasons": reasons,
+            }
+        )
+    return {"n": int(x.shape[0]), "alpha": alpha.raw_alpha, "omega": omega, "items": rows}
+
+
+def quality_report(
+    content: Content, data: ResponseData, parameter_set: ParameterSet | None
+) -> dict[str, Any]:
+    """The report stored in :class:`~.models.QualityReport` (plain JSON)."""
+    reverse = reverse_keyed(content)
+    complete = data.complete()
+    languages = sorted(set(complete.languages))
+    scales: list[dict[str, Any]] = []
+    for competency, items in scales_of(content).items():
+        x = complete.keyed_columns(items, reverse)
+        groups = {"all": _statistics(x, items)}
+        lang = np.asarray(complete.languages)
+        for language in languages:
+            groups[language] = _statistics(x[lang == language], items)
+        negative: set[str] = set()
+        if parameter_set is not None and competency in parameter_set.scales:
+            scale = parameter_set.scales[competency]
+            params = GrmParameters.from_dict(scale["parameters"])
+            negative = {i for i, a in zip(scale["items"], params.a, strict=True) if a < 0}
+        dif: list[dict[str, Any]] = []
+        try:
+            results = mantel_haenszel_dif(x, list(complete.languages), min_group=MIN_DIF_GROUP)
+        except PsychometricsError:
+            results = []
+        for r in results:
+            dif.append(
+                {
+                    "item": items[r.item],
+                    "reference": r.reference,
+                    "focal": r.focal,
+                    "statistic": r.statistic,
+                    "p": r.p,
+                    "effect_size": r.effect_size,
+                    "category": r.category,
+                    "favours": r.favours,
+                }
+            )
+        flagged = {
+            row["item"]: row["reasons"]
+            for stats in groups.values()
+            if stats is not None
+            for row in stats["items"]
+            if row["reasons"]
+        }
+        for item in negative:
+            flagged.setdefault(item, []).append("negative_slope")
+        for d in dif:
+            if d["category"] in {"B", "C"}:
+                flagged.setdefault(d["item"], []).append(f"dif_{d['category'].lower()}")
+        scales.append(
+            {
+                "competency": competency,
+                "items": items,
+                "groups": groups,
+                "dif": dif,
+                "flags": {item: sorted(set(reasons)) for item, reasons in flagged.items()},
+            }
+        )
+    return {
+        "languages": languages,
+        "n_complete": int(complete.responses.shape[0]),
+        "parameter_version": parameter_set.version if parameter_set else None,
+        "scales": scales,
+    }
