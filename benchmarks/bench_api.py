@@ -156,7 +156,7 @@ def main() -> int:
         print(
             f"  {'':<10} results of one page of 100: {r['results_page_ms']:.0f} ms in all,"
             f" p95 {r['result_p95']:.1f} ms each | queries per list page: "
-            f"{r['queries'][10]} at 10, {r['queries'][100]} at 100"
+            f"{r['queries']['10']} at 10, {r['queries']['100']} at 100"
         )
     return 0
 

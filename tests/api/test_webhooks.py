@@ -181,3 +181,22 @@ def test_submission_and_scoring_emit_events(db, receiver, job, django_capture_on
 def test_unknown_event_is_a_programming_error(db):
     with pytest.raises(ValueError, match="unknown webhook event"):
         emit("candidate.deleted", {})
+
+
+def test_opening_an_invitation_is_announced_once(
+    db, receiver, job, django_capture_on_commit_callbacks
+):
+    from servicefit.assessments.services import create_invitation, mark_opened
+    from servicefit.candidates.services import add_candidate
+
+    WebhookSubscription.objects.create(
+        name="Opened", url=receiver.url, events=["invitation.opened"], secret="k"
+    )
+    candidate = add_candidate(job=job, name="A", email="a@example.com")
+    invitation = create_invitation(candidate=candidate, created_by=None).invitation
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_opened(invitation=invitation)
+        mark_opened(invitation=invitation)  # a reload
+    bodies = [json.loads(body) for _h, body in receiver.requests]
+    assert [b["type"] for b in bodies] == ["invitation.opened"]
+    assert bodies[0]["data"] == {"candidate_id": candidate.pk, "job_id": job.pk}

@@ -19,7 +19,7 @@ from servicefit.measurement.calibration import calibrate
 from servicefit.measurement.models import AdaptiveRun, AdaptiveSetting, IrtScore, QualityReport
 from tests.measurement.conftest import create_assessments
 
-from .conftest import PHONE, accessibility_violations
+from .conftest import PHONE, accessibility_violations, form
 from .test_backoffice import recruiter_page  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -49,12 +49,12 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
     assert f"Item parameters version {stored.version}" in page.content()
     assert f"{stored.simulation['pct_saving']:.0f}%" in page.content()
     page.locator("#adaptive-enabled").check()
-    page.locator("#adaptive-form button[type=submit]").click()
+    form(page, "adaptive-settings").locator("button[type=submit]").click()
     page.get_by_text("The adaptive questionnaire is on for new candidates.").wait_for()
     assert AdaptiveSetting.objects.get(job=job).enabled
 
     page.goto(f"{live_server.url}/measurement/")
-    page.locator("#report-form button[type=submit]").click()
+    form(page, "quality-report").locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/measurement/$"))
     page.reload()
     assert QualityReport.objects.count() == 1
@@ -85,7 +85,7 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
         shown.append(key)
         phone.locator(f'input[name="{key}"][value="{CONSISTENT[key]}"]').check()
         with phone.expect_navigation(wait_until="load"):
-            phone.locator("#adaptive-form button[type=submit]").click()
+            form(phone, "adaptive-answer").locator("button[type=submit]").click()
     assert "/p/sjt-1/" in phone.url
 
     while "/p/" in phone.url:

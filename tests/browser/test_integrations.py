@@ -11,7 +11,7 @@ from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookS
 from servicefit.webhooks.signing import verify
 
 from ..api.test_webhooks import Receiver
-from .conftest import accessibility_violations
+from .conftest import accessibility_violations, form
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -31,13 +31,13 @@ def test_admin_creates_uses_and_revokes_a_token(admin_page, live_server, client,
     page.click("nav >> text=Integrations")
     page.wait_for_url("**/integrations/")
     assert accessibility_violations(page) == []
-    form = page.locator("form[data-form=token-create]")
-    form.get_by_label("What the token is for").fill("Teamtailor")
-    form.get_by_label("Acts as").select_option(label="rita")
-    form.get_by_label("Read jobs").check()
-    form.get_by_label("Read results and report PDFs").check()
-    form.get_by_label("Expires after (days)").fill("30")
-    form.locator("button[type=submit]").click()
+    token_form = form(page, "token-create")
+    token_form.get_by_label("What the token is for").fill("Teamtailor")
+    token_form.get_by_label("Acts as").select_option(label="rita")
+    token_form.get_by_label("Read jobs").check()
+    token_form.get_by_label("Read results and report PDFs").check()
+    token_form.get_by_label("Expires after (days)").fill("30")
+    token_form.locator("button[type=submit]").click()
     secret = page.get_by_test_id("new-token").inner_text().strip()
     assert secret.startswith("sf_")
     assert accessibility_violations(page) == []
@@ -52,7 +52,7 @@ def test_admin_creates_uses_and_revokes_a_token(admin_page, live_server, client,
 
     page.reload()
     assert secret not in page.content()  # shown once only
-    page.get_by_role("button", name="Revoke Teamtailor").click()
+    form(page, "token-revoke").get_by_role("button", name="Revoke Teamtailor").click()
     page.wait_for_selector("text=Token revoked")
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -65,8 +65,8 @@ def test_token_form_shows_errors_in_words(admin_page, live_server):
     page = admin_page
     page.goto(f"{live_server.url}/integrations/")
     page.locator("form[data-form=token-create] button[type=submit]").click()
-    form = page.locator("form[data-form=token-create]")
-    assert form.locator(".errorlist").count() >= 3  # name, user, scopes
+    token_form = form(page, "token-create")
+    assert token_form.locator(".errorlist").count() >= 3  # name, user, scopes
     assert ApiToken.objects.count() == 0
 
 
@@ -75,19 +75,19 @@ def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
     try:
         page = admin_page
         page.goto(f"{live_server.url}/integrations/")
-        form = page.locator("form[data-form=webhook-create]")
-        form.get_by_label("Name").fill("ATS receiver")
-        form.get_by_label("Receiver URL").fill(receiver.url)
-        form.get_by_label("An assessment was scored").check()
-        form.get_by_label("A person recorded a hiring decision").check()
-        form.locator("button[type=submit]").click()
+        hook_form = form(page, "webhook-create")
+        hook_form.get_by_label("Name").fill("ATS receiver")
+        hook_form.get_by_label("Receiver URL").fill(receiver.url)
+        hook_form.get_by_label("An assessment was scored").check()
+        hook_form.get_by_label("A person recorded a hiring decision").check()
+        hook_form.locator("button[type=submit]").click()
         secret = page.get_by_test_id("new-webhook-secret").inner_text().strip()
         webhook = WebhookSubscription.objects.get()
         assert webhook.url == receiver.url and webhook.secret == secret
         assert webhook.events == ["assessment.scored", "decision.recorded"]
 
         page.get_by_role("link", name="ATS receiver").click()
-        page.get_by_role("button", name="Send test event").click()
+        form(page, "webhook-test").get_by_role("button", name="Send test event").click()
         page.wait_for_selector("text=Test event queued")
         page.reload()
         log = page.get_by_test_id("delivery-log")
@@ -102,7 +102,7 @@ def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
         assert verify(body, headers["servicefit-signature"], secret)
         assert json.loads(body)["type"] == "webhook.test"
 
-        page.get_by_role("button", name="Pause").click()
+        form(page, "webhook-toggle").get_by_role("button", name="Pause").click()
         page.wait_for_selector("text=Webhook paused")
         webhook.refresh_from_db()
         assert webhook.active is False

@@ -39,10 +39,7 @@ def big_job(recruiter):
 
 
 def _ranks(page) -> list[str]:
-    return [
-        t.strip()
-        for t in page.locator("table.shortlist tbody tr td.num:first-child").all_inner_texts()
-    ]
+    return [t.strip() for t in page.locator("table.shortlist tbody tr td.rank").all_inner_texts()]
 
 
 def _names(page) -> list[str]:

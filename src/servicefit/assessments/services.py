@@ -115,6 +115,10 @@ def mark_opened(*, invitation: Invitation, now: datetime | None = None) -> None:
         ):
             invitation.opened_at = now
             record(action="invitation.opened", candidate=invitation.candidate)
+            emit(
+                "invitation.opened",
+                {"candidate_id": invitation.candidate_id, "job_id": invitation.candidate.job_id},
+            )
 
 
 def revoke_invitation(*, invitation: Invitation, revoked_by: User | None) -> None:

@@ -14,6 +14,7 @@ from servicefit.webhooks.events import EVENTS
 
 class ApiTokenForm(forms.Form):
     prefix = "token"
+    form_id = "token-create"
     name = forms.CharField(label=_("What the token is for"), max_length=100)
     user = forms.ModelChoiceField(
         label=_("Acts as"),
@@ -41,6 +42,7 @@ def event_choices() -> list[tuple[str, object]]:
 
 class WebhookForm(forms.Form):
     prefix = "webhook"
+    form_id = "webhook-create"
     name = forms.CharField(label=_("Name"), max_length=100)
     url = forms.URLField(
         label=_("Receiver URL"),

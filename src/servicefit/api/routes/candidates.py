@@ -359,7 +359,11 @@ def read_result(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
 def read_report_pdf(request: HttpRequest, candidate_id: ObjectId) -> HttpResponse:
     token = require_scope(request, RESULTS_READ)
     candidate = _candidate(candidate_id)
-    from .pdf import report_pdf
+    if current_suspension(candidate.job) is not None:
+        raise ApiProblem(
+            409, "Scoring suspended", detail="Scoring is suspended for this job: no report."
+        )
+    from servicefit.backoffice.report_pdf import report_pdf
 
     record(action="candidate.report_downloaded", actor=token.user, candidate=candidate, via="api")
     response = HttpResponse(report_pdf(request, candidate), content_type="application/pdf")

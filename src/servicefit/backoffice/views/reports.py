@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +18,13 @@ from servicefit.assessments.models import ReplyRating, Result
 from servicefit.assessments.services import link_of
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
-from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, ReasonCode
 from servicefit.interviews.services import interviews_of
 from servicefit.oversight.services import is_scoring_suspended
 
 from ..forms import ExtendForm, ReplyRatingForm, StageForm
 from ..report import build_report
+from ..report_pdf import report_pdf
 
 
 def _suggested(result: Result) -> dict[str, int]:
@@ -81,7 +79,6 @@ def _without_scores(candidate: Candidate) -> dict[str, Any]:
 
 @recruiter_required
 def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    from weasyprint import HTML
 
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
     if is_scoring_suspended(candidate.job):
@@ -90,20 +87,7 @@ def candidate_report_pdf(request: HttpRequest, candidate_id: int) -> HttpRespons
         )
         return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
     record(action="candidate.report_downloaded", actor=acting_user(request), candidate=candidate)
-    branding = Branding.current()
-    logo_uri = (
-        f"data:{branding.logo_content_type};base64,{base64.b64encode(bytes(branding.logo)).decode()}"
-        if branding.has_logo
-        else None
-    )
-    report = build_report(candidate)
-    context = {
-        **report,
-        "logo_uri": logo_uri,
-        "invitation_status": status_of(candidate.invitations.first(), report.get("session")),
-    }
-    html = render_to_string("backoffice/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = report_pdf(request, candidate)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="servicefit-report-{candidate.pk}.pdf"'
     return response
