@@ -206,3 +206,40 @@ def test_cli_runs_as_a_process(tmp_path):
     )
     assert done.returncode == 0
     assert "create" in done.stdout
+
+
+def test_import_status_reports_progress_and_problems(
+    api, job, recruiter, django_capture_on_commit_callbacks
+):
+    from servicefit.candidates.imports import queue_import
+
+    waiting = queue_import(
+        job=job,
+        file_name="later.csv",
+        data=b"name,email\nC,c@example.com\n",
+        send_invitations=False,
+        added_by=recruiter,
+    )
+    assert api.get(f"/api/v1/imports/{waiting.pk}").json()["status"] == "queued"
+    with django_capture_on_commit_callbacks(execute=True):
+        good = queue_import(
+            job=job,
+            file_name="good.csv",
+            data=b"name,email\nAnna,anna@example.com\nBo,bo@example.com\n",
+            send_invitations=False,
+            added_by=recruiter,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = queue_import(
+            job=job,
+            file_name="bad.csv",
+            data=b"name,email\nAnna,not-an-email\n",
+            send_invitations=False,
+            added_by=recruiter,
+        )
+    done = api.get(f"/api/v1/imports/{good.pk}").json()
+    assert (done["status"], done["created_count"], done["problem_count"]) == ("done", 2, 0)
+    failed = api.get(f"/api/v1/imports/{bad.pk}").json()
+    assert failed["status"] == "failed" and failed["created_count"] == 0
+    assert failed["problems"][0]["row"] == 2 and failed["problems"][0]["column"] == "email"
+    assert api.get("/api/v1/imports/999999").status_code == 404

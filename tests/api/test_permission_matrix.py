@@ -42,6 +42,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/candidates/{candidate_id}/report.pdf"): RESULTS_READ,
     ("GET", "/api/v1/candidates/{candidate_id}/decisions"): CANDIDATES_READ,
     ("GET", "/api/v1/candidates/{candidate_id}/audit"): AUDIT_READ,
+    ("GET", "/api/v1/imports/{import_id}"): CANDIDATES_READ,
 }
 BODIES = {
     ("POST", "/api/v1/jobs"): lambda n: {"title": f"Job {n}", "template": "phone_support"},
@@ -75,7 +76,16 @@ def world(job, recruiter):
 
     candidate = add_candidate(job=job, name="Target", email="target@example.com")
     create_invitation(candidate=candidate, created_by=recruiter)
-    return {"job_id": job.pk, "candidate_id": candidate.pk}
+    from servicefit.candidates.imports import queue_import
+
+    upload = queue_import(
+        job=job,
+        file_name="people.csv",
+        data=b"name,email\nA,a@example.com\n",
+        send_invitations=False,
+        added_by=recruiter,
+    )
+    return {"job_id": job.pk, "candidate_id": candidate.pk, "import_id": upload.pk}
 
 
 def raw_token(user, scopes):

@@ -201,6 +201,28 @@ class DecisionOut(Schema):
     decided_at: datetime
 
 
+class ImportProblemOut(Schema):
+    row: int | None
+    column: str | None
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    job_id: int
+    file_name: str
+    status: Literal["queued", "checking", "saving", "done", "failed"]
+    rows_total: int
+    rows_checked: int
+    created_count: int
+    problem_count: int
+    problems: list[ImportProblemOut] = Field(
+        description="what was wrong with a refused file (the first 100), by row and column"
+    )
+    created_at: datetime
+    finished_at: datetime | None
+
+
 class AuditEventOut(Schema):
     at: datetime
     actor: str

@@ -19,7 +19,7 @@ from servicefit.assessments.services import (
 )
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
-from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.models import Candidate, CandidateImport, Stage
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
 from servicefit.oversight.models import ScoringSuspension
@@ -40,6 +40,7 @@ from ..schemas import (
     DateParam,
     DecisionOut,
     ExtendIn,
+    ImportOut,
     InvitationIn,
     InvitationOut,
     Limit,
@@ -387,6 +388,32 @@ def list_decisions(request: HttpRequest, candidate_id: ObjectId) -> list[dict[st
         }
         for change in candidate.stage_changes.select_related("changed_by")
     ]
+
+
+@router.get("/imports/{import_id}", response={200: ImportOut, **ERRORS})
+def read_import(request: HttpRequest, import_id: ObjectId) -> dict[str, Any]:
+    """The progress and outcome of a candidate import (uploaded in the back office).
+
+    A file is imported whole or not at all: ``failed`` lists its problems and adds nobody.
+    """
+    require_scope(request, CANDIDATES_READ)
+    found = get_object_or_404(CandidateImport.objects.defer("data"), pk=import_id)
+    return {
+        "id": found.pk,
+        "job_id": found.job_id,
+        "file_name": found.file_name,
+        "status": found.status,
+        "rows_total": found.rows_total,
+        "rows_checked": found.rows_checked,
+        "created_count": found.created_count,
+        "problem_count": found.problem_count,
+        "problems": [
+            {"row": p.get("row"), "column": p.get("column"), "message": str(p.get("message", ""))}
+            for p in found.problems
+        ],
+        "created_at": found.created_at,
+        "finished_at": found.finished_at,
+    }
 
 
 @router.get("/candidates/{candidate_id}/audit", response={200: AuditPage, **ERRORS})
