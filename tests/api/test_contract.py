@@ -243,3 +243,17 @@ def test_import_status_reports_progress_and_problems(
     assert failed["status"] == "failed" and failed["created_count"] == 0
     assert failed["problems"][0]["row"] == 2 and failed["problems"][0]["column"] == "email"
     assert api.get("/api/v1/imports/999999").status_code == 404
+
+
+def test_listing_costs_the_same_queries_for_any_page_size(api, scored_job):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path, limit):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(path, limit=limit).status_code == 200
+        return len(ctx.captured_queries)
+
+    api.get("/api/v1/jobs")  # the token's last-used time is written at most every 30 s
+    for path in (f"/api/v1/jobs/{scored_job.pk}/candidates", "/api/v1/candidates"):
+        assert count(path, 2) == count(path, 20), path

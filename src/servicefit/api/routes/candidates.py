@@ -173,7 +173,7 @@ def list_job_candidates(
     require_scope(request, CANDIDATES_READ)
     job = get_object_or_404(Job, pk=job_id)
     candidates = _filtered(
-        job.candidates.all(),
+        job.candidates.select_related(*LISTED),
         stage=stage,
         created_after=created_after,
         created_before=created_before,
