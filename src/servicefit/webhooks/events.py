@@ -56,15 +56,9 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     ]
     if not subscriptions:
         return []
-    event_id = f"evt_{uuid.uuid4().hex}"
-    payload = {
-        "id": event_id,
-        "type": event,
-        "created_at": timezone.now().isoformat(),
-        "data": data,
-    }
+    payload = _payload(event, data)
     deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(subscription=s, event_id=event_id, event=event, payload=payload)
+        WebhookDelivery(subscription=s, event_id=payload["id"], event=event, payload=payload)
         for s in subscriptions
     )
     ids = [d.pk for d in deliveries]
@@ -83,17 +77,9 @@ def emit_for_subscription(
     subscription: WebhookSubscription, event: str, data: dict[str, Any]
 ) -> WebhookDelivery:
     """One event for one subscription (the back office's "send test event")."""
-    event_id = f"evt_{uuid.uuid4().hex}"
+    payload = _payload(event, data)
     delivery = WebhookDelivery.objects.create(
-        subscription=subscription,
-        event_id=event_id,
-        event=event,
-        payload={
-            "id": event_id,
-            "type": event,
-            "created_at": timezone.now().isoformat(),
-            "data": data,
-        },
+        subscription=subscription, event_id=payload["id"], event=event, payload=payload
     )
 
     def enqueue() -> None:
@@ -103,3 +89,13 @@ def emit_for_subscription(
 
     transaction.on_commit(enqueue)
     return delivery
+
+
+def _payload(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body of one event: a new event id, the type, the time and ``data``."""
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": event,
+        "created_at": timezone.now().isoformat(),
+        "data": data,
+    }
