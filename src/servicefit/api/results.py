@@ -4,6 +4,9 @@ Competency scores and their bands come from the typed result record; the composi
 band from the stored standing (the job's weighted mean on the 1–5 scale), so the API shows the
 same numbers as the shortlist and the report. While a job's scoring is suspended, no score is
 given out.
+
+:func:`result_status` is the one rule for where a candidate's result stands; the candidate
+summary (``candidate_out``), the result endpoint and the Greenhouse status all read it.
 """
 
 from __future__ import annotations
@@ -13,19 +16,37 @@ from typing import Any
 from servicefit.candidates.models import Candidate
 from servicefit.oversight.services import current_suspension
 
+from .schemas import ResultStatus
+
+
+def result_status(candidate: Candidate, *, suspended: bool | None = None) -> ResultStatus:
+    """``not_started``, ``in_progress``, ``withdrawn``, ``submitted`` or ``scored``.
+
+    A candidate counts as scored once their standing is stored (it is written in the same
+    transaction as the result, and points to it), and only while the job's scoring is not
+    suspended. ``suspended`` saves the suspension look-up when the caller already knows it.
+    """
+    session = getattr(candidate, "assessment", None)
+    if session is None:
+        return "not_started"
+    if session.withdrawn_at:
+        return "withdrawn"
+    if not session.is_submitted:
+        return "in_progress"
+    if getattr(candidate, "standing", None) is None:
+        return "submitted"
+    if suspended is None:
+        suspended = current_suspension(candidate.job) is not None
+    return "submitted" if suspended else "scored"
+
 
 def result_payload(candidate: Candidate) -> dict[str, Any]:
-    session = getattr(candidate, "assessment", None)
-    base: dict[str, Any] = {"candidate_id": candidate.pk}
-    if session is None:
-        return {**base, "status": "not_started"}
-    if session.withdrawn_at:
-        return {**base, "status": "withdrawn"}
-    if not session.is_submitted:
-        return {**base, "status": "in_progress"}
-    result = getattr(session, "result", None)
-    if result is None or current_suspension(candidate.job) is not None:
-        return {**base, "status": "submitted"}
+    status = result_status(candidate)
+    base: dict[str, Any] = {"candidate_id": candidate.pk, "status": status}
+    if status != "scored":
+        return base
+    standing = candidate.standing
+    result = standing.result
     record = result.record
     competencies = [
         {
@@ -37,19 +58,17 @@ def result_payload(candidate: Candidate) -> dict[str, Any]:
         }
         for competency, score in sorted(record.competencies.items())
     ]
-    standing = getattr(candidate, "standing", None)
     composite = (
         {"score": standing.composite, "lower": standing.lower, "upper": standing.upper}
-        if standing is not None and standing.composite is not None
+        if standing.composite is not None
         else None
     )
     return {
         **base,
-        "status": "scored",
         "content_version": result.content_version,
         "scoring_version": result.scoring_version,
         "computed_at": result.computed_at,
         "composite": composite,
         "competencies": competencies,
-        "flags": list(standing.flags if standing is not None else record.flags),
+        "flags": list(standing.flags),
     }

@@ -22,6 +22,19 @@ StageName = Literal[
     "rejected",
     "withdrawn",
 ]
+InvitationStatusName = Literal[
+    "none",
+    "created",
+    "sent",
+    "failed",
+    "opened",
+    "started",
+    "submitted",
+    "withdrawn",
+    "expired",
+    "revoked",
+]
+ResultStatus = Literal["not_started", "in_progress", "submitted", "scored", "withdrawn"]
 TemplateId = Literal["phone_support", "email_chat_support", "in_store_service", "technical_support"]
 Limit = Annotated[int, Field(ge=1, le=200, description="items per page (default 50)")]
 ObjectId = Annotated[int, Field(ge=1, le=2**53)]
@@ -97,10 +110,16 @@ class CandidateOut(Schema):
     name: str
     email: str
     language: str
-    stage: str
+    stage: str = Field(
+        description=(
+            "the pipeline stage; a candidate added but not yet started is at `invited` whether "
+            "or not a link was made: `invitation_status` says where the invitation stands"
+        )
+    )
+    invitation_status: InvitationStatusName
     stage_changed_at: datetime
     created_at: datetime
-    result_status: Literal["not_started", "in_progress", "submitted", "scored", "withdrawn"]
+    result_status: ResultStatus
     composite: float | None = Field(
         description="the stored composite on the 1-5 scale once scored (null while suspended)"
     )
@@ -148,9 +167,10 @@ class ExtendIn(Strict):
 
 
 class InvitationOut(Schema):
-    status: Literal[
-        "none", "created", "sent", "opened", "started", "submitted", "expired", "revoked"
-    ]
+    status: InvitationStatusName
+    email: Literal["queued", "sent", "failed"] | None = Field(
+        description="the invitation e-mail's delivery; null when no e-mail was asked for"
+    )
     created_at: datetime | None
     sent_at: datetime | None
     expires_at: datetime | None
@@ -183,7 +203,7 @@ class CompetencyScore(Band):
 
 class ResultOut(Schema):
     candidate_id: int
-    status: Literal["not_started", "in_progress", "submitted", "scored", "withdrawn"]
+    status: ResultStatus
     content_version: str | None = None
     scoring_version: str | None = None
     computed_at: datetime | None = None

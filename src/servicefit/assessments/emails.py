@@ -14,6 +14,11 @@ on the invitation for the recruiter to see.
 Tokens come from a nonce (see ``links.py``), so the link can be shown again ("Copy link") and
 sent again in a reminder. Reminders are sent by the worker too (``send_reminder``), and both
 e-mails carry the employer's name as the sender and the signature.
+
+When a job asks for it (``Job.feedback_email``, with the feedback report on), the worker also
+tells the candidate that their feedback is ready (``send_feedback_ready``), once, after the
+scoring transaction has committed. Tasks carry only ids, and nothing is logged with a link, so
+no token reaches a log or the task table.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, Stage
 
 from .links import new_nonce, token_from_nonce
-from .models import EmailStatus, Invitation, hash_token
+from .models import AssessmentSession, EmailStatus, Invitation, Result, hash_token
 from .services import TOKEN_BYTES, create_invitation, invitation_url, link_of
 
 logger = logging.getLogger(__name__)
@@ -393,3 +398,94 @@ def due_reminders(*, now: datetime | None = None) -> list[int]:
         created_at__lte=now - timedelta(days=days),
     ).select_related("candidate__job")
     return [i.pk for i in candidates if reminder_blocker(i, manual=False) is None]
+
+
+def queue_feedback_email(session: AssessmentSession) -> None:
+    """Queue the "your feedback is ready" e-mail for after the current transaction commits,
+    if the session's job asks for it (the task checks everything again when it runs)."""
+    job = session.candidate.job
+    if not (job.feedback_email and job.feedback_report) or session.feedback_emailed_at:
+        return
+    from .tasks import send_feedback_email
+
+    session_id = session.pk
+    transaction.on_commit(lambda: send_feedback_email.enqueue(session_id))
+
+
+def feedback_email_blocker(session: AssessmentSession, *, now: datetime | None = None) -> str | None:
+    """Why no feedback e-mail may go out for ``session`` now (``None``: it may)."""
+    from servicefit.oversight.services import is_scoring_suspended
+
+    job = session.candidate.job
+    if not (job.feedback_email and job.feedback_report):
+        return "not_enabled"
+    if session.feedback_emailed_at is not None:
+        return "already_sent"
+    if session.submitted_at is None or session.withdrawn_at is not None:
+        return "not_submitted"
+    now = now or timezone.now()
+    if now > feedback_available_until(session):
+        return "too_late"
+    if not Result.objects.filter(session=session).exists():
+        return "not_scored"
+    if is_scoring_suspended(job):
+        return "suspended"
+    return None
+
+
+def feedback_available_until(session: AssessmentSession) -> datetime:
+    """The thank-you page (with the feedback) answers until then (``SERVICEFIT_FEEDBACK_DAYS``)."""
+    if session.submitted_at is None:
+        raise ValueError("only a submitted assessment has a thank-you page")
+    return session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS)
+
+
+def feedback_link(candidate: Candidate) -> str | None:
+    """The candidate's thank-you page, through their latest link that was not revoked."""
+    for invitation in candidate.invitations.filter(revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    ):
+        url = link_of(invitation)
+        if url is not None:
+            return f"{url}done/"
+    return None
+
+
+def send_feedback_ready(*, session_id: int) -> bool:
+    """E-mail the candidate that their feedback is ready; at most once. True if sent.
+
+    Marked as sent in a short transaction and mailed after it (no lock held while the mail
+    server answers); a failed send clears the mark and raises, so the task fails visibly and
+    may run again.
+    """
+    with transaction.atomic():
+        session = (
+            AssessmentSession.objects.select_for_update()
+            .select_related("candidate__job")
+            .filter(pk=session_id)
+            .first()
+        )
+        if session is None:
+            return False
+        blocker = feedback_email_blocker(session)
+        if blocker is not None:
+            logger.info("feedback e-mail for session %s not sent: %s", session_id, blocker)
+            return False
+        url = feedback_link(session.candidate)
+        if url is None:
+            logger.info("feedback e-mail for session %s not sent: no link to show", session_id)
+            return False
+        session.feedback_emailed_at = timezone.now()
+        session.save(update_fields=["feedback_emailed_at"])
+    try:
+        _mail(
+            template="feedback_ready",
+            candidate=session.candidate,
+            url=url,
+            expires_at=feedback_available_until(session),
+        )
+    except Exception:
+        AssessmentSession.objects.filter(pk=session_id).update(feedback_emailed_at=None)
+        raise
+    record(action="feedback.emailed", candidate=session.candidate)
+    return True

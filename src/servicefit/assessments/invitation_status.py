@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from servicefit.candidates.models import Candidate
 
 from .models import AssessmentSession, Invitation
 
@@ -91,11 +94,41 @@ def status_of(
 def statuses_for(candidate_ids: Iterable[int]) -> dict[int, InvitationStatus]:
     """Each candidate's status in two queries (latest invitation, session)."""
     ids = list(candidate_ids)
+    return _statuses(ids, ids)
+
+
+def statuses_in(candidates: QuerySet[Candidate]) -> dict[int, InvitationStatus]:
+    """Each status for a queryset of candidates (any size: the ids stay in the database)."""
+    return _statuses(candidates.values("pk"), list(candidates.values_list("pk", flat=True)))
+
+
+def _statuses(
+    selection: Iterable[int] | QuerySet[Candidate, dict[str, int]], ids: list[int]
+) -> dict[int, InvitationStatus]:
     latest: dict[int, Invitation] = {}
-    for invitation in Invitation.objects.filter(candidate_id__in=ids).order_by(
+    for invitation in Invitation.objects.filter(candidate_id__in=selection).order_by(
         "candidate_id", "-created_at", "-id"
     ):
         latest.setdefault(invitation.candidate_id, invitation)
-    sessions = {s.candidate_id: s for s in AssessmentSession.objects.filter(candidate_id__in=ids)}
+    sessions = {
+        s.candidate_id: s for s in AssessmentSession.objects.filter(candidate_id__in=selection)
+    }
     now = timezone.now()
     return {cid: status_of(latest.get(cid), sessions.get(cid), now=now) for cid in ids}
+
+
+class FunnelStep(models.TextChoices):
+    """Where a candidate still at the "invited" stage stands in the dashboard's funnel."""
+
+    NOT_INVITED = "not_invited", _("Not invited")
+    INVITED = "invited", _("Invited")
+    LAPSED = "lapsed", _("Link expired or revoked")
+
+
+def funnel_step(status: InvitationStatus) -> FunnelStep:
+    """A never-invited candidate and a lapsed invitation do not count as "Invited"."""
+    if status == InvitationStatus.NOT_INVITED:
+        return FunnelStep.NOT_INVITED
+    if status in {InvitationStatus.EXPIRED, InvitationStatus.REVOKED}:
+        return FunnelStep.LAPSED
+    return FunnelStep.INVITED

@@ -108,6 +108,8 @@ class AssessmentSession(models.Model):
     reply_started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    feedback_emailed_at = models.DateTimeField(null=True, blank=True)
+    """When the "your feedback is ready" e-mail went out (it goes once; see ``emails.py``)."""
 
     def __str__(self) -> str:
         return f"Assessment of {self.candidate}"

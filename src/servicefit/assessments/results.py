@@ -75,7 +75,7 @@ def store_result(
             current = _current_result(session)
             if current is not None:
                 return current
-        result, _created = Result.objects.update_or_create(
+        result, created = Result.objects.update_or_create(
             session=session, defaults=_columns(scored, group)
         )
         result.__dict__.pop("record", None)
@@ -88,6 +88,10 @@ def store_result(
             scoring_version=scored.scoring_version,
         )
         _emit_scored(session, scored.scoring_version)
+        if created:
+            from .emails import queue_feedback_email
+
+            queue_feedback_email(session)
         if refresh and needs_refresh(content.version):
             from .tasks import refresh_norm_group
 

@@ -1,5 +1,5 @@
-"""Background work: scoring, invitation and reminder e-mails run in the task worker, never in a
-request.
+"""Background work: scoring, invitation, reminder and feedback e-mails run in the task worker,
+never in a request.
 
 Every task here is idempotent, because the worker may run one again after a crash (the sweeper
 re-queues a task whose worker died) and an operator may re-score on purpose.
@@ -81,3 +81,11 @@ def send_reminder_task(invitation_id: int, manual: bool) -> bool:
     from .emails import send_reminder
 
     return send_reminder(invitation_id=invitation_id, manual=manual)
+
+
+@task(priority=EMAIL_PRIORITY)
+def send_feedback_email(session_id: int) -> bool:
+    """Tell the candidate their feedback is ready, once (the rules are in ``emails``)."""
+    from .emails import send_feedback_ready
+
+    return send_feedback_ready(session_id=session_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .labels import SIGNAL_LABELS
@@ -31,10 +32,62 @@ MESSAGES = {
 }
 
 
+#: The codes the analysis puts in an item's values, as a reader reads them.
+BAND_LABELS = {
+    "very_easy": _("very easy"),
+    "easy": _("easy"),
+    "medium": _("medium"),
+    "hard": _("hard"),
+    "very_hard": _("very hard"),
+}
+LENGTH_LABELS = {
+    "empty": _("empty"),
+    "very_short": _("very short"),
+    "short": _("short"),
+    "adequate": _("adequate length"),
+    "long": _("long"),
+}
+#: The reasons the analysis names (in English) when it caps the overall rating.
+CAP_REASONS = {
+    "blaming or arguing": SIGNAL_LABELS["blame"],
+    "condescension": SIGNAL_LABELS["condescension"],
+    "shouting": SIGNAL_LABELS["shouting"],
+    "wrong language": _("reply in another language"),
+    "a very short reply": _("a very short reply"),
+}
+
+
+def language_label(code: Any) -> str:
+    """A language code (``sv``) as the language's name in the reader's language."""
+    if not code:
+        return "?"
+    try:
+        return str(get_language_info(str(code))["name_translated"])
+    except KeyError:
+        return str(code)
+
+
+def _readable(params: dict[str, Any]) -> dict[str, Any]:
+    readable = dict(params)
+    for key in ("language", "detected", "expected"):
+        if key in readable:
+            readable[key] = language_label(readable[key])
+    if readable.get("band") in BAND_LABELS:
+        readable["band"] = BAND_LABELS[readable["band"]]
+    if readable.get("length") in LENGTH_LABELS:
+        readable["length"] = LENGTH_LABELS[readable["length"]]
+    if isinstance(readable.get("labels"), str):
+        readable["labels"] = ", ".join(
+            str(CAP_REASONS.get(part.strip().lower(), part.strip()))
+            for part in readable["labels"].split(",")
+        )
+    return readable
+
+
 def explain(item: dict[str, Any]) -> str:
     """One explanation item in the current language (falls back to the analyser's English)."""
     template = MESSAGES.get(item.get("code", ""))
-    params = dict(item.get("params", {}))
+    params = _readable(dict(item.get("params", {})))
     if "label" in params and params["label"] in SIGNAL_LABELS:
         params["label_text"] = SIGNAL_LABELS[params["label"]]
     if template is None:

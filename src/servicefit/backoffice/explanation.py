@@ -13,14 +13,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicefit.candidates.models import Candidate, ReasonCode, Stage
+from servicefit.candidates.models import Candidate, Stage
 from servicefit.content import default_content
 from servicefit.oversight.services import is_scoring_suspended
 
+from .labels import reason_text
 from .report import build_report
-
-REASONS = dict(ReasonCode.choices)
-
 
 def _signals(reply: dict[str, Any] | None) -> list[dict[str, Any]]:
     analysis = (reply or {}).get("analysis") or {}
@@ -67,7 +65,9 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
                 "from_label": str(Stage(change.from_stage).label) if change.from_stage else "",
                 "to_label": str(Stage(change.to_stage).label),
                 "reason": change.reason_code,
-                "reason_label": str(REASONS.get(change.reason_code, change.reason_code)),
+                "reason_label": reason_text(change.reason_code, change.params)
+                if change.reason_code
+                else "",
                 "note": change.note,
                 "decided_by": change.changed_by.get_username() if change.changed_by else "system",
                 "at": change.changed_at.isoformat(),

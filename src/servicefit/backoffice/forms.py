@@ -87,6 +87,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
             "pay_period",
             "retention_days",
             "feedback_report",
+            "feedback_email",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

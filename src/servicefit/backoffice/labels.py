@@ -1,5 +1,12 @@
-"""Translated names for the written-reply signals and ratings shown in the back office."""
+"""Translated names for the codes the back office shows: written-reply signals and ratings,
+stage-change reasons, audit actions, measurement flags."""
 
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SIGNAL_LABELS = {
@@ -39,34 +46,73 @@ SYSTEM_REASON_LABELS = {
 
 #: The audit trail's action codes, as a recruiter reads them.
 AUDIT_LABELS = {
+    "account.totp_enrolled": _("Two-step sign-in set up"),
+    "account.totp_removed": _("Two-step sign-in removed"),
+    "api.call": _("API call"),
+    "api.token_created": _("API token created"),
+    "api.token_revoked": _("API token revoked"),
+    "assessment.adaptive_finished": _("Adaptive questionnaire finished"),
+    "assessment.adaptive_started": _("Adaptive questionnaire started"),
     "assessment.consented": _("Candidate agreed to the notices and started"),
     "assessment.scored": _("Assessment scored"),
     "assessment.submitted": _("Assessment submitted"),
     "assessment.sjt_started": _("Situations section started"),
     "assessment.reply_started": _("Written reply started"),
+    "auth.break_glass_login": _("Emergency sign-in with a password"),
     "branding.changed": _("Branding changed"),
     "candidate.added": _("Candidate added"),
     "candidate.erased": _("Candidate data erased"),
+    "candidate.explanation_exported": _("Explanation downloaded"),
     "candidate.exported": _("Candidate data exported"),
     "candidate.report_downloaded": _("Report downloaded (PDF)"),
     "candidate.report_viewed": _("Report viewed"),
+    "candidate.result_read": _("Result read through the API"),
     "candidate.stage_changed": _("Stage changed"),
+    "candidate.updated": _("Candidate details corrected"),
+    "fairness.summary_downloaded": _("Fairness summary downloaded"),
+    "fairness.viewed": _("Fairness page viewed"),
+    "feedback.emailed": _("Feedback e-mail sent to the candidate"),
+    "greenhouse.status_read": _("Status read by Greenhouse"),
+    "greenhouse.test_sent": _("Assessment ordered from Greenhouse"),
     "interview.kit_viewed": _("Interview kit viewed"),
     "interview.scheduled": _("Interview scheduled"),
     "interview.viewed": _("Interview viewed"),
     "invitation.created": _("Invitation link created"),
+    "invitation.email_failed": _("Invitation e-mail failed"),
+    "invitation.email_queued": _("Invitation e-mail queued"),
     "invitation.extended": _("Invitation extended"),
     "invitation.opened": _("Invitation opened by the candidate"),
     "invitation.reminded": _("Reminder e-mail sent"),
     "invitation.reminder_requested": _("Reminder requested"),
     "invitation.revoked": _("Invitation revoked"),
     "invitation.sent": _("Invitation e-mail sent"),
+    "job.adaptive_off": _("Adaptive questionnaire switched off"),
+    "job.adaptive_on": _("Adaptive questionnaire switched on"),
     "job.created": _("Job created"),
     "job.edited": _("Job edited"),
+    "job.viewed_suspended": _("Job viewed while scoring was suspended"),
+    "measurement.calibrated": _("Item parameters calibrated"),
+    "measurement.report_requested": _("Measurement-quality report requested"),
+    "measurement.rescored": _("Results re-scored with new item parameters"),
+    "outcomes.imported": _("Hiring outcomes imported"),
     "reply.rated": _("Written reply rated"),
+    "review.queue_viewed": _("Review requests viewed"),
+    "review.requested": _("Candidate asked for a review"),
+    "review.resolved": _("Review request answered"),
+    "scorecard.saved": _("Scorecard saved"),
     "scorecard.submitted": _("Scorecard submitted"),
+    "scoring.resumed": _("Scoring resumed"),
+    "scoring.suspended": _("Scoring suspended"),
+    "selfid.given": _("Voluntary self-identification given"),
+    "selfid.question_added": _("Self-identification question added"),
     "shortlist.exported": _("Shortlist exported"),
     "shortlist.viewed": _("Shortlist viewed"),
+    "sso.login": _("Signed in with single sign-on"),
+    "sso.refused": _("Single sign-on refused"),
+    "validation.viewed": _("Validation page viewed"),
+    "webhook.created": _("Webhook created"),
+    "webhook.paused": _("Webhook paused"),
+    "webhook.resumed": _("Webhook resumed"),
 }
 
 MEASUREMENT_FLAG_LABELS = {
@@ -76,3 +122,19 @@ MEASUREMENT_FLAG_LABELS = {
     "dif_b": _("Language difference (B)"),
     "dif_c": _("Language difference (C)"),
 }
+
+
+def reason_text(code: str, params: dict[str, Any] | None = None) -> str:
+    """A stage change's reason in the reader's language, with its values filled in."""
+    from servicefit.candidates.models import ReasonCode
+
+    params = params or {}
+    if code == "interview_scheduled" and params.get("when"):
+        when = parse_datetime(params["when"])
+        if when is not None:
+            return gettext("Interview scheduled for %(when)s") % {
+                "when": date_format(localtime(when), "SHORT_DATETIME_FORMAT")
+            }
+    if code in SYSTEM_REASON_LABELS:
+        return str(SYSTEM_REASON_LABELS[code])
+    return str(dict(ReasonCode.choices).get(code, code))

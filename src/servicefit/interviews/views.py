@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.accounts.permissions import acting_user, recruiter_required, signed_in
+from servicefit.assessments.invitation_status import statuses_for
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
 
@@ -102,6 +103,7 @@ def schedule(request: HttpRequest, candidate_id: int) -> HttpResponse:
     context = {
         "candidate": candidate,
         "job": candidate.job,
+        "invitation_status": statuses_for([candidate.pk])[candidate.pk],
         "form": form,
         "interviews": Interview.objects.for_candidate(candidate.pk).prefetch_related(
             "interviewers"

@@ -47,6 +47,14 @@ class Job(models.Model):
     minimums = models.JSONField(_("minimum levels"), default=dict, blank=True)
     retention_days = models.PositiveIntegerField(_("retention period (days)"), default=180)
     feedback_report = models.BooleanField(_("show candidates a feedback report"), default=True)
+    feedback_email = models.BooleanField(
+        _("e-mail candidates when their feedback is ready"),
+        default=False,
+        help_text=_(
+            "Sent in the invitation's language once the assessment is scored, with the link to "
+            "the thank-you page. Only with the feedback report switched on."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

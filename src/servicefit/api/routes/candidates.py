@@ -12,6 +12,12 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from servicefit.assessments.emails import send_invitation
+from servicefit.assessments.invitation_status import (
+    InvitationStatus,
+    delivery_status,
+    status_of,
+    statuses_for,
+)
 from servicefit.assessments.services import (
     create_invitation,
     extend_invitation,
@@ -29,7 +35,7 @@ from ..auth import require_scope
 from ..idempotency import idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
-from ..results import result_payload
+from ..results import result_payload, result_status
 from ..schemas import (
     AuditPage,
     CandidateCreated,
@@ -65,23 +71,36 @@ ERRORS: dict[int, Any] = {
 }
 
 
-def candidate_out(candidate: Candidate, *, suspended: bool | None = None) -> dict[str, Any]:
+#: The API's invitation statuses (the v1 vocabulary) for the one status the back office shows
+#: (:func:`servicefit.assessments.invitation_status.status_of`). "sent" means the e-mail left;
+#: while it is queued the invitation reads "created" and ``email`` says "queued".
+API_INVITATION_STATUS: dict[InvitationStatus, str] = {
+    InvitationStatus.NOT_INVITED: "none",
+    InvitationStatus.LINK_CREATED: "created",
+    InvitationStatus.SENT: "created",
+    InvitationStatus.DELIVERED: "sent",
+    InvitationStatus.FAILED: "failed",
+    InvitationStatus.OPENED: "opened",
+    InvitationStatus.STARTED: "started",
+    InvitationStatus.SUBMITTED: "submitted",
+    InvitationStatus.WITHDRAWN: "withdrawn",
+    InvitationStatus.EXPIRED: "expired",
+    InvitationStatus.REVOKED: "revoked",
+}
+
+
+def candidate_out(
+    candidate: Candidate,
+    *,
+    suspended: bool | None = None,
+    invitation: InvitationStatus | None = None,
+) -> dict[str, Any]:
     """A candidate with the summary of their result (from the stored standing, no scoring)."""
-    session = getattr(candidate, "assessment", None)
+    status = result_status(candidate, suspended=suspended)
     standing = getattr(candidate, "standing", None)
-    if suspended is None:
-        suspended = current_suspension(candidate.job) is not None
-    if session is None:
-        status = "not_started"
-    elif session.withdrawn_at:
-        status = "withdrawn"
-    elif not session.is_submitted:
-        status = "in_progress"
-    elif standing is None or suspended:
-        status = "submitted"
-    else:
-        status = "scored"
     composite = standing.composite if status == "scored" and standing is not None else None
+    if invitation is None:
+        invitation = statuses_for([candidate.pk])[candidate.pk]
     return {
         "id": candidate.pk,
         "job_id": candidate.job_id,
@@ -89,6 +108,7 @@ def candidate_out(candidate: Candidate, *, suspended: bool | None = None) -> dic
         "email": candidate.email,
         "language": candidate.language,
         "stage": candidate.stage,
+        "invitation_status": API_INVITATION_STATUS[invitation],
         "stage_changed_at": candidate.stage_changed_at,
         "created_at": candidate.created_at,
         "result_status": status,
@@ -97,12 +117,17 @@ def candidate_out(candidate: Candidate, *, suspended: bool | None = None) -> dic
 
 
 def _page_out(candidates: list[Candidate]) -> list[dict[str, Any]]:
-    """One suspension look-up per job on the page, not per candidate."""
+    """One suspension look-up per job on the page and the invitation statuses in two queries,
+    not per candidate."""
     job_ids = {c.job_id for c in candidates}
     suspended = set(
         ScoringSuspension.objects.open().filter(job_id__in=job_ids).values_list("job_id", flat=True)
     )
-    return [candidate_out(c, suspended=c.job_id in suspended) for c in candidates]
+    invitations = statuses_for(c.pk for c in candidates)
+    return [
+        candidate_out(c, suspended=c.job_id in suspended, invitation=invitations[c.pk])
+        for c in candidates
+    ]
 
 
 LISTED = ("assessment", "standing")
@@ -236,46 +261,25 @@ def read_candidate(request: HttpRequest, candidate_id: ObjectId) -> dict[str, An
 
 
 def invitation_status(candidate: Candidate) -> dict[str, Any]:
-    invitation = candidate.invitations.order_by("-created_at").first()
+    """The latest invitation and its status, from the back office's one rule (``status_of``)."""
+    invitation = candidate.invitations.order_by("-created_at", "-id").first()
     session = getattr(candidate, "assessment", None)
-    out: dict[str, Any] = {
-        "status": "none",
-        "created_at": None,
-        "sent_at": None,
-        "expires_at": None,
-        "revoked_at": None,
+    return {
+        "status": API_INVITATION_STATUS[status_of(invitation, session)],
+        "email": delivery_status(invitation) if invitation is not None else None,
+        "created_at": invitation.created_at if invitation else None,
+        "sent_at": invitation.sent_at if invitation else None,
+        "expires_at": invitation.expires_at if invitation else None,
+        "revoked_at": invitation.revoked_at if invitation else None,
         "started_at": session.consented_at if session else None,
         "submitted_at": session.submitted_at if session else None,
     }
-    if invitation is None:
-        return out
-    out.update(
-        created_at=invitation.created_at,
-        sent_at=invitation.sent_at,
-        expires_at=invitation.expires_at,
-        revoked_at=invitation.revoked_at,
-    )
-    if session is not None and session.submitted_at:
-        status = "submitted"
-    elif invitation.revoked_at:
-        status = "revoked"
-    elif invitation.expires_at <= timezone.now():
-        status = "expired"
-    elif session is not None:
-        status = "started"
-    elif getattr(invitation, "opened_at", None):
-        status = "opened"
-    elif invitation.sent_at:
-        status = "sent"
-    else:
-        status = "created"
-    out["status"] = status
-    return out
 
 
 @router.get("/candidates/{candidate_id}/invitation", response={200: InvitationOut, **ERRORS})
 def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
-    """The latest invitation's status: none, created, sent, opened, started, submitted, expired or revoked."""
+    """The latest invitation's status: none, created, sent, failed, opened, started, submitted,
+    withdrawn, expired or revoked; ``email`` is the e-mail's delivery (queued, sent, failed)."""
     require_scope(request, CANDIDATES_READ)
     return invitation_status(_candidate(candidate_id))
 

@@ -10,16 +10,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from servicefit.backoffice.explain import explain
+from servicefit.backoffice.explain import explain, language_label
 from servicefit.backoffice.labels import (
     AUDIT_LABELS,
     MEASUREMENT_FLAG_LABELS,
     RATING_LABELS,
     SIGNAL_LABELS,
     SOURCE_LABELS,
-    SYSTEM_REASON_LABELS,
+    reason_text,
 )
 from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
@@ -71,6 +70,9 @@ def get(mapping: Any, key: str) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+register.filter("language_label", language_label)
+
+
 @register.filter
 def explain_item(item: dict[str, Any]) -> str:
     return explain(item)
@@ -83,19 +85,16 @@ register.filter("audit_label", audit_label)
 @register.filter
 def reason_label(change: Any) -> str:
     """A stage change's reason in the reader's language, with its values filled in."""
-    from servicefit.candidates.models import ReasonCode
+    return reason_text(change.reason_code, change.params)
 
-    code = change.reason_code
-    if code == "interview_scheduled" and change.params.get("when"):
-        when = parse_datetime(change.params["when"])
-        if when is not None:
-            return _("Interview scheduled for %(when)s") % {
-                "when": date_format(localtime(when), "SHORT_DATETIME_FORMAT")
-            }
-    if code in SYSTEM_REASON_LABELS:
-        return str(SYSTEM_REASON_LABELS[code])
-    choices = dict(ReasonCode.choices)
-    return str(choices.get(code, code))
+
+@register.filter
+def iso_datetime(value: str | None) -> str:
+    """An ISO 8601 timestamp (as stored in JSON) in the reader's short date and time format."""
+    when = parse_datetime(value) if value else None
+    if when is None:
+        return value or ""
+    return date_format(localtime(when), "SHORT_DATETIME_FORMAT")
 
 
 @register.filter

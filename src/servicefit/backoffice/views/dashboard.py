@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from servicefit.accounts.permissions import acting_user, signed_in
+from servicefit.assessments.invitation_status import FunnelStep, funnel_step, statuses_in
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.interviews.services import interviews_for
 from servicefit.jobs.models import Job
 
+#: The funnel's columns: the "invited" stage is split by where the invitation stands, so a
+#: candidate who was never invited, or whose link lapsed, is not counted as "Invited".
+COLUMNS: list[tuple[str, Any]] = [
+    *FunnelStep.choices,
+    *((value, label) for value, label in Stage.choices if value != Stage.INVITED),
+]
 
-def _days_in_stage(jobs: list[Job]) -> dict[int, dict[str, float]]:
-    """Mean days the job's current candidates have spent in their current stage."""
+
+def _funnel(jobs: list[Job]) -> dict[int, dict[str, list[float]]]:
+    """Per job and column, the days each current candidate has spent in their stage."""
     now = timezone.now()
-    sums: dict[tuple[int, str], list[float]] = defaultdict(list)
-    rows = Candidate.objects.filter(job__in=jobs).values_list("job_id", "stage", "stage_changed_at")
-    for job_id, stage, changed_at in rows:
-        sums[(job_id, stage)].append((now - changed_at).total_seconds() / 86400)
-    days: dict[int, dict[str, float]] = defaultdict(dict)
-    for (job_id, stage), values in sums.items():
-        days[job_id][stage] = sum(values) / len(values)
+    candidates = Candidate.objects.filter(job__in=jobs)
+    statuses = statuses_in(candidates.filter(stage=Stage.INVITED))
+    days: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for pk, job_id, stage, changed_at in candidates.values_list(
+        "pk", "job_id", "stage", "stage_changed_at"
+    ):
+        column = funnel_step(statuses[pk]).value if stage == Stage.INVITED else stage
+        days[job_id][column].append((now - changed_at).total_seconds() / 86400)
     return days
 
 
@@ -33,24 +43,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     jobs: list[Job] = []
     if user.is_recruiter:
-        counts = {
-            stage: Count("candidates", filter=Q(candidates__stage=stage)) for stage in Stage.values
-        }
         jobs = list(
-            Job.objects.active()
-            .annotate(total=Count("candidates"), **counts)
-            .order_by("-created_at")
+            Job.objects.active().annotate(total=Count("candidates")).order_by("-created_at")
         )
-        days = _days_in_stage(jobs)
+        funnel = _funnel(jobs)
         for job in jobs:
+            columns = funnel[job.pk]
             job.funnel = [  # type: ignore[attr-defined]
                 {
                     "stage": value,
                     "label": label,
-                    "count": getattr(job, value),
-                    "days": days[job.pk].get(value),
+                    "count": len(columns[value]),
+                    "days": sum(columns[value]) / len(columns[value]) if columns[value] else None,
                 }
-                for value, label in Stage.choices
+                for value, label in COLUMNS
             ]
-    context = {"jobs": jobs, "stages": Stage.choices, "my_interviews": list(interviews_for(user))}
+    context = {"jobs": jobs, "my_interviews": list(interviews_for(user))}
     return render(request, "backoffice/dashboard.html", context)

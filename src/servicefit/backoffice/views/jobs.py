@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
-from servicefit.assessments.invitation_status import statuses_for
+from servicefit.assessments.invitation_status import statuses_for, statuses_in
 from servicefit.assessments.reply_agreement import reply_agreement
 from servicefit.assessments.standings import schedule_recompute
 from servicefit.audit.recording import record
@@ -124,5 +124,6 @@ def _suspended_job(request: HttpRequest, job: Job, suspension: object) -> HttpRe
         "job": job,
         "suspension": suspension,
         "candidates": job.candidates.order_by("name"),
+        "statuses": statuses_in(job.candidates.all()),
     }
     return render(request, "backoffice/job_suspended.html", context)

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessments", "0004_invitation_tracking")]
+
+    operations = [
+        migrations.AddField(
+            model_name="assessmentsession",
+            name="feedback_emailed_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+    ]
