@@ -106,3 +106,54 @@ def test_the_swedish_report_shows_no_raw_codes(client, recruiter, scored_candida
     svg = html[html.index('<svg class="profile"') : html.index("</svg>")]
     assert not re.search(r'(?:x|x1|x2|width)="\d+,\d', svg)
     assert re.search(r'<rect x="\d+(?:\.\d+)?" y="\d+" width="\d+(?:\.\d+)?"', svg)
+
+
+def test_every_audit_action_the_product_records_has_a_label():
+    """A new ``record(action=...)`` without a label would show its raw code in the history."""
+    from pathlib import Path
+
+    from servicefit.backoffice.labels import AUDIT_LABELS
+
+    source = Path(__file__).resolve().parents[2] / "src" / "servicefit"
+    recorded: set[str] = set()
+    for path in source.rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "action=" in line:
+                tail = line.split("action=", 1)[1]
+                recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', tail))
+    assert {"candidate.report_viewed", "feedback.emailed", "invitation.email_queued"} <= recorded
+    assert sorted(recorded - set(AUDIT_LABELS)) == []
+    with translation.override("en"):
+        english = {a: str(AUDIT_LABELS[a]) for a in recorded}
+    with translation.override("sv"):
+        untranslated = [a for a in recorded if str(AUDIT_LABELS[a]) == english[a]]
+    assert untranslated == []
+
+
+def test_the_explanation_of_a_rating_names_languages_and_bands_in_the_readers_language():
+    from servicefit.backoffice.explain import explain
+
+    items = [
+        {"code": "wrong_language", "params": {"detected": "nb", "expected": "sv"}},
+        {"code": "readability", "params": {"lix": 31.2, "band": "easy", "language": "sv"}},
+        {"code": "length", "params": {"words": 12, "length": "very_short"}},
+        {"code": "capped_by_negative", "params": {"cap": 2, "labels": "shouting, wrong language"}},
+    ]
+    with translation.override("en"):
+        assert explain(items[0]) == "Written in Norwegian Bokmål, not the expected Swedish."
+        assert explain(items[1]) == "Readability LIX 31.2 (easy) for Swedish."
+        assert explain(items[2]) == "12 words (very short)."
+        assert explain(items[3]) == "Capped at 2 because of Shouting, reply in another language."
+    with translation.override("sv"):
+        shown = " ".join(explain(i) for i in items)
+    assert "på norskt bokmål i stället för förväntat svenska" in shown, shown
+    assert "LIX 31,2" in shown
+    for code in ("sv", "nb", "very_short", "easy", "wrong language", "Shouting"):
+        assert not re.search(rf"\b{code}\b", shown), shown
+
+
+def test_an_unknown_language_code_is_shown_as_it_is():
+    from servicefit.backoffice.explain import language_label
+
+    assert language_label("xx") == "xx"
+    assert language_label(None) == "?"

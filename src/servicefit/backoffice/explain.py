@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language_info
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .labels import SIGNAL_LABELS
@@ -61,17 +63,29 @@ def language_label(code: Any) -> str:
     """A language code (``sv``) as the language's name in the reader's language."""
     if not code:
         return "?"
+    ours = dict(settings.LANGUAGES).get(str(code))
+    if ours is not None:
+        return str(ours)
     try:
         return str(get_language_info(str(code))["name_translated"])
     except KeyError:
         return str(code)
 
 
+def _in_sentence(name: str) -> str:
+    """Language names inside a sentence: capitalised in English only ("in Swedish", "på svenska")."""
+    if (get_language() or "en").startswith("en"):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def _readable(params: dict[str, Any]) -> dict[str, Any]:
-    readable = dict(params)
+    readable = {
+        k: number_format(v) if isinstance(v, float) else v for k, v in params.items()
+    }
     for key in ("language", "detected", "expected"):
         if key in readable:
-            readable[key] = language_label(readable[key])
+            readable[key] = _in_sentence(language_label(readable[key]))
     if readable.get("band") in BAND_LABELS:
         readable["band"] = BAND_LABELS[readable["band"]]
     if readable.get("length") in LENGTH_LABELS:
