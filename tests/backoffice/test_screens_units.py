@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -157,3 +158,55 @@ def test_an_unknown_language_code_is_shown_as_it_is():
 
     assert language_label("xx") == "xx"
     assert language_label(None) == "?"
+
+
+@pytest.mark.django_db
+def test_the_funnel_does_not_count_never_invited_or_lapsed_candidates_as_invited(
+    client, recruiter, job
+):
+    from django.utils import timezone as tz
+
+    from servicefit.assessments.models import Invitation
+    from servicefit.assessments.services import create_invitation, start_session
+    from servicefit.candidates.services import add_candidate
+    from servicefit.demo_assessments import simulate_assessment
+
+    def person(name):
+        return add_candidate(job=job, name=name, email=f"{name}@example.com")
+
+    for i in range(3):
+        person(f"imported{i}")  # never invited
+    create_invitation(candidate=person("invited"), created_by=recruiter)
+    expired = create_invitation(candidate=person("expired"), created_by=recruiter).invitation
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=tz.now())
+    revoked = create_invitation(candidate=person("revoked"), created_by=recruiter).invitation
+    Invitation.objects.filter(pk=revoked.pk).update(revoked_at=tz.now())
+    started = create_invitation(candidate=person("started"), created_by=recruiter).invitation
+    start_session(invitation=started, language="en")
+    # started without the stage being moved (as imported sessions and the demo do)
+    half = simulate_assessment(candidate=person("half"), rng=random.Random(1), complete=False)
+    assert half.candidate.stage == "invited"
+
+    client.force_login(recruiter)
+    html = client.get("/").content.decode()
+    counts = dict(re.findall(r'data-step="(\w+)"><strong>(\d+)</strong>', html))
+    assert counts["not_invited"] == "3"
+    assert counts["invited"] == "1"
+    assert counts["lapsed"] == "2"
+    assert counts["in_progress"] == "2"
+    assert sum(int(n) for n in counts.values()) == 8
+    headings = re.findall(r'<th scope="col" class="num">([^<]+)</th>', html)
+    assert headings[:4] == ["Not invited", "Invited", "Link expired or revoked", "In progress"]
+
+
+@pytest.mark.django_db
+def test_the_schedule_page_shows_the_stage_translated(client, recruiter, job):
+    from servicefit.candidates.services import add_candidate
+
+    fresh = add_candidate(job=job, name="Ingrid", email="ingrid@example.com")
+    client.force_login(recruiter)
+    html = client.get(
+        f"/interviews/candidates/{fresh.pk}/schedule/", HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    badge = re.search(r'<span class="badge" data-stage="invited">([^<]+)</span>', html)
+    assert badge and badge.group(1) == "Inte inbjuden"

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicefit.candidates.models import Candidate
+from servicefit.candidates.models import Candidate, Stage
 
 from .models import AssessmentSession, Invitation
 
@@ -125,10 +125,20 @@ class FunnelStep(models.TextChoices):
     LAPSED = "lapsed", _("Link expired or revoked")
 
 
-def funnel_step(status: InvitationStatus) -> FunnelStep:
-    """A never-invited candidate and a lapsed invitation do not count as "Invited"."""
+def funnel_step(status: InvitationStatus) -> str:
+    """The funnel column of a candidate still at the "invited" stage, from their invitation.
+
+    A never-invited candidate and a lapsed invitation do not count as "Invited"; one who has
+    already started or submitted (a stage not moved yet) counts where the session stands.
+    """
     if status == InvitationStatus.NOT_INVITED:
         return FunnelStep.NOT_INVITED
     if status in {InvitationStatus.EXPIRED, InvitationStatus.REVOKED}:
         return FunnelStep.LAPSED
+    if status == InvitationStatus.STARTED:
+        return Stage.IN_PROGRESS
+    if status == InvitationStatus.SUBMITTED:
+        return Stage.COMPLETED
+    if status == InvitationStatus.WITHDRAWN:
+        return Stage.WITHDRAWN
     return FunnelStep.INVITED

@@ -33,7 +33,7 @@ def _funnel(jobs: list[Job]) -> dict[int, dict[str, list[float]]]:
     for pk, job_id, stage, changed_at in candidates.values_list(
         "pk", "job_id", "stage", "stage_changed_at"
     ):
-        column = funnel_step(statuses[pk]).value if stage == Stage.INVITED else stage
+        column = str(funnel_step(statuses[pk])) if stage == Stage.INVITED else stage
         days[job_id][column].append((now - changed_at).total_seconds() / 86400)
     return days
 
