@@ -96,7 +96,7 @@ def test_the_candidate_summary_and_the_result_agree_on_the_result_status(
     api, job, recruiter, admin_user
 ):
     rng = random.Random(3)
-    waiting = add_candidate(job=job, name="Waiting", email="w@example.com")
+    add_candidate(job=job, name="Waiting", email="w@example.com")
     started = add_candidate(job=job, name="Started", email="s@example.com")
     start_session(
         invitation=create_invitation(candidate=started, created_by=recruiter).invitation,

@@ -168,8 +168,8 @@ def test_the_funnel_does_not_count_never_invited_or_lapsed_candidates_as_invited
 
     from servicefit.assessments.models import Invitation
     from servicefit.assessments.services import create_invitation, start_session
-    from servicefit.candidates.services import add_candidate
     from servicefit.candidates.models import Candidate
+    from servicefit.candidates.services import add_candidate
     from servicefit.demo_assessments import simulate_assessment
 
     def person(name):

@@ -158,10 +158,13 @@ def test_a_swedish_candidate_is_emailed_when_the_feedback_is_ready(
     assert Job.objects.get(pk=job.pk).feedback_email is True
     assert accessibility_violations(desktop) == []
 
-    person = add_candidate(job=job, name="Karin Lindqvist", email="karin@example.com", language="sv")
+    person = add_candidate(
+        job=job, name="Karin Lindqvist", email="karin@example.com", language="sv"
+    )
     token = create_invitation(candidate=person, created_by=recruiter).token
     session = start_session(invitation=Invitation.objects.get(candidate=person), language="sv")
-    for key in plan_for(session).keys():
+    keys = plan_for(session).keys()
+    for key in keys:
         if key.startswith("reply"):
             save_answer(
                 session=session,

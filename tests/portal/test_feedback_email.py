@@ -77,7 +77,9 @@ def test_the_email_goes_once_after_scoring_in_the_invitations_language(
     assert all(token not in record.getMessage() for record in caplog.records)
 
 
-def test_no_email_unless_the_job_asks_for_it(client, job, token, django_capture_on_commit_callbacks):
+def test_no_email_unless_the_job_asks_for_it(
+    client, job, token, django_capture_on_commit_callbacks
+):
     assert job.feedback_email is False
     session = _submit_and_score(client, token, django_capture_on_commit_callbacks)
     assert Result.objects.filter(session=session).exists()

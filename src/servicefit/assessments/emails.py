@@ -412,7 +412,9 @@ def queue_feedback_email(session: AssessmentSession) -> None:
     transaction.on_commit(lambda: send_feedback_email.enqueue(session_id))
 
 
-def feedback_email_blocker(session: AssessmentSession, *, now: datetime | None = None) -> str | None:
+def feedback_email_blocker(
+    session: AssessmentSession, *, now: datetime | None = None
+) -> str | None:
     """Why no feedback e-mail may go out for ``session`` now (``None``: it may)."""
     from servicefit.oversight.services import is_scoring_suspended
 

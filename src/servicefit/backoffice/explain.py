@@ -80,9 +80,7 @@ def _in_sentence(name: str) -> str:
 
 
 def _readable(params: dict[str, Any]) -> dict[str, Any]:
-    readable = {
-        k: number_format(v) if isinstance(v, float) else v for k, v in params.items()
-    }
+    readable = {k: number_format(v) if isinstance(v, float) else v for k, v in params.items()}
     for key in ("language", "detected", "expected"):
         if key in readable:
             readable[key] = _in_sentence(language_label(readable[key]))

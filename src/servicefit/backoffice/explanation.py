@@ -20,6 +20,7 @@ from servicefit.oversight.services import is_scoring_suspended
 from .labels import reason_text
 from .report import build_report
 
+
 def _signals(reply: dict[str, Any] | None) -> list[dict[str, Any]]:
     analysis = (reply or {}).get("analysis") or {}
     return [
