@@ -211,3 +211,67 @@ def test_the_schedule_page_shows_the_stage_translated(client, recruiter, job):
     ).content.decode()
     badge = re.search(r'<span class="badge" data-stage="invited">([^<]+)</span>', html)
     assert badge and badge.group(1) == "Inte inbjuden"
+
+
+RAW_CODE = re.compile(
+    r"\b[a-z]+_[a-z_]+\b"
+    r"|\b(?:account|api|assessment|candidate|feedback|interview|invitation|job|reply|review|"
+    r"scorecard|scoring|shortlist|webhook)\.[a-z_]+\b"
+)
+
+
+def _visible_text(html: str) -> str:
+    """The text a reader sees in <main>: no tags, attributes, scripts or e-mail addresses."""
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    main = re.sub(r"<[^>]+>", " ", main)
+    return re.sub(r"\S+@\S+", " ", main)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "da", "sv", "nb", "pl"])
+def test_no_back_office_page_shows_a_raw_code_in_any_language(
+    client, recruiter, interviewer, job, language
+):
+    from datetime import timedelta
+
+    from django.utils import timezone as tz
+
+    from servicefit.candidates.services import add_candidate, move_to_stage
+    from servicefit.demo_assessments import simulate_assessment
+    from servicefit.interviews.services import schedule_interview
+
+    rng = random.Random(9)
+    people = [
+        add_candidate(job=job, name=f"Person {i}", email=f"p{i}@example.com", language="sv")
+        for i in range(3)
+    ]
+    for person in people[:2]:
+        simulate_assessment(candidate=person, rng=rng)
+    move_to_stage(
+        candidate=people[0], stage="shortlisted", changed_by=recruiter, reason_code="strong_fit"
+    )
+    schedule_interview(
+        candidate=people[0],
+        scheduled_at=tz.now() + timedelta(days=2),
+        interviewers=[interviewer],
+        scheduled_by=recruiter,
+    )
+    client.force_login(recruiter)
+    pages = [
+        "/",
+        f"/jobs/{job.pk}/",
+        f"/candidates/{people[0].pk}/",
+        f"/candidates/{people[0].pk}/explanation/",
+        f"/candidates/{people[2].pk}/",
+        f"/interviews/candidates/{people[2].pk}/schedule/",
+        f"/interviews/candidates/{people[1].pk}/kit/",
+        f"/jobs/{job.pk}/edit/",
+    ]
+    for path in pages:
+        client.get(path)  # a first view, so the audit trail has something to show
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}"' in html
+        assert RAW_CODE.findall(_visible_text(html)) == [], path

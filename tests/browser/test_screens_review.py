@@ -186,6 +186,11 @@ def test_a_swedish_candidate_is_emailed_when_the_feedback_is_ready(
         form(page, "submit").locator("button").click()
         page.wait_for_url(re.compile(r"/done/$"))
         assert mail.outbox == []  # nothing before scoring has committed
+        with translation.override("sv"):
+            note = translation.gettext(
+                "We will also e-mail you the link to this page when your feedback is ready."
+            )
+        assert note in page.locator("#feedback").inner_text()
         call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay")
     assert Result.objects.filter(session__candidate=person).exists()
     assert AssessmentSession.objects.get(candidate=person).feedback_emailed_at is not None
