@@ -275,3 +275,32 @@ def test_no_back_office_page_shows_a_raw_code_in_any_language(
         assert response.status_code == 200, path
         assert f'<html lang="{language}"' in html
         assert RAW_CODE.findall(_visible_text(html)) == [], path
+
+
+def test_the_stage_says_invited_only_while_a_link_works():
+    from servicefit.assessments.invitation_status import InvitationStatus as S
+    from servicefit.backoffice.templatetags.sf import stage_label
+    from servicefit.candidates.models import Candidate
+
+    waiting = Candidate(stage="invited")
+    with translation.override("en"):
+        shown = {status: stage_label(waiting, status) for status in S}
+    assert shown[S.NOT_INVITED] == "Not invited"
+    assert shown[S.EXPIRED] == "Invitation expired"
+    assert shown[S.REVOKED] == "Invitation revoked"
+    for live in (S.LINK_CREATED, S.SENT, S.DELIVERED, S.FAILED, S.OPENED):
+        assert shown[live] == "Invited"
+    assert stage_label(Candidate(stage="offer"), S.SUBMITTED) == "Offer"
+
+
+@pytest.mark.django_db
+def test_the_history_says_a_candidate_was_added_not_invited(client, recruiter, job):
+    from servicefit.candidates.services import add_candidate
+
+    fresh = add_candidate(job=job, name="Ingrid", email="ingrid@example.com", added_by=recruiter)
+    client.force_login(recruiter)
+    html = client.get(f"/candidates/{fresh.pk}/").content.decode()
+    history = html[html.index('id="history-heading"') :]
+    assert "Candidate added" in history and "→ Invited" not in history
+    explanation = client.get(f"/candidates/{fresh.pk}/explanation/").content.decode()
+    assert "Candidate added" in explanation and "→ Invited" not in explanation

@@ -72,7 +72,7 @@ def language_label(code: Any) -> str:
         return str(code)
 
 
-def _in_sentence(name: str) -> str:
+def in_sentence(name: str) -> str:
     """Language names inside a sentence: capitalised in English only ("in Swedish", "på svenska")."""
     if (get_language() or "en").startswith("en"):
         return name
@@ -83,7 +83,7 @@ def _readable(params: dict[str, Any]) -> dict[str, Any]:
     readable = {k: number_format(v) if isinstance(v, float) else v for k, v in params.items()}
     for key in ("language", "detected", "expected"):
         if key in readable:
-            readable[key] = _in_sentence(language_label(readable[key]))
+            readable[key] = in_sentence(language_label(readable[key]))
     if readable.get("band") in BAND_LABELS:
         readable["band"] = BAND_LABELS[readable["band"]]
     if readable.get("length") in LENGTH_LABELS:

@@ -64,7 +64,9 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
                 "from": change.from_stage,
                 "to": change.to_stage,
                 "from_label": str(Stage(change.from_stage).label) if change.from_stage else "",
-                "to_label": str(Stage(change.to_stage).label),
+                "to_label": _("Candidate added")
+                if not change.from_stage and change.to_stage == Stage.INVITED
+                else str(Stage(change.to_stage).label),
                 "reason": change.reason_code,
                 "reason_label": reason_text(change.reason_code, change.params)
                 if change.reason_code

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 
-from servicefit.backoffice.explain import explain, language_label
+from servicefit.backoffice.explain import explain, in_sentence, language_label
 from servicefit.backoffice.labels import (
     AUDIT_LABELS,
     MEASUREMENT_FLAG_LABELS,
@@ -74,6 +74,12 @@ register.filter("language_label", language_label)
 
 
 @register.filter
+def language_word(code: Any) -> str:
+    """A language's name inside a sentence ("expected Swedish", "förväntat svenska")."""
+    return in_sentence(language_label(code))
+
+
+@register.filter
 def explain_item(item: dict[str, Any]) -> str:
     return explain(item)
 
@@ -99,12 +105,14 @@ def iso_datetime(value: str | None) -> str:
 
 @register.filter
 def stage_label(candidate: Any, status: Any = None) -> str:
-    """The stage, except that a candidate still at "invited" shows where the invitation stands
-    (never invited, expired, opened …) instead of a misleading "Invited"."""
+    """The stage, except that a candidate still at "invited" without a working link shows where
+    the invitation stands (never invited, expired, revoked …) instead of a misleading "Invited"."""
+    from servicefit.assessments.invitation_status import FunnelStep, funnel_step
     from servicefit.candidates.models import Stage
 
     if candidate.stage == Stage.INVITED and status is not None and hasattr(status, "label"):
-        return str(status.label)
+        if funnel_step(status) != FunnelStep.INVITED:
+            return str(status.label)
     return str(candidate.get_stage_display())
 
 
