@@ -110,9 +110,9 @@ def stage_label(candidate: Any, status: Any = None) -> str:
     from servicefit.assessments.invitation_status import FunnelStep, funnel_step
     from servicefit.candidates.models import Stage
 
-    if candidate.stage == Stage.INVITED and status is not None and hasattr(status, "label"):
-        if funnel_step(status) != FunnelStep.INVITED:
-            return str(status.label)
+    lapsed = hasattr(status, "label") and funnel_step(status) != FunnelStep.INVITED
+    if candidate.stage == Stage.INVITED and lapsed:
+        return str(status.label)
     return str(candidate.get_stage_display())
 
 
