@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -102,9 +103,8 @@ def statuses_in(candidates: QuerySet[Candidate]) -> dict[int, InvitationStatus]:
     return _statuses(candidates.values("pk"), list(candidates.values_list("pk", flat=True)))
 
 
-def _statuses(
-    selection: Iterable[int] | QuerySet[Candidate, dict[str, int]], ids: list[int]
-) -> dict[int, InvitationStatus]:
+def _statuses(selection: Iterable[Any], ids: list[int]) -> dict[int, InvitationStatus]:
+    """``selection`` is the candidates' ids, as a list or as a subquery."""
     latest: dict[int, Invitation] = {}
     for invitation in Invitation.objects.filter(candidate_id__in=selection).order_by(
         "candidate_id", "-created_at", "-id"
