@@ -49,7 +49,9 @@ def test_recruiter_sees_jobs_with_funnel_counts(client, recruiter, job):
     assert response.status_code == 200
     assert "Phone agent" in response.content.decode()
     assert response.context["jobs"][0].total == 1
-    assert response.context["jobs"][0].invited == 1
+    counts = {step["stage"]: step["count"] for step in response.context["jobs"][0].funnel}
+    assert counts["not_invited"] == 1  # added, never sent a link: not counted as invited
+    assert counts["invited"] == 0
 
 
 def test_interviewer_does_not_see_jobs(client, interviewer, job):
