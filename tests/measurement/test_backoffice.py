@@ -71,5 +71,5 @@ def test_the_quality_page_flags_an_item_that_is_harder_in_one_language(
     assert 0.7 < scale["groups"]["all"]["alpha"] < 1
     assert scale["groups"]["pl"]["n"] == 400
     page = client.get("/measurement/").content.decode()
-    assert "q02: DIF category C between pl and da." in page
+    assert "q02: DIF category C between Polish and Danish." in page  # names, not codes
     assert "Check the translation." in page
