@@ -15,6 +15,7 @@ from servicefit.assessments.record import RECORD_VERSION, IrtRecord, ResultRecor
 from servicefit.assessments.results import store_results
 from servicefit.candidates.services import add_candidate
 from servicefit.measurement.calibration import calibrate
+from servicefit.privacy.services import export_candidate
 
 pytestmark = [pytest.mark.django_db]
 
@@ -138,3 +139,7 @@ def test_results_scored_in_bulk_record_the_newest_parameter_version(simulated, j
     assert irt is not None and irt.parameter_version == stored.version and not irt.adaptive
     assert set(irt.scales) == set(stored.scales)
     assert all(s.items == 4 for s in irt.scales.values())
+    exported = export_candidate(session.candidate)["assessment"]["result"]
+    assert exported["record_version"] == 3
+    assert exported["irt"]["parameter_version"] == stored.version
+    assert exported["irt"]["scales"].keys() == stored.scales.keys()
