@@ -122,7 +122,7 @@ def test_the_quality_page_compares_self_identified_groups_and_suppresses_small_o
     assert "under_25" not in str(report["scales"])  # a suppressed group is in no comparison
 
     page = client.get("/measurement/").content.decode()
-    assert "Under 25: suppressed (fewer than 5)" in page
+    assert "Under 25: suppressed (fewer than 5 people)" in page
     assert "25 to 39: 387" in page and "55 or over: 400" in page
     assert "Under 25: 3" not in page
     assert (
