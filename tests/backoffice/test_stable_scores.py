@@ -125,4 +125,4 @@ def test_a_result_stored_as_record_version_1_is_upgraded_and_ranked(
     response = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk]))
     assert response.status_code == 200
     assert response.context["ranked"].composite == standing.composite
-    assert "record version 2" in response.content.decode()
+    assert "record version 3" in response.content.decode()

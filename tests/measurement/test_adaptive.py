@@ -116,6 +116,10 @@ def test_a_candidate_takes_the_adaptive_questionnaire_and_the_result_records_ver
     assert set(irt.scales) == set(COMPETENCY.values())
     assert all(s.se <= 0.4 + 1e-9 or s.items == 4 for s in irt.scales.values()), irt.scales
     assert sum(s.items for s in irt.scales.values()) == len(shown)
+    client.force_login(recruiter)
+    report = client.get(f"/candidates/{session.candidate.pk}/").content.decode()
+    assert "IRT scores use item-parameter version 1." in report
+    assert f"Adaptive questionnaire: {len(shown)} statements given." in report
 
 
 def test_a_reload_shows_the_same_statement_and_other_items_are_refused(
