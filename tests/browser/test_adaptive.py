@@ -122,4 +122,8 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
     assert irt.parameter_version == stored.version
     assert irt.adaptive and list(irt.administered) == shown
     assert sum(s.items for s in irt.scales.values()) == len(shown)
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    basis = page.locator("#scoring-basis").inner_text()
+    assert f"IRT scores use item-parameter version {stored.version}." in basis
+    assert f"Adaptive questionnaire: {len(shown)} statements given." in basis
     assert "incomplete" not in result.flags
