@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0004_invitation_tracking")]
+    dependencies = [("assessments", "0005_result_irt")]
 
     operations = [
         migrations.AddField(
