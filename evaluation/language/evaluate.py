@@ -130,6 +130,7 @@ class Prediction:
     labels: frozenset[str]
     ratings: dict[str, int]
     spans: dict[str, list[tuple[int, int, str]]]  # label -> (start, end, source)
+    features: dict[str, float] = field(default_factory=dict)  # the rating features
 
 
 @dataclass
@@ -200,6 +201,7 @@ def predict(reply: Any, model: Any) -> Prediction:
         labels=frozenset(spans),
         ratings={name: result.ratings[name].value for name in RATING_NAMES},
         spans=dict(spans),
+        features=dict(getattr(result, "rating_features", {})),
     )
 
 
@@ -243,6 +245,119 @@ def cross_validate(
             )
         )
     return predictions, folds
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def _round(x: float) -> int:
+    return max(1, min(5, int(x + 0.5)))
+
+
+def hand_set_ratings(features: dict[str, float]) -> dict[str, int]:
+    """The ratings as they were before they were learned (ANALYSIS_VERSION 1.1.0): hand-set
+    point sums over the same features (a signal counts when present at all), rounded and
+    clipped, overall = 0.3 courtesy + 0.2 empathy + 0.3 ownership + 0.2 clarity with caps."""
+
+    def has(label: str) -> float:
+        return 1.0 if features.get(label, 0.0) > 0 else 0.0
+
+    negatives = sum(has(n) for n in ("blame", "condescension", "shouting"))
+    courtesy = (
+        2.75
+        + 0.75 * has("greeting")
+        + 0.5 * (has("closing") + has("thanks") + has("apology"))
+        + 0.25 * has("customer_name")
+        - 1.5 * negatives
+        + 0.25 * features.get("courtesy_markers", 0.0)
+        - 0.25 * features.get("discourtesy_markers", 0.0)
+    )
+    empathy = (
+        1.0
+        + 2 * has("empathy")
+        + has("apology")
+        + 0.5 * has("customer_name")
+        - has("blame")
+        - has("condescension")
+        - 0.5 * has("shouting")
+    )
+    ownership = (
+        1.25
+        + 1.5 * has("ownership")
+        + has("next_step")
+        + has("alternative_offered")
+        - 1.5 * has("blame")
+    )
+    clarity = 3.5 + 0.75 * has("next_step") - has("shouting")
+    clarity += -2.0 * features.get("length:very_short", 0.0) - features.get("length:short", 0.0)
+    clarity += -features.get("length:long", 0.0) + 0.25 * features.get("readability:easy", 0.0)
+    clarity += -0.5 * features.get("readability:hard", 0.0)
+    clarity += -1.0 * features.get("readability:very_hard", 0.0)
+    wrong = features.get("wrong_language", 0.0) > 0
+    if wrong:
+        clarity = min(clarity, 2.0)
+    values = {
+        "courtesy": _round(courtesy),
+        "empathy": _round(empathy),
+        "ownership": _round(ownership),
+        "clarity": _round(clarity),
+    }
+    overall = (
+        0.3 * values["courtesy"]
+        + 0.2 * values["empathy"]
+        + 0.3 * values["ownership"]
+        + 0.2 * values["clarity"]
+    )
+    cap = 5 if not negatives else 2 if negatives == 1 else 1
+    if wrong or features.get("length:very_short", 0.0) > 0:
+        cap = min(cap, 2)
+    values["overall"] = min(cap, _round(overall))
+    return values
+
+
+def mean_ratings(raters: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, float]]:
+    """reply id -> rating name -> mean over the raters who rated it."""
+    given: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rater in raters.values():
+        for rid, values in rater.items():
+            for name, value in values.items():
+                given[rid][name].append(value)
+    return {
+        rid: {name: sum(v) / len(v) for name, v in values.items()} for rid, values in given.items()
+    }
+
+
+def ratings_loso(
+    replies: Sequence[Any],
+    preds: dict[str, Prediction],
+    means: dict[str, dict[str, float]],
+) -> dict[str, dict[str, int]]:
+    """Learned ratings judged leave-one-situation-out: for each situation, the rating model
+    (weights, cut points, cap) is fitted on the other situations' replies and human ratings,
+    from the features of ``preds`` (held-out predictions when ``preds`` come from
+    :func:`cross_validate`), and rates the held-out situation."""
+    from servicefit.language.train_ratings import fit_rating_model
+
+    rated = [r for r in replies if r.id in means and r.id in preds]
+    out: dict[str, dict[str, int]] = {}
+    for situation in sorted({r.situation for r in rated}):
+        train = [r for r in rated if r.situation != situation]
+        model = fit_rating_model(
+            [preds[r.id].features for r in train],
+            {name: [means[r.id][name] for r in train] for name in RATING_NAMES},
+            [r.situation for r in train],
+        )
+        for r in rated:
+            if r.situation == situation:
+                out[r.id] = model.values(preds[r.id].features)
+    return out
+
+
+def with_ratings(scope: Scope, name: str, ratings: dict[str, dict[str, int]]) -> Scope:
+    """A copy of ``scope`` (same signal counts) whose suggested ratings are ``ratings``."""
+    copy = Scope(name, scope.counts, scope.replies, {}, scope.language_of)
+    copy.suggested = {rid: ratings[rid] for rid in scope.suggested if rid in ratings}
+    return copy
 
 
 # --- printing -------------------------------------------------------------------------------
@@ -331,6 +446,26 @@ def print_rating_agreement(
             row += f"{_fmt(rating_qwk(scope, raters, name, lang)[0]):>8}"
         qwk, n = rating_qwk(scope, raters, name, None)
         print(row + f"{_fmt(qwk):>8}{n:>6}")
+
+
+def hand_ratings(preds: dict[str, Prediction]) -> dict[str, dict[str, int]]:
+    return {rid: hand_set_ratings(p.features) for rid, p in preds.items()}
+
+
+def print_rating_before_after(
+    before: Scope,
+    after: Scope,
+    raters: dict[str, dict[str, dict[str, int]]],
+    languages: Sequence[str],
+) -> None:
+    print(f"    {'rating':<12}" + "".join(f"{lang:>14}" for lang in languages) + f"{'all':>14}")
+    for name in RATING_NAMES:
+        row = f"    {name:<12}"
+        for lang in (*languages, None):
+            a = rating_qwk(before, raters, name, lang)[0]
+            b = rating_qwk(after, raters, name, lang)[0]
+            row += f"{_fmt(a):>7}->{_fmt(b)}"
+        print(row)
 
 
 def print_rater_agreement(raters: dict[str, dict[str, dict[str, int]]]) -> None:
@@ -478,6 +613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return predict(reply, "off").labels
 
     held: dict[str, Scope] = {}
+    before: dict[str, Scope] = {}
+    means = mean_ratings(raters)
     insample: dict[str, Scope] = {}
     by_author: dict[str, Scope] = {}
     folds: dict[str, list[Fold]] = {}
@@ -526,6 +663,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for r in authored:
                     a_scope.add(r, a_preds[r.id])
                 by_author[system] = a_scope
+        # the ratings: hand-set (before) and learned, the rating model fitted leave one
+        # situation out on the held-out predictions' features (the shipped rating model has
+        # seen every situation's human ratings, so it is in-sample here)
+        before[system] = with_ratings(
+            held_scope, f"{held_scope.name}, hand-set ratings", hand_ratings(preds)
+        )
+        held_scope = with_ratings(held_scope, held_scope.name, ratings_loso(replies, preds, means))
         held[system] = held_scope
         insample[system] = in_scope
         print(f"[{system}: {time.perf_counter() - started:.0f} s]", file=sys.stderr)
@@ -568,6 +712,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for f in fs:
             th = " ".join(f"{k[:5]} {v:.2f}" for k, v in f.thresholds.items())
             print(f"  held out {f.held_out:<22} trained on {f.train_size:>4} replies; {th}")
+    print()
+    print(
+        "Suggested vs mean human rating (QWK), held out: hand-set ratings (before) -> learned "
+        "ratings fitted leave-one-situation-out (after)"
+    )
+    for system in systems:
+        print(f"  {held[system].name}")
+        print_rating_before_after(before[system], held[system], raters, languages)
     print()
     print(f"Suggested vs mean human rating (QWK), {headline.name}")
     print_rating_agreement(headline, raters, languages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .labels import SIGNAL_LABELS
@@ -31,8 +32,20 @@ MESSAGES = {
 }
 
 
+def points_text(points: Any) -> str:
+    """A contribution to a rating, signed and localised: "+0.40", "-1,25"."""
+    try:
+        value = float(points)
+    except (TypeError, ValueError):
+        return ""
+    sign = "+" if value >= 0 else "-"
+    return sign + str(number_format(abs(value), decimal_pos=2, use_l10n=True))
+
+
 def explain(item: dict[str, Any]) -> str:
-    """One explanation item in the current language (falls back to the analyser's English)."""
+    """One explanation item in the current language (falls back to the analyser's English).
+
+    An item that moved the rating ends with its contribution in points: "... (+0.40)"."""
     template = MESSAGES.get(item.get("code", ""))
     params = dict(item.get("params", {}))
     if "label" in params and params["label"] in SIGNAL_LABELS:
@@ -40,6 +53,8 @@ def explain(item: dict[str, Any]) -> str:
     if template is None:
         return str(item.get("text", ""))
     try:
-        return str(template) % params
+        text = str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(item.get("text", ""))
+    points = points_text(params.get("points")) if "points" in params else ""
+    return f"{text} ({points})" if points else text
