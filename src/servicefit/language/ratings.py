@@ -16,6 +16,7 @@ user interface can translate, plus an English ``text``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -152,7 +153,9 @@ SIGNAL_FEATURES: tuple[str, ...] = tuple(LABEL_TEXT)
 NEGATIVE_SIGNALS: tuple[str, ...] = ("blame", "condescension", "shouting")
 #: Politeness (brusqueness) marker units count up to this many.
 MAX_MARKERS = 3.0
-LENGTH_FEATURES = ("length:very_short", "length:short", "length:long")  # "adequate" = 0
+#: the length band ("adequate" = 0) and ``length:log_words`` = log2(words / 64), limited to
+#: -3..+3 (8 to 512 words), so the length can count without bands alone
+LENGTH_FEATURES = ("length:very_short", "length:short", "length:long", "length:log_words")
 READABILITY_FEATURES = (
     "readability:easy",
     "readability:medium",
@@ -175,6 +178,7 @@ FEATURE_SIGNS: dict[str, int] = {
     "courtesy_markers": 1,
     "discourtesy_markers": -1,
     **{name: -1 for name in LENGTH_FEATURES},
+    "length:log_words": 0,
     **{name: 0 for name in READABILITY_FEATURES},
     "wrong_language": -1,
 }
@@ -198,6 +202,7 @@ def rating_features(
         features[name] = 0.0
     if f"length:{metrics.length}" in features:
         features[f"length:{metrics.length}"] = 1.0
+    features["length:log_words"] = max(-3.0, min(3.0, math.log2(max(metrics.words, 1) / 64)))
     if f"readability:{metrics.readability}" in features:
         features[f"readability:{metrics.readability}"] = 1.0
     features["wrong_language"] = 1.0 if language.wrong_language else 0.0
