@@ -56,5 +56,8 @@ def explain(item: dict[str, Any]) -> str:
         text = str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(item.get("text", ""))
-    points = points_text(params.get("points")) if "points" in params else ""
-    return f"{text} ({points})" if points else text
+    points = points_text(params["points"]) if "points" in params else ""
+    if not points:
+        return text
+    # before the final full stop, as the analyser's English text does
+    return f"{text[:-1]} ({points})." if text.endswith(".") else f"{text} ({points})"

@@ -77,6 +77,14 @@ MISSING_TEXT: dict[str, str] = {
 }
 
 
+def with_points(text: str, points: str | float | None) -> str:
+    """``text`` with a contribution before its final full stop: "Apology: “sorry” (+0.40)."."""
+    if points is None or points == "":
+        return text
+    shown = points if isinstance(points, str) else f"{points:+.2f}"
+    return f"{text[:-1]} ({shown})." if text.endswith(".") else f"{text} ({shown})"
+
+
 @dataclass(frozen=True, slots=True)
 class ExplanationItem:
     code: str
@@ -85,9 +93,7 @@ class ExplanationItem:
     @property
     def text(self) -> str:
         """English; with the item's contribution when it moved the rating ("... (+0.40)")."""
-        text = MESSAGES[self.code].format(**self.params)
-        points = self.params.get("points")
-        return text if points is None else f"{text} ({points:+.2f})"
+        return with_points(MESSAGES[self.code].format(**self.params), self.params.get("points"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "params": dict(self.params), "text": self.text}
