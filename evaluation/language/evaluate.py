@@ -331,6 +331,7 @@ def ratings_loso(
     replies: Sequence[Any],
     preds: dict[str, Prediction],
     means: dict[str, dict[str, float]],
+    group_of: Callable[[Any], str | None] = lambda r: r.situation,
 ) -> dict[str, dict[str, int]]:
     """Learned ratings judged leave-one-situation-out: for each situation, the rating model
     (weights, cut points, cap) is fitted on the other situations' replies and human ratings,
@@ -340,15 +341,15 @@ def ratings_loso(
 
     rated = [r for r in replies if r.id in means and r.id in preds]
     out: dict[str, dict[str, int]] = {}
-    for situation in sorted({r.situation for r in rated}):
-        train = [r for r in rated if r.situation != situation]
+    for group in sorted({g for r in rated if (g := group_of(r)) is not None}):
+        train = [r for r in rated if group_of(r) != group]
         model = fit_rating_model(
             [preds[r.id].features for r in train],
             {name: [means[r.id][name] for r in train] for name in RATING_NAMES},
             [r.situation for r in train],
         )
         for r in rated:
-            if r.situation == situation:
+            if group_of(r) == group:
                 out[r.id] = model.values(preds[r.id].features)
     return out
 
@@ -707,7 +708,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 a_scope = Scope(f"patterns + {system} model: leave-one-author-out")
                 for r in authored:
                     a_scope.add(r, a_preds[r.id])
-                by_author[system] = a_scope
+                # the ratings too: fitted without the author's replies
+                by_author[system] = with_ratings(
+                    a_scope, a_scope.name, ratings_loso(replies, a_preds, means, persona_of)
+                )
         # the ratings: hand-set (before) and learned, the rating model fitted leave one
         # situation out on the held-out predictions' features (the shipped rating model has
         # seen every situation's human ratings, so it is in-sample here)
