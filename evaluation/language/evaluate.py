@@ -575,9 +575,8 @@ def tydip_report(headline_system: str, probes: Sequence[str] | None) -> list[str
     model = "legacy" if headline_system == "legacy" else "auto"
     acc = tydip_courtesy_accuracy(test_rows, model)
     print(
-        f"TyDiP English test (n={len(test_rows)}): courtesy sign accuracy {acc:.3f} "
-        "(analysis courtesy points >= the rating model's polite_courtesy_points, chosen on "
-        "train)"
+        f"TyDiP English test (n={len(test_rows)}): politeness sign accuracy {acc:.3f} "
+        "(the rating model's politeness head over the rating features, fitted on train only)"
     )
     if probes is None:
         probes = ["lemma"] + (["e5"] if embeddings_installed() else [])

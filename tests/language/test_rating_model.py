@@ -189,3 +189,21 @@ def test_design_orders_columns_as_features() -> None:
     assert X.shape == (1, len(FEATURES))
     assert X[0, FEATURES.index("wrong_language")] == 1.0
     assert X[0, FEATURES.index("greeting")] == 0.5
+
+
+def test_the_politeness_head_reads_a_request_as_polite_or_not() -> None:
+    from servicefit.language import analyze_reply, courtesy_is_polite
+
+    model = load_rating_model()
+    assert model.politeness is not None
+    assert model.meta.get("politeness_trained_on") == "TyDiP en_train_binary.csv"
+    polite = analyze_reply(
+        "Hi, could you please have a look at this when you have time? Thanks a lot!",
+        expected_language="en",
+    )
+    rude = analyze_reply(
+        "Why did you revert my edit again? Actually read the sources before you do that.",
+        expected_language="en",
+    )
+    assert courtesy_is_polite(polite)
+    assert not courtesy_is_polite(rude)

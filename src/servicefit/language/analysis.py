@@ -85,11 +85,13 @@ class ReplyAnalysis:
 
 
 def courtesy_is_polite(analysis: ReplyAnalysis, model: RatingModel | None = None) -> bool:
-    """Map the courtesy assessment to a polite/impolite sign (used for TyDiP evaluation):
-    courtesy points at or above the rating model's ``polite_courtesy_points`` (chosen on
-    TyDiP English train only)."""
-    threshold = (model or load_rating_model()).polite_courtesy_points
-    return analysis.ratings["courtesy"].points >= threshold
+    """Read a text as polite or impolite (the TyDiP politeness sign): the rating model's
+    politeness head, a logistic regression over the rating features fitted on TyDiP English
+    train only; without one, courtesy rated 3 or more."""
+    politeness = (model or load_rating_model()).politeness
+    if politeness is None:
+        return analysis.ratings["courtesy"].value >= 3
+    return politeness.points(analysis.rating_features) >= 0
 
 
 def resolve_sentence_model(choice: SentenceModel | str | None) -> SentenceModel | None:

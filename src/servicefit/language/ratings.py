@@ -239,13 +239,14 @@ class RatingModel:
     pattern evidence, below it the sentence model's confidence) caps overall at 2, two or
     more of them at 1; ``None``: no such cap. A reply in the wrong language or a very short
     one is always capped at 2 overall (and the wrong language caps clarity at 2).
-    ``polite_courtesy_points``: courtesy points at or above it read as polite (the TyDiP
-    politeness sign; chosen on TyDiP English train only).
+    ``politeness``: a logistic regression over the same features, fitted on TyDiP English
+    train only, whose sign (``points >= 0``) reads a text as polite or impolite
+    (:func:`servicefit.language.courtesy_is_polite`); its cut points are unused.
     """
 
     ratings: Mapping[str, LinearRating]
     negative_cap: float | None = None
-    polite_courtesy_points: float = 3.0
+    politeness: LinearRating | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -253,7 +254,12 @@ class RatingModel:
             "format": 1,
             "features": list(FEATURES),
             "negative_cap": self.negative_cap,
-            "polite_courtesy_points": round(self.polite_courtesy_points, 6),
+            "politeness": None
+            if self.politeness is None
+            else {
+                "intercept": round(self.politeness.intercept, 6),
+                "weights": {f: round(w, 6) for f, w in self.politeness.weights.items() if w},
+            },
             "ratings": {
                 name: {
                     "intercept": round(r.intercept, 6),
@@ -292,11 +298,16 @@ class RatingModel:
                 cutpoints,
             )
         cap = data.get("negative_cap")
+        polite = data.get("politeness")
+        politeness = None
+        if polite:
+            politeness = LinearRating(
+                float(polite["intercept"]),
+                {f: float(w) for f, w in polite["weights"].items() if f in FEATURES},
+                (),
+            )
         return cls(
-            ratings,
-            None if cap is None else float(cap),
-            float(data.get("polite_courtesy_points", 3.0)),
-            dict(data.get("meta", {})),
+            ratings, None if cap is None else float(cap), politeness, dict(data.get("meta", {}))
         )
 
 

@@ -21,8 +21,8 @@ shouting that caps it.
   learn from evidence as noisy as the evidence of a new reply. ``--signals shipped`` uses
   the shipped sentence model (fast; its evidence on its own training replies is too clean).
 
-The polite/impolite threshold on the courtesy points (TyDiP) is chosen on TyDiP English train
-only. Deterministic: closed-form fits, grids, sorted situations.
+The politeness head (the polite/impolite sign that TyDiP judges) is a logistic regression over
+the same features, fitted on TyDiP English train only. Deterministic: closed-form fits, grids, sorted situations.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def fit_rating_model(
     groups: Sequence[str],
     *,
     l2: float = L2,
-    polite_courtesy_points: float = 3.0,
+    politeness: LinearRating | None = None,
     meta: Mapping[str, Any] | None = None,
 ) -> RatingModel:
     """Fit the five ratings on ``rows`` (rating features) and ``targets`` (rating name ->
@@ -171,7 +171,7 @@ def fit_rating_model(
         # weights under MIN_WEIGHT would only clutter the explanation
         weights = {f: float(v) for f, v in zip(FEATURES, w, strict=True) if abs(v) >= MIN_WEIGHT}
         ratings[name] = LinearRating(b, weights, cuts)
-    return RatingModel(ratings, negative_cap, polite_courtesy_points, dict(meta or {}))
+    return RatingModel(ratings, negative_cap, politeness, dict(meta or {}))
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -227,24 +227,17 @@ def tydip_rows(path: Path) -> list[tuple[str, bool]]:
         ]
 
 
-def polite_threshold(rows: Sequence[tuple[str, bool]], model: RatingModel) -> tuple[float, float]:
-    """The courtesy-points threshold with the best sign accuracy on ``rows`` (TyDiP train)."""
+def fit_politeness(rows: Sequence[tuple[str, bool]], *, l2: float = 1.0) -> LinearRating:
+    """A logistic regression over the rating features of ``rows`` (TyDiP train), balanced
+    classes; polite when ``points >= 0``."""
     from servicefit.language.analysis import analyze_reply
+    from servicefit.language.classifier import fit_logistic
 
-    points = np.array(
-        [
-            analyze_reply(text, expected_language="en", rating_model=model)
-            .ratings["courtesy"]
-            .points
-            for text, _ in rows
-        ]
-    )
-    polite = np.array([p for _, p in rows])
-    candidates = np.unique(np.round(points, 4))
-    best = max(
-        (float(np.mean((points >= t) == polite)), -float(t)) for t in candidates
-    )  # ties: the lower threshold
-    return -best[1], best[0]
+    X = design([analyze_reply(text, expected_language="en").rating_features for text, _ in rows])
+    y = np.array([polite for _, polite in rows], dtype=float)
+    w, b = fit_logistic(X, y, l2=l2, balanced=True)
+    weights = {f: float(v) for f, v in zip(FEATURES, w, strict=True) if abs(v) >= MIN_WEIGHT}
+    return LinearRating(b, weights, ())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -259,6 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("tests/golden/text/tydip/en_train_binary.csv"),
     )
     parser.add_argument("--signals", choices=("loso", "shipped"), default="loso")
+    parser.add_argument("--features-to", type=Path, default=None, help="save the rows (JSON)")
+    parser.add_argument(
+        "--features-from",
+        type=Path,
+        default=None,
+        help="reuse rows saved by --features-to (the signals must not have changed since)",
+    )
     parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / MODEL_FILE)
     args = parser.parse_args(argv)
     means = load_mean_ratings(args.ratings)
@@ -266,13 +266,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not replies:
         print(f"no rated replies in {args.devset} / {args.ratings}", file=sys.stderr)
         return 2
-    if args.signals == "loso":
+    if args.features_from is not None:  # rows saved by an earlier run (--features-to)
+        by_id = json.loads(args.features_from.read_text(encoding="utf-8"))
+    elif args.signals == "loso":
         by_id = loso_features(replies)
     else:
         by_id = {r.id: features_of(r, "auto") for r in replies}
+    if args.features_to is not None:
+        args.features_to.parent.mkdir(parents=True, exist_ok=True)
+        args.features_to.write_text(json.dumps(by_id), encoding="utf-8")
     rows = [by_id[r.id] for r in replies]
     targets = {name: [means[r.id][name] for r in replies] for name in RATING_NAMES}
-    meta = {
+    meta: dict[str, Any] = {
         "replies": len(replies),
         "situations": sorted({r.situation for r in replies}),
         "languages": sorted({r.language for r in replies}),
@@ -282,11 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     model = fit_rating_model(rows, targets, [r.situation for r in replies], meta=meta)
     if args.tydip_train.is_file():
-        threshold, accuracy = polite_threshold(tydip_rows(args.tydip_train), model)
-        model = RatingModel(model.ratings, model.negative_cap, threshold, model.meta)
-        print(
-            f"TyDiP train: polite at courtesy points >= {threshold:.3f} (accuracy {accuracy:.3f})"
-        )
+        politeness = fit_politeness(tydip_rows(args.tydip_train))
+        meta["politeness_trained_on"] = f"TyDiP {args.tydip_train.name}"
+        model = RatingModel(model.ratings, model.negative_cap, politeness, meta)
+        weights = ", ".join(f"{f} {w:+.2f}" for f, w in politeness.weights.items())
+        print(f"politeness (TyDiP train): {politeness.intercept:.2f} {weights}")
     args.output.write_text(
         json.dumps(model.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
