@@ -13,10 +13,14 @@ that the part being judged was not tuned on.
   held out for both of its parts.
 - When the replies carry an ``author``, the same is done leaving one author out.
 
+- The suggested ratings are learned (``servicefit.language.train_ratings``); here they are
+  fitted leave-one-situation-out on the held-out predictions' features and the other
+  situations' human ratings, beside the hand-set point sums of 1.1.0 on the same signals.
+
 Beside the headline: in-sample figures (model trained on everything, all situations), the
-quadratic weighted kappa between the suggested and the mean human overall rating, the
-agreement between raters, and TyDiP English sign accuracy (anything tuned on the train split
-only, judged on the test split).
+quadratic weighted kappa between the suggested and the mean human ratings, the agreement
+between raters, and TyDiP English sign accuracy (anything tuned on the train split only,
+judged on the test split).
 
 Usage: ``.venv/bin/python evaluation/language/evaluate.py [--systems patterns lemma e5]
 [--no-authors] [--verbose]``. The TyDiP reference data are committed in ``tests/golden/text/tydip``
