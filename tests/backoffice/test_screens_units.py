@@ -304,3 +304,27 @@ def test_the_history_says_a_candidate_was_added_not_invited(client, recruiter, j
     assert "Candidate added" in history and "→ Invited" not in history
     explanation = client.get(f"/candidates/{fresh.pk}/explanation/").content.decode()
     assert "Candidate added" in explanation and "→ Invited" not in explanation
+
+
+def test_a_reply_explanation_shows_how_much_each_piece_of_evidence_moved_the_rating():
+    from servicefit.backoffice.explain import explain
+
+    item = {
+        "code": "negative_signal",
+        "params": {
+            "label": "blame",
+            "label_text": "Blame",
+            "evidence": "your fault",
+            "points": -0.8,
+        },
+        "text": "",
+    }
+    with translation.override("en"):
+        assert explain(item).endswith("“your fault” (-0.80).")
+    with translation.override("da"):
+        text = explain(item)
+        assert text.endswith("your fault« (-0,80).")  # Danish quotes and decimal comma
+        assert not text.startswith("Blam")  # the label is translated too
+    missing = {"code": "signal_missing", "params": {"label": "apology", "label_text": "x"}}
+    with translation.override("en"):
+        assert "(" not in explain(missing)  # nothing was added, so no number

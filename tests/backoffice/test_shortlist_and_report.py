@@ -202,3 +202,22 @@ def test_job_page_tracks_agreement_between_suggestions_and_raters(client, recrui
     )
     html = client.get(reverse("backoffice:job_detail", args=[scored_job.pk])).content.decode()
     assert "Written-reply ratings: people and suggestions" in html
+
+
+def test_report_says_how_many_points_each_piece_of_reply_evidence_added(
+    client, recruiter, scored_candidate
+):
+    result = scored_candidate.assessment.result
+    client.force_login(recruiter)
+    html = client.get(
+        reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    ).content.decode()
+    moved = [
+        item["params"]["points"]
+        for items in result.reply["analysis"]["explanation"].values()
+        for item in items
+        if "points" in item["params"]
+    ]
+    assert moved, "the stored analysis names what moved its ratings"
+    assert f"({moved[0]:+.2f})" in html
+    assert "how many points it added to or took from the suggested rating" in html

@@ -131,5 +131,9 @@ def test_replies_with_blame_or_condescension_get_a_low_overall_rating(
     overall = analyze_reply(text, expected_language=language, customer_name=name).ratings["overall"]
     if expected & {"blame", "condescension", "shouting"}:
         assert overall.value <= 2
-    else:
+    elif expected & {"ownership", "next_step"}:
         assert overall.value >= 4
+    else:
+        # polite but with no commitment and no next step: the raters of the development set
+        # rate such replies 2 (20 of 38) or 3 (10), rarely 4, and so do the learned ratings
+        assert 2 <= overall.value <= 3

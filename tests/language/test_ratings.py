@@ -1,10 +1,14 @@
-"""Suggested ratings: transparent point sums with explanations that name the evidence."""
+"""Suggested ratings: learned point sums with explanations that name the evidence and say how
+much each piece of it moved the rating."""
 
 from __future__ import annotations
 
 import json
 
-from servicefit.language import ANALYSIS_VERSION, MESSAGES, RATING_NAMES
+import pytest
+
+from servicefit.language import ANALYSIS_VERSION, MESSAGES, RATING_NAMES, load_rating_model
+from servicefit.language.ratings import ExplanationItem, with_points
 
 from .conftest import analyze
 
@@ -31,12 +35,41 @@ def test_it_rates_an_excellent_reply_highly() -> None:
     }
 
 
-def test_it_rates_a_rude_reply_low_and_caps_overall() -> None:
+def test_it_rates_a_rude_reply_low_and_says_which_signals_pulled_it_down() -> None:
     ratings = analyze(RUDE, "en", "Sarah Mitchell").ratings
     assert ratings["courtesy"].value == 1
     assert ratings["overall"].value == 1
-    codes = [item.code for item in ratings["overall"].explanation]
-    assert "capped_by_negative" in codes
+    negative = {
+        item.params["label"]: item.params["points"]
+        for item in ratings["overall"].explanation
+        if item.code in ("negative_signal", "model_negative_signal")
+    }
+    assert {"blame", "condescension"} <= set(negative)
+    assert all(points < 0 for points in negative.values())
+
+
+def test_the_explanation_adds_up_to_the_rating_points() -> None:
+    model = load_rating_model()
+    for text in (EXCELLENT, RUDE):
+        for name, rating in analyze(text, "en", "Sarah Mitchell").ratings.items():
+            moved = [i.params["points"] for i in rating.explanation if "points" in i.params]
+            assert moved, name
+            # each contribution is rounded to 0.01
+            assert model.ratings[name].intercept + sum(moved) == pytest.approx(
+                rating.points, abs=0.005 * len(moved) + 1e-9
+            )
+            assert rating.value <= model.ratings[name].value(rating.points)  # caps only lower
+
+
+def test_an_item_that_moved_the_rating_shows_by_how_much() -> None:
+    item = ExplanationItem(
+        "signal_present",
+        {"label": "apology", "label_text": "Apology", "evidence": "sorry", "points": 0.4},
+    )
+    assert item.text == "Apology: “sorry” (+0.40)."
+    assert ExplanationItem("signal_missing", {"label_text": "an apology"}).text == (
+        "Not found: an apology."
+    )
 
 
 def test_an_apology_raises_empathy_and_courtesy_instead_of_lowering_them() -> None:
@@ -57,7 +90,8 @@ def test_explanations_name_the_evidence_and_are_translatable() -> None:
     for rating in result.ratings.values():
         for item in rating.explanation:
             assert item.code in MESSAGES
-            assert item.text == MESSAGES[item.code].format(**item.params)
+            english = MESSAGES[item.code].format(**item.params)
+            assert item.text == with_points(english, item.params.get("points"))
 
 
 def test_to_dict_has_the_documented_json_shape() -> None:

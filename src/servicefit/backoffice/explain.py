@@ -96,15 +96,33 @@ def _readable(params: dict[str, Any]) -> dict[str, Any]:
     return readable
 
 
+def points_text(points: Any) -> str:
+    """A contribution to a rating, signed and localised: "+0.40", "-1,25"."""
+    try:
+        value = float(points)
+    except (TypeError, ValueError):
+        return ""
+    sign = "+" if value >= 0 else "-"
+    return sign + str(number_format(abs(value), decimal_pos=2, use_l10n=True))
+
+
 def explain(item: dict[str, Any]) -> str:
-    """One explanation item in the current language (falls back to the analyser's English)."""
+    """One explanation item in the current language (falls back to the analyser's English).
+
+    An item that moved the rating ends with its contribution in points: "... (+0.40)"."""
     template = MESSAGES.get(item.get("code", ""))
-    params = _readable(dict(item.get("params", {})))
+    raw = dict(item.get("params", {}))
+    params = _readable(raw)
     if "label" in params and params["label"] in SIGNAL_LABELS:
         params["label_text"] = SIGNAL_LABELS[params["label"]]
     if template is None:
         return str(item.get("text", ""))
     try:
-        return str(template) % params
+        text = str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(item.get("text", ""))
+    points = points_text(raw["points"]) if "points" in raw else ""
+    if not points:
+        return text
+    # before the final full stop, as the analyser's English text does
+    return f"{text[:-1]} ({points})." if text.endswith(".") else f"{text} ({points})"

@@ -14,7 +14,6 @@ their simplemma lemmas, with negation handling; see ``docs/written-reply-analysi
 from servicefit.language.analysis import (
     ANALYSIS_VERSION,
     MAX_REPLY_CHARS,
-    POLITE_COURTESY_POINTS,
     ReplyAnalysis,
     analyze_reply,
     courtesy_is_polite,
@@ -26,7 +25,14 @@ from servicefit.language.errors import (
     ReplyTooLongError,
     UnsupportedLanguageError,
 )
-from servicefit.language.ratings import MESSAGES, RATING_NAMES, ExplanationItem, Rating
+from servicefit.language.ratings import (
+    MESSAGES,
+    RATING_NAMES,
+    ExplanationItem,
+    Rating,
+    RatingModel,
+    load_rating_model,
+)
 from servicefit.language.readability import TextMetrics
 from servicefit.language.signals import SIGNAL_COMPETENCIES, SIGNAL_LABELS, Signal
 
@@ -34,7 +40,6 @@ __all__ = [
     "ANALYSIS_VERSION",
     "MAX_REPLY_CHARS",
     "MESSAGES",
-    "POLITE_COURTESY_POINTS",
     "RATING_NAMES",
     "SIGNAL_COMPETENCIES",
     "SIGNAL_LABELS",
@@ -43,6 +48,7 @@ __all__ = [
     "LanguageResult",
     "PatternFileError",
     "Rating",
+    "RatingModel",
     "ReplyAnalysis",
     "ReplyAnalysisError",
     "ReplyTooLongError",
@@ -52,4 +58,5 @@ __all__ = [
     "analyze_reply",
     "courtesy_is_polite",
     "detect_language",
+    "load_rating_model",
 ]

