@@ -275,7 +275,9 @@ def sentence_features(
     if config.embeddings:
         texts = [text[s.start : s.end] for s in sentences]
         raw = embed_sentences(texts, layers=config.layers) if embed is None else embed(texts)
-        vectors = np.asarray(raw, dtype=np.float64).reshape(len(sentences), -1)
+        vectors = np.asarray(raw, dtype=np.float64)
+        if vectors.ndim == 1:
+            vectors = vectors.reshape(1, -1)
         dense = vectors
         if config.context:
             dense = np.hstack([vectors, config.context * _neighbour_mean(vectors)])

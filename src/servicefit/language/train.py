@@ -339,6 +339,18 @@ def choose_thresholds(
     return thresholds
 
 
+def warm_embeddings(
+    replies: Sequence[LabelledReply], config: FeatureConfig, cache: EmbeddingCache
+) -> None:
+    """Embed every classifiable sentence of ``replies`` once (through ``cache``, in batches)
+    and keep the vectors in memory, so that predicting held-out replies later does not run
+    the encoder again. Does nothing for a model without embeddings."""
+    if not config.embeddings:
+        return
+    texts = [item.reply.text[s.start : s.end] for item in prepare(replies) for s in item.sentences]
+    cache.get(texts, layers=config.layers)
+
+
 def pattern_labels_of(reply: LabelledReply) -> frozenset[str]:
     """The labels the patterns alone find in ``reply``."""
     from servicefit.language.analysis import analyze_reply
