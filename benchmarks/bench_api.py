@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_pages import PG_BASE, PG_NAME, _pg_available, _pg_drop, _pg_reset  # noqa: E402
+from fresh import pg_available, run_fresh  # noqa: E402
 
 N = 1000
 
@@ -102,36 +99,7 @@ def measure() -> dict[str, Any]:
 
 
 def run(database: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="sf-bench-api-") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "servicefit.settings",
-                "SERVICEFIT_DATA_DIR": data_dir,
-                "SERVICEFIT_SECRET_KEY": "bench-only-secret-key",
-                "SERVICEFIT_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "SERVICEFIT_LOG_LEVEL": "WARNING",
-                "SERVICEFIT_ALLOWED_HOSTS": "testserver",
-                "SERVICEFIT_STATIC_ROOT": data_dir,
-            }
-        )
-        if database == "postgresql":
-            _pg_reset()
-            env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-        try:
-            out = subprocess.run(  # noqa: S603  (this script)
-                [sys.executable, __file__, "--measure"],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        finally:
-            if database == "postgresql":
-                _pg_drop()
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_fresh(__file__, [], database)
 
 
 def main() -> int:
@@ -144,7 +112,7 @@ def main() -> int:
         return 0
     print(f"API: {N} candidates, pages of 100 (baseline: pages of 10, same run)")
     for database in args.databases.split(","):
-        if database == "postgresql" and not _pg_available():
+        if database == "postgresql" and not pg_available():
             print("  postgresql: not reachable, skipped")
             continue
         r = run(database)

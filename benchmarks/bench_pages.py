@@ -15,19 +15,16 @@ warm-up:
 The baseline is the 100-candidate job of the same run: the growth column is the median at
 the largest size divided by the median at 100. Targets (issue 11) are printed beside the
 numbers; nothing fails on a miss, this is a measurement. PostgreSQL runs need
-``postgresql://postgres@127.0.0.1:5432`` (a database ``sf_scale_bench_<pid>`` is created and
-dropped; override with ``SERVICEFIT_BENCH_PG`` and ``SERVICEFIT_BENCH_PG_NAME``); they are skipped when the server is not reachable.
+``postgresql://postgres@127.0.0.1:5432`` (a database ``sf_bench_<pid>`` is created and
+dropped, see ``fresh.py``; override with ``SERVICEFIT_BENCH_PG`` and ``SERVICEFIT_BENCH_PG_NAME``); they are skipped when the server is not reachable.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -35,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_BASE = os.environ.get("SERVICEFIT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-PG_NAME = os.environ.get("SERVICEFIT_BENCH_PG_NAME", f"sf_scale_bench_{os.getpid()}")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fresh import pg_available, run_fresh  # noqa: E402
+
 PAGES = ("shortlist", "filtered", "report", "pdf", "csv", "xlsx")
 TARGETS_MS = {"shortlist": 300, "filtered": 500, "report": 200, "pdf": 1500, "csv": 3000}
 MEMORY_TARGET_MIB = 200
@@ -134,72 +133,9 @@ def measure(n: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def _pg_available() -> bool:
-    try:
-        import psycopg
-    except ImportError:
-        return False
-    try:
-        with psycopg.connect(f"{PG_BASE}/postgres", connect_timeout=3):
-            return True
-    except psycopg.Error:
-        return False
-
-
-def _pg_reset() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_NAME}")
-
-
-def _pg_drop() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-
-
 def run_one(database: str, n: int, repeats: int) -> dict[str, Any]:
     """One size on one database, in a fresh process (clean caches and memory)."""
-    with tempfile.TemporaryDirectory(prefix="sf-bench-") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "servicefit.settings",
-                "SERVICEFIT_DATA_DIR": data_dir,
-                "SERVICEFIT_SECRET_KEY": "bench-only-secret-key",
-                "SERVICEFIT_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "SERVICEFIT_LOG_LEVEL": "WARNING",
-                "SERVICEFIT_ALLOWED_HOSTS": "testserver",
-                "SERVICEFIT_STATIC_ROOT": data_dir,
-                "OMP_NUM_THREADS": "1",
-                "OPENBLAS_NUM_THREADS": "1",
-            }
-        )
-        if database == "postgresql":
-            _pg_reset()
-            env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-        try:
-            out = subprocess.run(  # noqa: S603  (this script, with our own arguments)
-                [sys.executable, __file__, "--measure", str(n), "--repeats", str(repeats)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        except subprocess.CalledProcessError as exc:
-            sys.stderr.write(exc.stderr[-4000:])
-            raise
-        finally:
-            if database == "postgresql":
-                _pg_drop()
-    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    data["database"] = database
-    return data
+    return run_fresh(__file__, [str(n), "--repeats", str(repeats)], database)
 
 
 def report(rows: list[dict[str, Any]]) -> None:
@@ -250,7 +186,7 @@ def main() -> int:
         print(json.dumps(measure(args.measure, args.repeats)))
         return 0
     databases = [d for d in args.databases.split(",") if d]
-    if "postgresql" in databases and not _pg_available():
+    if "postgresql" in databases and not pg_available():
         print("PostgreSQL is not reachable: page timings on SQLite only")
         databases.remove("postgresql")
     rows = []

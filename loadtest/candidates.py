@@ -226,6 +226,16 @@ def run_candidates(
     return outcomes
 
 
+def steady_rate(window: list[tuple[float, float]]) -> float:
+    """Autosaves per second while every candidate is busy: between the 10th and the 90th
+    percentile of completion times, so the ramp-up and the last stragglers do not count."""
+    times = sorted(t for t, _ in window)
+    if len(times) < 10:
+        return float("nan")
+    first, last = times[len(times) // 10], times[len(times) * 9 // 10]
+    return (len(times) * 8 // 10) / (last - first) if last > first else float("nan")
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")

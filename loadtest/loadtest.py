@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from candidates import Stats, percentile, run_candidates
+from candidates import Stats, percentile, run_candidates, steady_rate
 from harness import (
     Server,
     account,
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             server.start(workdir)
         stats = Stats()
         load_before = os.getloadavg()[0]
+        client_cpu = time.process_time()
         started = time.monotonic()
         outcomes = run_candidates(
             servers=[s.url for s in servers],
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             max_seconds=args.max_seconds,
         )
         elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - client_cpu
         load_after = os.getloadavg()[0]
         accounting = account(job_id=seeded.job_id, outcomes=outcomes, score_timeout=60)
     finally:
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         if database.own_cluster and os.environ.get("SERVICEFIT_LOADTEST_KEEP_PG") != "1":
             stop_own_postgres()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = children.ru_utime + children.ru_stime
     failed = [o for o in outcomes if o.failed]
     p95_target, worst_target = TARGETS[args.db]
     lat = stats.latencies
@@ -114,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         f"== load test: {args.db}, {args.servers} web server(s), {args.servers * args.task_workers} worker(s)"
     )
     print(f"   candidates           {len(outcomes)} ({len(failed)} could not finish)")
-    print(f"   autosaves            {len(lat)} in {elapsed:.1f} s = {len(lat) / elapsed:.1f}/s")
+    print(
+        f"   autosaves            {len(lat)} in {elapsed:.1f} s = {len(lat) / elapsed:.1f}/s overall, "
+        f"{steady_rate(stats.window):.0f}/s steady (10th-90th percentile of completions)"
+        + ("" if args.think else "   (target >= 500/s without think time)")
+    )
     print(
         f"   latency ms           p50 {percentile(lat, 50) * 1000:.0f}  p95 {percentile(lat, 95) * 1000:.0f}"
         f"  p99 {percentile(lat, 99) * 1000:.0f}  max {max(lat, default=0) * 1000:.0f}"
@@ -132,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"   machine load (1 min) {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"   CPU seconds          load generator {client_cpu:.1f} during the run; servers and "
+        f"workers {server_cpu:.1f} in all (start-up and scoring included)"
     )
     for outcome in failed[:3]:
         print(f"   failed: {outcome.failed}")

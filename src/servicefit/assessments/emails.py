@@ -38,6 +38,7 @@ from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, Stage
+from servicefit.runtime.bulk import PreparedInsert, chunked
 
 from .links import new_nonce, token_from_nonce
 from .models import EmailStatus, Invitation, hash_token
@@ -68,47 +69,63 @@ def send_invitation(
     return invitation
 
 
-def send_invitations(
-    *, candidates: Sequence[Candidate], sent_by: User | None, days: int | None = None
-) -> list[Invitation]:
-    """Invite many new candidates at once (an import): bulk inserts, e-mails after commit.
+class PreparedInvitations:
+    """Invitations for many new candidates at once (an import), prepared before the lock.
 
     For candidates without an earlier link. Each invitation starts with a token nobody knows;
-    the send task gives it the real one when it e-mails the link.
+    the send task gives it the real one when it e-mails the link. As with
+    :class:`~servicefit.candidates.importing.PreparedCandidates`, the rows are built and
+    converted here, and :meth:`store` (inside the caller's transaction) only inserts them and
+    queues the e-mails for after the commit.
     """
-    now = timezone.now()
-    days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
-    label = sent_by.get_username() if sent_by is not None else "system"
-    with transaction.atomic():
-        invitations = Invitation.objects.bulk_create(
+
+    def __init__(self, count: int, *, sent_by: User | None, days: int | None = None) -> None:
+        now = timezone.now()
+        days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
+        expires = now + timedelta(days=days)
+        label = sent_by.get_username() if sent_by is not None else "system"
+        self._invitations = PreparedInsert(
+            Invitation,
             [
                 Invitation(
-                    candidate=c,
                     token_hash=hash_token(secrets.token_urlsafe(TOKEN_BYTES)),
                     created_at=now,
-                    expires_at=now + timedelta(days=days),
+                    expires_at=expires,
                     created_by=sent_by,
                     email_status=EmailStatus.QUEUED,
                 )
-                for c in candidates
-            ]
+                for _ in range(count)
+            ],
+            later=["candidate_id"],
         )
-        AuditEvent.objects.bulk_create(
+        self._events = PreparedInsert(
+            AuditEvent,
             [
                 AuditEvent(
                     at=now,
                     actor=sent_by,
                     actor_label=label,
                     action="invitation.email_queued",
-                    candidate=c,
-                    job=c.job,
-                    detail={"expires": i.expires_at.isoformat()},
+                    detail={"expires": expires.isoformat()},
                 )
-                for c, i in zip(candidates, invitations, strict=True)
-            ]
+                for _ in range(count)
+            ],
+            later=["candidate_id", "job_id"],
         )
-        queue_invitation_emails(i.pk for i in invitations)
-    return invitations
+
+    def store(self, candidates: Sequence[Candidate]) -> list[int]:
+        """Insert one invitation per candidate (saved, in order); returns the invitation ids."""
+        if len(candidates) != len(self._invitations):
+            raise ValueError("prepared for a different number of candidates")
+        self._invitations.execute(lambda i: [candidates[i].pk])
+        self._events.execute(lambda i: [candidates[i].pk, candidates[i].job_id])
+        ids = [
+            pk
+            for part in chunked([c.pk for c in candidates])
+            for pk in Invitation.objects.filter(candidate_id__in=part).values_list("pk", flat=True)
+        ]
+        queue_invitation_emails(sorted(ids))
+        return ids
 
 
 def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:

@@ -25,8 +25,8 @@ from .importing import (
     MAX_BYTES,
     CandidateImportError,
     ImportProblem,
+    PreparedCandidates,
     read_table,
-    save_rows,
     validate_rows,
 )
 from .models import CandidateImport, ImportStatus
@@ -108,18 +108,22 @@ def _run(candidate_import: CandidateImport) -> str:
     if problems:
         raise CandidateImportError(problems)
     _set(candidate_import.pk, status=ImportStatus.SAVING, rows_checked=len(table))
+    prepared = PreparedCandidates(
+        job=job, rows=rows, added_by=candidate_import.created_by, candidate_import=candidate_import
+    )
+    invitations = None
+    if candidate_import.send_invitations:
+        from servicefit.assessments.emails import PreparedInvitations
+
+        invitations = PreparedInvitations(len(rows), sent_by=candidate_import.created_by)
     started = time.monotonic()
     with transaction.atomic():
         locked = CandidateImport.objects.select_for_update().get(pk=candidate_import.pk)
         if locked.is_finished:  # another run got here first
             return locked.status
-        candidates = save_rows(
-            job=job, rows=rows, added_by=candidate_import.created_by, candidate_import=locked
-        )
-        if candidate_import.send_invitations:
-            from servicefit.assessments.emails import send_invitations
-
-            send_invitations(candidates=candidates, sent_by=candidate_import.created_by)
+        candidates = prepared.store()
+        if invitations is not None:
+            invitations.store(candidates)
         _set(
             locked.pk,
             status=ImportStatus.DONE,
