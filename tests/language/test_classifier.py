@@ -218,3 +218,40 @@ class TestTheEncoder:
     def test_it_refuses_more_layers_than_the_model_has(self) -> None:
         with pytest.raises(ValueError, match="layers"):
             classifier.encoder.__wrapped__(13)
+
+
+def test_a_model_scores_every_label_as_its_own_weights_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Fake:
+        def query(self, texts: list[str]) -> np.ndarray:
+            return _fake_embed(texts).astype(np.float32)
+
+    monkeypatch.setattr(classifier, "encoder", lambda layers=None: Fake())
+    monkeypatch.setattr(classifier, "_MEMO", {})
+    tokens, lemmas, sentences = _sentences(REPLY)
+    all_sentences = split_sentences(tokens)
+    for dense in (False, True):
+        model = _model("e5" if dense else "lemma", dense=dense, sparse=True)
+        # make the sparse weights hit: use the features this reply really has
+        _, rows = sentence_features(model.config, REPLY, tokens, lemmas, sentences)
+        used = np.array(sorted({k for row in rows for k in row})[:50])
+        rng = np.random.default_rng(3)
+        labels = {
+            label: LabelWeights(
+                bias=lw.bias,
+                threshold=lw.threshold,
+                dense=lw.dense,
+                indices=used,
+                weights=rng.normal(size=len(used)),
+            )
+            for label, lw in model.labels.items()
+        }
+        model = SentenceModel(model.features, labels, model.meta)
+        probs = model.sentence_probabilities(REPLY, tokens, all_sentences, "en")
+        dense_rows, sparse_rows = sentence_features(model.config, REPLY, tokens, lemmas, sentences)
+        for label, lw in labels.items():
+            expected = lw.probabilities(dense_rows, sparse_rows)
+            got = [p for p, s in zip(probs[label], all_sentences, strict=True) if s in sentences]
+            assert got == pytest.approx(expected)
+            assert len(set(expected)) > 1

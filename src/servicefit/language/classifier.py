@@ -31,7 +31,7 @@ import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -284,16 +284,18 @@ def sentence_features(
     sparse: list[dict[int, float]] = [{} for _ in sentences]
     if config.lemmas:
         own = [lemma_features(tokens, lemmas, s) for s in sentences]
+        around = (
+            [lemma_features(tokens, lemmas, s, prefix="c") for s in sentences]
+            if config.context
+            else []
+        )
+        weight = config.lemmas * config.context / 2.0
         for i, feats in enumerate(own):
             row = {k: config.lemmas * v for k, v in feats.items()}
-            if config.context:
-                weight = config.lemmas * config.context / 2.0
-                for j in (i - 1, i + 1):
-                    if 0 <= j < len(sentences):
-                        for k, v in lemma_features(
-                            tokens, lemmas, sentences[j], prefix="c"
-                        ).items():
-                            row[k] = row.get(k, 0.0) + weight * v
+            for j in (i - 1, i + 1) if around else ():
+                if 0 <= j < len(sentences):
+                    for k, v in around[j].items():
+                        row[k] = row.get(k, 0.0) + weight * v
             sparse[i] = row
     return dense, sparse
 
@@ -380,12 +382,15 @@ class LabelWeights:
     ) -> list[float]:
         """The probability of each sentence, from its dense row and its sparse features."""
         lookup: dict[int, float] = self._lookup  # type: ignore[attr-defined]
-        z = np.full(len(sparse), self.bias)
         if dense is not None and self.dense is not None and len(sparse):
-            z += dense @ self.dense
+            z = (dense @ self.dense + self.bias).tolist()
+        else:
+            z = [self.bias] * len(sparse)
         if lookup:
-            z += [sum(lookup.get(k, 0.0) * v for k, v in row.items()) for row in sparse]
-        return (1.0 / (1.0 + np.exp(-z))).tolist()
+            get = lookup.get
+            for i, row in enumerate(sparse):
+                z[i] += sum(get(k, 0.0) * v for k, v in row.items())
+        return [1.0 / (1.0 + math.exp(-min(max(v, -500.0), 500.0))) for v in z]
 
 
 @dataclass(frozen=True)
@@ -426,10 +431,42 @@ class SentenceModel:
         dense, sparse = sentence_features(
             config, text, tokens, lemmas, [sentences[i] for i in keep]
         )
-        for label, lw in self.labels.items():
-            for i, p in zip(keep, lw.probabilities(dense, sparse), strict=True):
-                out[label][i] = p
+        names, index, table, bias, dense_weights = self._table
+        z = np.tile(bias, (len(keep), 1))
+        if dense is not None and dense_weights is not None:
+            z += dense @ dense_weights
+        for row, feats in enumerate(sparse):
+            hits = [(index[k], v) for k, v in feats.items() if k in index]
+            if hits:
+                rows, values = zip(*hits, strict=True)
+                z[row] += np.asarray(values) @ table[list(rows)]
+        probs = 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+        for col, label in enumerate(names):
+            for row, i in enumerate(keep):
+                out[label][i] = float(probs[row, col])
         return out
+
+    @cached_property
+    def _table(
+        self,
+    ) -> tuple[list[str], dict[int, int], np.ndarray, np.ndarray, np.ndarray | None]:
+        """All labels' weights side by side, so a sentence is scored for every label at once:
+        (labels, hashed feature -> row, sparse weights [rows x labels], biases, dense weights)."""
+        names = list(self.labels)
+        features = sorted(
+            {int(k) for lw in self.labels.values() if lw.indices is not None for k in lw.indices}
+        )
+        index = {k: row for row, k in enumerate(features)}
+        table = np.zeros((len(features), len(names)))
+        for col, name in enumerate(names):
+            lw = self.labels[name]
+            if lw.indices is not None and lw.weights is not None:
+                table[[index[int(k)] for k in lw.indices], col] = lw.weights
+        bias = np.array([self.labels[name].bias for name in names])
+        dense_weights = None
+        if all(self.labels[name].dense is not None for name in names) and names:
+            dense_weights = np.column_stack([self.labels[name].dense for name in names])
+        return names, index, table, bias, dense_weights
 
 
 def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
