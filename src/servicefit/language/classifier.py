@@ -463,9 +463,8 @@ class SentenceModel:
             if lw.indices is not None and lw.weights is not None:
                 table[[index[int(k)] for k in lw.indices], col] = lw.weights
         bias = np.array([self.labels[name].bias for name in names])
-        dense_weights = None
-        if all(self.labels[name].dense is not None for name in names) and names:
-            dense_weights = np.column_stack([self.labels[name].dense for name in names])
+        columns = [d for name in names if (d := self.labels[name].dense) is not None]
+        dense_weights = np.column_stack(columns) if names and len(columns) == len(names) else None
         return names, index, table, bias, dense_weights
 
 
