@@ -96,7 +96,7 @@ def test_a_full_assessment_records_versions_and_flags_wrong_language(content):
     )
     assert scored.content_version == content.version
     assert scored.scoring_version.startswith("2.")
-    assert scored.record_version == 2
+    assert scored.record_version == 3
     assert "incomplete" not in scored.flags
     assert "wrong_language" in scored.flags
     assert scored.reply.suggested_ratings["overall"] in range(1, 6)

@@ -106,7 +106,7 @@ def test_report_shows_each_competency_with_band_percentile_and_sources(
     group = response.context["norm_group"]
     assert group.n >= 32
     assert f"norm group {group.name}: {group.n} scored assessments" in html
-    assert "scoring version 2." in html and "record version 2" in html
+    assert "scoring version 2." in html and "record version 3" in html
     assert AuditEvent.objects.filter(
         action="candidate.report_viewed", candidate=scored_candidate
     ).exists()

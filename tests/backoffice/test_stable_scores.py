@@ -114,7 +114,7 @@ def test_a_result_stored_as_record_version_1_is_upgraded_and_ranked(
     backfill(apps, None)
 
     result = Result.objects.get(pk=result.pk)
-    assert result.record.record_version == 2
+    assert result.record.record_version == 3
     assert all(s.sem is None and s.lower is None for s in result.record.competencies.values())
     standing = Standing.objects.get(candidate=scored_candidate)
     weights = {c: float(w) for c, w in scored_job.weights.items() if float(w) > 0}
@@ -125,4 +125,4 @@ def test_a_result_stored_as_record_version_1_is_upgraded_and_ranked(
     response = client.get(reverse("backoffice:candidate_report", args=[scored_candidate.pk]))
     assert response.status_code == 200
     assert response.context["ranked"].composite == standing.composite
-    assert "record version 2" in response.content.decode()
+    assert "record version 3" in response.content.decode()

@@ -16,7 +16,7 @@ from servicefit.assessments.services import create_invitation
 from servicefit.candidates.services import add_candidate
 from servicefit.content import default_content
 from servicefit.measurement.calibration import calibrate
-from servicefit.measurement.models import AdaptiveRun, AdaptiveSetting, IrtScore, QualityReport
+from servicefit.measurement.models import AdaptiveRun, AdaptiveSetting, QualityReport
 from tests.measurement.conftest import create_assessments
 
 from .conftest import PHONE, accessibility_violations, form
@@ -116,7 +116,14 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
     questionnaire_answers = Answer.objects.filter(session=session, key__in=list(COMPETENCY))
     assert {a.key: a.value for a in questionnaire_answers} == {k: CONSISTENT[k] for k in shown}
     result = Result.objects.get(session=session)
-    irt = IrtScore.objects.get(result=result)
-    assert irt.parameter_set.version == stored.version
-    assert irt.adaptive and irt.administered == shown
+    assert result.record.record_version == 3
+    irt = result.record.irt
+    assert irt is not None
+    assert irt.parameter_version == stored.version
+    assert irt.adaptive and list(irt.administered) == shown
+    assert sum(s.items for s in irt.scales.values()) == len(shown)
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    basis = page.locator("#scoring-basis").inner_text()
+    assert f"IRT scores use item-parameter version {stored.version}." in basis
+    assert f"Adaptive questionnaire: {len(shown)} statements given." in basis
     assert "incomplete" not in result.flags

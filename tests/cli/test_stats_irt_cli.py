@@ -108,6 +108,28 @@ def test_cat_simulate_on_a_long_simulated_scale_saves_items_with_high_agreement(
     assert capped["mean_items"] == pytest.approx(4.0)
 
 
+def test_cat_simulate_follows_the_contract_on_bfi_c_with_two_items_at_least_by_default(capsys):
+    """The contract's call, ``--se-stop S [--min-items 2] [--max-items N] --json``, on bfi C.
+
+    At SE 0.9 one answer would do, so the floor decides the length: 2 items by default, as
+    with ``--min-items 2``; 1 with ``--min-items 1``; a lone ``--max-items 1`` lowers it.
+    """
+    base = ["stats", "cat-simulate", str(EAP_FILE), "--items", ITEMS, "--se-stop"]
+    default = run_json(capsys, *base, "0.9")
+    assert list(default) == ["n", "mean_items", "pct_saving", "r_with_full", "rmsd"]
+    assert default["n"] == 2707
+    assert default["mean_items"] == pytest.approx(2.0)
+    assert default == run_json(capsys, *base, "0.9", "--min-items", "2")
+    assert run_json(capsys, *base, "0.9", "--min-items", "1")["mean_items"] == pytest.approx(1.0)
+    capped = run_json(capsys, *base, "0.9", "--max-items", "1")
+    assert capped["mean_items"] == pytest.approx(1.0)
+    # bfi C (5 items, test information at most 3.7) never reaches SE 0.30: nothing is saved
+    strict = run_json(capsys, *base, "0.3", "--min-items", "2")
+    assert strict["pct_saving"] == pytest.approx(0.0, abs=0.5)
+    assert strict["r_with_full"] == pytest.approx(1.0, abs=1e-6)
+    assert strict["rmsd"] == pytest.approx(0.0, abs=1e-6)
+
+
 def test_dif_flags_an_item_that_is_harder_in_one_language(capsys, tmp_path):
     rng = np.random.default_rng(12)
     b = np.tile(np.linspace(-1.5, 1.5, 4), (6, 1))
@@ -182,6 +204,20 @@ def test_dif_on_bfi_gender_reports_every_item_with_an_ets_category(capsys):
                 "2",
             ],
             "max_items (2) must be at least min_items (4)",
+        ),
+        (
+            [
+                "stats",
+                "cat-simulate",
+                str(EAP_FILE),
+                "--items",
+                ITEMS,
+                "--se-stop",
+                "0.3",
+                "--max-items",
+                "0",
+            ],
+            "--max-items must be at least 1, got 0",
         ),
         (
             ["stats", "dif", str(EAP_FILE), "--items", ITEMS, "--group", "nope"],

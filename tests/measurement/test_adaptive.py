@@ -15,7 +15,7 @@ from servicefit.candidates.services import add_candidate
 from servicefit.content import default_content
 from servicefit.measurement.adaptive import NEXT_PLACEHOLDER
 from servicefit.measurement.calibration import calibrate
-from servicefit.measurement.models import AdaptiveRun, IrtScore
+from servicefit.measurement.models import AdaptiveRun
 from servicefit.measurement.services import AdaptiveNotAvailable, set_adaptive
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -106,12 +106,20 @@ def test_a_candidate_takes_the_adaptive_questionnaire_and_the_result_records_ver
     result = Result.objects.get(session=session)
     assert "incomplete" not in result.flags
     assert all(c["score"] is not None for c in result.competencies.values())
-    irt = IrtScore.objects.get(result=result)
-    assert irt.parameter_set.version == calibrated.version == 1
+    record = result.record
+    assert record.record_version == 3
+    irt = record.irt
+    assert irt is not None
+    assert irt.parameter_version == calibrated.version == 1
     assert irt.adaptive is True
-    assert irt.administered == shown
+    assert list(irt.administered) == shown
     assert set(irt.scales) == set(COMPETENCY.values())
-    assert all(s["se"] <= 0.4 + 1e-9 or s["items"] == 4 for s in irt.scales.values()), irt.scales
+    assert all(s.se <= 0.4 + 1e-9 or s.items == 4 for s in irt.scales.values()), irt.scales
+    assert sum(s.items for s in irt.scales.values()) == len(shown)
+    client.force_login(recruiter)
+    report = client.get(f"/candidates/{session.candidate.pk}/").content.decode()
+    assert "IRT scores use item-parameter version 1." in report
+    assert f"Adaptive questionnaire: {len(shown)} statements given." in report
 
 
 def test_a_reload_shows_the_same_statement_and_other_items_are_refused(
@@ -144,11 +152,21 @@ def test_results_keep_their_parameter_version_until_rescored_explicitly(
         services.save_answer(session=session, key=key, value=4)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(session=session)
-    result = Result.objects.get(session=session)
-    assert IrtScore.objects.get(result=result).parameter_set.version == 1
+
+    def stored_irt():
+        return Result.objects.get(session=session).record.irt
+
+    first = stored_irt()
+    assert first is not None and first.parameter_version == 1 and not first.adaptive
+    assert first.administered == ()
     newer = calibrate(min_per_group=300)
     store_result(session=session)  # re-running the classical scoring
-    assert IrtScore.objects.get(result=result).parameter_set.version == 1
+    assert stored_irt() == first
+    before = Result.objects.get(session=session).record
     call_command("rescore_irt", "--parameter-version", str(newer.version))
     assert "with item parameters v2" in capsys.readouterr().out
-    assert IrtScore.objects.get(result=result).parameter_set.version == 2
+    moved = stored_irt()
+    assert moved is not None and moved.parameter_version == 2
+    assert set(moved.scales) == set(first.scales)
+    after = Result.objects.get(session=session).record
+    assert after.model_copy(update={"irt": None}) == before.model_copy(update={"irt": None})

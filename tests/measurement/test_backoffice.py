@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from servicefit.audit.models import AuditEvent
+from servicefit.candidates.models import Candidate
+from servicefit.fairness.models import SelfIdentification
 from servicefit.measurement.calibration import calibrate
 from servicefit.measurement.models import AdaptiveSetting, QualityReport
 
@@ -73,3 +75,58 @@ def test_the_quality_page_flags_an_item_that_is_harder_in_one_language(
     page = client.get("/measurement/").content.decode()
     assert "q02: DIF category C between pl and da." in page
     assert "Check the translation." in page
+
+
+def test_the_quality_page_compares_self_identified_groups_and_suppresses_small_ones(
+    client, job, recruiter, simulated, django_capture_on_commit_callbacks
+):
+    simulated({"da": 400}, seed=21)
+    simulated({"da": 400}, seed=22, dif={"language": "da", "item": "q05", "shift": 1.2})
+    first = list(Candidate.objects.filter(email__endswith="-21@example.com").order_by("pk"))
+    second = Candidate.objects.filter(email__endswith="-22@example.com")
+    answers = ["under_25"] * 3 + ["prefer_not"] * 10 + ["25_39"] * (len(first) - 13)
+    SelfIdentification.objects.bulk_create(
+        [
+            SelfIdentification(candidate=c, answers={"age_band": a})
+            for c, a in zip(first, answers, strict=True)
+        ]
+        + [SelfIdentification(candidate=c, answers={"age_band": "55_plus"}) for c in second]
+    )
+    client.force_login(recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/measurement/")
+    report = QualityReport.objects.get().report
+
+    age = next(c for c in report["selfid"]["categories"] if c["key"] == "age_band")
+    assert age["groups"] == [
+        {"group": "25_39", "n": 387, "tested": True},
+        {"group": "55_plus", "n": 400, "tested": True},
+        {"group": "under_25", "suppressed": True, "tested": False},
+    ]
+    gender = next(c for c in report["selfid"]["categories"] if c["key"] == "gender")
+    assert gender["groups"] == []
+    flagged = {
+        item: f
+        for s in report["scales"]
+        for item, f in s["flags"].items()
+        if any(x.startswith("selfid_dif_") for x in f)
+    }
+    assert list(flagged) == ["q05"], flagged
+    assert not any(x.startswith("dif_") for x in flagged["q05"])  # one language: no language DIF
+    row = next(d for s in report["scales"] for d in s["selfid_dif"] if d["item"] == "q05")
+    assert (row["characteristic"], row["reference"], row["focal"]) == (
+        "age_band",
+        "55_plus",
+        "25_39",
+    )
+    assert "under_25" not in str(report["scales"])  # a suppressed group is in no comparison
+
+    page = client.get("/measurement/").content.decode()
+    assert "Under 25: suppressed (fewer than 5 people)" in page
+    assert "25 to 39: 387" in page and "55 or over: 400" in page
+    assert "Under 25: 3" not in page
+    assert (
+        f"q05: DIF category {row['category']} between the self-identified groups 25 to 39 and "
+        "55 or over (Age band)." in page
+    )
+    assert "Sim da" not in page and "@example.com" not in page  # never a person

@@ -13,7 +13,13 @@ from servicefit.psychometrics import (
     item_information,
     map_scores,
 )
-from servicefit.psychometrics.cat import CatPool, CatRules, simulate_cat, simulate_responses
+from servicefit.psychometrics.cat import (
+    CatPool,
+    CatRules,
+    next_item,
+    simulate_cat,
+    simulate_responses,
+)
 
 
 @st.composite
@@ -80,3 +86,25 @@ def test_a_cat_without_a_stopping_rule_equals_the_full_test(params, seed, random
     np.testing.assert_allclose(sim.se, sim.se_full, atol=1e-10)
     np.testing.assert_array_equal(sim.n_items, (~np.isnan(x)).sum(axis=1))
     assert sim.pct_saving == 0.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(grm_items(), st.integers(0, 2**32 - 1), st.integers(1, 3))
+def test_a_live_cat_without_a_stopping_rule_gives_every_item_and_ends_at_the_full_eap(
+    params, seed, randomesque
+):
+    """The item-by-item path the product uses (``next_item``), not only the batch simulation."""
+    rng = np.random.default_rng(seed)
+    person = simulate_responses(params, rng.normal(size=1), rng=rng)[0]
+    pool, rules = CatPool(params), CatRules(se_stop=None, randomesque=randomesque)
+    given_items: list[int] = []
+    while (
+        step := next_item(pool, rules, given_items, person[given_items], rng=rng)
+    ).item is not None:
+        assert step.item not in given_items
+        given_items.append(step.item)
+    assert sorted(given_items) == list(range(params.n_items))
+    assert step.stop_reason == "pool_exhausted"
+    full = eap_scores(params, person[None, :])
+    np.testing.assert_allclose(step.theta, full.theta[0], atol=1e-10)
+    np.testing.assert_allclose(step.se, full.se[0], atol=1e-10)

@@ -181,6 +181,8 @@ class Result(models.Model):
     sjt = models.JSONField(default=dict)
     reply = models.JSONField(default=dict)
     flags = models.JSONField(default=list)
+    irt = models.JSONField(null=True, blank=True, default=None)
+    """The record's IRT part with its item-parameter version (record version 3)."""
 
     def __str__(self) -> str:
         return f"Result for {self.session.candidate}"

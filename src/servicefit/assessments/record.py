@@ -1,8 +1,12 @@
 """The typed, versioned record of one scored assessment: what a Result stores and pages read.
 
 Version 1 (``record_version`` 1, results stored before issue 11) had the same shape without the
-measurement-error band of each competency; :meth:`ResultRecord.from_result` reads both and
-upgrades version 1 on the fly (the band stays empty until the result is re-scored), so pages,
+measurement-error band of each competency; version 2 had no IRT part. Version 3 adds
+:class:`IrtRecord`: the IRT (EAP) estimate of each competency and the item-parameter version
+it was computed with, and for an adaptive questionnaire the items given in order.
+:meth:`ResultRecord.from_result` reads every version and upgrades on the fly (the band stays
+empty until a version 1 result is re-scored; a version 2 result has the IRT part that
+migration ``measurement 0002`` copied from the former ``IrtScore`` table, else none), so pages,
 the interview kit, the feedback report and the privacy export never read raw JSON.
 
 Every competency score is combined in one place, :func:`combine_sources`: the mean of the
@@ -25,7 +29,7 @@ from servicefit.psychometrics import PsychometricsError, standard_error_of_measu
 if TYPE_CHECKING:
     from .models import Result
 
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 Z_95 = 1.959964
 SCALE_MIN, SCALE_MAX = 1.0, 5.0
 SOURCES = ("questionnaire", "sjt", "reply", "interview")
@@ -95,6 +99,29 @@ class CompetencyScore(_Frozen):
     upper: float | None = None
 
 
+class IrtScale(_Frozen):
+    """One competency's EAP estimate (theta scale), its posterior SD and the items it rests on."""
+
+    theta: float
+    se: float
+    items: int
+
+
+class IrtRecord(_Frozen):
+    """The IRT scores of a result and what they were computed with (record version 3).
+
+    ``parameter_version`` is the :class:`~servicefit.measurement.models.ParameterSet` version;
+    a newer calibration changes it only through the explicit re-scoring command.
+    ``administered`` lists the adaptive questionnaire's items in the order given (empty for
+    the fixed form).
+    """
+
+    parameter_version: int
+    adaptive: bool = False
+    administered: tuple[str, ...] = ()
+    scales: dict[str, IrtScale] = Field(default_factory=dict)
+
+
 class ResultRecord(_Frozen):
     """Everything a scored assessment says; see the module docstring for versions."""
 
@@ -106,6 +133,8 @@ class ResultRecord(_Frozen):
     sjt: SjtRecord = Field(default_factory=SjtRecord)
     reply: ReplyRecord = Field(default_factory=ReplyRecord)
     flags: tuple[str, ...] = ()
+    irt: IrtRecord | None = None
+    """IRT scores with their item-parameter version (``None`` while nothing is calibrated)."""
 
     @classmethod
     def from_result(cls, result: Result) -> ResultRecord:
@@ -119,6 +148,7 @@ class ResultRecord(_Frozen):
             sjt=result.sjt,
             reply=result.reply,
             flags=result.flags,
+            irt=result.irt,
         )
 
     @classmethod
@@ -126,6 +156,7 @@ class ResultRecord(_Frozen):
         data = dict(columns)
         if record_version < 2:
             data = upgrade_v1(data)
+        # Version 2 -> 3: the IRT part is its own column, empty (None) unless migrated in.
         data["record_version"] = RECORD_VERSION
         return cls.model_validate(data)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from servicefit.audit.recording import record
 from servicefit.content import default_content
 from servicefit.measurement.adaptive import questionnaire_keys
-from servicefit.measurement.scoring import score_irt
+from servicefit.measurement.scoring import irt_for_session, irt_for_sessions
 from servicefit.webhooks.events import emit
 
 from . import scoring
@@ -68,7 +68,15 @@ def store_result(
         raise ValueError("only a submitted assessment can be scored")
     content = default_content()
     group = group or current_norm_group(content.version)
-    scored = _score(session, list(session.answers.all()), group)
+    answers = list(session.answers.all())
+    scored = _score(session, answers, group)
+    previous = Result.objects.filter(session=session).first()
+    irt = irt_for_session(
+        session=session,
+        values=_values(answers),
+        previous=previous.record.irt if previous is not None else None,
+    )
+    scored = scored.model_copy(update={"irt": irt})
     with transaction.atomic():
         AssessmentSession.objects.select_for_update().filter(pk=session.pk).first()
         if not force:
@@ -79,9 +87,7 @@ def store_result(
             session=session, defaults=_columns(scored, group)
         )
         result.__dict__.pop("record", None)
-        score_irt(result=result)
         store_standing(result=result, candidate=session.candidate)
-        score_irt(result=result)
         record(
             action="assessment.scored",
             candidate=session.candidate,
@@ -100,7 +106,7 @@ def _score(
 ) -> ResultRecord:
     """The one scoring call, shared by :func:`store_result` and :func:`store_results`."""
     by_key = {a.key: a for a in answers}
-    values = {key: a.value for key, a in by_key.items() if a.value is not None}
+    values = _values(answers)
     reply_answer = by_key.get(reply_key(session.reply_message))
     return scoring.score_assessment(
         default_content(),
@@ -113,6 +119,10 @@ def _score(
         sems=sems_of(group),
         questionnaire_items=questionnaire_keys(session),
     )
+
+
+def _values(answers: list[Answer]) -> dict[str, int | None]:
+    return {a.key: a.value for a in answers if a.value is not None}
 
 
 def _columns(scored: ResultRecord, group: NormGroup | None) -> dict[str, object]:
@@ -128,6 +138,7 @@ def _columns(scored: ResultRecord, group: NormGroup | None) -> dict[str, object]
         "sjt": stored["sjt"],
         "reply": stored["reply"],
         "flags": stored["flags"],
+        "irt": stored["irt"],
     }
 
 
@@ -150,7 +161,11 @@ def store_results(
     answers: dict[int, list[Answer]] = defaultdict(list)
     for answer in Answer.objects.filter(session__in=sessions):
         answers[answer.session_id].append(answer)
-    records = [_score(s, answers[s.pk], group) for s in sessions]
+    irts = irt_for_sessions(sessions, {s.pk: _values(answers[s.pk]) for s in sessions})
+    records = [
+        _score(s, answers[s.pk], group).model_copy(update={"irt": irt})
+        for s, irt in zip(sessions, irts, strict=True)
+    ]
     results = Result.objects.bulk_create(
         Result(session=s, **_columns(r, group)) for s, r in zip(sessions, records, strict=True)
     )

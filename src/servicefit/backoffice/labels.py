@@ -75,4 +75,6 @@ MEASUREMENT_FLAG_LABELS = {
     "negative_slope": _("Keyed the wrong way?"),
     "dif_b": _("Language difference (B)"),
     "dif_c": _("Language difference (C)"),
+    "selfid_dif_b": _("Group difference (B)"),
+    "selfid_dif_c": _("Group difference (C)"),
 }

@@ -3,8 +3,12 @@
 * ``grm`` calibrates a graded response model (as R ``mirt(x, 1, itemtype = "graded")``) and
   prints ``{"n", "loglik", "items": [{"item", "a", "b": [...]}], "scores": [{"eap", "se"}]}``
   (``scores`` only with ``--scores``, one per data row in input order).
-* ``cat-simulate`` calibrates on the file and replays every row through the adaptive test
-  (post-hoc simulation): ``{"n", "mean_items", "pct_saving", "r_with_full", "rmsd"}``.
+* ``cat-simulate DATA.csv --items A,B,C --se-stop 0.3 [--min-items 2] [--max-items N] --json``
+  calibrates on the file and replays every row through the adaptive test (post-hoc
+  simulation, maximum information, EAP, at least 2 items unless told otherwise):
+  ``{"n", "mean_items", "pct_saving", "r_with_full", "rmsd"}`` with ``n`` the rows with at
+  least one answer, ``pct_saving`` in percent of the answered full form and ``r_with_full``
+  and ``rmsd`` against the full-length EAP.
 * ``dif`` runs Mantel-Haenszel DIF between the groups of a column: per item and focal group
   the statistic, p, effect size and ETS category A/B/C.
 
@@ -27,6 +31,10 @@ from servicefit.psychometrics.dif import mantel_haenszel_dif
 from servicefit.tabular import read_numeric_csv
 
 __all__ = ["register_irt"]
+
+#: ``cat-simulate``'s fewest items per person unless ``--min-items`` says otherwise: one item
+#: never reaches a useful SE, and two is what the issue-12 contract and the product use.
+DEFAULT_MIN_ITEMS = 2
 
 
 def _answered_rows(x: np.ndarray) -> np.ndarray:
@@ -77,10 +85,17 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
     _, x = _read_items(args)
     if not args.se_stop > 0:
         raise _error(f"--se-stop must be positive, got {args.se_stop:g}")
+    if args.max_items is not None and args.max_items < 1:
+        raise _error(f"--max-items must be at least 1, got {args.max_items}")
+    min_items = args.min_items
+    if min_items is None:  # the contract's default, never above an explicit --max-items
+        min_items = DEFAULT_MIN_ITEMS
+        if args.max_items is not None:
+            min_items = min(min_items, args.max_items)
     fit = fit_grm(x)
     rules = CatRules(
         se_stop=args.se_stop,
-        min_items=args.min_items,
+        min_items=min_items,
         max_items=args.max_items,
         randomesque=args.randomesque,
     )
@@ -170,7 +185,12 @@ def register_irt(sub: Any) -> None:
     cat = sub.add_parser("cat-simulate", help="post-hoc adaptive-testing simulation")
     _add_item_options(cat)
     cat.add_argument("--se-stop", type=float, required=True, help="stop at this standard error")
-    cat.add_argument("--min-items", type=int, default=1, help="fewest items per person (1)")
+    cat.add_argument(
+        "--min-items",
+        type=int,
+        default=None,
+        help=f"fewest items per person ({DEFAULT_MIN_ITEMS}, or --max-items if lower)",
+    )
     cat.add_argument("--max-items", type=int, help="most items per person (all)")
     cat.add_argument(
         "--randomesque", type=int, default=1, help="pick among the N most informative (1)"

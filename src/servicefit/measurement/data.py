@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,8 @@ from numpy.typing import NDArray
 from servicefit.assessments.models import Answer, AssessmentSession
 from servicefit.assessments.plan import SCALE_MAX, SCALE_MIN
 from servicefit.content import Content
+from servicefit.fairness.models import SelfIdentification
+from servicefit.fairness.selfid import PREFER_NOT
 
 
 @dataclass(frozen=True)
@@ -109,3 +112,27 @@ def questionnaire_responses(content: Content) -> ResponseData:
         items=items,
         responses=x,
     )
+
+
+def self_identified_groups(
+    session_ids: Sequence[int], category_keys: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """Per self-identification category, each session's group ("" when not said).
+
+    Read from the voluntary self-identification stored apart (issue 13) for aggregate DIF
+    only: nothing here is ever shown next to a person. "I prefer not to say" counts as not
+    said.
+    """
+    by_session: dict[int, dict[str, str]] = dict(
+        SelfIdentification.objects.filter(candidate__assessment__pk__in=list(session_ids))
+        .values_list("candidate__assessment__pk", "answers")
+        .iterator(chunk_size=2000)
+    )
+    out: dict[str, tuple[str, ...]] = {}
+    for key in category_keys:
+        labels = []
+        for session_id in session_ids:
+            value = str((by_session.get(session_id) or {}).get(key) or "")
+            labels.append("" if value == PREFER_NOT else value)
+        out[key] = tuple(labels)
+    return out

@@ -1,9 +1,10 @@
 """Calibrated item parameters, adaptive questionnaires and measurement-quality reports.
 
 A :class:`ParameterSet` is immutable once stored: a new calibration makes a new version.
-Every IRT score records the version it was computed with (:class:`IrtScore`), and an adaptive
-session the version it selected items with (:class:`AdaptiveRun`), so no stored number
-changes when the questionnaire is recalibrated; re-scoring is an explicit command.
+Every result records the version its IRT scores were computed with inside its typed record
+(:class:`~servicefit.assessments.record.IrtRecord`), and an adaptive session the version it
+selected items with (:class:`AdaptiveRun`), so no stored number changes when the questionnaire
+is recalibrated; re-scoring is an explicit command.
 """
 
 from __future__ import annotations
@@ -80,22 +81,6 @@ class AdaptiveRun(models.Model):
 
     def __str__(self) -> str:
         return f"Adaptive run of {self.session} ({len(self.administered)} items)"
-
-
-class IrtScore(models.Model):
-    """The IRT (EAP) trait estimates of one result and the parameter version behind them."""
-
-    result = models.OneToOneField(
-        "assessments.Result", on_delete=models.CASCADE, related_name="irt_score"
-    )
-    parameter_set = models.ForeignKey(ParameterSet, on_delete=models.PROTECT, related_name="+")
-    adaptive = models.BooleanField(default=False)
-    administered = models.JSONField(default=list)
-    scales = models.JSONField(default=dict)
-    scored_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"IRT score v{self.parameter_set.version} for {self.result}"
 
 
 class QualityReport(models.Model):

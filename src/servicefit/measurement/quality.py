@@ -8,10 +8,19 @@ more reliable without it, or when the current calibration gives it a negative sl
 keyed against its competency). Differential item functioning between languages is tested
 with Mantel-Haenszel statistics (:mod:`servicefit.psychometrics.dif`), each language against
 the largest one; items in ETS category B or C are flagged.
+
+The same test runs between the groups of each voluntary self-identification category
+(issue 13: sex or gender, age band, an admin's further categories), each group against the
+largest one. Only aggregates are stored: a group with fewer than the fairness minimum cell
+size (5 by default) is listed as suppressed, without its number, and is in no test; a group
+needs ``MIN_DIF_GROUP`` complete answers to be tested. "I prefer not to say" and no answer
+are no group.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -65,12 +74,57 @@ def _statistics(x: np.ndarray, items: list[str]) -> dict[str, Any] | None:
     return {"n": int(x.shape[0]), "alpha": alpha.raw_alpha, "omega": omega, "items": rows}
 
 
+def _dif(x: np.ndarray, groups: Sequence[str], items: list[str], min_group: int) -> list[dict]:
+    """Mantel-Haenszel DIF of every item, each group against the largest ("" = no group)."""
+    try:
+        results = mantel_haenszel_dif(x, list(groups), min_group=min_group)
+    except PsychometricsError:
+        return []
+    return [
+        {
+            "item": items[r.item],
+            "reference": r.reference,
+            "focal": r.focal,
+            "statistic": r.statistic,
+            "p": r.p,
+            "effect_size": r.effect_size,
+            "category": r.category,
+            "favours": r.favours,
+        }
+        for r in results
+    ]
+
+
+def selfid_groups(labels: Sequence[str], *, min_cell: int, min_group: int) -> list[dict]:
+    """Each self-identified group's size, or ``suppressed`` (no number) below ``min_cell``."""
+    counts = Counter(label for label in labels if label)
+    return [
+        {"group": group, "n": n, "tested": n >= min_group}
+        if n >= min_cell
+        else {"group": group, "suppressed": True, "tested": False}
+        for group, n in sorted(counts.items())
+    ]
+
+
 def quality_report(
-    content: Content, data: ResponseData, parameter_set: ParameterSet | None
+    content: Content,
+    data: ResponseData,
+    parameter_set: ParameterSet | None,
+    *,
+    selfid: Mapping[str, Sequence[str]] | None = None,
+    min_cell: int = 5,
 ) -> dict[str, Any]:
-    """The report stored in :class:`~.models.QualityReport` (plain JSON)."""
+    """The report stored in :class:`~.models.QualityReport` (plain JSON).
+
+    ``selfid`` maps a self-identification category to each complete row's group ("" = not
+    said), in the row order of ``data.complete()``.
+    """
     reverse = reverse_keyed(content)
     complete = data.complete()
+    dif_minimum = max(MIN_DIF_GROUP, min_cell)
+    selfid_labels = {
+        key: _without_small(labels, min_cell) for key, labels in (selfid or {}).items()
+    }
     languages = sorted(set(complete.languages))
     scales: list[dict[str, Any]] = []
     for competency, items in scales_of(content).items():
@@ -84,24 +138,12 @@ def quality_report(
             scale = parameter_set.scales[competency]
             params = GrmParameters.from_dict(scale["parameters"])
             negative = {i for i, a in zip(scale["items"], params.a, strict=True) if a < 0}
-        dif: list[dict[str, Any]] = []
-        try:
-            results = mantel_haenszel_dif(x, list(complete.languages), min_group=MIN_DIF_GROUP)
-        except PsychometricsError:
-            results = []
-        for r in results:
-            dif.append(
-                {
-                    "item": items[r.item],
-                    "reference": r.reference,
-                    "focal": r.focal,
-                    "statistic": r.statistic,
-                    "p": r.p,
-                    "effect_size": r.effect_size,
-                    "category": r.category,
-                    "favours": r.favours,
-                }
-            )
+        dif = _dif(x, complete.languages, items, MIN_DIF_GROUP)
+        selfid_dif = [
+            {"characteristic": key, **row}
+            for key, labels in selfid_labels.items()
+            for row in _dif(x, labels, items, dif_minimum)
+        ]
         flagged = {
             row["item"]: row["reasons"]
             for stats in groups.values()
@@ -114,12 +156,16 @@ def quality_report(
         for d in dif:
             if d["category"] in {"B", "C"}:
                 flagged.setdefault(d["item"], []).append(f"dif_{d['category'].lower()}")
+        for d in selfid_dif:
+            if d["category"] in {"B", "C"}:
+                flagged.setdefault(d["item"], []).append(f"selfid_dif_{d['category'].lower()}")
         scales.append(
             {
                 "competency": competency,
                 "items": items,
                 "groups": groups,
                 "dif": dif,
+                "selfid_dif": selfid_dif,
                 "flags": {item: sorted(set(reasons)) for item, reasons in flagged.items()},
             }
         )
@@ -128,4 +174,21 @@ def quality_report(
         "n_complete": int(complete.responses.shape[0]),
         "parameter_version": parameter_set.version if parameter_set else None,
         "scales": scales,
+        "selfid": {
+            "min_cell": min_cell,
+            "min_dif_group": dif_minimum,
+            "categories": [
+                {
+                    "key": key,
+                    "groups": selfid_groups(labels, min_cell=min_cell, min_group=dif_minimum),
+                }
+                for key, labels in (selfid or {}).items()
+            ],
+        },
     }
+
+
+def _without_small(labels: Sequence[str], min_cell: int) -> list[str]:
+    """The labels with every group below ``min_cell`` blanked out (suppressed: no group)."""
+    counts = Counter(labels)
+    return [label if label and counts[label] >= min_cell else "" for label in labels]

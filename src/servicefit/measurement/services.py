@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from servicefit.accounts.models import User
 from servicefit.audit.recording import record
 from servicefit.content import default_content
+from servicefit.fairness.monitoring import min_cell_size
+from servicefit.fairness.selfid import categories
 from servicefit.jobs.models import Job
 
-from .data import questionnaire_responses
+from .data import questionnaire_responses, self_identified_groups
 from .models import AdaptiveSetting, ParameterSet, QualityReport
 from .quality import quality_report
 
@@ -56,7 +58,15 @@ def refresh_quality_report() -> QualityReport:
     """Compute and store the measurement-quality report (runs in the task worker)."""
     content = default_content()
     data = questionnaire_responses(content)
-    report = quality_report(content, data, ParameterSet.objects.current())
+    complete = data.complete()
+    selfid = self_identified_groups(complete.session_ids, [c.key for c in categories()])
+    report = quality_report(
+        content,
+        data,
+        ParameterSet.objects.current(),
+        selfid=selfid,
+        min_cell=min_cell_size(),
+    )
     return QualityReport.objects.create(
         content_version=content.version,
         n_sessions=len(data.session_ids),

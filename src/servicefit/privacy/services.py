@@ -82,6 +82,9 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
                 },
                 "flags": list(result.record.flags),
                 "reply_analysis": result.record.reply.analysis,
+                "irt": None
+                if result.record.irt is None
+                else result.record.irt.model_dump(mode="json"),
             },
         }
     return data
