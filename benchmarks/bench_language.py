@@ -13,6 +13,7 @@ Usage: ``.venv/bin/python benchmarks/bench_language.py [--seconds 3]``
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -133,7 +134,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     e5 = float("nan")
     if e5_model is not None:
         e5 = rate(e5_uncached, corpus, args.seconds)
-        rows.append(("patterns + e5 embeddings model", e5))
+        layers = e5_model.config.layers or 12
+        rows.append((f"patterns + e5 model ({layers} of 12 layers)", e5))
+        if layers != 12:  # the same weights on all 12 layers: how much the early exit saves
+            deep = dataclasses.replace(
+                e5_model,
+                meta={**e5_model.meta, "config": {**e5_model.meta["config"], "layers": None}},
+            )
+
+            def e5_all_layers(language: str, text: str, name: str | None) -> object:
+                classifier._MEMO.clear()
+                return analyze_reply(
+                    text, expected_language=language, customer_name=name, sentence_model=deep
+                )
+
+            rows.append(
+                ("  same, all 12 layers (speed only)", rate(e5_all_layers, corpus, args.seconds))
+            )
     rows.append(("lingua detection alone", rate(lingua_only, corpus, args.seconds)))
     rows.append(("naive regex (apology/thanks)", rate(naive_regex, corpus, args.seconds)))
 

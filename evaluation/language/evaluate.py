@@ -226,8 +226,9 @@ def cross_validate(
     pattern_labels: Callable[[Any], frozenset[str]],
 ) -> tuple[dict[str, Prediction], list[Fold]]:
     """Leave-one-group-out: train on every other group, predict the held-out one."""
-    from servicefit.language.train import train_models
+    from servicefit.language.train import CONFIGS, train_models, warm_embeddings
 
+    warm_embeddings(replies, CONFIGS[features], cache)
     groups = sorted({g for r in replies if (g := group_of(r)) is not None})
     predictions: dict[str, Prediction] = {}
     folds = []
@@ -751,6 +752,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(f"Held out: {held[system].name}")
         print_signal_table(held[system], languages)
+    for scope in by_author.values():
+        print()
+        print(f"Leave one author out (persona held out in every language): {scope.name}")
+        print_signal_table(scope, languages)
     print()
     print("Summary (held-out first, then in-sample and leave-one-author-out)")
     print_summary(

