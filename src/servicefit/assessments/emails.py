@@ -141,10 +141,8 @@ def queue_invitation_emails(invitation_ids: Iterable[int]) -> None:
     if len(ids) == 1:
         transaction.on_commit(lambda: send_invitation_email.enqueue(ids[0]))
         return
-    for start in range(0, len(ids), EMAIL_BATCH):
-        transaction.on_commit(
-            partial(send_invitation_emails.enqueue, ids[start : start + EMAIL_BATCH])
-        )
+    for batch in chunked(ids, EMAIL_BATCH):
+        transaction.on_commit(partial(send_invitation_emails.enqueue, batch))
 
 
 EMAIL_BATCH = 50

@@ -275,8 +275,9 @@ class PreparedCandidates:
 
     Building and converting 15,000 rows (candidates, their stage changes and audit events) is
     the slow part of an import; done here, outside the lock, the transaction in :meth:`store`
-    is three ``executemany`` statements and one read, so SQLite's single write lock is held for
-    a fraction of a second and candidates answering meanwhile are not held up.
+    is three multi-row inserts (see :class:`~servicefit.runtime.bulk.PreparedInsert`) and one
+    read, so SQLite's single write lock is held for a fraction of a second and candidates
+    answering meanwhile are not held up.
     """
 
     def __init__(

@@ -15,9 +15,11 @@ when preparing and given to :meth:`PreparedInsert.execute` as a function of the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, models, router
+
+T = TypeVar("T")
 
 
 class PreparedInsert:
@@ -35,7 +37,6 @@ class PreparedInsert:
         ``later`` names the fields (by ``attname``, e.g. ``"candidate_id"``) whose values are
         given at :meth:`execute` time, in that order.
         """
-        self.model = model
         self.alias = router.db_for_write(model)
         connection = connections[self.alias]
         meta = model._meta
@@ -57,14 +58,13 @@ class PreparedInsert:
         # Only quoted identifiers from the model's own metadata go into the SQL; values are
         # always parameters.
         quote = connection.ops.quote_name
+        target = "{} ({})".format(
+            quote(meta.db_table), ", ".join(quote(f.column) for f in self.fields)
+        )
         self.batch = max(1, connection.ops.bulk_batch_size(self.fields, self.rows))
-        self.head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-            quote(meta.db_table), ", ".join(quote(f.column) for f in self.fields)
-        )
+        self.head = f"INSERT INTO {target} VALUES "  # noqa: S608
         self.placeholders = "({})".format(", ".join(["%s"] * len(self.fields)))
-        self.copy = "COPY {} ({}) FROM STDIN".format(
-            quote(meta.db_table), ", ".join(quote(f.column) for f in self.fields)
-        )
+        self.copy = f"COPY {target} FROM STDIN"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -85,14 +85,14 @@ class PreparedInsert:
                     for row in self.rows:
                         copy.write_row(row)
                 return
-            for start in range(0, len(self.rows), self.batch):
-                batch = self.rows[start : start + self.batch]
+            for batch in chunked(self.rows, self.batch):
                 cursor.execute(
                     self.head + ", ".join([self.placeholders] * len(batch)),
                     [value for row in batch for value in row],
                 )
 
 
-def chunked(values: Sequence[Any], size: int = 900) -> list[Sequence[Any]]:
-    """``values`` in slices small enough for one ``IN (...)`` on every backend."""
-    return [values[start : start + size] for start in range(0, len(values), size)]
+def chunked(values: Sequence[T], size: int = 900) -> list[list[T]]:
+    """``values`` in consecutive lists of at most ``size`` (by default small enough for one
+    ``IN (...)`` on every backend)."""
+    return [list(values[start : start + size]) for start in range(0, len(values), size)]
