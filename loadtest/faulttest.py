@@ -24,7 +24,6 @@ import io
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,10 +40,9 @@ from harness import (
     account,
     environment,
     log,
-    postgres_database,
+    open_database,
     seed,
     setup_django,
-    sqlite_database,
     stop_own_postgres,
     wait_until_up,
 )
@@ -389,14 +387,8 @@ def _xlsx_bomb(rows: int) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     workdir = Path(tempfile.mkdtemp(prefix=f"servicefit-faulttest-{args.db}-"))
-    try:
-        database = (
-            sqlite_database(workdir)
-            if args.db == "sqlite"
-            else postgres_database("servicefit_faulttest")
-        )
-    except (RuntimeError, OSError, ImportError, subprocess.SubprocessError) as exc:
-        print(f"== faulttest on PostgreSQL skipped: {exc}")
+    database = open_database("faulttest", args.db, workdir)
+    if database is None:
         return 0
     env = environment(database, workdir)
     setup_django(env)

@@ -110,6 +110,18 @@ def stop_own_postgres() -> None:
 
 
 # -- the environment every process shares ---------------------------------------------------
+def open_database(tool: str, kind: str, workdir: Path) -> Database | None:
+    """SQLite in ``workdir``, or PostgreSQL database ``servicefit_<tool>``; ``None`` (after
+    saying why) when PostgreSQL cannot be had, so the run is skipped rather than failed."""
+    if kind == "sqlite":
+        return sqlite_database(workdir)
+    try:
+        return postgres_database(f"servicefit_{tool}")
+    except (RuntimeError, OSError, ImportError, subprocess.SubprocessError) as exc:
+        print(f"== {tool} on PostgreSQL skipped: {exc}")
+        return None
+
+
 def environment(database: Database, workdir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,10 +26,9 @@ from harness import (
     account,
     environment,
     log,
-    postgres_database,
+    open_database,
     seed,
     setup_django,
-    sqlite_database,
     stop_own_postgres,
 )
 
@@ -55,14 +53,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     workdir = Path(tempfile.mkdtemp(prefix=f"servicefit-loadtest-{args.db}-"))
-    try:
-        database = (
-            sqlite_database(workdir)
-            if args.db == "sqlite"
-            else postgres_database("servicefit_loadtest")
-        )
-    except (RuntimeError, OSError, ImportError, subprocess.SubprocessError) as exc:
-        print(f"== loadtest on PostgreSQL skipped: {exc}")
+    database = open_database("loadtest", args.db, workdir)
+    if database is None:
         return 0
     env = environment(database, workdir, SERVICEFIT_STATIC_FINDERS="1")
     setup_django(env)
