@@ -47,7 +47,13 @@ from servicefit.runtime.bulk import PreparedInsert, chunked
 
 from .links import new_nonce, token_from_nonce
 from .models import AssessmentSession, EmailStatus, Invitation, Result, hash_token
-from .services import TOKEN_BYTES, create_invitation, invitation_url, link_of
+from .services import (
+    TOKEN_BYTES,
+    create_invitation,
+    feedback_available_until,
+    invitation_url,
+    link_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -448,13 +454,6 @@ def feedback_email_blocker(
     if is_scoring_suspended(job):
         return "suspended"
     return None
-
-
-def feedback_available_until(session: AssessmentSession) -> datetime:
-    """The thank-you page (with the feedback) answers until then (``SERVICEFIT_FEEDBACK_DAYS``)."""
-    if session.submitted_at is None:
-        raise ValueError("only a submitted assessment has a thank-you page")
-    return session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS)
 
 
 def feedback_link(candidate: Candidate) -> str | None:

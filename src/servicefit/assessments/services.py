@@ -139,6 +139,14 @@ def extend_invitation(*, invitation: Invitation, days: int, extended_by: User | 
     )
 
 
+def feedback_available_until(session: AssessmentSession) -> datetime:
+    """The thank-you page (with the feedback) answers until then (``SERVICEFIT_FEEDBACK_DAYS``
+    after submission); the "feedback is ready" e-mail is not sent after it either."""
+    if session.submitted_at is None:
+        raise ValueError("only a submitted assessment has a thank-you page")
+    return session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS)
+
+
 def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | None:
     """The invitation behind a usable link, or ``None`` for unknown, expired, revoked or used."""
     invitation = Invitation.objects.for_token(token)

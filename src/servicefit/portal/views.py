@@ -6,9 +6,6 @@ moment it is given. The token in the URL is the candidate's only credential.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -234,7 +231,7 @@ def _submitted_session(request: HttpRequest, token: str) -> AssessmentSession | 
     session = session_of(invitation)
     if session is None or session.submitted_at is None:
         return None
-    if timezone.now() > session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS):
+    if timezone.now() > services.feedback_available_until(session):
         return None
     use_candidate_language(request, invitation)
     return session
