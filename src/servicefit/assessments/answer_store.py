@@ -7,24 +7,31 @@ A save is the hottest write in ServiceFit (every click of every candidate). It i
 - on PostgreSQL the ``SELECT`` locks the session row ``FOR KEY SHARE``, which waits for a
   submit holding ``FOR UPDATE`` and then re-reads the row, so an answer racing the submit is
   either stored before it or not at all;
-- on SQLite the caller's transaction starts with ``BEGIN IMMEDIATE`` (see settings), which
-  serialises it with the submit's transaction.
+- on SQLite the statement runs in a transaction that starts with ``BEGIN IMMEDIATE`` (see
+  settings), which serialises it with the submit's transaction.
+
+On PostgreSQL the statement runs on its own (in autocommit it is its own transaction), which
+saves the two round trips of ``BEGIN`` and ``COMMIT`` on every autosave.
 
 Both engines support the upsert and ``RETURNING`` (SQLite >= 3.35).
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .models import Answer, AssessmentSession
 
 
 def store_unless_submitted(answer: Answer) -> bool:
-    """Insert or replace ``answer``; ``False`` (nothing written) if its session is submitted.
+    """Insert or replace ``answer``; ``False`` (nothing written) if its session is submitted."""
+    if connection.vendor == "sqlite":
+        with transaction.atomic():
+            return _upsert(answer)
+    return _upsert(answer)
 
-    Call inside ``transaction.atomic()``.
-    """
+
+def _upsert(answer: Answer) -> bool:
     quote = connection.ops.quote_name
     answers = Answer._meta
     sessions = AssessmentSession._meta

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicefit.runtime.precompiled import PrecompiledQuery
+
 if TYPE_CHECKING:
     from .record import ResultRecord
 
@@ -21,17 +23,29 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _invitation_by_hash(token_hash: str) -> models.QuerySet[Invitation]:
+    # The adaptive run too: plan_for needs it on every save (measurement app). The hash is
+    # unique, so no ORDER BY (``first()`` would add one to every autosave's query).
+    return Invitation.objects.select_related(
+        "candidate__job", "candidate__assessment__adaptive_run"
+    ).filter(token_hash=token_hash)
+
+
+_BY_TOKEN_HASH = PrecompiledQuery(_invitation_by_hash)
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def for_token(self, token: str) -> Invitation | None:
-        """The invitation a token belongs to, whatever its state, or ``None``."""
+        """The invitation a token belongs to, whatever its state, or ``None``.
+
+        One query joining the candidate, the job, the session and its adaptive run, compiled
+        once per process (:class:`~servicefit.runtime.precompiled.PrecompiledQuery`): every
+        page and every autosave starts here.
+        """
         if not token or len(token) > 100:
             return None
-        # The adaptive run too: plan_for needs it on every save (measurement app). The hash is
-        # unique, so no ORDER BY (``first()`` would add one to every autosave's query).
-        matches = self.select_related(
-            "candidate__job", "candidate__assessment__adaptive_run"
-        ).filter(token_hash=hash_token(token))
-        return next(iter(matches), None)
+        matches = _BY_TOKEN_HASH.all(hash_token(token), using=self.db)
+        return matches[0] if matches else None
 
 
 class EmailStatus(models.TextChoices):

@@ -302,7 +302,7 @@ def save_answer(
 ) -> Answer:
     """Save (or replace) one answer, enforcing the scale, the length limit and the clock.
 
-    One short transaction with one statement (:func:`store_unless_submitted`): an upsert keyed
+    One statement in one short transaction (:func:`store_unless_submitted`): an upsert keyed
     by (session, item) that stores nothing once the session is submitted, under the session
     row's lock that :func:`submit` also takes, so no answer is stored after ``submitted_at``.
     Two tabs saving the same item at once are harmless (the later one wins).
@@ -323,9 +323,7 @@ def save_answer(
     answer = Answer(
         session=session, key=key, value=number, text=text, language=language, answered_at=now
     )
-    with transaction.atomic():
-        stored = store_unless_submitted(answer)
-    if not stored:
+    if not store_unless_submitted(answer):
         session.submitted_at = session.submitted_at or now
         raise AnswerError(_("This assessment has already been submitted."), status=409)
     return answer
