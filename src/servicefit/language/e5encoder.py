@@ -25,6 +25,7 @@ times as fast per layer. Pure numpy, no Django.
 
 from __future__ import annotations
 
+import itertools
 import math
 import mmap
 import re
@@ -220,34 +221,51 @@ class E5Encoder:
     # --- encoder -------------------------------------------------------------------------
 
     def _norm(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-        x = x - x.mean(axis=1, keepdims=True)
-        scale = 1.0 / np.sqrt((x * x).mean(axis=1, keepdims=True) + self.eps)
-        return (x * scale) * weight + bias
+        """LayerNorm over each row, in place."""
+        inverse = np.float32(1.0 / x.shape[1])
+        x -= np.add.reduce(x, axis=1, keepdims=True) * inverse
+        variance = np.add.reduce(x * x, axis=1, keepdims=True) * inverse
+        x *= 1.0 / np.sqrt(variance + np.float32(self.eps))
+        x *= weight
+        x += bias
+        return x
+
+    def _attend(self, qkv: np.ndarray, starts: Sequence[int]) -> np.ndarray:
+        """Scaled dot-product attention of every head, each window attending to itself."""
+        T, H, heads = qkv.shape[0], self.hidden, self.heads
+        size = H // heads
+        scale = np.float32(1.0 / math.sqrt(size))
+        context = np.empty((T, H), dtype=np.float32)
+        for a, b in itertools.pairwise(starts):
+            n = b - a
+            q = qkv[a:b, :H].reshape(n, heads, size).transpose(1, 0, 2)
+            k = qkv[a:b, H : 2 * H].reshape(n, heads, size).transpose(1, 2, 0)
+            v = qkv[a:b, 2 * H :].reshape(n, heads, size).transpose(1, 0, 2)
+            weights = q @ k
+            weights *= scale
+            weights -= weights.max(axis=2, keepdims=True)
+            np.exp(weights, out=weights)
+            weights /= weights.sum(axis=2, keepdims=True)
+            context[a:b] = (weights @ v).transpose(1, 0, 2).reshape(n, H)
+        return context
 
     def _forward(self, windows: Sequence[list[int]]) -> np.ndarray:
         """Mean-pooled last hidden state of each window (``<s>`` ... ``</s>`` included)."""
         ids = np.fromiter((t for w in windows for t in w), dtype=np.int64)
         lengths = [len(w) for w in windows]
+        starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
         positions = np.concatenate([np.arange(n) for n in lengths])
-        segment = np.repeat(np.arange(len(windows)), lengths)
-        T, H, heads = len(ids), self.hidden, self.heads
-        size = H // heads
-        x = _dequantize(self._word[ids], T, H) + self._position[positions]
+        x = _dequantize(self._word[ids], len(ids), self.hidden) + self._position[positions]
         x = self._norm(x, *self._embedding_norm)
-        mask = np.where(segment[:, None] == segment[None, :], 0.0, -1e30).astype(np.float32)
-        scale = np.float32(1.0 / math.sqrt(size))
         for layer in self._layers:
-            qkv = x @ layer["qkv"] + layer["qkv_b"]
-            q = qkv[:, :H].reshape(T, heads, size).transpose(1, 0, 2)
-            k = qkv[:, H : 2 * H].reshape(T, heads, size).transpose(1, 2, 0)
-            v = qkv[:, 2 * H :].reshape(T, heads, size).transpose(1, 0, 2)
-            attention = (q @ k) * scale + mask
-            attention -= attention.max(axis=2, keepdims=True)
-            np.exp(attention, out=attention)
-            attention /= attention.sum(axis=2, keepdims=True)
-            context = (attention @ v).transpose(1, 0, 2).reshape(T, H)
-            x = self._norm(x + context @ layer["out"] + layer["out_b"], *layer["norm1"])
-            h = x @ layer["up"] + layer["up_b"]
+            qkv = x @ layer["qkv"]
+            qkv += layer["qkv_b"]
+            attended = self._attend(qkv, starts) @ layer["out"]
+            attended += layer["out_b"]
+            x += attended
+            x = self._norm(x, *layer["norm1"])
+            h = x @ layer["up"]
+            h += layer["up_b"]
             u = h * h  # GELU, tanh form: h/2 (1 + tanh(c (h + a h³)))
             u *= _GELU_A
             u += 1.0
@@ -257,9 +275,11 @@ class E5Encoder:
             u += 1.0
             u *= h
             u *= 0.5
-            x = self._norm(x + u @ layer["down"] + layer["down_b"], *layer["norm2"])
-        pooled = np.zeros((len(windows), H), dtype=np.float32)
-        np.add.at(pooled, segment, x)
+            down = u @ layer["down"]
+            down += layer["down_b"]
+            x += down
+            x = self._norm(x, *layer["norm2"])
+        pooled = np.add.reduceat(x, starts[:-1], axis=0)
         return pooled / np.asarray(lengths, dtype=np.float32)[:, None]
 
     def embed(self, texts: Sequence[str], *, prefix: str = "query: ") -> np.ndarray:

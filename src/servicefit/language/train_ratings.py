@@ -257,13 +257,14 @@ EMBEDDING_FOLDS = 5
 
 
 def fit_embedding_politeness(
-    rows: Sequence[tuple[str, bool]], *, layers: int | None
-) -> tuple[LinearRating, tuple[float, ...], float]:
+    rows: Sequence[tuple[str, bool]], *, depths: Sequence[int | None]
+) -> tuple[LinearRating, tuple[float, ...], int | None, dict[str, float]]:
     """The politeness head of the embeddings mode: one logistic regression over the rating
-    features (from the e5 sentence model's analysis) *and* the text's e5 embedding (the first
-    ``layers`` layers), fitted on ``rows`` (TyDiP train) with balanced classes. The penalty is
-    the one of :data:`EMBEDDING_L2` with the best cross-validated accuracy on ``rows``.
-    Returns the head on the features, its 384 embedding weights and the penalty."""
+    features (from the e5 sentence model's analysis) *and* the whole text's e5 embedding,
+    fitted on ``rows`` (TyDiP train) with balanced classes. The embedding's depth (one of
+    ``depths``: e5 layers, ``None`` = all 12) and the penalty (:data:`EMBEDDING_L2`) are the
+    pair with the best cross-validated accuracy on ``rows``. Returns the head on the
+    features, its 384 embedding weights, the depth and the cross-validated accuracies."""
     from servicefit.language.analysis import analyze_reply
     from servicefit.language.classifier import embed_sentences, fit_logistic
 
@@ -274,22 +275,26 @@ def fit_embedding_politeness(
             for t in texts
         ]
     )
-    E = np.asarray(embed_sentences(texts, layers=layers), dtype=np.float64)
-    X = np.hstack([F, E])
     y = np.array([polite for _, polite in rows], dtype=float)
     fold = np.arange(len(rows)) % EMBEDDING_FOLDS
-    accuracy = {}
-    for l2 in EMBEDDING_L2:
-        right = 0
-        for k in range(EMBEDDING_FOLDS):
-            w, b = fit_logistic(X[fold != k], y[fold != k], l2=l2, balanced=True)
-            right += int(np.sum((X[fold == k] @ w + b >= 0) == (y[fold == k] > 0)))
-        accuracy[l2] = right / len(rows)
-    l2 = max(EMBEDDING_L2, key=lambda c: (accuracy[c], -c))
-    w, b = fit_logistic(X, y, l2=l2, balanced=True)
+    designs = {}
+    accuracy: dict[tuple[int | None, float], float] = {}
+    for depth in depths:
+        E = np.asarray(embed_sentences(texts, layers=depth), dtype=np.float64)
+        designs[depth] = X = np.hstack([F, E])
+        for l2 in EMBEDDING_L2:
+            right = 0
+            for k in range(EMBEDDING_FOLDS):
+                w, b = fit_logistic(X[fold != k], y[fold != k], l2=l2, balanced=True)
+                right += int(np.sum((X[fold == k] @ w + b >= 0) == (y[fold == k] > 0)))
+            accuracy[(depth, l2)] = right / len(rows)
+    # the best accuracy; among ties the shallower depth and the stronger penalty
+    depth, l2 = max(accuracy, key=lambda c: (accuracy[c], -(c[0] or 12), c[1]))
+    w, b = fit_logistic(designs[depth], y, l2=l2, balanced=True)
     nf = len(FEATURES)
     weights = {f: float(v) for f, v in zip(FEATURES, w[:nf], strict=True) if abs(v) >= MIN_WEIGHT}
-    return LinearRating(b, weights, ()), tuple(float(v) for v in w[nf:]), l2
+    scores = {f"{d or 12} layers, l2 {c}": round(a, 4) for (d, c), a in accuracy.items()}
+    return LinearRating(b, weights, ()), tuple(float(v) for v in w[nf:]), depth, scores
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -373,9 +378,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             layers: int | None = None
             if features == "e5":
                 shipped = load_model("e5")
-                layers = shipped.config.layers if shipped is not None else None
-                politeness, embedding, l2 = fit_embedding_politeness(tydip, layers=layers)
-                meta["politeness_l2"] = l2
+                depths = [shipped.config.layers] if shipped is not None else []
+                politeness, embedding, layers, scores = fit_embedding_politeness(
+                    tydip, depths=[*dict.fromkeys([*depths, None])]
+                )
+                meta["politeness_cv_accuracy"] = scores
             else:
                 politeness = fit_politeness(tydip, sentence_model=features)
             model = RatingModel(
