@@ -14,20 +14,25 @@ Usage: ``.venv/bin/python benchmarks/bench_language.py [--seconds 3]``
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import os
-import re
-import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
-import yaml
+# one core: numpy's BLAS (the e5 encoder's matrix products) on one thread, set before numpy loads
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from servicefit.language import analyze_reply, classifier
-from servicefit.language.classifier import load_model
-from servicefit.language.detect import _detector, detect_language
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from servicefit.language import analyze_reply, classifier  # noqa: E402
+from servicefit.language.classifier import load_model  # noqa: E402
+from servicefit.language.detect import _detector, detect_language  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "evaluation" / "language" / "devset"

@@ -635,7 +635,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--tydip-only", action="store_true", help="only the TyDiP figures (no development set)"
     )
     parser.add_argument("--cache", type=Path, default=HERE / ".cache" / "e5.npz")
+    parser.add_argument(
+        "--e5-layers",
+        type=int,
+        default=None,
+        help="train and judge the e5 model on this many of e5's 12 layers instead of the "
+        "shipped configuration's (the speed/quality trade-off; see docs)",
+    )
     args = parser.parse_args(argv)
+    if args.e5_layers is not None:
+        import dataclasses
+
+        from servicefit.language import train
+
+        train.CONFIGS["e5"] = dataclasses.replace(train.CONFIGS["e5"], layers=args.e5_layers)
 
     from servicefit.language.classifier import embeddings_installed
     from servicefit.language.train import EmbeddingCache, load_devset

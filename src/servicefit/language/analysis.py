@@ -31,7 +31,7 @@ from servicefit.language.text import tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.2.0"
+ANALYSIS_VERSION = "1.3.0"
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
 MAX_REPLY_CHARS = 20_000
 
