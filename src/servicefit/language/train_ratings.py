@@ -389,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 model.ratings, model.negative_cap, politeness, meta, embedding, layers
             )
             weights = ", ".join(f"{f} {w:+.2f}" for f, w in politeness.weights.items())
-            extra = "" if embedding is None else f" + e5 embedding ({layers} layers)"
+            extra = "" if embedding is None else f" + e5 embedding ({layers or 12} layers)"
             print(f"politeness (TyDiP train): {politeness.intercept:.2f} {weights}{extra}")
         output = args.output_dir / MODEL_FILES[features]
         output.write_text(
