@@ -115,6 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--replies", type=int, default=100, help="replies from the development set (every 5th)"
     )
+    parser.add_argument(
+        "--e5-layers",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also time the e5 path at these depths (speed only; 12 is always timed)",
+    )
     args = parser.parse_args(argv)
 
     if hasattr(os, "sched_setaffinity"):
@@ -171,21 +178,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         e5 = rate(e5_uncached, corpus, args.seconds)
         layers = e5_model.config.layers or 12
         rows.append((f"patterns + e5 model ({layers} of 12 layers)", e5))
-        if layers != 12:  # the same weights on all 12 layers: how much the early exit saves
-            deep = dataclasses.replace(
+        # the same weights at other depths (speed only: the probabilities are not meaningful)
+        for depth in dict.fromkeys([12, *args.e5_layers]):
+            if depth == layers:
+                continue
+            other = dataclasses.replace(
                 e5_model,
-                meta={**e5_model.meta, "config": {**e5_model.meta["config"], "layers": None}},
+                meta={
+                    **e5_model.meta,
+                    "config": {**e5_model.meta["config"], "layers": None if depth == 12 else depth},
+                },
             )
 
-            def e5_all_layers(language: str, text: str, name: str | None) -> object:
+            def e5_at_depth(
+                language: str, text: str, name: str | None, model: object = other
+            ) -> object:
                 classifier._MEMO.clear()
                 return analyze_reply(
-                    text, expected_language=language, customer_name=name, sentence_model=deep
+                    text, expected_language=language, customer_name=name, sentence_model=model
                 )
 
-            rows.append(
-                ("  same, all 12 layers (speed only)", rate(e5_all_layers, corpus, args.seconds))
-            )
+            label = "all 12 layers" if depth == 12 else f"{depth} layers"
+            rows.append((f"  same, {label} (speed only)", rate(e5_at_depth, corpus, args.seconds)))
     if e5_model is not None:
         rows.extend(encoder_rows(corpus, args.seconds))
     rows.append(("lingua detection alone", rate(lingua_only, corpus, args.seconds)))

@@ -122,7 +122,7 @@ class E5Encoder:
         self._word = raw("emb.word").reshape(-1, (hidden // _QK) * _BLOCK)
         self._position = vector("emb.pos").reshape(-1, hidden) + vector("emb.type")[:hidden]
         self._embedding_norm = (vector("emb.ln.w"), vector("emb.ln.b"))
-        self._layers = []
+        self._layers: list[dict[str, np.ndarray]] = []
         for i in range(layers):
             p = f"l{i}."
             qkv = np.hstack([matrix(p + n, hidden, hidden) for n in ("q.w", "k.w", "v.w")])
@@ -132,12 +132,14 @@ class E5Encoder:
                     "qkv_b": np.concatenate([vector(p + n) for n in ("q.b", "k.b", "v.b")]),
                     "out": matrix(p + "ao.w", hidden, hidden),
                     "out_b": vector(p + "ao.b"),
-                    "norm1": (vector(p + "aln.w"), vector(p + "aln.b")),
+                    "norm1_w": vector(p + "aln.w"),
+                    "norm1_b": vector(p + "aln.b"),
                     "up": matrix(p + "fi.w", ffn, hidden),
                     "up_b": vector(p + "fi.b"),
                     "down": matrix(p + "fo.w", hidden, ffn),
                     "down_b": vector(p + "fo.b"),
-                    "norm2": (vector(p + "oln.w"), vector(p + "oln.b")),
+                    "norm2_w": vector(p + "oln.w"),
+                    "norm2_b": vector(p + "oln.b"),
                 }
             )
         self._data = data  # the word embeddings are read from the mapping
@@ -263,7 +265,7 @@ class E5Encoder:
             attended = self._attend(qkv, starts) @ layer["out"]
             attended += layer["out_b"]
             x += attended
-            x = self._norm(x, *layer["norm1"])
+            x = self._norm(x, layer["norm1_w"], layer["norm1_b"])
             h = x @ layer["up"]
             h += layer["up_b"]
             u = h * h  # GELU, tanh form: h/2 (1 + tanh(c (h + a h³)))
@@ -278,7 +280,7 @@ class E5Encoder:
             down = u @ layer["down"]
             down += layer["down_b"]
             x += down
-            x = self._norm(x, *layer["norm2"])
+            x = self._norm(x, layer["norm2_w"], layer["norm2_b"])
         pooled = np.add.reduceat(x, starts[:-1], axis=0)
         return pooled / np.asarray(lengths, dtype=np.float32)[:, None]
 
