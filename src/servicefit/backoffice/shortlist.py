@@ -14,6 +14,7 @@ same ordering in chunks.
 from __future__ import annotations
 
 import csv
+import itertools
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -22,16 +23,15 @@ from typing import Any
 
 import numpy as np
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -266,26 +266,25 @@ def _ranks(job: Job, composites: list[float]) -> dict[float, int]:
 
     One query of disjoint range counts over ``standing_job_composite`` — above the highest,
     then between each composite and the next higher one — summed here: the index entries above
-    the lowest composite are stepped over once, not once per row.
+    the lowest composite are stepped over once, not once per row. Written as SQL (one scalar
+    COUNT per range) because building fifty ORM subqueries costs more than running them.
     """
     values = sorted(set(composites), reverse=True)
     if not values:
         return {}
-    ranges = {}
-    higher: float | None = None
-    for i, value in enumerate(values):
-        between = Standing.objects.filter(job=job, composite__gt=value)
-        if higher is not None:
-            between = between.filter(composite__lte=higher)
-        # COUNT as a plain function: an aggregate would add a GROUP BY, and SQLite sorts for it.
-        ranges[f"n{i}"] = Subquery(
-            between.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
-            output_field=IntegerField(),
-        )
-        higher = value
-    counted = Job.objects.filter(pk=job.pk).annotate(**ranges).values_list(*ranges)
+    quote = connection.ops.quote_name
+    # Quoted identifiers only; every value is a parameter.
+    table, job_id, composite = (quote(n) for n in (Standing._meta.db_table, "job_id", "composite"))
+    count = f"(SELECT COUNT(*) FROM {table} WHERE {job_id} = %s AND {composite} > %s"  # noqa: S608
+    parts, params = [count + ")"], [job.pk, values[0]]
+    for higher, value in itertools.pairwise(values):
+        parts.append(count + f" AND {composite} <= %s)")
+        params += [job.pk, value, higher]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counted = cursor.fetchone()
     ranks, above = {}, 0
-    for value, n in zip(values, counted.get(), strict=True):
+    for value, n in zip(values, counted, strict=True):
         above += n
         ranks[value] = above + 1
     return ranks
