@@ -223,3 +223,15 @@ def test_the_migration_copies_each_ratings_job_from_its_candidate(scored_job, re
         _rate(result, other, recruiter, "overall", 3, 4)  # deliberately the wrong job
     fill_job(apps, None)
     assert set(ReplyRating.objects.values_list("job_id", flat=True)) == {scored_job.pk}
+
+
+def test_the_paged_source_reads_one_position_or_a_slice(mixed_job):
+    order = _reference(mixed_job, "all", "rank")
+    pages = shortlist._Pages(mixed_job, ShortlistQuery(), total=len(order), scored=13)
+    assert len(pages) == len(order)
+    assert pages[0].pk == order[0] and pages[len(order) - 1].pk == order[-1]
+    assert [c.pk for c in pages[7:12]] == order[7:12]
+    with pytest.raises(IndexError):
+        pages[len(order)]
+    with pytest.raises(ValueError):
+        pages[0:10:2]

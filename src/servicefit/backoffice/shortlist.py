@@ -19,7 +19,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from django.core.paginator import Page, Paginator
@@ -252,9 +252,25 @@ class _Pages:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Candidate]:
-        if not isinstance(key, slice) or key.step is not None:
-            raise TypeError("the shortlist is read a page (a slice) at a time")
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, key: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, key: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("the shortlist has no negative positions")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        if key.step is not None:
+            raise ValueError("the shortlist is read a page (a slice without a step) at a time")
         start, stop = key.start or 0, key.stop
         if stop is None or start < 0 or stop < start:
             raise ValueError("a page needs a start and a stop, start <= stop")
@@ -368,7 +384,9 @@ def build_shortlist(job: Job, query: ShortlistQuery) -> Shortlist:
     ]
     total = job.candidates.count()
     scored = scored_count(job)
-    paginator = Paginator(_Pages(job, query, total=total, scored=scored), PAGE_SIZE)
+    paginator: Paginator[Candidate] = Paginator(
+        _Pages(job, query, total=total, scored=scored), PAGE_SIZE
+    )
     page = paginator.get_page(query.page)
     candidates = list(page.object_list)
     standings = [s for c in candidates if (s := _standing(c)) is not None]
