@@ -14,7 +14,7 @@ same ordering in chunks.
 from __future__ import annotations
 
 import csv
-import itertools
+import math
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -280,28 +280,34 @@ class _Pages:
 def _ranks(job: Job, composites: list[float]) -> dict[float, int]:
     """Rank of each of these composites in the job: 1 + how many of its composites are higher.
 
-    One query of disjoint range counts over ``standing_job_composite`` — above the highest,
-    then between each composite and the next higher one — summed here: the index entries above
-    the lowest composite are stepped over once, not once per row. Written as SQL (one scalar
-    COUNT per range) because building fifty ORM subqueries costs more than running them.
+    One query of disjoint range counts over ``standing_job_composite`` — above the page's
+    highest composite, then between each composite and the next higher one — summed here: the
+    index entries above the lowest composite are stepped over once, not once per row. Written
+    as SQL over a ``VALUES`` list of ranges: the same counting subquery, planned once and run
+    per range (fifty ORM subqueries took longer to build than to run, and PostgreSQL took
+    longer to plan fifty scalar subqueries than to run them).
     """
     values = sorted(set(composites), reverse=True)
     if not values:
         return {}
     quote = connection.ops.quote_name
-    # Quoted identifiers only; every value is a parameter.
     table, job_id, composite = (quote(n) for n in (Standing._meta.db_table, "job_id", "composite"))
-    count = f"(SELECT COUNT(*) FROM {table} WHERE {job_id} = %s AND {composite} > %s"  # noqa: S608
-    parts, params = [count + ")"], [job.pk, values[0]]
-    for higher, value in itertools.pairwise(values):
-        parts.append(count + f" AND {composite} <= %s)")
-        params += [job.pk, value, higher]
+    params: list[Any] = [job.pk]
+    for i, (value, higher) in enumerate(zip(values, [math.inf, *values[:-1]], strict=True)):
+        params += [i, value, higher]
+    # Quoted identifiers only; every value is a parameter. VALUES columns are named column1,
+    # column2, … on SQLite and PostgreSQL alike.
+    sql = (
+        f"SELECT v.column1, (SELECT COUNT(*) FROM {table} WHERE {job_id} = %s"  # noqa: S608
+        f" AND {composite} > v.column2 AND {composite} <= v.column3)"
+        f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(values))}) AS v"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        counted = cursor.fetchone()
+        cursor.execute(sql, params)
+        counted = dict(cursor.fetchall())
     ranks, above = {}, 0
-    for value, n in zip(values, counted, strict=True):
-        above += n
+    for i, value in enumerate(values):
+        above += counted[i]
         ranks[value] = above + 1
     return ranks
 
