@@ -38,6 +38,16 @@ def shared_dir(name: str) -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    """Django's cache outlives a test's rolled-back transaction: a norm group cached by one
+    test (``assessments.norms``) would be a dangling id for the results the next one stores."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     """``tests/golden``: the committed reference data the golden tests read (never skipped)."""

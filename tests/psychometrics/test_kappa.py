@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from servicefit.psychometrics import InsufficientDataError, InvalidResponseError, weighted_kappa
+from servicefit.psychometrics import (
+    InsufficientDataError,
+    InvalidResponseError,
+    weighted_kappa,
+    weighted_kappa_from_counts,
+)
 
 
 def test_perfect_agreement_is_one():
@@ -46,3 +54,19 @@ def test_bad_input_is_refused_with_a_reason():
         weighted_kappa([1, 7], [1, 2], categories=[1, 2])
     with pytest.raises(InsufficientDataError):
         weighted_kappa([1], [1], categories=[1, 2])
+
+
+@given(
+    pairs=st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=2, max_size=60),
+    weights=st.sampled_from(["quadratic", "linear", "none"]),
+)
+def test_kappa_from_a_table_of_counts_equals_kappa_from_the_pairs(pairs, weights):
+    """The job page counts rating pairs in the database and computes kappa from the table."""
+    table = np.zeros((5, 5))
+    for a, b in pairs:
+        table[a - 1, b - 1] += 1
+    from_pairs = weighted_kappa(
+        [a for a, _ in pairs], [b for _, b in pairs], categories=range(1, 6), weights=weights
+    )
+    from_counts = weighted_kappa_from_counts(table, weights=weights)
+    assert from_counts == pytest.approx(from_pairs, nan_ok=True)

@@ -270,6 +270,9 @@ class ReplyRating(models.Model):
     """A person's rating of the written reply, beside the suggestion it confirms or changes."""
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="reply_ratings")
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="+", db_index=False)
+    """The candidate's job, copied from the result so the job page counts its ratings from
+    one index (``replyrating_job_agreement``) instead of joining every candidate of the job."""
     dimension = models.CharField(max_length=20)
     suggested = models.PositiveSmallIntegerField()
     rating = models.PositiveSmallIntegerField()
@@ -283,6 +286,12 @@ class ReplyRating(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["result", "dimension", "rated_by"], name="one_rating_per_rater"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["job", "dimension", "suggested", "rating"],
+                name="replyrating_job_agreement",
             )
         ]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F
 from django.utils import timezone
 
 from servicefit.psychometrics import JobProfile, ProfileComposite, profile_composite
@@ -222,8 +222,25 @@ def schedule_recompute(*, job: Job) -> None:
 
 
 def is_recomputing(job: Job) -> bool:
-    """True while some standing of ``job`` was computed with other weights or minimums."""
-    return Standing.objects.filter(job=job).exclude(profile_key=profile_key(job)).exists()
+    """True while some standing of ``job`` was computed with other weights or minimums.
+
+    Asked as "a key below the current one, or above it" (one query, two seeks in the index
+    ``standing_job_profile``): a "not equal" would step over every up-to-date standing.
+    """
+    from servicefit.jobs.models import Job
+
+    key = profile_key(job)
+    older = Standing.objects.filter(job=job)
+    found = (
+        Job.objects.filter(pk=job.pk)
+        .annotate(
+            below=Exists(older.filter(profile_key__lt=key)),
+            above=Exists(older.filter(profile_key__gt=key)),
+        )
+        .values_list("below", "above")
+        .first()
+    )
+    return found is not None and any(found)
 
 
 def rank_of(standing: Standing | None) -> int | None:
@@ -236,11 +253,10 @@ def rank_of(standing: Standing | None) -> int | None:
     )
 
 
-def counts(job: Job) -> dict[str, int]:
-    """How many standings the job has and how many of them have a composite (one query)."""
-    return Standing.objects.filter(job=job).aggregate(
-        standings=Count("pk"), scored=Count("pk", filter=Q(composite__isnull=False))
-    )
+def scored_count(job: Job) -> int:
+    """How many of the job's candidates have a composite (counted in the index
+    ``standing_job_composite``, without reading the standings)."""
+    return Standing.objects.filter(job=job, composite__isnull=False).count()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from servicefit.assessments.models import Result, Standing
 from servicefit.assessments.norms import MIN_NORM_GROUP, percentile
 from servicefit.assessments.record import CompetencyScore, ResultRecord
-from servicefit.assessments.standings import counts, profile_key, profile_of, rank_of
+from servicefit.assessments.standings import profile_key, profile_of, rank_of, scored_count
 from servicefit.candidates.models import Candidate
 from servicefit.content import default_content
 from servicefit.interviews.services import competency_ratings
@@ -124,7 +124,7 @@ def _ranked(candidate: Candidate, record: ResultRecord) -> Ranked | None:
     )
     return Ranked(
         rank=rank_of(standing),
-        scored=counts(job)["scored"],
+        scored=scored_count(job),
         composite=standing.composite,
         lower=standing.lower,
         upper=standing.upper,

@@ -1,42 +1,47 @@
 """The shortlist of a job as a database query: filtered, sorted and paginated in the database.
 
-Rows come from the stored standings (:mod:`servicefit.assessments.standings`); a page costs
-the same handful of queries whatever the size of the job: the page itself, its count, the
-ranks of its rows (one indexed count each, in one query), and their competency bars. Exports
-stream the same query in chunks.
+Rows come from the stored standings (:mod:`servicefit.assessments.standings`). A page costs the
+same handful of queries whatever the size of the job, and — for the default ranking and the
+name sort — the same time: the page's candidate ids are read first, in index order
+(:func:`page_ids`: the ranked page walks ``standing_job_composite`` from the top and stops after
+the page; names walk ``candidate_job_lower_name``), then only those rows are loaded with their
+standing and the "has started" flag (:func:`load_rows`). The counts are index counts (the
+"all" and "scored" filters reuse the job's totals), the ranks are counted over disjoint ranges
+of the composite index (one query), and the competency bars are one query. Exports stream the
+same ordering in chunks.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicefit.assessments.models import AssessmentSession, CompetencyStanding, Standing
-from servicefit.assessments.standings import counts, is_recomputing
+from servicefit.assessments.standings import is_recomputing, scored_count
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.content import default_content
 from servicefit.jobs.models import Job
@@ -122,33 +127,33 @@ def _weighted(job: Job) -> list[tuple[str, float]]:
     )
 
 
-def candidates_query(job: Job, query: ShortlistQuery) -> QuerySet[Candidate]:
-    """The job's candidates with their standing, filtered and ordered in the database."""
-    qs = (
-        Candidate.objects.filter(job=job)
-        .select_related("standing")
-        .annotate(
-            has_session=Exists(AssessmentSession.objects.filter(candidate=OuterRef("pk"))),
-        )
-    )
-    if query.filter == "scored":
-        qs = qs.filter(standing__composite__isnull=False)
-    elif query.filter == "flagged":
-        qs = qs.filter(
+def _filtered(job: Job, chosen: str) -> QuerySet[Candidate]:
+    """The job's candidates that the filter ``chosen`` keeps (no ordering, no annotations)."""
+    qs = Candidate.objects.filter(job=job)
+    if chosen == "scored":
+        return qs.filter(standing__composite__isnull=False)
+    if chosen == "flagged":
+        return qs.filter(
             Q(standing__flagged=True)
             | Q(
                 standing__isnull=True,
                 pk__in=AssessmentSession.objects.values("candidate_id"),
             )
         )
-    elif query.filter == "shortlisted":
-        qs = qs.filter(stage__in=LATER_STAGES)
-    elif query.filter == "not_started":
-        qs = qs.filter(stage=Stage.INVITED)
+    if chosen == "shortlisted":
+        return qs.filter(stage__in=LATER_STAGES)
+    if chosen == "not_started":
+        return qs.filter(stage=Stage.INVITED)
+    return qs
+
+
+def _ordered(qs: QuerySet[Candidate], sort: str) -> QuerySet[Candidate]:
+    """The shortlist's order: composite (highest first, unscored last), name, id; or by the
+    lower-cased name; or by stage in pipeline order, then as ranked."""
     by_composite = F("standing__composite").desc(nulls_last=True)
-    if query.sort == "name":
+    if sort == "name":
         return qs.order_by(Lower("name"), "pk")
-    if query.sort == "stage":
+    if sort == "stage":
         order = Case(
             *(When(stage=value, then=Value(i)) for i, value in enumerate(Stage.values)),
             output_field=IntegerField(),
@@ -157,22 +162,154 @@ def candidates_query(job: Job, query: ShortlistQuery) -> QuerySet[Candidate]:
     return qs.order_by(by_composite, "name", "pk")
 
 
-def _ranks(job: Job, standing_ids: list[int]) -> dict[int, int]:
-    """Rank of each standing: 1 + how many of the job's composites are higher (one query)."""
-    if not standing_ids:
+def _with_details(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Candidates with their standing and whether they have started the assessment."""
+    return qs.select_related("standing").annotate(
+        has_session=Exists(AssessmentSession.objects.filter(candidate=OuterRef("pk"))),
+    )
+
+
+def candidates_query(job: Job, query: ShortlistQuery) -> QuerySet[Candidate]:
+    """The job's candidates with their standing, filtered and ordered in the database (the
+    exports stream this; a page reads its ids first, see :func:`page_ids`)."""
+    return _with_details(_ordered(_filtered(job, query.filter), query.sort))
+
+
+def _scored_in_rank_order(job: Job, chosen: str) -> QuerySet[Standing]:
+    """The filter's scored candidates as standings, highest composite first.
+
+    Driven by the index ``standing_job_composite``: the database walks it from the top and
+    sorts only the ties (by name and id) of the rows it reads, so the first page stops after
+    about a page of index entries.
+    """
+    qs = Standing.objects.filter(job=job, composite__isnull=False)
+    if chosen == "flagged":
+        qs = qs.filter(flagged=True)
+    elif chosen == "shortlisted":
+        qs = qs.filter(candidate__stage__in=LATER_STAGES)
+    elif chosen == "not_started":
+        qs = qs.filter(candidate__stage=Stage.INVITED)
+    return qs.order_by("-composite", "candidate__name", "candidate_id")
+
+
+def _ranked_ids(job: Job, chosen: str, start: int, stop: int) -> list[int]:
+    """Candidate ids at positions ``start:stop`` of the ranking under a filter.
+
+    The ranking is the scored candidates by composite, then everyone else by name; the two
+    parts are read separately so neither sorts the whole job: the scored part from the composite
+    index, and the unscored part only on the pages that reach it.
+    """
+    ids = list(
+        _scored_in_rank_order(job, chosen).values_list("candidate_id", flat=True)[start:stop]
+    )
+    if len(ids) == stop - start or chosen == "scored":
+        return ids
+    if ids:
+        scored = start + len(ids)  # this page holds the last scored ones
+    elif start == 0:
+        scored = 0
+    else:
+        scored = _scored_in_rank_order(job, chosen).count()
+    unscored = (
+        _filtered(job, chosen)
+        .filter(Q(standing__isnull=True) | Q(standing__composite__isnull=True))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    first = max(0, start - scored)
+    return ids + list(unscored[first : first + (stop - start - len(ids))])
+
+
+def page_ids(job: Job, query: ShortlistQuery, start: int, stop: int) -> list[int]:
+    """The ids of the candidates at positions ``start:stop`` of the filtered, sorted shortlist
+    (only ids: the page's rows are loaded afterwards, see :func:`load_rows`)."""
+    if query.sort == "rank":
+        return _ranked_ids(job, query.filter, start, stop)
+    ordered = _ordered(_filtered(job, query.filter), query.sort)
+    return list(ordered.values_list("pk", flat=True)[start:stop])
+
+
+def load_rows(ids: list[int]) -> list[Candidate]:
+    """These candidates, in this order, with their standing and the "has started" flag."""
+    found = {c.pk: c for c in _with_details(Candidate.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class _Pages:
+    """What the paginator pages through: the filter's count and its slices, each slice read
+    as ids first (:func:`page_ids`) and then as rows (:func:`load_rows`)."""
+
+    def __init__(self, job: Job, query: ShortlistQuery, *, total: int, scored: int) -> None:
+        self.job, self.query, self.total, self.scored = job, query, total, scored
+
+    def count(self) -> int:
+        if self.query.filter == "all":
+            return self.total
+        if self.query.filter == "scored":
+            return self.scored
+        return _filtered(self.job, self.query.filter).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, key: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, key: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("the shortlist has no negative positions")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        if key.step is not None:
+            raise ValueError("the shortlist is read a page (a slice without a step) at a time")
+        start, stop = key.start or 0, key.stop
+        if stop is None or start < 0 or stop < start:
+            raise ValueError("a page needs a start and a stop, start <= stop")
+        return load_rows(page_ids(self.job, self.query, start, stop))
+
+
+def _ranks(job: Job, composites: list[float]) -> dict[float, int]:
+    """Rank of each of these composites in the job: 1 + how many of its composites are higher.
+
+    One query of disjoint range counts over ``standing_job_composite`` — above the page's
+    highest composite, then between each composite and the next higher one — summed here: the
+    index entries above the lowest composite are stepped over once, not once per row. Written
+    as SQL over a ``VALUES`` list of ranges: the same counting subquery, planned once and run
+    per range (fifty ORM subqueries took longer to build than to run, and PostgreSQL took
+    longer to plan fifty scalar subqueries than to run them).
+    """
+    values = sorted(set(composites), reverse=True)
+    if not values:
         return {}
-    higher = (
-        Standing.objects.filter(job=job, composite__gt=OuterRef("composite"))
-        .values("job")
-        .annotate(n=Count("pk"))
-        .values("n")
+    quote = connection.ops.quote_name
+    table, job_id, composite = (quote(n) for n in (Standing._meta.db_table, "job_id", "composite"))
+    params: list[Any] = [job.pk]
+    for i, (value, higher) in enumerate(zip(values, [math.inf, *values[:-1]], strict=True)):
+        params += [i, value, higher]
+    # Quoted identifiers only; every value is a parameter. VALUES columns are named column1,
+    # column2, … on SQLite and PostgreSQL alike.
+    sql = (
+        f"SELECT v.column1, (SELECT COUNT(*) FROM {table} WHERE {job_id} = %s"  # noqa: S608
+        f" AND {composite} > v.column2 AND {composite} <= v.column3)"
+        f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(values))}) AS v"
     )
-    rows = (
-        Standing.objects.filter(pk__in=standing_ids, composite__isnull=False)
-        .annotate(higher=Coalesce(Subquery(higher, output_field=IntegerField()), 0))
-        .values_list("pk", "higher")
-    )
-    return {pk: higher + 1 for pk, higher in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = dict(cursor.fetchall())
+    ranks, above = {}, 0
+    for i, value in enumerate(values):
+        above += counted[i]
+        ranks[value] = above + 1
+    return ranks
 
 
 def _bars(job: Job, standing_ids: list[int], competencies: list[str]) -> dict[int, list[Bar]]:
@@ -210,7 +347,7 @@ def _standing(candidate: Candidate) -> Standing | None:
 def _rows(
     job: Job,
     candidates: list[Candidate],
-    ranks: dict[int, int],
+    ranks: dict[float, int],
     bars: dict[int, list[Bar]],
 ) -> list[ShortlistRow]:
     rows = []
@@ -231,7 +368,7 @@ def _rows(
         rows.append(
             ShortlistRow(
                 candidate=candidate,
-                rank=ranks.get(standing.pk),
+                rank=None if standing.composite is None else ranks.get(standing.composite),
                 composite=standing.composite,
                 lower=standing.lower,
                 upper=standing.upper,
@@ -251,23 +388,26 @@ def build_shortlist(job: Job, query: ShortlistQuery) -> Shortlist:
         {"id": cid, "name": content.competency(cid).name.get(language), "weight": w}
         for cid, w in weighted
     ]
-    paginator = Paginator(candidates_query(job, query), PAGE_SIZE)
+    total = job.candidates.count()
+    scored = scored_count(job)
+    paginator: Paginator[Candidate] = Paginator(
+        _Pages(job, query, total=total, scored=scored), PAGE_SIZE
+    )
     page = paginator.get_page(query.page)
     candidates = list(page.object_list)
-    standing_ids = [s.pk for c in candidates if (s := _standing(c)) is not None]
+    standings = [s for c in candidates if (s := _standing(c)) is not None]
     rows = _rows(
         job,
         candidates,
-        _ranks(job, standing_ids),
-        _bars(job, standing_ids, [c for c, _w in weighted[:BARS]]),
+        _ranks(job, [s.composite for s in standings if s.composite is not None]),
+        _bars(job, [s.pk for s in standings], [c for c, _w in weighted[:BARS]]),
     )
-    totals = counts(job)
     return Shortlist(
         job=job,
         rows=rows,
         competencies=competencies,
-        total=job.candidates.count(),
-        scored=totals["scored"],
+        total=total,
+        scored=scored,
         matching=paginator.count,
         page=page,
         recomputing=is_recomputing(job),
@@ -311,7 +451,8 @@ def export_rows(job: Job, query: ShortlistQuery) -> Iterator[list[Any]]:
             return
         standing_ids = [s.pk for c in chunk if (s := _standing(c)) is not None]
         ranks = {
-            s.pk: int(composites.size - np.searchsorted(composites, s.composite, side="right")) + 1
+            s.composite: int(composites.size - np.searchsorted(composites, s.composite, "right"))
+            + 1
             for c in chunk
             if (s := _standing(c)) is not None and s.composite is not None
         }

@@ -59,7 +59,7 @@ from servicefit.psychometrics.interviews import (
     aggregate_ratings,
     rater_deviation,
 )
-from servicefit.psychometrics.kappa import weighted_kappa
+from servicefit.psychometrics.kappa import weighted_kappa, weighted_kappa_from_counts
 from servicefit.psychometrics.krippendorff import krippendorff_alpha
 from servicefit.psychometrics.norms import (
     NORMS_FORMAT_VERSION,
@@ -192,4 +192,5 @@ __all__ = [
     "test_information",
     "thorndike_case_ii",
     "weighted_kappa",
+    "weighted_kappa_from_counts",
 ]

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from servicefit.psychometrics.errors import InsufficientDataError, InvalidResponseError
 
-__all__ = ["weighted_kappa"]
+__all__ = ["weighted_kappa", "weighted_kappa_from_counts"]
 
 Weights = Literal["quadratic", "linear", "none"]
 
@@ -56,7 +56,27 @@ def weighted_kappa(
     k = scale.size
     observed = np.zeros((k, k))
     np.add.at(observed, (ia, ib), 1.0)
-    observed /= observed.sum()
+    return weighted_kappa_from_counts(observed, weights=weights)
+
+
+def weighted_kappa_from_counts(counts: ArrayLike, *, weights: Weights = "quadratic") -> float:
+    """Weighted kappa from a k×k table of counts (``counts[i, j]``: rater 1 gave category i,
+    rater 2 category j, categories in scale order).
+
+    The same statistic as :func:`weighted_kappa`, for callers that count the pairs where they
+    are stored (a database's GROUP BY) instead of holding every pair. Returns NaN when both
+    raters used a single, identical category.
+    """
+    observed = np.asarray(counts, dtype=np.float64)
+    if observed.ndim != 2 or observed.shape[0] != observed.shape[1]:
+        raise InvalidResponseError(f"the table of counts must be square, got {observed.shape}")
+    if (observed < 0).any():
+        raise InvalidResponseError("the table of counts has a negative count")
+    total = observed.sum()
+    if total < 2:
+        raise InsufficientDataError("weighted kappa needs at least two rated pairs")
+    k = observed.shape[0]
+    observed = observed / total
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0))
     i, j = np.indices((k, k))
     if weights == "quadratic":

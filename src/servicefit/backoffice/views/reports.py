@@ -116,6 +116,7 @@ def reply_rating(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 dimension=dimension,
                 rated_by=acting_user(request),
                 defaults={
+                    "job_id": candidate.job_id,
                     "suggested": suggested[dimension],
                     "rating": form.cleaned_data[dimension],
                     "reason": form.cleaned_data.get(f"{dimension}_reason", ""),
