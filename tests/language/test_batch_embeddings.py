@@ -108,20 +108,23 @@ def test_the_jsonl_batch_writes_what_line_by_line_writes(
         encoding="utf-8",
     )
     outputs = []
-    for batch in ("1", "5"):
+    for options in (["--batch", "1"], ["--batch", "5"], ["--batch", "2", "--workers", "2"]):
         classifier._MEMO.clear()
         sys.stdin = io.TextIOWrapper(io.BytesIO(b""))
         code = main(["reply", "analyze", "--jsonl", str(path), "--sentence-model", "e5",
-                     "--batch", batch])  # fmt: skip
+                     *options])  # fmt: skip
         out, _ = capsys.readouterr()
         assert code == 1  # the bad line
         outputs.append([json.loads(line) for line in out.splitlines()])
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     assert [r["id"] for r in outputs[1]] == [*range(len(REPLIES)), None]
     assert outputs[1][-1]["error"].startswith("not JSON")
 
 
-def test_the_batch_size_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("option", ["--batch", "--workers"])
+def test_the_batch_size_and_workers_must_be_positive_numbers(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
     with pytest.raises(SystemExit):
-        main(["reply", "analyze", "--jsonl", "-", "--batch", "0"])
-    assert "--batch" in capsys.readouterr().err
+        main(["reply", "analyze", "--jsonl", "-", option, "0"])
+    assert option in capsys.readouterr().err
