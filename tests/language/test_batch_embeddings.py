@@ -128,3 +128,22 @@ def test_the_batch_size_and_workers_must_be_positive_numbers(
     with pytest.raises(SystemExit):
         main(["reply", "analyze", "--jsonl", "-", option, "0"])
     assert option in capsys.readouterr().err
+
+
+def test_two_workers_write_what_one_process_writes_without_embeddings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "replies.jsonl"
+    lines = [
+        {"id": i, "text": text, "language": language, "customer_name": name}
+        for i, (text, language, name) in enumerate(REPLIES * 10)
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        code = main(["reply", "analyze", "--jsonl", str(path), "--workers", workers])
+        out, _ = capsys.readouterr()
+        assert code == 0
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[1].splitlines()] == list(range(len(lines)))

@@ -291,9 +291,13 @@ def run_batch(args: argparse.Namespace) -> int:
     first = next(chunks, None)
     if first is not None:
         write(_analyse_chunk(first))
+    second = None
     if args.workers > 1 and _fork_available():
         if not embeds:  # line by line is too fine a grain to hand to another process
             chunks = iter(lambda: list(itertools.islice(lines, 64)), [])
+        second = next(chunks, None)  # no pool for what the first chunk already held
+    if second is not None:
+        chunks = itertools.chain([second], chunks)
         with multiprocessing.get_context("fork").Pool(args.workers) as pool:
             for results in pool.imap(_analyse_chunk, chunks):
                 write(results)
