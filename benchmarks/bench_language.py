@@ -296,8 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"with embeddings, {label}: {value:.0f} replies/s, target >= "
                     f"{TARGET_EMBEDDINGS:.0f}: {'met' if value >= TARGET_EMBEDDINGS else 'NOT met'}"
                 )
-        # met by any of the measured ways (the issue does not say one core for this target)
-        measured = [v for v in (e5, e5_batch, e5_two, e5_two_cpu) if v == v]
+        # the exit status: met one way or another in replies per second actually delivered
+        # (the issue does not say one core for this target); the per-CPU-second sum of the
+        # two processes is an estimate for idle cores and does not count
+        measured = [v for v in (e5, e5_batch, e5_two) if v == v]
         ok = ok and max(measured) >= TARGET_EMBEDDINGS
     return 0 if ok else 1
 
