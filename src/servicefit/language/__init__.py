@@ -15,6 +15,7 @@ from servicefit.language.analysis import (
     ANALYSIS_VERSION,
     MAX_REPLY_CHARS,
     ReplyAnalysis,
+    analyze_replies,
     analyze_reply,
     courtesy_is_polite,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Signal",
     "TextMetrics",
     "UnsupportedLanguageError",
+    "analyze_replies",
     "analyze_reply",
     "courtesy_is_polite",
     "detect_language",

