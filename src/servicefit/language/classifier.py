@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from servicefit.language.cue_classes import cue_features, sentence_cues
 from servicefit.language.lemmas import lemmas_of
 from servicefit.language.text import Token
 
@@ -146,6 +147,8 @@ class FeatureConfig:
     - ``context``: the weight of the neighbouring sentences' features (the mean of the
       previous and the next classifiable sentence's embedding, and their lemma n-grams
       hashed apart from the sentence's own); 0: the sentence alone.
+    - ``cues``: the weight of the cue-class block (:mod:`.cue_classes`: word classes that are
+      the same feature in every language, and their pairs); 0: no such block.
     - ``l2``: the penalty of the logistic regression.
     """
 
@@ -154,6 +157,12 @@ class FeatureConfig:
     lemmas: float = 1.0
     context: float = 0.0
     l2: float = 1.0
+    cues: float = 0.0
+
+    @property
+    def sparse(self) -> bool:
+        """Whether the model reads a hashed (sparse) block: lemma n-grams or cue classes."""
+        return bool(self.lemmas or self.cues)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +171,7 @@ class FeatureConfig:
             "lemmas": self.lemmas,
             "context": self.context,
             "l2": self.l2,
+            "cues": self.cues,
         }
 
     @classmethod
@@ -173,6 +183,7 @@ class FeatureConfig:
             lemmas=float(data.get("lemmas", 0.0)),
             context=float(data.get("context", 0.0)),
             l2=float(data.get("l2", 1.0)),
+            cues=float(data.get("cues", 0.0)),
         )
 
 
@@ -270,11 +281,14 @@ def sentence_features(
     sentences: Sequence[Sentence],
     *,
     embed: Any = None,
+    language: str = "en",
 ) -> tuple[np.ndarray | None, list[dict[int, float]]]:
-    """The features of each sentence: a dense block (embeddings) and sparse hashed lemmas.
+    """The features of each sentence: a dense block (embeddings) and a sparse hashed block
+    (lemma n-grams, cue classes).
 
     The same function builds the training rows and the rows the shipped model reads, so the
-    two cannot drift apart. ``embed`` (texts -> rows) defaults to :func:`embed_sentences`.
+    two cannot drift apart. ``embed`` (texts -> rows) defaults to :func:`embed_sentences`;
+    ``language`` chooses the cue-class word lists.
     """
     dense: np.ndarray | None = None
     if config.embeddings:
@@ -302,6 +316,17 @@ def sentence_features(
                     for k, v in around[j].items():
                         row[k] = row.get(k, 0.0) + weight * v
             sparse[i] = row
+    if config.cues:
+        for i, s in enumerate(sentences):
+            names = cue_features(
+                sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language)
+            )
+            if names:
+                value = config.cues / math.sqrt(len(names))
+                row = sparse[i]
+                for name in names:
+                    k = _hash(name)
+                    row[k] = row.get(k, 0.0) + value
     return dense, sparse
 
 
@@ -432,9 +457,9 @@ class SentenceModel:
         if not keep:
             return out
         config = self.config
-        lemmas = lemmas_of(tokens, language) if config.lemmas else [""] * len(tokens)
+        lemmas = lemmas_of(tokens, language) if config.sparse else [""] * len(tokens)
         dense, sparse = sentence_features(
-            config, text, tokens, lemmas, [sentences[i] for i in keep]
+            config, text, tokens, lemmas, [sentences[i] for i in keep], language=language
         )
         names, index, table, bias, dense_weights = self._table
         z = np.tile(bias, (len(keep), 1))

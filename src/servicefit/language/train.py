@@ -215,7 +215,13 @@ def _rows(
             return (cache or EmbeddingCache()).get(batch, layers=config.layers)
 
         item.rows[config] = sentence_features(
-            config, item.reply.text, item.tokens, item.lemmas, item.sentences, embed=embed
+            config,
+            item.reply.text,
+            item.tokens,
+            item.lemmas,
+            item.sentences,
+            embed=embed,
+            language=item.reply.language,
         )
     return item.rows[config]
 
@@ -248,7 +254,7 @@ def _design(
                 vals.append(v)
             r += 1
     width = _dense_width(config)
-    if config.embeddings and not config.lemmas:
+    if config.embeddings and not config.sparse:
         return np.vstack(dense_rows) if dense_rows else np.zeros((0, width))
     sparse_block = csr_matrix((vals, (rows, cols)), shape=(r, HASH_DIM))
     if not config.embeddings:
@@ -272,7 +278,7 @@ def _fit_label(X: Any, y: np.ndarray, config: FeatureConfig) -> tuple[np.ndarray
 def _weights(w: np.ndarray, b: float, threshold: float, config: FeatureConfig) -> LabelWeights:
     width = _dense_width(config)
     dense = w[:width].copy() if width else None
-    if not config.lemmas:
+    if not config.sparse:
         return LabelWeights(b, threshold, dense=dense)
     sparse = w[width:]
     idx = np.flatnonzero(np.abs(sparse) > 1e-6)
