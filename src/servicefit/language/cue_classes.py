@@ -22,7 +22,7 @@ Pure Python; no Django.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from servicefit.language.text import Token
 
@@ -158,8 +158,10 @@ def _entries(language: str) -> tuple[dict[str, frozenset[str]], tuple[tuple[str,
     return {w: frozenset(c) for w, c in exact.items()}, tuple(prefixes)
 
 
+@lru_cache(maxsize=65_536)
 def cue_classes_of(lower: str, lemma: str, language: str) -> frozenset[str]:
-    """The cue classes of one word (by its lower-cased surface form or its lemma)."""
+    """The cue classes of one word (by its lower-cased surface form or its lemma; remembered,
+    since the same words recur in every reply)."""
     exact, prefixes = _entries(language)
     found = set(exact.get(lower, ())) | set(exact.get(lemma, ()))
     for prefix, name in prefixes:
