@@ -4,7 +4,8 @@ The lemma n-grams of :mod:`.classifier` are language-specific: what the model le
 "you should have" in English says nothing about "du burde have" in Danish, so each language
 learns blame and condescension from its own 16-21 labelled replies. A cue class names a small
 kind of word that the rubric's definitions of the signals turn on — addressing the customer
-(``you``), obligation (``should``), repetition (``again``: "as I already explained"),
+(``you``), the writer (``i``, ``we``), "but" and "can" (an alternative offered after a no),
+time words (a next step), obligation (``should``), repetition (``again``: "as I already explained"),
 minimisers (``just``), intensifiers (``really``), "obviously", the rules and where they are
 written (``rules``, ``stated``), fault and control (``fault``), thanks, apology, feelings
 (``feel``), negation — and is the same feature in all five languages, so the evidence of every
@@ -15,7 +16,8 @@ exclamation mark.
 
 The word lists were written from the rubric's definitions (``evaluation/language/RUBRIC.md``)
 and general knowledge of the languages, not from the development set's replies. A word
-matches by its lower-cased surface form or its simplemma lemma; ``word*`` is a prefix.
+matches by its lower-cased surface form or its simplemma lemma; ``word*`` is a prefix (of
+either), ``*end`` an ending of the surface form (Polish first-person past "-łam", "-łem").
 Pure Python; no Django.
 """
 
@@ -42,6 +44,13 @@ _LEXICON: dict[str, dict[str, str]] = {
         "sv": "vi oss vår vårt våra",
         "nb": "vi oss vår vårt våre",
         "pl": "my nas nam nasz",
+    },
+    "i": {
+        "en": "i me my myself i'll i've i'm i'd",
+        "da": "jeg mig min mit mine selv",
+        "sv": "jag mig min mitt mina själv",
+        "nb": "jeg meg min mitt mine selv",
+        "pl": "ja mnie mi mój sam sama *łam *łem *łabym *łbym",
     },
     "should": {
         "en": "should must ought need needs needed recommend* advise* require* expected",
@@ -105,6 +114,32 @@ _LEXICON: dict[str, dict[str, str]] = {
         "nb": "skyld skylde ansvar* ansvarlig* kontroll feil",
         "pl": "wina winny odpowiedzialny odpowiedzialność kontrola błąd wpływ",
     },
+    "but": {
+        "en": "but however instead although though alternatively",
+        "da": "men dog derimod i_stedet alligevel",
+        "sv": "men dock däremot istället i_stället ändå",
+        "nb": "men dog derimot i_stedet likevel",
+        "pl": "ale jednak lecz natomiast zamiast za_to",
+    },
+    "can": {
+        "en": "can could able possible offer* arrange* happy",
+        "da": "kan kunne mulig* tilbyde* arrangere glad",
+        "sv": "kan kunna möjlig* erbjuda* ordna gärna",
+        "nb": "kan kunne mulig* tilby* ordne gjerne",
+        "pl": "móc możliwy możliwość możliwe zaproponować proponować oferować chętnie",
+    },
+    "time": {
+        "en": "today tomorrow tonight within hour* day* week* minute* monday tuesday "
+        "wednesday thursday friday saturday sunday morning afternoon evening",
+        "da": "i_dag i_morgen inden time* dag* uge* minut* mandag tirsdag onsdag torsdag "
+        "fredag lørdag søndag formiddag eftermiddag aften",
+        "sv": "idag i_dag i_morgon imorgon inom timm* dag* veck* minut* måndag tisdag "
+        "onsdag torsdag fredag lördag söndag förmiddag eftermiddag kväll",
+        "nb": "i_dag i_morgen innen time* dag* uke* minutt* mandag tirsdag onsdag torsdag "
+        "fredag lørdag søndag formiddag ettermiddag kveld",
+        "pl": "dziś dzisiaj jutro godzina dzień tydzień minuta poniedziałek wtorek "
+        "środa czwartek piątek sobota niedziela rano popołudnie wieczór",
+    },
     "thanks": {
         "en": "thank thanks thankful grateful",
         "da": "tak takke taknemmelig*",
@@ -145,27 +180,30 @@ CUE_CLASSES: tuple[str, ...] = (*_LEXICON, "question", "exclamation")
 
 @cache
 def _entries(language: str) -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
-    """(exact word -> classes, (prefix, class) pairs) for ``language``."""
+    """(exact word -> classes, (``prefix*`` or ``*suffix``, class) pairs) for ``language``."""
     exact: dict[str, set[str]] = {}
-    prefixes: list[tuple[str, str]] = []
+    affixes: list[tuple[str, str]] = []
     for name, by_language in _LEXICON.items():
         for word in by_language.get(language, "").split():
             word = word.replace("_", " ")
-            if word.endswith("*"):
-                prefixes.append((word[:-1], name))
+            if word.endswith("*") or word.startswith("*"):
+                affixes.append((word, name))
             else:
                 exact.setdefault(word, set()).add(name)
-    return {w: frozenset(c) for w, c in exact.items()}, tuple(prefixes)
+    return {w: frozenset(c) for w, c in exact.items()}, tuple(affixes)
 
 
 @lru_cache(maxsize=65_536)
 def cue_classes_of(lower: str, lemma: str, language: str) -> frozenset[str]:
     """The cue classes of one word (by its lower-cased surface form or its lemma; remembered,
     since the same words recur in every reply)."""
-    exact, prefixes = _entries(language)
+    exact, affixes = _entries(language)
     found = set(exact.get(lower, ())) | set(exact.get(lemma, ()))
-    for prefix, name in prefixes:
-        if lower.startswith(prefix) or lemma.startswith(prefix):
+    for affix, name in affixes:
+        if affix.endswith("*"):
+            if lower.startswith(affix[:-1]) or lemma.startswith(affix[:-1]):
+                found.add(name)
+        elif lower.endswith(affix[1:]):  # "*łam": a surface ending (Polish first person)
             found.add(name)
     if lower.endswith("n't"):
         found.add("negation")
