@@ -114,3 +114,26 @@ def test_the_configuration_round_trips_and_older_files_read_as_no_cues() -> None
     assert FeatureConfig.from_dict(older).cues == 0.0
     assert FeatureConfig(lemmas=0.0, cues=0.5).sparse
     assert not FeatureConfig(embeddings=True, lemmas=0.0).sparse
+
+
+def test_with_context_a_sentence_also_reads_its_neighbours_cue_classes_hashed_apart() -> None:
+    text = "You should have read the terms. We have refunded the fee today. Thanks so much."
+    tokens = tokenize(text)
+    lemmas = list(lemmas_of(tokens, "en"))
+    sentences = [s for s in split_sentences(tokens) if s.words >= classifier.MIN_WORDS]
+    assert len(sentences) == 3
+    _, alone = sentence_features(
+        FeatureConfig(lemmas=0.0, cues=1.0), text, tokens, lemmas, sentences, language="en"
+    )
+    _, around = sentence_features(
+        FeatureConfig(lemmas=0.0, cues=1.0, context=0.5), text, tokens, lemmas, sentences, language="en"
+    )  # fmt: skip
+    for own, both in zip(alone, around, strict=True):
+        assert all(both[k] == pytest.approx(v) for k, v in own.items())
+    # the middle sentence gets both neighbours' classes, each block a quarter of the weight
+    neighbours = set(around[1]) - set(alone[1])
+    assert neighbours
+    assert sum(around[1][k] ** 2 for k in neighbours) == pytest.approx(2 * 0.25**2, rel=0.05)
+    # "should" is a class of the first sentence only: the second reads it as context
+    assert classifier._hash("ccue:should") in around[1]
+    assert classifier._hash("ccue:should") not in around[2]

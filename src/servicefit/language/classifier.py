@@ -317,15 +317,22 @@ def sentence_features(
                         row[k] = row.get(k, 0.0) + weight * v
             sparse[i] = row
     if config.cues:
-        for i, s in enumerate(sentences):
-            names = cue_features(
-                sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language)
-            )
-            if names:
-                value = config.cues / math.sqrt(len(names))
-                row = sparse[i]
-                for name in names:
-                    k = _hash(name)
+        names = [
+            cue_features(sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language))
+            for s in sentences
+        ]
+        for i, row in enumerate(sparse):
+            # the sentence's own cue classes, then its neighbours' (hashed apart, like lemmas)
+            for j, prefix, weight in (
+                (i, "", config.cues),
+                (i - 1, "c", config.cues * config.context / 2.0),
+                (i + 1, "c", config.cues * config.context / 2.0),
+            ):
+                if not weight or not 0 <= j < len(names) or not names[j]:
+                    continue
+                value = weight / math.sqrt(len(names[j]))
+                for name in names[j]:
+                    k = _hash(prefix + name)
                     row[k] = row.get(k, 0.0) + value
     return dense, sparse
 
