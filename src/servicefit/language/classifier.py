@@ -36,7 +36,7 @@ import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -273,6 +273,13 @@ def _neighbour_mean(rows: np.ndarray) -> np.ndarray:
     return (padded[:-2] + padded[2:]) / 2.0
 
 
+@lru_cache(maxsize=4096)
+def _cue_keys(classes: frozenset[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The hashed cue features of a set of cue classes: as the sentence's own, as context."""
+    names = cue_features(classes)
+    return tuple(_hash(n) for n in names), tuple(_hash("c" + n) for n in names)
+
+
 def sentence_features(
     config: FeatureConfig,
     text: str,
@@ -317,22 +324,22 @@ def sentence_features(
                         row[k] = row.get(k, 0.0) + weight * v
             sparse[i] = row
     if config.cues:
-        names = [
-            cue_features(sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language))
+        keys = [
+            _cue_keys(sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language))
             for s in sentences
         ]
+        side = config.cues * config.context / 2.0
         for i, row in enumerate(sparse):
             # the sentence's own cue classes, then its neighbours' (hashed apart, like lemmas)
-            for j, prefix, weight in (
-                (i, "", config.cues),
-                (i - 1, "c", config.cues * config.context / 2.0),
-                (i + 1, "c", config.cues * config.context / 2.0),
+            for j, as_context, weight in (
+                (i, False, config.cues),
+                (i - 1, True, side),
+                (i + 1, True, side),
             ):
-                if not weight or not 0 <= j < len(names) or not names[j]:
+                if not weight or not 0 <= j < len(keys) or not keys[j][0]:
                     continue
-                value = weight / math.sqrt(len(names[j]))
-                for name in names[j]:
-                    k = _hash(prefix + name)
+                value = weight / math.sqrt(len(keys[j][0]))
+                for k in keys[j][1 if as_context else 0]:
                     row[k] = row.get(k, 0.0) + value
     return dense, sparse
 
