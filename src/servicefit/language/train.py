@@ -52,11 +52,13 @@ from servicefit.language.text import Token, tokenize
 #: situation): the lemma model also reads its neighbouring sentences (context 0.5; 0.719
 #: against 0.717 without) and the cue classes with their neighbours' (:mod:`.cue_classes`;
 #: weight 1.5: 0.7493, against 0.7491 / 0.7484 / 0.7466 / 0.7450 / 0.7445 for 2 / 1 / 0.7 /
-#: 0.5 / 3, 0.719 without), the e5 model reads the first 6 of e5's 12 layers (0.744 against
-#: 0.739 with all 12, and it runs in about 0.58 of the time).
+#: 0.5 / 3, 0.719 without); the e5 model reads the first 6 of e5's 12 layers (0.744 against
+#: 0.739 with all 12, and it runs in about 0.58 of the time), the lemma n-grams at weight 0.5
+#: (0.757), the neighbours (0.772) and the cue classes at weight 0.5 (0.777; 0.25: 0.777,
+#: 1.0: 0.771).
 CONFIGS: dict[str, FeatureConfig] = {
     "lemma": FeatureConfig(lemmas=1.0, context=0.5, l2=1.0, cues=1.5),
-    "e5": FeatureConfig(embeddings=True, layers=6, lemmas=0.0, l2=0.05),
+    "e5": FeatureConfig(embeddings=True, layers=6, lemmas=0.5, context=0.5, l2=0.05, cues=0.5),
 }
 #: Candidate decision thresholds (probabilities).
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
