@@ -15,7 +15,10 @@ for ..."; "you" + "should": blame), and whether the sentence ends in a question 
 exclamation mark.
 
 The word lists were written from the rubric's definitions (``evaluation/language/RUBRIC.md``)
-and general knowledge of the languages, not from the development set's replies. A word
+and general knowledge of the languages. Words that came to mind only from reading held-out
+false negatives during the diagnosis (a "user manual", "receipt", "charming", "recommend",
+Danish "jo", Polish "wystarczy") were taken out again, so that no list is tuned to the
+development set's replies. A word
 matches by its lower-cased surface form or its simplemma lemma; ``word*`` is a prefix (of
 either), ``*end`` an ending of the surface form (Polish first-person past "-łam", "-łem").
 Pure Python; no Django.
@@ -53,11 +56,11 @@ _LEXICON: dict[str, dict[str, str]] = {
         "pl": "ja mnie mi mój sam sama *łam *łem *łabym *łbym",
     },
     "should": {
-        "en": "should must ought need needs needed recommend* advise* require* expected",
-        "da": "burde bør skulle skal må nødt anbefale* forventes kræve*",
-        "sv": "borde böra bör måste behöva behöver rekommendera* förväntas kräv*",
-        "nb": "burde bør skulle skal må nødt anbefale* forventes kreve*",
-        "pl": "powinien powinna powinno powinni musieć trzeba należeć zalecać wymagać",
+        "en": "should must ought need needs needed require* expected",
+        "da": "burde bør skulle skal må nødt forventes kræve*",
+        "sv": "borde böra bör måste behöva behöver förväntas kräv*",
+        "nb": "burde bør skulle skal må nødt forventes kreve*",
+        "pl": "powinien powinna powinno powinni musieć trzeba należeć wymagać",
     },
     "again": {
         "en": "already again previously twice before earlier once",
@@ -71,32 +74,28 @@ _LEXICON: dict[str, dict[str, str]] = {
         "da": "bare blot kun simpelthen",
         "sv": "bara endast enkelt helt_enkelt",
         "nb": "bare kun enkelt rett_og_slett",
-        "pl": "tylko jedynie wystarczyć wystarczy prosty prosto",
+        "pl": "tylko jedynie prosty prosto",
     },
     "really": {
-        "en": "really so very truly such much lovely wonderful charming great",
-        "da": "virkelig så meget rigtig mange dejlig* vidunderlig* charmerende fantastisk",
-        "sv": "verkligen så mycket riktigt jätte* underbar* härlig* charmig* fantastisk",
-        "nb": "virkelig så veldig mye mange deilig* nydelig* sjarmerende fantastisk",
-        "pl": "naprawdę bardzo tak taki wielki piękny pięknie wspaniały uroczy cenny",
+        "en": "really so very truly such much lovely wonderful great",
+        "da": "virkelig så meget rigtig mange dejlig* vidunderlig* fantastisk",
+        "sv": "verkligen så mycket riktigt jätte* underbar* härlig* fantastisk",
+        "nb": "virkelig så veldig mye mange deilig* nydelig* fantastisk",
+        "pl": "naprawdę bardzo tak taki wielki piękny wspaniały",
     },
     "obvious": {
         "en": "obviously clearly of_course surely evidently simple easy",
-        "da": "selvfølgelig tydeligvis tydelig* jo naturligvis enkel* nem*",
-        "sv": "självklart uppenbarligen tydlig* ju naturligtvis enkel* lätt*",
-        "nb": "selvfølgelig tydeligvis tydelig* jo naturligvis enkel* lett*",
+        "da": "selvfølgelig tydeligvis tydelig* naturligvis enkel* nem*",
+        "sv": "självklart uppenbarligen tydlig* naturligtvis enkel* lätt*",
+        "nb": "selvfølgelig tydeligvis tydelig* naturligvis enkel* lett*",
         "pl": "oczywiście oczywisty jasny jasno przecież chyba łatwy łatwo",
     },
     "rules": {
-        "en": "terms conditions policy policies agreement contract rules manual "
-        "instructions faq website receipt",
-        "da": "vilkår betingelse* politik aftale kontrakt regel regler "
-        "brugsanvisning* vejledning* hjemmeside* kvittering*",
-        "sv": "villkor policy avtal kontrakt regel regler bruksanvisning* "
-        "instruktion* hemsida* webbplats* kvitto*",
-        "nb": "vilkår betingelse* retningslinje* avtale kontrakt regel regler "
-        "bruksanvisning* veiledning* nettside* kvittering*",
-        "pl": "regulamin warunki warunek umowa zasada zasady polityka instrukcja strona paragon",
+        "en": "terms conditions policy policies agreement contract rules",
+        "da": "vilkår betingelse* politik aftale kontrakt regel regler",
+        "sv": "villkor policy avtal kontrakt regel regler",
+        "nb": "vilkår betingelse* retningslinje* avtale kontrakt regel regler",
+        "pl": "regulamin warunki warunek umowa zasada zasady polityka",
     },
     "stated": {
         "en": "stated explained written specified described mentioned informed said told "
@@ -112,7 +111,7 @@ _LEXICON: dict[str, dict[str, str]] = {
         "da": "skyld skylde ansvar* ansvarlig* kontrol fejl",
         "sv": "fel skuld skylla ansvar* kontroll misstag",
         "nb": "skyld skylde ansvar* ansvarlig* kontroll feil",
-        "pl": "wina winny odpowiedzialny odpowiedzialność kontrola błąd wpływ",
+        "pl": "wina winny odpowiedzialny odpowiedzialność kontrola błąd",
     },
     "but": {
         "en": "but however instead although though alternatively",
