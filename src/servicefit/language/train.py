@@ -57,7 +57,8 @@ from servicefit.language.text import Token, tokenize
 #: the e5 model reads the first 6 of e5's 12 layers (0.744 against 0.739 with all 12, and it
 #: runs in about 0.58 of the time), the lemma n-grams at weight 0.5
 #: (0.757), the neighbours (0.772) and the cue classes at weight 0.5 (0.777; 0.25: 0.777,
-#: 1.0: 0.771).
+#: 1.0: 0.771). (Chosen with a cue lexicon that still held words taken from reading held-out
+#: errors; they were removed afterwards, the weights kept: docs/written-reply-analysis.md.)
 CONFIGS: dict[str, FeatureConfig] = {
     "lemma": FeatureConfig(lemmas=1.0, context=0.5, l2=0.02, cues=1.5),
     "e5": FeatureConfig(embeddings=True, layers=6, lemmas=0.5, context=0.5, l2=0.05, cues=0.5),
