@@ -7,7 +7,13 @@ import json
 
 import pytest
 
-from servicefit.language import ANALYSIS_VERSION, MESSAGES, RATING_NAMES, load_rating_model
+from servicefit.language import (
+    ANALYSIS_VERSION,
+    MESSAGES,
+    RATING_NAMES,
+    analyze_reply,
+    load_rating_model,
+)
 from servicefit.language.ratings import ExplanationItem, with_points
 
 from .conftest import analyze
@@ -72,10 +78,14 @@ def test_an_item_that_moved_the_rating_shows_by_how_much() -> None:
 
 
 def test_an_apology_raises_empathy_and_courtesy_instead_of_lowering_them() -> None:
-    without = analyze("Your parcel was late. We refunded the delivery fee.", "en").ratings
-    with_apology = analyze(
-        "I'm sorry your parcel was late. We refunded the delivery fee.", "en"
-    ).ratings
+    # patterns only, so that the apology is the one signal that differs (the sentence model
+    # reads "We refunded the delivery fee." in the light of its neighbour and may flag
+    # ownership in one reply and not the other)
+    def ratings(text: str) -> dict:
+        return dict(analyze_reply(text, expected_language="en", sentence_model="off").ratings)
+
+    without = ratings("Your parcel was late. We refunded the delivery fee.")
+    with_apology = ratings("I'm sorry your parcel was late. We refunded the delivery fee.")
     assert with_apology["empathy"].points > without["empathy"].points
     assert with_apology["courtesy"].points > without["courtesy"].points
 

