@@ -235,12 +235,17 @@ def embed_sentences(texts: Sequence[str], *, layers: int | None = None) -> np.nd
     """
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    missing = list(dict.fromkeys(t for t in texts if (layers, t) not in _MEMO))
-    if missing:
-        vectors = np.asarray(encoder(layers).query(missing), dtype=np.float32)
-        for text, vector in zip(missing, vectors.reshape(len(missing), -1), strict=True):
-            remember_embedding(text, vector, layers=layers)
+    _embed_and_remember(list(dict.fromkeys(t for t in texts if (layers, t) not in _MEMO)), layers)
     return np.stack([_MEMO[(layers, t)] for t in texts])
+
+
+def _embed_and_remember(texts: list[str], layers: int | None) -> None:
+    """Embed ``texts`` in one encoder call and remember each vector."""
+    if not texts:
+        return
+    vectors = np.asarray(encoder(layers).query(texts), dtype=np.float32)
+    for text, vector in zip(texts, vectors.reshape(len(texts), -1), strict=True):
+        remember_embedding(text, vector, layers=layers)
 
 
 def classifiable_sentences(text: str) -> list[str]:
@@ -269,10 +274,7 @@ def embed_ahead(model: SentenceModel | None, texts: Iterable[str]) -> int:
                 wanted[sentence] = None
     # never more than the memo keeps: what it forgot would be embedded again, one by one
     missing = list(wanted)[: MEMO_SIZE // 2]
-    if missing:
-        vectors = np.asarray(encoder(layers).query(missing), dtype=np.float32)
-        for sentence, vector in zip(missing, vectors, strict=True):
-            remember_embedding(sentence, vector, layers=layers)
+    _embed_and_remember(missing, layers)
     return len(missing)
 
 
