@@ -14,6 +14,7 @@ from servicefit.candidates.services import add_candidate
 from servicefit.fairness.demo import add_demo_fairness
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
+from servicefit.runtime.bulk import BULK_ROWS_FOR_ANALYZE, refresh_statistics
 
 DEMO_PASSWORD = "servicefit-demo"  # noqa: S105  (a published demo credential, not a secret)
 DEMO_USERS = (
@@ -97,7 +98,33 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
     if assessments:
         _fill_pipeline(people, users=users, rng=rng)
         add_demo_fairness(job=job, recruiter=users["recruiter"], rng=rng)
+    if candidates >= BULK_ROWS_FOR_ANALYZE:
+        transaction.on_commit(_refresh_statistics)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
+
+
+def _refresh_statistics() -> None:
+    """The planner's statistics of every table the demo filled in bulk (see ``refresh_statistics``)."""
+    from servicefit.assessments.models import (
+        Answer,
+        AssessmentSession,
+        CompetencyStanding,
+        Invitation,
+        Result,
+        Standing,
+    )
+    from servicefit.candidates.models import StageChange
+
+    refresh_statistics(
+        Candidate,
+        StageChange,
+        Invitation,
+        AssessmentSession,
+        Answer,
+        Result,
+        Standing,
+        CompetencyStanding,
+    )
 
 
 def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: random.Random) -> None:

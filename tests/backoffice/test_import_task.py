@@ -173,3 +173,19 @@ def test_an_interviewer_cannot_see_an_import(client, interviewer, recruiter, job
     client.force_login(interviewer)
     url = reverse("backoffice:import_status", args=[job.pk, candidate_import.pk])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(("rows", "refreshed"), [(999, False), (1000, True)])
+def test_a_large_import_refreshes_the_planner_statistics_after_commit(
+    client, recruiter, job, monkeypatch, rows, refreshed
+):
+    calls = []
+    monkeypatch.setattr(imports, "refresh_statistics", lambda *models: calls.append(models))
+    client.force_login(recruiter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        post(client, job, csv_of(rows))
+    assert CandidateImport.objects.get().status == ImportStatus.DONE
+    assert job.candidates.count() == rows
+    assert bool(calls) is refreshed
+    if refreshed:
+        assert {m._meta.model_name for m in calls[0]} == {"candidate", "stagechange", "invitation"}

@@ -15,7 +15,7 @@ from servicefit.audit.models import AuditEvent
 from servicefit.candidates.importing import PreparedCandidates, Row
 from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.candidates.services import add_candidate
-from servicefit.runtime.bulk import PreparedInsert, chunked
+from servicefit.runtime.bulk import PreparedInsert, chunked, refresh_statistics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +118,29 @@ def test_chunked_splits_without_losing_or_repeating():
     parts = chunked(values, 900)
     assert [len(p) for p in parts] == [900, 900, 201]
     assert [v for p in parts for v in p] == values
+
+
+def _reltuples(model) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        return float(cursor.fetchone()[0])
+
+
+def test_refresh_statistics_gives_postgresql_the_new_size_at_once(job, recruiter):
+    with transaction.atomic():
+        PreparedCandidates(job=job, rows=rows(1200), added_by=recruiter).store()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        assert _reltuples(Candidate) < 1200  # the planner has not seen the bulk load yet
+    with CaptureQueriesContext(connection) as queries:
+        refresh_statistics(Candidate, StageChange)
+    if not postgres:
+        assert queries.captured_queries == []  # nothing to do on SQLite
+        return
+    assert [q["sql"] for q in queries.captured_queries] == [
+        'ANALYZE "candidates_candidate"',
+        'ANALYZE "candidates_stagechange"',
+    ]
+    assert _reltuples(Candidate) == Candidate.objects.count() == 1200

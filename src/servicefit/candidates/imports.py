@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from servicefit.accounts.models import User
 from servicefit.jobs.models import Job
+from servicefit.runtime.bulk import BULK_ROWS_FOR_ANALYZE, refresh_statistics
 
 from .importing import (
     MAX_BYTES,
@@ -131,6 +132,8 @@ def _run(candidate_import: CandidateImport) -> str:
             finished_at=timezone.now(),
             data=b"",
         )
+    if len(candidates) >= BULK_ROWS_FOR_ANALYZE:
+        _refresh_statistics()
     logger.info(
         "import %s: %d candidates stored in one transaction of %.2f s",
         candidate_import.pk,
@@ -138,6 +141,14 @@ def _run(candidate_import: CandidateImport) -> str:
         time.monotonic() - started,
     )
     return ImportStatus.DONE
+
+
+def _refresh_statistics() -> None:
+    """A large import changes the job's size at once: tell PostgreSQL's planner now."""
+    from servicefit.assessments.models import Invitation
+    from servicefit.candidates.models import Candidate, StageChange
+
+    refresh_statistics(Candidate, StageChange, Invitation)
 
 
 def _refuse(candidate_import: CandidateImport, problems: list[ImportProblem]) -> None:

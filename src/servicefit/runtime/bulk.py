@@ -96,3 +96,27 @@ def chunked(values: Sequence[T], size: int = 900) -> list[list[T]]:
     """``values`` in consecutive lists of at most ``size`` (by default small enough for one
     ``IN (...)`` on every backend)."""
     return [list(values[start : start + size]) for start in range(0, len(values), size)]
+
+
+BULK_ROWS_FOR_ANALYZE = 1000
+"""A bulk load at least this large refreshes the planner's statistics at once (see below)."""
+
+
+def refresh_statistics(*model_classes: type[models.Model]) -> None:
+    """Have PostgreSQL re-read the size and value spread of these models' tables now.
+
+    After a bulk load the planner's statistics lag until autovacuum's next pass (up to a
+    minute by default, longer on a busy server). Until then a job that grew from a few rows
+    to 10,000 is estimated at a few dozen, and the shortlist sorts the whole job instead of
+    walking its index (measured: 156 ms instead of 48 ms for the first page at 10,000).
+    ``ANALYZE`` reads a sample of each table (a few hundred milliseconds at most) and takes
+    no lock that blocks reads or writes. Other databases need nothing: SQLite's planner does
+    not use row counts that way, so this does nothing there. Call it after the bulk load's
+    transaction has committed.
+    """
+    for model in model_classes:
+        connection = connections[router.db_for_write(model)]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
