@@ -23,6 +23,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,21 @@ CONFIGS: dict[str, FeatureConfig] = {
     "lemma": FeatureConfig(lemmas=1.0, context=0.5, l2=0.02, cues=1.5),
     "e5": FeatureConfig(embeddings=True, layers=6, lemmas=0.5, context=0.5, l2=0.05, cues=0.5),
 }
+#: The training supplement (``evaluation/language/supplement/<lang>.yaml``): short replies
+#: written for training only (blame, condescension and their hard negatives, in situations
+#: that are not in the development set); see :func:`load_supplement`. Never evaluated on.
+SUPPLEMENT_DIR = Path(__file__).resolve().parents[3] / "evaluation" / "language" / "supplement"
+#: How much a supplement sentence counts in the fit, per feature set and label (absent or 0:
+#: the supplement is not used for that label), chosen by the mean inner-CV F1 inside the LOSO
+#: training folds (docs/written-reply-analysis.md, "The training supplement").
+#: Lemma model: condescension 1.0 (inner F1 0.657, against 0.622 / 0.650 / 0.655 / 0.656 for
+#: 0 / 0.25 / 0.5 / 2); blame none (0.629, against 0.611 / 0.610 / 0.606 / 0.604 for 0.25 / 0.5 /
+#: 1 / 2). e5 model: blame 0.5 (0.617 = 1.0's; 0.608 without); condescension none (0.706 = 1.0's,
+#: 0.705 for 0.5). Ties within 0.001 go to the smaller weight.
+SUPPLEMENT_WEIGHTS: dict[str, dict[str, float]] = {
+    "lemma": {"condescension": 1.0},
+    "e5": {"blame": 0.5},
+}
 #: Candidate decision thresholds (probabilities).
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
 #: Inner cross-validation folds (groups of whole situations) for choosing the thresholds.
@@ -85,6 +101,9 @@ class LabelledReply:
     author: str | None = None
     hard_case: str | None = None
     channel: str | None = None
+    #: the model labels this reply is labelled for (``None``: all of them); a supplement reply
+    #: is a training row only for these
+    trains: tuple[str, ...] | None = None
 
 
 def _situation(reply: Mapping[str, Any]) -> str:
@@ -126,6 +145,55 @@ def load_devset(path: Path) -> list[LabelledReply]:
                 )
             )
     return replies
+
+
+def load_supplement(path: Path | None = None) -> list[LabelledReply]:
+    """The training supplement: every ``<lang>.yaml`` in ``path`` (default
+    :data:`SUPPLEMENT_DIR`; an empty list when it does not exist).
+
+    Each file is ``{language, labels: [...], replies: [{id, situation, kind, text,
+    signals}]}``; ``labels`` are the model labels its replies are labelled for exhaustively
+    (a reply without ``signals`` is a negative example for all of them), and the replies are
+    training rows for those labels only. Their situations are prefixed ``supplement:`` so
+    they can never be taken for a development-set situation."""
+    folder = SUPPLEMENT_DIR if path is None else path
+    if not folder.is_dir():
+        return []
+    replies: list[LabelledReply] = []
+    for file in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        language = str(data.get("language") or file.stem)
+        trains = tuple(str(label) for label in data.get("labels") or MODEL_SIGNALS)
+        for reply in data.get("replies") or []:
+            replies.append(
+                LabelledReply(
+                    id=str(reply["id"]),
+                    language=language,
+                    situation="supplement:" + str(reply.get("situation") or "unknown"),
+                    text=str(reply["text"]),
+                    customer_name=None,
+                    gold={
+                        str(label): tuple(str(x) for x in spans)
+                        for label, spans in (reply.get("signals") or {}).items()
+                        if spans
+                    },
+                    trains=trains,
+                )
+            )
+    return replies
+
+
+@cache
+def _shipped_supplement() -> tuple[LabelledReply, ...]:
+    return tuple(load_supplement())
+
+
+def supplement_digest(replies: Sequence[LabelledReply]) -> str:
+    """A short SHA-1 of the supplement's ids, texts and labels (stored in the model's meta)."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for r in replies:
+        h.update(f"{r.id}\0{r.text}\0{sorted(r.gold.items())}\0{r.trains}\n".encode())
+    return h.hexdigest()[:12]
 
 
 def gold_spans(text: str, evidence: Iterable[str]) -> list[tuple[int, int]]:
@@ -271,16 +339,43 @@ def _design(
     return hstack([dense_block, sparse_block], format="csr")
 
 
-def _fit_label(X: Any, y: np.ndarray, config: FeatureConfig) -> tuple[np.ndarray, float]:
+def _fit_label(
+    X: Any, y: np.ndarray, config: FeatureConfig, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     if not y.any():  # nothing to learn: never fire
         return np.zeros(X.shape[1]), -10.0
+    if sample_weight is not None:  # rows of weight 0 are left out altogether
+        keep = np.flatnonzero(sample_weight > 0)
+        if len(keep) < X.shape[0]:
+            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        if np.all(sample_weight == 1.0):
+            sample_weight = None
     if hasattr(X, "indices"):  # fit on the columns that occur only (much faster)
         used = np.unique(X.indices)
-        w_used, b = fit_logistic(X[:, used], y, l2=config.l2)
+        w_used, b = fit_logistic(X[:, used], y, l2=config.l2, sample_weight=sample_weight)
         w = np.zeros(X.shape[1])
         w[used] = w_used
         return w, b
-    return fit_logistic(X, y, l2=config.l2)
+    return fit_logistic(X, y, l2=config.l2, sample_weight=sample_weight)
+
+
+def _targets(
+    items: Sequence[ReplySentences], label: str, supplement_weights: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per sentence row of ``items``: the gold label, and the row weights (``None`` when all
+    are 1): a supplement reply's rows weigh ``supplement_weights[label]`` for the labels it
+    was labelled for and 0 for the others."""
+    y = np.array([v for item in items for v in item.labels[label]], dtype=float)
+    if all(item.reply.trains is None for item in items):
+        return y, None
+    weights = [
+        1.0
+        if item.reply.trains is None
+        else (supplement_weights.get(label, 0.0) if label in item.reply.trains else 0.0)
+        for item in items
+        for _ in item.labels[label]
+    ]
+    return y, np.array(weights, dtype=float)
 
 
 def _weights(w: np.ndarray, b: float, threshold: float, config: FeatureConfig) -> LabelWeights:
@@ -309,11 +404,14 @@ def choose_thresholds(
     pattern_labels: Callable[[LabelledReply], frozenset[str]],
     cache: EmbeddingCache | None = None,
     scores: dict[str, float] | None = None,
+    extra: Sequence[ReplySentences] = (),
+    extra_weights: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Per label, the threshold with the best reply-level F1 under inner LOSO.
 
     ``scores``, when given, receives that best inner F1 per label (to compare feature sets
-    inside the training data only).
+    inside the training data only). ``extra`` (the training supplement, weighted per label by
+    ``extra_weights``) joins the training side of every inner fold and is never predicted.
     """
     situations = sorted({item.reply.situation for item in items})
     if len(situations) < 2:
@@ -325,12 +423,13 @@ def choose_thresholds(
     best_prob: dict[str, list[float]] = {label: [0.0] * len(items) for label in MODEL_SIGNALS}
     for held in sorted(set(fold_of.values())):
         train = [item for item in items if fold_of[item.reply.situation] != held]
+        train += list(extra)
         test_idx = [i for i, item in enumerate(items) if fold_of[item.reply.situation] == held]
         X_train = _design(train, features, cache)
         X_test = _design([items[i] for i in test_idx], features, cache)
         for label in MODEL_SIGNALS:
-            y = np.array([v for item in train for v in item.labels[label]], dtype=float)
-            w, b = _fit_label(X_train, y, features)
+            y, sw = _targets(train, label, extra_weights or {})
+            w, b = _fit_label(X_train, y, features, sw)
             probs = _probabilities(X_test, w, b) if X_test.shape[0] else np.zeros(0)
             row = 0
             for i in test_idx:
@@ -389,39 +488,81 @@ def train_models(
     configs: Mapping[str, FeatureConfig] | None = None,
     items: Sequence[ReplySentences] | None = None,
     inner_scores: dict[str, dict[str, float]] | None = None,
+    supplement: Sequence[LabelledReply] | None = None,
+    supplement_weights: Mapping[str, Mapping[str, float]] | None = None,
+    supplement_items: Sequence[ReplySentences] | None = None,
 ) -> dict[str, SentenceModel]:
     """Fit one :class:`SentenceModel` per feature set on ``replies``.
 
     ``configs`` overrides :data:`CONFIGS` (what each named model reads); ``items`` may pass
     the replies already :func:`prepare`-d (they keep their feature rows between calls).
+    ``supplement`` (default: the shipped training supplement, :func:`load_supplement`; ``()``
+    for none) is added to every fit, inner folds included, weighted per feature set and label
+    by ``supplement_weights`` (default :data:`SUPPLEMENT_WEIGHTS`); it is never used to choose
+    a threshold. ``supplement_items`` may pass it already :func:`prepare`-d.
     """
     if items is None:
         items = prepare(replies)
+    if supplement is None:
+        supplement = _shipped_supplement()
+    if supplement_items is None:
+        supplement_items = prepare(supplement) if supplement else []
     situations = sorted({r.situation for r in replies})
     models = {}
     for feature_set in features:
         config = (configs or CONFIGS)[feature_set]
+        weights = {
+            label: float(w)
+            for label, w in (supplement_weights or SUPPLEMENT_WEIGHTS).get(feature_set, {}).items()
+            if w > 0
+        }
+        extra = list(supplement_items) if weights else []
         scores: dict[str, float] = {}
         thresholds = choose_thresholds(
-            items, config, pattern_labels=pattern_labels, cache=cache, scores=scores
+            items,
+            config,
+            pattern_labels=pattern_labels,
+            cache=cache,
+            scores=scores,
+            extra=extra,
+            extra_weights=weights,
         )
         if inner_scores is not None:
             inner_scores[feature_set] = scores
-        X = _design(items, config, cache)
+        rows = list(items) + extra
+        X = _design(rows, config, cache)
         labels = {}
         for label in MODEL_SIGNALS:
-            y = np.array([v for item in items for v in item.labels[label]], dtype=float)
-            w, b = _fit_label(X, y, config)
+            y, sw = _targets(rows, label, weights)
+            w, b = _fit_label(X, y, config, sw)
             labels[label] = _weights(w, b, thresholds[label], config)
         meta = {
             "replies": len(replies),
-            "sentences": int(X.shape[0]),
+            "sentences": int(sum(len(item.sentences) for item in items)),
             "situations": situations,
             "languages": sorted({r.language for r in replies}),
             "config": config.to_dict(),
             "positives": {
                 label: int(sum(v for item in items for v in item.labels[label]))
                 for label in MODEL_SIGNALS
+            },
+            "supplement": {
+                "replies": len(extra),
+                "sentences": int(sum(len(item.sentences) for item in extra)),
+                "weights": weights,
+                "languages": sorted({item.reply.language for item in extra}),
+                "positives": {
+                    label: int(
+                        sum(
+                            v
+                            for item in extra
+                            if label in (item.reply.trains or ())
+                            for v in item.labels[label]
+                        )
+                    )
+                    for label in weights
+                },
+                "digest": supplement_digest([item.reply for item in extra]) if extra else None,
             },
         }
         models[feature_set] = SentenceModel(feature_set, labels, meta)
