@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from servicefit.assessments.models import Result
 from servicefit.assessments.tasks import score_assessment
 from servicefit.runtime import leases
+from servicefit.runtime.postgresql.base import has_pending_input
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,7 @@ def test_the_first_request_after_the_database_drops_the_connection_succeeds(clie
     params.pop("cursor_factory", None)
     params.pop("context", None)
     with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        _terminate(admin, pid)
     # What Django runs when a real request starts (the test client leaves it out): with
     # CONN_HEALTH_CHECKS the reused connection is checked and replaced before the view uses it.
     close_old_connections()
@@ -162,3 +163,72 @@ def test_the_first_request_after_the_database_drops_the_connection_succeeds(clie
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert connection.connection.info.backend_pid != pid
+
+
+def _terminate(admin, pid: int) -> None:
+    """End server process ``pid`` and wait until it has gone, as a restart does before the
+    server accepts connections again (``pg_terminate_backend`` only sends the signal)."""
+    import time
+
+    admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    for _ in range(100):
+        gone = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        if gone.fetchone()[0] == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"server process {pid} did not end")
+
+
+def _wait_until(condition) -> None:
+    import time
+
+    for _ in range(100):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def _admin_connection():
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params, autocommit=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_healthy_reused_connection_is_checked_without_a_round_trip(monkeypatch):
+    """The check asks the socket first; ``SELECT 1`` runs only when the server has spoken."""
+    if connection.vendor != "postgresql":
+        pytest.skip("only the PostgreSQL backend checks reused connections")
+    from django.db.backends.postgresql import base as django_postgresql
+
+    select_one = []
+    real = django_postgresql.DatabaseWrapper.is_usable
+    monkeypatch.setattr(
+        django_postgresql.DatabaseWrapper,
+        "is_usable",
+        lambda self: select_one.append(1) or real(self),
+    )
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    assert connection.is_usable() is True
+    assert select_one == []  # idle and silent: usable, no statement sent
+
+    # The server speaks while the connection is idle (here a notification; in a restart its
+    # farewell): the real check runs and keeps a connection that is fine.
+    with connection.cursor() as cursor:
+        cursor.execute("LISTEN servicefit_health_test")
+    with _admin_connection() as admin:
+        admin.execute("NOTIFY servicefit_health_test")
+    _wait_until(lambda: has_pending_input(connection.connection.fileno()))
+    assert connection.is_usable() is True
+    assert select_one == [1]
+
+    with _admin_connection() as admin:
+        _terminate(admin, pid)
+    assert connection.is_usable() is False  # the farewell was seen, and SELECT 1 failed
+    assert select_one == [1, 1]
+    connection.close()
