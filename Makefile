@@ -87,6 +87,8 @@ loadtest: build install-dev
 	$(BIN)/python loadtest/loadtest.py --db sqlite $(LOADTEST_ARGS)
 	$(BIN)/python loadtest/loadtest.py --db postgresql $(LOADTEST_ARGS)
 	$(BIN)/python loadtest/loadtest.py --db postgresql --servers 2 --task-workers 1 $(LOADTEST_ARGS)
+	@echo "== throughput: the same 50 candidates without think time (target >= 500 saves/s)"
+	$(BIN)/python loadtest/loadtest.py --db postgresql --think 0 --answers 100 $(LOADTEST_ARGS)
 
 faulttest: build install-dev
 	$(BIN)/python loadtest/faulttest.py --db sqlite $(LOADTEST_ARGS)
