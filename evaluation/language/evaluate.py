@@ -531,14 +531,11 @@ def tydip_probe(
     train: Sequence[tuple[str, bool]], test: Sequence[tuple[str, bool]], features: str
 ) -> float:
     """Logistic regression on the feature set, fitted on train, sign accuracy on test."""
-    from servicefit.language.classifier import (
-        HASH_DIM,
-        embed_sentences,
-        fit_logistic,
-        lemma_features,
-        split_sentences,
-    )
     from servicefit.language.lemmas import lemmas_of
+    from servicefit.language.logistic import fit_logistic
+    from servicefit.language.sentence_embeddings import embed_sentences
+    from servicefit.language.sentence_features import HASH_DIM, lemma_features
+    from servicefit.language.sentences import split_sentences
     from servicefit.language.text import tokenize
 
     def design(rows: Sequence[tuple[str, bool]]) -> Any:
@@ -570,7 +567,7 @@ def tydip_probe(
 
 def tydip_report(headline_system: str, probes: Sequence[str] | None) -> list[str]:
     """TyDiP English: the analysis's courtesy sign and the logistic-regression probes."""
-    from servicefit.language.classifier import embeddings_installed
+    from servicefit.language.sentence_embeddings import embeddings_installed
 
     train_rows, test_rows = tydip_rows("train"), tydip_rows("test")
     print()
@@ -650,7 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         train.CONFIGS["e5"] = dataclasses.replace(train.CONFIGS["e5"], layers=args.e5_layers)
 
-    from servicefit.language.classifier import embeddings_installed
+    from servicefit.language.sentence_embeddings import embeddings_installed
     from servicefit.language.train import EmbeddingCache, load_devset
 
     systems = args.systems or ["patterns", "lemma"] + (["e5"] if embeddings_installed() else [])

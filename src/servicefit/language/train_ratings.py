@@ -233,7 +233,7 @@ def fit_politeness(
     """A logistic regression over the rating features of ``rows`` (TyDiP train), balanced
     classes; polite when ``points >= 0``."""
     from servicefit.language.analysis import analyze_reply
-    from servicefit.language.classifier import fit_logistic
+    from servicefit.language.logistic import fit_logistic
 
     X = design(
         [
@@ -266,7 +266,8 @@ def fit_embedding_politeness(
     pair with the best cross-validated accuracy on ``rows``. Returns the head on the
     features, its 384 embedding weights, the depth and the cross-validated accuracies."""
     from servicefit.language.analysis import analyze_reply
-    from servicefit.language.classifier import embed_sentences, fit_logistic
+    from servicefit.language.logistic import fit_logistic
+    from servicefit.language.sentence_embeddings import embed_sentences
 
     texts = [text for text, _ in rows]
     F = design(
@@ -298,7 +299,8 @@ def fit_embedding_politeness(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from servicefit.language.classifier import embeddings_installed, load_model
+    from servicefit.language.sentence_embeddings import embeddings_installed
+    from servicefit.language.sentence_model import load_model
     from servicefit.language.train import load_devset
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
