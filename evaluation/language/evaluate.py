@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import math
 import sys
 import time
 from collections import defaultdict
@@ -47,7 +46,8 @@ import yaml
 
 from servicefit.language import RATING_NAMES, SIGNAL_LABELS, SUPPORTED_LANGUAGES, analyze_reply
 from servicefit.language.analysis import courtesy_is_polite
-from servicefit.psychometrics import krippendorff_alpha, weighted_kappa
+from servicefit.language.train_ratings import quadratic_weighted_kappa
+from servicefit.psychometrics import krippendorff_alpha
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -65,19 +65,6 @@ def reference_dir() -> Path:
 
 
 # --- agreement statistics -------------------------------------------------------------------
-
-
-def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], *, k: int = 5) -> float:
-    """Cohen's quadratic weighted kappa on ratings 1..k (:func:`servicefit.psychometrics.weighted_kappa`).
-
-    NaN for fewer than two pairs; 1.0 when both raters give one identical constant rating.
-    """
-    if len(a) != len(b) or len(a) < 2:
-        return float("nan")
-    value = weighted_kappa(list(a), list(b), categories=range(1, k + 1))
-    if math.isnan(value) and list(a) == list(b):
-        return 1.0
-    return value
 
 
 def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float:
