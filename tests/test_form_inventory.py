@@ -2,8 +2,9 @@
 
 Each ``<form>`` in the templates carries ``data-form="<id>"``; each Django form class says which
 of those templates' forms it backs with ``form_id``. Browser tests reach a form only through
-``tests/browser/conftest.form(page, "<id>")``, so a form that no browser test submits shows up
-here as missing, and so does a form without an id.
+``tests/browser/conftest.form(page, "<id>")`` (in the tests or in the conftest's helpers, such as
+``login``), so a form that no browser test submits shows up here as missing, and so does a form
+without an id.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def form_classes() -> list[type[forms.BaseForm]]:
 
 
 def browser_tested_forms() -> set[str]:
-    """Ids passed to ``form(page, "<id>")`` in the browser tests (parsed, not grepped)."""
+    """Ids passed to ``form(page, "<id>")`` in the browser tests and their conftest's helpers
+    (parsed, not grepped)."""
     tested = set()
-    for path in BROWSER_TESTS.glob("test_*.py"):
+    for path in [*BROWSER_TESTS.glob("test_*.py"), BROWSER_TESTS / "conftest.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import math
 import sys
 import time
 from collections import defaultdict
@@ -47,7 +46,8 @@ import yaml
 
 from servicefit.language import RATING_NAMES, SIGNAL_LABELS, SUPPORTED_LANGUAGES, analyze_reply
 from servicefit.language.analysis import courtesy_is_polite
-from servicefit.psychometrics import krippendorff_alpha, weighted_kappa
+from servicefit.language.train_ratings import quadratic_weighted_kappa
+from servicefit.psychometrics import krippendorff_alpha
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -65,19 +65,6 @@ def reference_dir() -> Path:
 
 
 # --- agreement statistics -------------------------------------------------------------------
-
-
-def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], *, k: int = 5) -> float:
-    """Cohen's quadratic weighted kappa on ratings 1..k (:func:`servicefit.psychometrics.weighted_kappa`).
-
-    NaN for fewer than two pairs; 1.0 when both raters give one identical constant rating.
-    """
-    if len(a) != len(b) or len(a) < 2:
-        return float("nan")
-    value = weighted_kappa(list(a), list(b), categories=range(1, k + 1))
-    if math.isnan(value) and list(a) == list(b):
-        return 1.0
-    return value
 
 
 def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float:
@@ -531,14 +518,11 @@ def tydip_probe(
     train: Sequence[tuple[str, bool]], test: Sequence[tuple[str, bool]], features: str
 ) -> float:
     """Logistic regression on the feature set, fitted on train, sign accuracy on test."""
-    from servicefit.language.classifier import (
-        HASH_DIM,
-        embed_sentences,
-        fit_logistic,
-        lemma_features,
-        split_sentences,
-    )
     from servicefit.language.lemmas import lemmas_of
+    from servicefit.language.logistic import fit_logistic
+    from servicefit.language.sentence_embeddings import embed_sentences
+    from servicefit.language.sentence_features import HASH_DIM, lemma_features
+    from servicefit.language.sentences import split_sentences
     from servicefit.language.text import tokenize
 
     def design(rows: Sequence[tuple[str, bool]]) -> Any:
@@ -570,7 +554,7 @@ def tydip_probe(
 
 def tydip_report(headline_system: str, probes: Sequence[str] | None) -> list[str]:
     """TyDiP English: the analysis's courtesy sign and the logistic-regression probes."""
-    from servicefit.language.classifier import embeddings_installed
+    from servicefit.language.sentence_embeddings import embeddings_installed
 
     train_rows, test_rows = tydip_rows("train"), tydip_rows("test")
     print()
@@ -650,7 +634,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         train.CONFIGS["e5"] = dataclasses.replace(train.CONFIGS["e5"], layers=args.e5_layers)
 
-    from servicefit.language.classifier import embeddings_installed
+    from servicefit.language.sentence_embeddings import embeddings_installed
     from servicefit.language.train import EmbeddingCache, load_devset
 
     systems = args.systems or ["patterns", "lemma"] + (["e5"] if embeddings_installed() else [])

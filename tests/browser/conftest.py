@@ -119,3 +119,24 @@ def form(page, form_id: str):
     that each form in the product is submitted by at least one browser test.
     """
     return page.locator(f'form[data-form="{form_id}"]')
+
+
+def login(page, live_server, username: str, password: str | None = None) -> None:
+    """Sign ``username`` in through the login form and wait for the dashboard.
+
+    ``password`` defaults to ``pw-<username>``, the one ``make_user`` gives the test users
+    (``tests/conftest.py``). Tests of signing in itself (lockout, two-step sign-in, SSO) fill
+    the form themselves.
+    """
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}" if password is None else password)
+    form(page, "login").locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def recruiter_page(desktop, live_server, recruiter):
+    """The desktop page, signed in as the recruiter ``rita`` (on the dashboard)."""
+    login(desktop, live_server, "rita")
+    return desktop

@@ -20,7 +20,6 @@ from servicefit.measurement.models import AdaptiveRun, AdaptiveSetting, QualityR
 from tests.measurement.conftest import create_assessments
 
 from .conftest import PHONE, accessibility_violations, form
-from .test_backoffice import recruiter_page  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +36,7 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
     live_server,
     browser,
     job,
-    recruiter_page,  # noqa: F811
+    recruiter_page,
 ):
     create_assessments(job, {"da": 310}, seed=3)
     stored = calibrate(min_per_group=300)

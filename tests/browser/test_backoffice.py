@@ -19,16 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 @pytest.fixture
-def recruiter_page(desktop, live_server, recruiter):
-    desktop.goto(f"{live_server.url}/login/")
-    desktop.fill("#id_username", "rita")
-    desktop.fill("#id_password", "pw-rita")
-    form(desktop, "login").locator("button[type=submit]").click()
-    desktop.wait_for_url(f"{live_server.url}/")
-    return desktop
-
-
-@pytest.fixture
 def scored(recruiter):
     job = create_job_from_template(
         title="Kundeservice, telefon",

@@ -19,17 +19,9 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.fairness.models import Outcome, SelfIdentification, SelfIdQuestion
 from servicefit.oversight.models import ReviewRequest, ScoringSuspension
 
-from .conftest import accessibility_violations, form
+from .conftest import accessibility_violations, form, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form[action='/login/'] button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_candidate_self_identifies_and_contests_on_a_phone(phone, live_server, recruiter, job):
@@ -128,7 +120,7 @@ def test_an_admin_suspends_and_resumes_scoring_and_adds_a_question(
     person = add_candidate(job=job, name="Olivia Smith", email="olivia@example.com")
     simulate_assessment(candidate=person, rng=random.Random(2))
     page = desktop
-    login(page, live_server, "alice", "pw-alice")
+    login(page, live_server, "alice")
     page.goto(f"{live_server.url}/jobs/{job.pk}/")
     assert "Ranked shortlist" in page.content()
     page.click("summary:has-text('Suspend automated scoring')")

@@ -13,16 +13,6 @@ from servicefit.candidates.models import CandidateImport, ImportStatus
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def recruiter_page(desktop, live_server, recruiter):
-    desktop.goto(f"{live_server.url}/login/")
-    desktop.fill("#id_username", "rita")
-    desktop.fill("#id_password", "pw-rita")
-    desktop.click("form[action='/login/'] button[type=submit]")
-    desktop.wait_for_url(f"{live_server.url}/")
-    return desktop
-
-
 def run_worker():
     from servicefit.runtime.worker import ResilientWorker
 

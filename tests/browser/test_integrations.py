@@ -11,18 +11,14 @@ from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookS
 from servicefit.webhooks.signing import verify
 
 from ..api.test_webhooks import Receiver
-from .conftest import accessibility_violations, form
+from .conftest import accessibility_violations, form, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def admin_page(desktop, live_server, admin_user, recruiter):
-    desktop.goto(f"{live_server.url}/login/")
-    desktop.fill("#id_username", "alice")
-    desktop.fill("#id_password", "pw-alice")
-    desktop.click("form[action='/login/'] button[type=submit]")
-    desktop.wait_for_url(f"{live_server.url}/")
+    login(desktop, live_server, "alice")
     return desktop
 
 

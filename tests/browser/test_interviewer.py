@@ -15,17 +15,9 @@ from servicefit.interviews.models import Scorecard
 from servicefit.interviews.services import schedule_interview
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import form, screenshot
+from .conftest import form, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    form(page, "login").locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter, interviewer):

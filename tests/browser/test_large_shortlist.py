@@ -13,6 +13,8 @@ from servicefit.candidates.services import add_candidate
 from servicefit.demo_assessments import simulate_assessment
 from servicefit.jobs.services import create_job_from_template
 
+from .conftest import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SCORED = 64
@@ -50,11 +52,7 @@ def test_recruiter_pages_sorts_filters_a_large_shortlist_and_opens_a_report(
     desktop, live_server, recruiter, big_job
 ):
     page = desktop
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "rita")
-    page.fill("#id_password", "pw-rita")
-    page.click("form[action='/login/'] button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "rita")
     page.click(f"text={big_job.title}")
     page.wait_for_selector("table.shortlist")
     assert page.locator("table.shortlist tbody tr").count() == 50

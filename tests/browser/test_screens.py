@@ -36,7 +36,7 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.interviews.models import Interview
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import PHONE, accessibility_violations, form, screenshot
+from .conftest import PHONE, accessibility_violations, form, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +51,6 @@ REPLY = {
     "dig i morgon före klockan 12.\n\nMed vänliga hälsningar\nKarin",
 }
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    form(page, "login").locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def phone_context(browser, locale: str = "en-GB"):

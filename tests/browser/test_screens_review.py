@@ -25,7 +25,7 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import PHONE, accessibility_violations, form, screenshot
+from .conftest import PHONE, accessibility_violations, form, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -36,14 +36,6 @@ RAW_CODE = re.compile(
     r"|\b(?:account|api|assessment|candidate|feedback|interview|invitation|job|reply|review|"
     r"scorecard|scoring|shortlist|webhook)\.[a-z_]+\b"
 )
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    form(page, "login").locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def raw_codes(page) -> list[str]:

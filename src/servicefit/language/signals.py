@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from servicefit.language.classifier import SentenceModel, split_sentences
 from servicefit.language.cues import NAME_TITLES, name_matches, shouting_matches
 from servicefit.language.lemmas import LEMMA_LANGUAGES, lemmas_of
 from servicefit.language.patterns import LanguagePatterns, Pattern, load_patterns, match_at
+from servicefit.language.sentence_model import SentenceModel
+from servicefit.language.sentences import split_sentences
 from servicefit.language.text import Token
 
 SIGNAL_LABELS: tuple[str, ...] = (
@@ -396,7 +397,7 @@ def find_signals(
 
     ``languages`` names the pattern files to use: the expected language first, then any
     other language the reply is (partly) written in. With a sentence ``model``, the
-    sentences it flags are added as evidence for its labels (:mod:`.classifier`).
+    sentences it flags are added as evidence for its labels (:mod:`.sentence_model`).
     """
     found: dict[str, list[tuple[int, int, str]]] = {}
     for language in languages:

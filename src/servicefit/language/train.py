@@ -30,23 +30,21 @@ from typing import Any
 import numpy as np
 import yaml
 
-from servicefit.language.classifier import (
-    EMBEDDING_ENGINE,
-    HASH_DIM,
-    MIN_WORDS,
-    MODEL_SIGNALS,
-    FeatureConfig,
-    LabelWeights,
-    Sentence,
-    SentenceModel,
-    embed_sentences,
-    fit_logistic,
-    remember_embedding,
-    save_models,
-    sentence_features,
-    split_sentences,
-)
 from servicefit.language.lemmas import lemmas_of
+from servicefit.language.logistic import fit_logistic
+from servicefit.language.sentence_embeddings import (
+    EMBEDDING_ENGINE,
+    embed_sentences,
+    remember_embedding,
+)
+from servicefit.language.sentence_features import HASH_DIM, FeatureConfig, sentence_features
+from servicefit.language.sentence_model import (
+    MODEL_SIGNALS,
+    LabelWeights,
+    SentenceModel,
+    save_models,
+)
+from servicefit.language.sentences import MIN_WORDS, Sentence, split_sentences
 from servicefit.language.text import Token, tokenize
 
 #: What each shipped model reads (see :class:`FeatureConfig`), fixed before the final
@@ -570,7 +568,8 @@ def train_models(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from servicefit.language.classifier import MODEL_FILE, embeddings_installed
+    from servicefit.language.sentence_embeddings import embeddings_installed
+    from servicefit.language.sentence_model import MODEL_FILE
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=Path("evaluation/language/devset"))

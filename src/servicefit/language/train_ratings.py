@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,6 +48,7 @@ from servicefit.language.ratings import (
     RatingModel,
     rating_cap,
 )
+from servicefit.psychometrics import weighted_kappa_from_counts
 
 #: L2 penalty of the ridge regressions (fixed before any evaluation).
 L2 = 1.0
@@ -59,21 +61,25 @@ CUT_STEP = 0.05
 
 
 def quadratic_weighted_kappa(
-    a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray, k: int = 5
+    a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray, *, k: int = 5
 ) -> float:
-    """Cohen's kappa with quadratic weights, ``1 - sum(W*O) / sum(W*E)``, ratings 1..k."""
-    x = np.asarray(a, dtype=int) - 1
-    y = np.asarray(b, dtype=int) - 1
-    observed = np.zeros((k, k))
-    np.add.at(observed, (x, y), 1.0)
-    n = observed.sum()
-    expected = np.outer(observed.sum(1), observed.sum(0)) / n
-    i = np.arange(k)
-    weights = (i[:, None] - i[None, :]) ** 2 / (k - 1) ** 2
-    denominator = float((weights * expected).sum())
-    if denominator == 0:
-        return 1.0 if np.array_equal(x, y) else 0.0
-    return 1.0 - float((weights * observed).sum()) / denominator
+    """Cohen's quadratic weighted kappa of paired ratings on the scale 1..k: the agreement the
+    cut points maximise here and ``make eval-language`` reports.
+
+    The statistic is :func:`servicefit.psychometrics.weighted_kappa_from_counts` on the table
+    of counts; two conventions are added for ratings: NaN for fewer than two pairs, and 1.0
+    where kappa is undefined because both raters gave one and the same rating throughout.
+    """
+    x = np.asarray(a, dtype=int).ravel() - 1
+    y = np.asarray(b, dtype=int).ravel() - 1
+    if x.shape != y.shape or x.size < 2:
+        return float("nan")
+    if min(x.min(), y.min()) < 0 or max(x.max(), y.max()) >= k:
+        raise ValueError(f"ratings must lie between 1 and {k}")
+    counts = np.zeros((k, k))
+    np.add.at(counts, (x, y), 1.0)
+    value = weighted_kappa_from_counts(counts, weights="quadratic")
+    return 1.0 if math.isnan(value) else value
 
 
 def design(rows: Sequence[Mapping[str, float]]) -> np.ndarray:
@@ -233,7 +239,7 @@ def fit_politeness(
     """A logistic regression over the rating features of ``rows`` (TyDiP train), balanced
     classes; polite when ``points >= 0``."""
     from servicefit.language.analysis import analyze_reply
-    from servicefit.language.classifier import fit_logistic
+    from servicefit.language.logistic import fit_logistic
 
     X = design(
         [
@@ -266,7 +272,8 @@ def fit_embedding_politeness(
     pair with the best cross-validated accuracy on ``rows``. Returns the head on the
     features, its 384 embedding weights, the depth and the cross-validated accuracies."""
     from servicefit.language.analysis import analyze_reply
-    from servicefit.language.classifier import embed_sentences, fit_logistic
+    from servicefit.language.logistic import fit_logistic
+    from servicefit.language.sentence_embeddings import embed_sentences
 
     texts = [text for text, _ in rows]
     F = design(
@@ -298,7 +305,8 @@ def fit_embedding_politeness(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from servicefit.language.classifier import embeddings_installed, load_model
+    from servicefit.language.sentence_embeddings import embeddings_installed
+    from servicefit.language.sentence_model import load_model
     from servicefit.language.train import load_devset
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
