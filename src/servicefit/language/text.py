@@ -15,6 +15,36 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+|\n\s*\n|\n")
 _CLAUSE_BREAK_RE = re.compile(r"[.!?…;:,\n()\[\]\"“”«»–—]")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?…\n]")
+#: Words that take an abbreviation's full stop before a number or a lower-case word ("kl. 14",
+#: "ca. 3 dage", "godz. 10", "f.eks. i morgen"): the last part, as it is tokenised.
+ABBREVIATIONS = frozenset(
+    {
+        # da / nb / sv
+        "kl", "ca", "nr", "tlf", "tel", "evt", "inkl", "ekskl", "jf", "fx", "eks", "ex", "dvs",
+        "osv", "mht", "pga", "bl", "ifm",
+        # en
+        "approx", "etc", "vs",
+        # pl
+        "godz", "np", "tzn", "ul", "tj", "wg",
+    }
+)  # fmt: skip
+
+
+def _breaks_sentence(gap: str, previous: str, following: str) -> bool:
+    """Whether the text ``gap`` between two words ends a sentence.
+
+    A full stop with no space after it is inside a word group, not at a sentence's end: a time
+    or a number ("22.10", "1.500"), an abbreviation with inner stops ("f.eks", "t.ex", "e.g"), an
+    address ("servicefit.dk"). Nor is the stop of a known abbreviation followed by a number or
+    a lower-case word ("kl. 14", "ca. tre dage").
+    """
+    if not _SENTENCE_BREAK_RE.search(gap):
+        return False
+    if gap == ".":
+        return False
+    if gap.rstrip() == "." and "\n" not in gap and previous.lower() in ABBREVIATIONS:
+        return not (following[:1].isdigit() or following[:1].islower())
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +65,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
     """Split ``text`` into word tokens, recording sentence and clause boundaries."""
     tokens: list[Token] = []
     previous_end = 0
+    previous = ""
     for index, match in enumerate(_WORD_RE.finditer(text)):
         gap = text[previous_end : match.start()]
         surface = match.group()
@@ -45,12 +76,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
                 end=match.end(),
                 surface=surface,
                 lower=surface.lower().replace("’", "'"),
-                sentence_break_before=index == 0 or bool(_SENTENCE_BREAK_RE.search(gap)),
+                sentence_break_before=index == 0 or _breaks_sentence(gap, previous, surface),
                 clause_break_before=index == 0 or bool(_CLAUSE_BREAK_RE.search(gap)),
                 line_start=index == 0 or "\n" in gap,
             )
         )
         previous_end = match.end()
+        previous = surface
     return tuple(tokens)
 
 
