@@ -635,7 +635,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train.CONFIGS["e5"] = dataclasses.replace(train.CONFIGS["e5"], layers=args.e5_layers)
 
     from servicefit.language.sentence_embeddings import embeddings_installed
-    from servicefit.language.train import EmbeddingCache, load_devset
+    from servicefit.language.train import EmbeddingCache
+    from servicefit.language.training_data import load_devset
 
     systems = args.systems or ["patterns", "lemma"] + (["e5"] if embeddings_installed() else [])
     if args.tydip_only:

@@ -13,7 +13,8 @@ from servicefit.language.sentence_features import FeatureConfig, lemma_features,
 from servicefit.language.sentence_model import LabelWeights, SentenceModel, read_models, save_models
 from servicefit.language.sentences import MIN_WORDS, split_sentences
 from servicefit.language.text import tokenize
-from servicefit.language.train import LabelledReply, train_models
+from servicefit.language.train import train_models
+from servicefit.language.training_data import LabelledReply
 
 REPLY = (
     "Hi Sarah. You should have read our delivery terms before ordering. "

@@ -18,9 +18,9 @@ import yaml
 from servicefit.language import SUPPORTED_LANGUAGES
 from servicefit.language.sentence_embeddings import embeddings_installed
 from servicefit.language.sentence_model import MODEL_SIGNALS, load_model
-from servicefit.language.train import (
+from servicefit.language.train import SUPPLEMENT_WEIGHTS
+from servicefit.language.training_data import (
     SUPPLEMENT_DIR,
-    SUPPLEMENT_WEIGHTS,
     load_devset,
     load_supplement,
     prepare,

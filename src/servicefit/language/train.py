@@ -2,8 +2,9 @@
 
 ``python -m servicefit.language.train [--devset evaluation/language/devset] [--features lemma e5]``
 writes ``src/servicefit/language/sentence_model.npz``. The training data are the labelled
-replies of the development set: a sentence is a positive example for a label when one of the
-reply's labelled evidence substrings for that label overlaps it, a negative one otherwise.
+replies of the development set and the training supplement (:mod:`.training_data`): a
+sentence is a positive example for a label when one of the reply's labelled evidence
+substrings for that label overlaps it, a negative one otherwise.
 
 Each label's decision threshold is chosen by cross-validation over whole situations inside the
 training replies (three groups of situations; fit on two, predict the third, pool), as the
@@ -21,16 +22,12 @@ import argparse
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from servicefit.language.lemmas import lemmas_of
 from servicefit.language.logistic import fit_logistic
 from servicefit.language.sentence_embeddings import (
     EMBEDDING_ENGINE,
@@ -44,8 +41,14 @@ from servicefit.language.sentence_model import (
     SentenceModel,
     save_models,
 )
-from servicefit.language.sentences import MIN_WORDS, Sentence, split_sentences
-from servicefit.language.text import Token, tokenize
+from servicefit.language.training_data import (
+    LabelledReply,
+    ReplySentences,
+    load_devset,
+    prepare,
+    shipped_supplement,
+    supplement_digest,
+)
 
 #: What each shipped model reads (see :class:`FeatureConfig`), fixed before the final
 #: evaluation by the mean inner-CV F1 inside the LOSO training folds (never the held-out
@@ -63,10 +66,6 @@ CONFIGS: dict[str, FeatureConfig] = {
     "lemma": FeatureConfig(lemmas=1.0, context=0.5, l2=0.02, cues=1.5),
     "e5": FeatureConfig(embeddings=True, layers=6, lemmas=0.5, context=0.5, l2=0.05, cues=0.5),
 }
-#: The training supplement (``evaluation/language/supplement/<lang>.yaml``): short replies
-#: written for training only (blame, condescension and their hard negatives, in situations
-#: that are not in the development set); see :func:`load_supplement`. Never evaluated on.
-SUPPLEMENT_DIR = Path(__file__).resolve().parents[3] / "evaluation" / "language" / "supplement"
 #: How much a supplement sentence counts in the fit, per feature set and label (absent or 0:
 #: the supplement is not used for that label), chosen by the mean inner-CV F1 inside the LOSO
 #: training folds (docs/written-reply-analysis.md, "The training supplement").
@@ -84,154 +83,6 @@ THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
 INNER_FOLDS = 3
 #: Used when the training data hold a single situation (no inner cross-validation possible).
 DEFAULT_THRESHOLD = 0.6
-
-
-@dataclass(frozen=True)
-class LabelledReply:
-    """One development-set reply with its gold signals (label -> evidence substrings)."""
-
-    id: str
-    language: str
-    situation: str
-    text: str
-    customer_name: str | None
-    gold: Mapping[str, tuple[str, ...]]
-    author: str | None = None
-    hard_case: str | None = None
-    channel: str | None = None
-    #: the model labels this reply is labelled for (``None``: all of them); a supplement reply
-    #: is a training row only for these
-    trains: tuple[str, ...] | None = None
-
-
-def _situation(reply: Mapping[str, Any]) -> str:
-    for key in ("situation", "scenario", "message"):
-        if reply.get(key):
-            return str(reply[key])
-    return "unknown"
-
-
-def load_devset(path: Path) -> list[LabelledReply]:
-    """Every reply in ``path`` (a folder of YAML files, searched recursively, or one file)."""
-    files = [path] if path.is_file() else sorted(path.rglob("*.yaml"))
-    replies: list[LabelledReply] = []
-    for file in files:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, Mapping) or not isinstance(data.get("replies"), list):
-            continue
-        language = str(data.get("language") or file.stem)
-        for reply in data["replies"]:
-            gold = {
-                str(label): tuple(str(s) for s in spans)
-                for label, spans in (reply.get("signals") or {}).items()
-                if spans
-            }
-            hard = reply.get("hard_case") or reply.get("hard_cases")
-            if isinstance(hard, list):
-                hard = ",".join(str(h) for h in hard)
-            replies.append(
-                LabelledReply(
-                    id=str(reply.get("id")),
-                    language=str(reply.get("expected_language") or language),
-                    situation=_situation(reply),
-                    text=str(reply.get("text") or ""),
-                    customer_name=reply.get("customer_name"),
-                    gold=gold,
-                    author=str(reply["author"]) if reply.get("author") else None,
-                    hard_case=str(hard) if hard else None,
-                    channel=str(reply["channel"]) if reply.get("channel") else None,
-                )
-            )
-    return replies
-
-
-def load_supplement(path: Path | None = None) -> list[LabelledReply]:
-    """The training supplement: every ``<lang>.yaml`` in ``path`` (default
-    :data:`SUPPLEMENT_DIR`; an empty list when it does not exist).
-
-    Each file is ``{language, labels: [...], replies: [{id, situation, kind, text,
-    signals}]}``; ``labels`` are the model labels its replies are labelled for exhaustively
-    (a reply without ``signals`` is a negative example for all of them), and the replies are
-    training rows for those labels only. Their situations are prefixed ``supplement:`` so
-    they can never be taken for a development-set situation."""
-    folder = SUPPLEMENT_DIR if path is None else path
-    if not folder.is_dir():
-        return []
-    replies: list[LabelledReply] = []
-    for file in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        language = str(data.get("language") or file.stem)
-        trains = tuple(str(label) for label in data.get("labels") or MODEL_SIGNALS)
-        for reply in data.get("replies") or []:
-            replies.append(
-                LabelledReply(
-                    id=str(reply["id"]),
-                    language=language,
-                    situation="supplement:" + str(reply.get("situation") or "unknown"),
-                    text=str(reply["text"]),
-                    customer_name=None,
-                    gold={
-                        str(label): tuple(str(x) for x in spans)
-                        for label, spans in (reply.get("signals") or {}).items()
-                        if spans
-                    },
-                    trains=trains,
-                )
-            )
-    return replies
-
-
-@cache
-def _shipped_supplement() -> tuple[LabelledReply, ...]:
-    return tuple(load_supplement())
-
-
-def supplement_digest(replies: Sequence[LabelledReply]) -> str:
-    """A short SHA-1 of the supplement's ids, texts and labels (stored in the model's meta)."""
-    h = hashlib.sha1(usedforsecurity=False)
-    for r in replies:
-        h.update(f"{r.id}\0{r.text}\0{sorted(r.gold.items())}\0{r.trains}\n".encode())
-    return h.hexdigest()[:12]
-
-
-def gold_spans(text: str, evidence: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans of the labelled evidence substrings (first occurrence of each)."""
-    spans = []
-    for piece in evidence:
-        start = text.find(piece)
-        if start >= 0:
-            spans.append((start, start + len(piece)))
-    return spans
-
-
-@dataclass
-class ReplySentences:
-    """A reply cut into classifiable sentences, with their features and gold labels."""
-
-    reply: LabelledReply
-    tokens: tuple[Token, ...]
-    sentences: list[Sentence]
-    lemmas: list[str] = field(default_factory=list)
-    labels: dict[str, list[bool]] = field(default_factory=dict)
-    rows: dict[FeatureConfig, tuple[np.ndarray | None, list[dict[int, float]]]] = field(
-        default_factory=dict
-    )
-
-
-def prepare(replies: Sequence[LabelledReply]) -> list[ReplySentences]:
-    """Sentences (of at least :data:`MIN_WORDS` words), their lemmas and gold labels."""
-    prepared = []
-    for reply in replies:
-        tokens = tokenize(reply.text)
-        sentences = [s for s in split_sentences(tokens) if s.words >= MIN_WORDS]
-        item = ReplySentences(reply, tokens, sentences, list(lemmas_of(tokens, reply.language)))
-        for label in MODEL_SIGNALS:
-            spans = gold_spans(reply.text, reply.gold.get(label, ()))
-            item.labels[label] = [
-                any(s.start < e and b < s.end for b, e in spans) for s in sentences
-            ]
-        prepared.append(item)
-    return prepared
 
 
 class EmbeddingCache:
@@ -502,7 +353,7 @@ def train_models(
     if items is None:
         items = prepare(replies)
     if supplement is None:
-        supplement = _shipped_supplement()
+        supplement = shipped_supplement()
     if supplement_items is None:
         supplement_items = prepare(supplement) if supplement else []
     situations = sorted({r.situation for r in replies})

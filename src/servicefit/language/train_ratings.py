@@ -307,7 +307,7 @@ def fit_embedding_politeness(
 def main(argv: Sequence[str] | None = None) -> int:
     from servicefit.language.sentence_embeddings import embeddings_installed
     from servicefit.language.sentence_model import load_model
-    from servicefit.language.train import load_devset
+    from servicefit.language.training_data import load_devset
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=Path("evaluation/language/devset"))
