@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -146,15 +147,10 @@ def test_the_first_request_after_the_database_drops_the_connection_succeeds(clie
     """PostgreSQL restarted (here: our server connection terminated) between two requests."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite connections are not reused between requests (CONN_MAX_AGE 0)")
-    import psycopg
-
     assert client.get("/healthz").json()["database"] == "ok"  # opens a reusable connection
     assert connection.connection is not None
     pid = connection.connection.info.backend_pid
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as admin:
+    with _admin_connection() as admin:
         _terminate(admin, pid)
     # What Django runs when a real request starts (the test client leaves it out): with
     # CONN_HEALTH_CHECKS the reused connection is checked and replaced before the view uses it.
@@ -168,20 +164,19 @@ def test_the_first_request_after_the_database_drops_the_connection_succeeds(clie
 def _terminate(admin, pid: int) -> None:
     """End server process ``pid`` and wait until it has gone, as a restart does before the
     server accepts connections again (``pg_terminate_backend`` only sends the signal)."""
-    import time
-
     admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-    for _ in range(100):
-        gone = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-        if gone.fetchone()[0] == 0:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"server process {pid} did not end")
+    _wait_until(
+        lambda: (
+            admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
+                0
+            ]
+            == 0
+        )
+    )
 
 
 def _wait_until(condition) -> None:
-    import time
-
+    """Poll ``condition`` for up to 5 s."""
     for _ in range(100):
         if condition():
             return
