@@ -165,14 +165,12 @@ def _terminate(admin, pid: int) -> None:
     """End server process ``pid`` and wait until it has gone, as a restart does before the
     server accepts connections again (``pg_terminate_backend`` only sends the signal)."""
     admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-    _wait_until(
-        lambda: (
-            admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
-                0
-            ]
-            == 0
-        )
-    )
+    _wait_until(lambda: not _running(admin, pid))
+
+
+def _running(admin, pid: int) -> bool:
+    query = "SELECT count(*) FROM pg_stat_activity WHERE pid = %s"
+    return bool(admin.execute(query, [pid]).fetchone()[0])
 
 
 def _wait_until(condition) -> None:
