@@ -47,6 +47,7 @@ from servicefit.language.training_data import (
     load_devset,
     prepare,
     shipped_supplement,
+    shipped_supplement_sentences,
     supplement_digest,
 )
 
@@ -354,6 +355,8 @@ def train_models(
         items = prepare(replies)
     if supplement is None:
         supplement = shipped_supplement()
+        if supplement_items is None:  # prepared once per process, feature rows kept
+            supplement_items = shipped_supplement_sentences()
     if supplement_items is None:
         supplement_items = prepare(supplement) if supplement else []
     situations = sorted({r.situation for r in replies})

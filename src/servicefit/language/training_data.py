@@ -178,3 +178,10 @@ def prepare(replies: Sequence[LabelledReply]) -> list[ReplySentences]:
             ]
         prepared.append(item)
     return prepared
+
+
+@cache
+def shipped_supplement_sentences() -> tuple[ReplySentences, ...]:
+    """:func:`prepare` of :func:`shipped_supplement`, once per process: every LOSO fold of the
+    evaluation trains with it, and its feature rows are kept between the fits."""
+    return tuple(prepare(shipped_supplement()))
