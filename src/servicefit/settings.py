@@ -154,6 +154,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that needs no round trip on a healthy connection.
     DATABASES["default"]["ENGINE"] = "servicefit.runtime.postgresql"
+    if env_bool("SERVICEFIT_DB_PREPARED_STATEMENTS", True):
+        # Parameters sent apart from the SQL, and a statement run 5 times on a connection is
+        # prepared: PostgreSQL then skips parsing and planning (most of its work per autosave).
+        # Off for a pooler in transaction mode (PgBouncer without max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the task worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
