@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from servicefit.language.lemmas import is_word
+from servicefit.language.names import COMMON_WORD_FORMS, name_part_forms
 from servicefit.language.text import Token
 
 
@@ -30,44 +31,47 @@ def smiley_matches(text: str) -> list[tuple[str, float]]:
     return [(found.group(), 1.0)] if found else []
 
 
-def _name_stems(customer_name: str, *, trim: int) -> list[tuple[str, int]]:
-    """(stem, longest accepted form) for each part of the name.
-
-    Names of six letters or more may end differently: ``trim`` letters are dropped
-    (2 for genitive "-s", 3 in Polish for vocatives and diminutives: "Tomaszu", "Tomek").
-    """
-    stems = []
-    for part in re.findall(r"[^\W\d_]+", customer_name):
-        if len(part) < 2:
-            continue
-        low = part.lower()
-        stems.append((low if len(low) <= 5 else low[: len(low) - trim], len(low) + 2))
-    return stems
-
-
 def name_matches(
     tokens: Sequence[Token], customer_name: str | None, *, language: str = "en"
 ) -> list[tuple[int, int, str]]:
-    """Where the customer's name (or an inflected form of a part of it) is used."""
+    """Where the customer's name (or an inflected form of a part of it) is used.
+
+    A capitalised token counts when it *is* an accepted form of a name part
+    (:func:`~servicefit.language.names.name_part_forms`: "Anno", "Janowi", "Kowalskiej",
+    "Kasiu", "Mettes", "Sarah's"), or when a part of a hyphenated token is ("Anne-Marie").
+    A form that is also an everyday word ("Ani", "Marka") does not count at the start of a
+    sentence, where any word is capitalised.
+    """
     if not customer_name:
         return []
-    stems = _name_stems(customer_name, trim=3 if language == "pl" else 2)
+    parts = name_part_forms(customer_name, language)
+    if not parts:
+        return []
+    common = COMMON_WORD_FORMS.get(language, frozenset())
+
+    def part_of(token: Token) -> int | None:
+        if not token.surface[:1].isupper():
+            return None
+        if token.lower in common and token.sentence_break_before:
+            return None
+        pieces = [token.lower, *token.lower.split("-")] if "-" in token.lower else [token.lower]
+        for index, forms in enumerate(parts):
+            if any(piece in forms for piece in pieces):
+                return index
+        return None
+
     spans: list[tuple[int, int, str]] = []
     for i, token in enumerate(tokens):
-        if not token.surface[:1].isupper():
+        index = part_of(token)
+        if index is None:
             continue
-        for stem, longest in stems:
-            if token.lower.startswith(stem) and len(token.lower) <= longest:
-                end = token.end
-                # "Sarah Mitchell": extend over the following name part
-                if i + 1 < len(tokens) and not tokens[i + 1].clause_break_before:
-                    nxt = tokens[i + 1]
-                    if nxt.surface[:1].isupper() and any(
-                        nxt.lower.startswith(s) for s, _ in stems if s != stem
-                    ):
-                        end = nxt.end
-                spans.append((token.start, end, "customer_name"))
-                break
+        end = token.end
+        # "Sarah Mitchell": extend over the following name part
+        if i + 1 < len(tokens) and not tokens[i + 1].clause_break_before:
+            following = part_of(tokens[i + 1])
+            if following is not None and following != index:
+                end = tokens[i + 1].end
+        spans.append((token.start, end, "customer_name"))
     return spans
 
 
