@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from servicefit.assessments.emails import send_invitation
 from servicefit.assessments.models import EmailStatus, Invitation
+from servicefit.assessments.services import link_of
 from servicefit.candidates.services import add_candidate
 
 
@@ -86,6 +87,26 @@ def test_a_failed_send_is_retried_and_the_delivered_link_works(
     assert invitation.email_last_error == ""
     assert len(mail.outbox) == 1
     assert client.get(f"/a/{link_in(mail.outbox[0])}/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_link_shown_before_the_email_is_sent_keeps_working(
+    client, candidate, recruiter, settings
+):
+    """The candidate page shows the link at once; the e-mail (and a retry) must not replace it."""
+    settings.EMAIL_BACKEND = "tests.assessments.test_invitation_emails.FlakyBackend"
+    FlakyBackend.calls = 0
+    with transaction.atomic():
+        invitation = send_invitation(candidate=candidate, sent_by=recruiter)
+        shown = link_of(invitation)
+    assert shown is not None
+    invitation.refresh_from_db()
+    assert invitation.email_status == EmailStatus.SENT
+    assert invitation.email_attempts == 2
+    token = link_in(mail.outbox[0])
+    assert shown.endswith(f"/a/{token}/")
+    assert link_of(invitation) == shown
+    assert client.get(f"/a/{token}/").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,9 +5,11 @@ A request (or an import) only *queues* the e-mail: it creates the invitation wit
 once the transaction commits, so a rolled-back transaction mails nobody and a slow SMTP server
 never holds up a page or a database lock.
 
-The send task gives the invitation a fresh token just before each attempt (the token is never
-stored, so a retry cannot re-use the one of an earlier attempt); the link in the e-mail that
-was actually delivered is therefore the one that works. Failures are retried with back-off up to
+The send task mails the invitation's own link, derived from its nonce: the link the recruiter
+already sees on the candidate's page ("Copy link") is the one in the e-mail, and a retry sends
+the same link again. An invitation that has no derivable link yet (an import's, or one made
+under an earlier secret key) gets a fresh nonce just before the first attempt, committed before
+any e-mail leaves, so the link in a delivered e-mail always works. Failures are retried with back-off up to
 ``SERVICEFIT_EMAIL_ATTEMPTS`` times; the status, the number of attempts and the last error are
 on the invitation for the recruiter to see.
 
@@ -156,10 +158,12 @@ EMAIL_BATCH = 50
 
 
 def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
-    """Give each invitation still to be mailed a fresh token, in one short transaction.
+    """The link token of each invitation still to be mailed, in one short transaction.
 
-    Already sent, revoked and expired invitations are skipped. The token hashes are committed
-    before any e-mail leaves, so the link in a delivered e-mail always works.
+    An invitation keeps the link it has (the one its page shows); one without a derivable link
+    gets a new nonce. Already sent, revoked and expired invitations are skipped. The token
+    hashes are committed before any e-mail leaves, so the link in a delivered e-mail always
+    works.
     """
     claimed: list[tuple[Invitation, str]] = []
     with transaction.atomic():
@@ -175,10 +179,12 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
             if not invitation.is_open():
                 closed.append(invitation.pk)  # revoked or expired before it was sent
                 continue
-            nonce = new_nonce()
-            token = token_from_nonce(nonce)
-            invitation.token_hash = hash_token(token)
-            invitation.token_nonce = nonce
+            token = token_from_nonce(invitation.token_nonce) if invitation.token_nonce else ""
+            if not token or hash_token(token) != invitation.token_hash:
+                nonce = new_nonce()
+                token = token_from_nonce(nonce)
+                invitation.token_hash = hash_token(token)
+                invitation.token_nonce = nonce
             invitation.email_attempts += 1
             claimed.append((invitation, token))
         Invitation.objects.bulk_update(
