@@ -181,3 +181,15 @@ def test_the_decision_log_is_kept_at_least_six_months(job, recruiter):
     with override_settings(DECISION_LOG_RETENTION_DAYS=90):
         assert [e.id for e in check_oversight_settings()] == ["servicefit.E010"]
     assert check_oversight_settings() == []
+
+
+@pytest.mark.parametrize("page", ["portal:contest", "portal:self_identify"])
+def test_the_pages_after_submission_speak_the_candidates_language(client, job, recruiter, page):
+    person = add_candidate(job=job, name="Kari", email="kari@example.com", language="nb")
+    simulate_assessment(candidate=person, rng=random.Random(5))
+    token = create_invitation(candidate=person, created_by=recruiter).token
+
+    response = client.get(reverse(page, args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert '<html lang="nb"' in response.content.decode()

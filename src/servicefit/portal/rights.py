@@ -13,23 +13,25 @@ from servicefit.assessments.models import Invitation
 from servicefit.fairness.selfid import categories, has_answered, save_self_identification
 from servicefit.oversight.services import OversightError, request_review
 
-from .access import session_of, unavailable
+from .access import session_of, unavailable, use_candidate_language
 from .forms import ReviewRequestForm, SelfIdForm
 
 
-def _submitted(token: str) -> Invitation | None:
-    """The invitation of a submitted, not withdrawn assessment, or None."""
+def _submitted(request: HttpRequest, token: str) -> Invitation | None:
+    """The invitation of a submitted, not withdrawn assessment, or None; the page then speaks
+    the candidate's language, as every other candidate page does."""
     invitation = Invitation.objects.for_token(token)
     session = session_of(invitation) if invitation is not None else None
     if invitation is None or session is None or not session.is_submitted:
         return None
     if session.withdrawn_at is not None:
         return None
+    use_candidate_language(request, invitation)
     return invitation
 
 
 def self_identify(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _submitted(token)
+    invitation = _submitted(request, token)
     if invitation is None:
         return unavailable(request)
     asked = categories()
@@ -54,7 +56,7 @@ def self_identify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def contest(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _submitted(token)
+    invitation = _submitted(request, token)
     if invitation is None:
         return unavailable(request)
     form = ReviewRequestForm(request.POST or None)
