@@ -264,3 +264,15 @@ def test_revoking_and_extending_an_invitation(client, recruiter, job):
     assert (new.invitation.expires_at - before).days == 7
     client.post(reverse("backoffice:invitation_revoke", args=[candidate.pk]))
     assert client.get(f"/a/{new.token}/").status_code == 404
+
+
+def test_a_retention_period_beyond_ten_years_is_refused(client, recruiter, job):
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:job_edit", args=[job.pk]),
+        _edit_data(job, retention_days="999999999999"),
+    )
+    assert response.status_code == 200
+    assert "less than or equal to 3650" in response.content.decode()
+    job.refresh_from_db()
+    assert job.retention_days == 180

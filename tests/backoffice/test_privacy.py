@@ -69,3 +69,16 @@ def test_purge_erases_only_finished_candidates_past_retention(scored_job, recrui
     call_command("purge_expired")
     assert not Candidate.objects.filter(pk=finished.pk).exists()
     assert Candidate.objects.filter(pk__in=[recent.pk, active.pk]).count() == 2
+
+
+def test_a_huge_retention_stored_before_the_limit_does_not_stop_the_purge(scored_job, recruiter):
+    finished = scored_job.candidates.order_by("name").first()
+    move_to_stage(
+        candidate=finished, stage=Stage.REJECTED, changed_by=recruiter, reason_code="assessment"
+    )
+    Candidate.objects.filter(pk=finished.pk).update(
+        stage_changed_at=timezone.now() - timedelta(days=4000)
+    )
+    type(scored_job).objects.filter(pk=scored_job.pk).update(retention_days=2_000_000_000)
+
+    assert purge_expired(dry_run=True) == [finished.pk]

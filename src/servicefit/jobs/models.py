@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+#: The longest retention period a job may set: ten years (longer periods would also overflow
+#: the date arithmetic of the purge).
+MAX_RETENTION_DAYS = 3650
 
 
 class Channel(models.TextChoices):
@@ -45,7 +50,11 @@ class Job(models.Model):
     )
     weights = models.JSONField(_("competency weights"), default=dict)
     minimums = models.JSONField(_("minimum levels"), default=dict, blank=True)
-    retention_days = models.PositiveIntegerField(_("retention period (days)"), default=180)
+    retention_days = models.PositiveIntegerField(
+        _("retention period (days)"),
+        default=180,
+        validators=[MaxValueValidator(MAX_RETENTION_DAYS)],
+    )
     feedback_report = models.BooleanField(_("show candidates a feedback report"), default=True)
     feedback_email = models.BooleanField(
         _("e-mail candidates when their feedback is ready"),

@@ -17,6 +17,7 @@ from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.interviews.services import export_interviews
+from servicefit.jobs.models import MAX_RETENTION_DAYS
 
 
 def export_candidate(candidate: Any) -> dict[str, Any]:
@@ -105,13 +106,19 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
         )
 
 
+def _retention(job: Any) -> timedelta:
+    """The job's retention period, at most :data:`MAX_RETENTION_DAYS` (a value stored before
+    the limit existed must not stop the purge for every job)."""
+    return timedelta(days=min(job.retention_days, MAX_RETENTION_DAYS))
+
+
 def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
     """Erase candidates whose hiring process ended longer ago than their job's retention period."""
     now = now or timezone.now()
     finished = Candidate.objects.filter(
         stage__in=[Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
     ).select_related("job")
-    due = [c for c in finished if c.stage_changed_at + timedelta(days=c.job.retention_days) < now]
+    due = [c for c in finished if c.stage_changed_at + _retention(c.job) < now]
     if not dry_run:
         for candidate in due:
             erase_candidate(candidate=candidate, erased_by=None, reason="retention period ended")
