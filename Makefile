@@ -52,6 +52,7 @@ build: install
 # The demo keeps its database and key in the checkout (ignored by git); installed copies use
 # the per-user default (see docs/operations.md).
 run: export SERVICEFIT_DATA_DIR ?= $(CURDIR)/data
+run: export SERVICEFIT_SITE_URL ?= http://$(HOST):$(PORT)
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0

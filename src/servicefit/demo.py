@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from servicefit.accounts.models import Role, User
@@ -54,7 +55,7 @@ class DemoSummary:
     def __str__(self) -> str:
         return (
             f"Demo data ready: job '{self.job.title}' with {self.candidates} candidates.\n"
-            f"Log in at http://127.0.0.1:8000/login/ as '{self.login}' with password "
+            f"Log in at {settings.SITE_URL}/login/ as '{self.login}' with password "
             f"'{self.password}' (also: admin, interviewer)."
         )
 

@@ -32,3 +32,9 @@ def test_the_demo_job_has_self_identification_outcomes_and_an_adverse_impact_fla
     table = validity_table(job)
     assert table.small_sample and table.hired_with_outcomes == len(hired)
     assert table.rows[0].cells[table.outcomes.index("qa_score")].result is not None
+
+
+def test_the_demo_summary_names_the_address_the_site_runs_at(settings):
+    settings.SITE_URL = "http://127.0.0.1:8010"
+    summary = load_demo(candidates=2, assessments=False)
+    assert "Log in at http://127.0.0.1:8010/login/" in str(summary)
