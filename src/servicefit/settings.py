@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "servicefit.accounts.sso.login_page_context",
                 "servicefit.branding.context_processors.branding",
+                "servicefit.security.mail.email_context",
             ],
         },
     },

@@ -25,3 +25,26 @@ class ConsoleEmailBackend(DjangoConsoleBackend):
             "and not shown (set SERVICEFIT_EMAIL_BACKEND to send e-mail, or SERVICEFIT_DEBUG=1 "
             "to print it)\n"
         )
+
+
+#: Backends that accept a message without delivering it to anyone (``locmem`` is left out: it
+#: is the test suite's outbox).
+UNDELIVERED_BACKENDS = frozenset(
+    {
+        "servicefit.security.mail.ConsoleEmailBackend",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+)
+
+
+def email_is_delivered() -> bool:
+    """Whether the configured e-mail backend sends messages to their recipients."""
+    return settings.EMAIL_BACKEND not in UNDELIVERED_BACKENDS
+
+
+def email_context(request: object) -> dict[str, bool]:
+    """Template context: ``email_not_delivered`` is true while no e-mail server is set up, so
+    the back office can say that invitations are not being delivered."""
+    return {"email_not_delivered": not email_is_delivered()}

@@ -1,0 +1,44 @@
+"""Without an e-mail server the back office says that invitations are not delivered."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+BANNER = "data-email-not-delivered"
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "servicefit.security.mail.ConsoleEmailBackend",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    ],
+)
+def test_recruiters_are_told_when_no_email_is_delivered(client, recruiter, settings, backend):
+    settings.EMAIL_BACKEND = backend
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert BANNER in page
+    assert "No e-mail server is set up" in page
+
+
+def test_the_notice_is_translated(client, recruiter, settings):
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:dashboard"), HTTP_ACCEPT_LANGUAGE="da").content
+    assert "Der er ikke sat en e-mailserver op" in page.decode()
+
+
+def test_no_notice_with_an_email_server(client, recruiter, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    client.force_login(recruiter)
+    assert BANNER not in client.get(reverse("backoffice:dashboard")).content.decode()
+
+
+def test_candidates_never_see_the_notice(client, settings):
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    assert BANNER not in client.get(reverse("login")).content.decode()
