@@ -276,3 +276,18 @@ def test_a_retention_period_beyond_ten_years_is_refused(client, recruiter, job):
     assert "less than or equal to 3650" in response.content.decode()
     job.refresh_from_db()
     assert job.retention_days == 180
+
+
+def test_a_note_without_a_new_stage_does_not_claim_a_stage_change(client, recruiter, job):
+    from servicefit.candidates.services import add_candidate
+
+    candidate = add_candidate(job=job, name="Ea", email="ea@example.com")
+    client.force_login(recruiter)
+    url = reverse("backoffice:stage_change", args=[candidate.pk])
+
+    same = client.post(url, {"stage": candidate.stage, "note": "Called, no answer"}, follow=True)
+    moved = client.post(url, {"stage": "shortlisted", "reason_code": "assessment"}, follow=True)
+
+    assert "Recorded. The stage stays Invited." in same.content.decode()
+    assert "Stage changed to" not in same.content.decode()
+    assert "Stage changed to Shortlisted." in moved.content.decode()

@@ -187,16 +187,18 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     form = StageForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        move_to_stage(
+        change = move_to_stage(
             candidate=candidate,
             stage=data["stage"],
             changed_by=acting_user(request),
             reason_code=data.get("reason_code") or "",
             note=data.get("note") or "",
         )
-        messages.success(
-            request, _("Stage changed to %(stage)s.") % {"stage": candidate.get_stage_display()}
-        )
+        stage = {"stage": candidate.get_stage_display()}
+        if change.from_stage == change.to_stage:
+            messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
+        else:
+            messages.success(request, _("Stage changed to %(stage)s.") % stage)
     else:
         for errors in form.errors.values():
             for error in errors:
