@@ -90,6 +90,16 @@ def test_the_thank_you_page_waits_for_scoring_then_shows_the_feedback(client, st
     assert "Your feedback" in fragment and "hx-trigger" not in fragment
 
 
+def test_feedback_without_answers_says_so_instead_of_empty_lists(client, started):
+    session = AssessmentSession.objects.get()
+    session.submitted_at = timezone.now()
+    session.save()
+    store_result(session=session)  # nothing answered: no competency can be scored
+    fragment = client.get(f"/a/{started}/done/feedback/").content.decode()
+    assert "You answered too few questions" in fragment
+    assert "Where you came out strongest" not in fragment
+
+
 def test_done_shows_the_neutral_page_when_revoked_or_too_old(client, started, invitation):
     session = AssessmentSession.objects.get()
     submit(session=session)
