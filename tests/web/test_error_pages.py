@@ -8,9 +8,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_an_interviewer_on_a_recruiter_page_gets_the_sites_no_access_page(
-    client, interviewer, job
-):
+def test_an_interviewer_on_a_recruiter_page_gets_the_sites_no_access_page(client, interviewer, job):
     client.force_login(interviewer)
     response = client.get(reverse("backoffice:job_detail", args=[job.pk]))
     page = response.content.decode()
