@@ -53,6 +53,32 @@ def test_the_chart_keeps_whole_competency_names():
     assert chart["has_minimum"] is True
 
 
+def test_every_chart_label_carries_its_font_size_for_the_pdf_renderer():
+    """WeasyPrint ignores the stylesheet's font size for SVG text (16 px default): a label must
+    say its own size, the one the label column was measured for."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from servicefit.backoffice.report import CHART_FONT_SIZE
+
+    rows = [
+        {
+            "name": n,
+            "score": 3.0,
+            "lower": None,
+            "upper": None,
+            "minimum": None,
+            "below_minimum": False,
+        }
+        for n in ("Assertiveness and consistent boundaries", "Empathy")
+    ]
+    svg = render_to_string("backoffice/_profile_chart.html", {"chart": chart_geometry(rows)})
+    texts = re.findall(r"<text [^>]*>", svg)
+    assert len(texts) == 5 + 2  # five ticks, two labels
+    assert all(f'font-size="{CHART_FONT_SIZE}"' in t for t in texts)
+
+
 @translation.override("en")
 def test_the_rating_form_uses_radio_buttons_and_labelled_errors():
     form = ReplyRatingForm(

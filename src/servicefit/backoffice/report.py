@@ -19,8 +19,12 @@ from servicefit.psychometrics import profile_composite
 
 CHART_ROW = 26
 CHART_LABEL_MIN_WIDTH = 160
+CHART_FONT_SIZE = 11
+"""Font size (px) of the chart's labels, set on each ``<text>``: the PDF renderer does not apply
+the stylesheet's font size to SVG text, and its 16 px default cut long names off."""
 CHART_CHAR_WIDTH = 6.6
-"""Average width of a 12 px label character: the label column fits the longest full name."""
+"""Average width of a label character (generous for 11 px DejaVu Sans, the PDF's font): the
+label column fits the longest full name."""
 CHART_BAR_WIDTH = 300
 
 
@@ -229,6 +233,7 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
         "width": label_width + CHART_BAR_WIDTH + 30,
         "height": 40 + len(rows) * CHART_ROW,
         "bar_x": label_width,
+        "font_size": CHART_FONT_SIZE,
         "axis_y": 30 + len(rows) * CHART_ROW,
         "has_minimum": any(r["minimum_x"] is not None for r in rows),
         "has_below": any(r["below"] for r in rows),
