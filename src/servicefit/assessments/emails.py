@@ -55,6 +55,7 @@ from .services import (
     feedback_available_until,
     invitation_url,
     link_of,
+    token_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -179,8 +180,8 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
             if not invitation.is_open():
                 closed.append(invitation.pk)  # revoked or expired before it was sent
                 continue
-            token = token_from_nonce(invitation.token_nonce) if invitation.token_nonce else ""
-            if not token or hash_token(token) != invitation.token_hash:
+            token = token_of(invitation)
+            if token is None:
                 nonce = new_nonce()
                 token = token_from_nonce(nonce)
                 invitation.token_hash = hash_token(token)

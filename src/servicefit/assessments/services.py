@@ -60,17 +60,21 @@ class NewInvitation:
         return invitation_url(self.token)
 
 
-def link_of(invitation: Invitation) -> str | None:
-    """The invitation's link, derived again from its nonce; ``None`` if it cannot be shown.
+def token_of(invitation: Invitation) -> str | None:
+    """The invitation's token, derived again from its nonce; ``None`` if it cannot be.
 
     Links made before nonces existed, or under an earlier secret key, cannot be derived.
     """
     if not invitation.token_nonce:
         return None
     token = token_from_nonce(invitation.token_nonce)
-    if hash_token(token) != invitation.token_hash:
-        return None
-    return invitation_url(token)
+    return token if hash_token(token) == invitation.token_hash else None
+
+
+def link_of(invitation: Invitation) -> str | None:
+    """The invitation's link (see :func:`token_of`); ``None`` if it cannot be shown."""
+    token = token_of(invitation)
+    return invitation_url(token) if token is not None else None
 
 
 @transaction.atomic
