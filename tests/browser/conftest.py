@@ -121,6 +121,16 @@ def form(page, form_id: str):
     return page.locator(f'form[data-form="{form_id}"]')
 
 
+def start_timed_section(page) -> bool:
+    """Press Start on a timed section's start screen, if the page is one; True if it was."""
+    start = form(page, "start-section")
+    if not start.count():
+        return False
+    with page.expect_navigation(wait_until="load"):
+        start.locator("button[name=start]").click()
+    return True
+
+
 def login(page, live_server, username: str, password: str | None = None) -> None:
     """Sign ``username`` in through the login form and wait for the dashboard.
 

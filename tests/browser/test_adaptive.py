@@ -19,7 +19,7 @@ from servicefit.measurement.calibration import calibrate
 from servicefit.measurement.models import AdaptiveRun, AdaptiveSetting, QualityReport
 from tests.measurement.conftest import create_assessments
 
-from .conftest import PHONE, accessibility_violations, form
+from .conftest import PHONE, accessibility_violations, form, start_timed_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +89,7 @@ def test_recruiter_switches_adaptive_on_and_a_candidate_finishes_it_on_a_phone(
 
     while "/p/" in phone.url:
         slug = phone.url.rstrip("/").rsplit("/", 1)[1]
+        start_timed_section(phone)
         if slug.startswith("reply"):
             phone.locator("textarea").fill(REPLY)
             phone.locator("#saved-reply").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()

@@ -11,7 +11,7 @@ from servicefit.assessments.services import create_invitation, plan_for
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import accessibility_violations, form, screenshot
+from .conftest import accessibility_violations, form, screenshot, start_timed_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +82,12 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
     step = 3
     while "/p/" in page.url:
         slug = page.url.rstrip("/").rsplit("/", 1)[1]
+        if form(page, "start-section").count():
+            assert "countdown" not in page.content()
+            screenshot(page, *shots, f"{step:02d}-{slug}-start.png")
+            problems += accessibility_violations(page)
+            step += 1
+            start_timed_section(page)
         if slug.startswith("reply"):
             page.locator("textarea").fill(REPLY[language])
             page.locator("#saved-reply").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()

@@ -1,15 +1,24 @@
-"""Keyboard-only answering, and an answer given while offline that still arrives."""
+"""Keyboard-only answering, an answer given while offline that still arrives, and the clock."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from servicefit.assessments.models import Answer, AssessmentSession
-from servicefit.assessments.services import create_invitation, plan_for, start_session
+from servicefit.assessments.services import (
+    create_invitation,
+    plan_for,
+    start_session,
+    time_limit,
+)
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.services import create_job_from_template
+
+from .conftest import form, start_timed_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +86,35 @@ def test_the_assessment_works_without_javascript(browser, live_server, started_l
     page.wait_for_url(re.compile(rf"/p/{first.slug}/$"))
     assert page.locator(f'input[name="{first.keys[0]}"][value="3"]').is_checked()
     context.close()
+
+
+def test_the_reply_clock_starts_with_start_and_time_up_saves_and_locks_the_reply(
+    phone, live_server, started_link
+):
+    session = AssessmentSession.objects.get()
+    reply = next(p for p in plan_for(session).pages if p.section == "reply")
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{reply.slug}/")
+    assert form(phone, "start-section").is_visible()
+    assert AssessmentSession.objects.get().reply_started_at is None  # looking costs no time
+    assert start_timed_section(phone)
+    assert AssessmentSession.objects.get().reply_started_at is not None
+
+    # Four seconds left: what the candidate typed last is saved when the clock reaches zero
+    # (the 1.5 s autosave pause outlasts the clock), and the box then takes no more typing.
+    limit = time_limit(session, "reply")
+    assert limit is not None
+    AssessmentSession.objects.update(reply_started_at=timezone.now() - limit + timedelta(seconds=4))
+    phone.reload()
+    area = phone.locator("textarea")
+    phone.locator(".countdown-clock").filter(has_text="0:01").wait_for()
+    text = "Hej Sarah, jag beklagar. Jag ringer dig i dag."
+    with phone.expect_response(lambda r: r.url.endswith("/answer/")) as saved:
+        area.fill(text)
+    assert saved.value.status == 200
+    box = phone.locator(".countdown")
+    box.filter(has_text=box.get_attribute("data-up") or "").wait_for()
+    assert area.evaluate("a => a.readOnly")
+    area.focus()
+    phone.keyboard.type(" Mer text.")
+    assert area.input_value() == text
+    assert Answer.objects.get(key=reply.keys[0]).text == text

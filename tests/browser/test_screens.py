@@ -36,7 +36,14 @@ from servicefit.demo_assessments import simulate_assessment
 from servicefit.interviews.models import Interview
 from servicefit.jobs.services import create_job_from_template
 
-from .conftest import PHONE, accessibility_violations, form, login, screenshot
+from .conftest import (
+    PHONE,
+    accessibility_violations,
+    form,
+    login,
+    screenshot,
+    start_timed_section,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -114,6 +121,8 @@ def test_an_invitation_in_the_candidates_language_opened_in_an_english_browser(
             save_answer(session=session, key=key, value=3, language=language)
     reply_page = next(p for p in plan.pages if p.section == "reply")
     page.goto(f"{live_server.url}/a/{token}/p/{reply_page.slug}/")
+    problems += accessibility_violations(page)
+    assert start_timed_section(page)
     assert CUSTOMER[language] in page.inner_text("#customer-message")
     page.locator("textarea").fill(REPLY[language])
     page.locator("#saved-reply").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()

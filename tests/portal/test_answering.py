@@ -131,11 +131,49 @@ def test_extra_time_extends_the_limit(client, started, candidate):
     assert answer(client, started, key, "3").status_code == 409
 
 
-def test_timed_page_shows_a_countdown_with_warnings(client, started):
+def test_a_timed_section_waits_for_start_and_opening_it_costs_no_time(client, started):
     slug = plan_for(session_of(started)).pages[-2].slug  # last judgement scenario
     html = client.get(f"/a/{started}/p/{slug}/").content.decode()
-    assert 'class="countdown' in html
-    assert "data-warn-1" in html
+    assert 'data-form="start-section"' in html
+    assert "you have 15 minutes" in html
+    assert 'class="countdown' not in html and "<fieldset" not in html
+    assert session_of(started).sjt_started_at is None
+
+
+def test_start_starts_the_clock_once_and_shows_a_countdown_with_warnings(client, started):
+    slug = plan_for(session_of(started)).pages[-2].slug
+    response = client.post(f"/a/{started}/p/{slug}/", {"start": "yes"})
+    assert response.status_code == 302 and response["Location"].endswith(f"/p/{slug}/")
+    began = session_of(started).sjt_started_at
+    assert began is not None
+    html = client.get(f"/a/{started}/p/{slug}/").content.decode()
+    assert 'class="countdown' in html and "data-warn-1" in html
+    client.post(f"/a/{started}/p/{slug}/", {"start": "yes"})  # a second Start (two tabs)
+    assert session_of(started).sjt_started_at == began
+
+
+def test_the_landing_page_and_start_screen_count_the_extra_time(client, token, candidate):
+    candidate.extra_time_percent = 50
+    candidate.save()
+    landing = client.get(f"/a/{token}/").content.decode()
+    assert "(23 minutes)" in landing and "(15 minutes)" in landing  # 15 and 10 min + 50%
+    assert "include your extra time (50% more)" in landing
+    client.post(f"/a/{token}/", {"consent": "yes"})
+    reply = plan_for(session_of(token)).pages[-1].slug
+    html = client.get(f"/a/{token}/p/{reply}/").content.decode()
+    assert "you have 15 minutes" in html and "(50% more)" in html
+    assert session_of(token).reply_started_at is None
+
+
+def test_without_extra_time_the_landing_page_shows_the_plain_limits(client, token):
+    landing = client.get(f"/a/{token}/").content.decode()
+    assert "(15 minutes)" in landing and "(10 minutes)" in landing
+    assert "extra time (" not in landing
+
+
+def test_a_first_answer_saved_without_the_start_screen_starts_the_clock(client, started):
+    key = plan_for(session_of(started)).keys("sjt")[0]
+    assert answer(client, started, key, "4").status_code == 200
     assert session_of(started).sjt_started_at is not None
 
 

@@ -7,6 +7,7 @@ connection or a reload never lose an answer. Time limits are enforced here, on t
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -225,10 +226,10 @@ def start_session(
     return session
 
 
-def time_limit(
-    session: AssessmentSession, section: str, content: Content | None = None
+def candidate_time_limit(
+    candidate: Candidate, section: str, content: Content | None = None
 ) -> timedelta | None:
-    """The section's limit including the candidate's extra time, or ``None`` if untimed."""
+    """A timed section's limit for this candidate, extra time included; ``None`` if untimed."""
     content = content or default_content()
     minutes: int | None = None
     if section == "sjt" and content.sjt is not None:
@@ -237,7 +238,28 @@ def time_limit(
         minutes = content.written_reply.time_limit_minutes
     if minutes is None:
         return None
-    return timedelta(minutes=minutes) * (1 + session.candidate.extra_time_percent / 100)
+    return timedelta(minutes=minutes) * (1 + candidate.extra_time_percent / 100)
+
+
+def limit_minutes(limit: timedelta) -> int:
+    """A limit as the whole minutes a candidate is told (rounded up: never promise less)."""
+    return math.ceil(limit.total_seconds() / 60 - 1e-9)
+
+
+def time_limit(
+    session: AssessmentSession, section: str, content: Content | None = None
+) -> timedelta | None:
+    """The section's limit including the candidate's extra time, or ``None`` if untimed."""
+    return candidate_time_limit(session.candidate, section, content)
+
+
+def awaits_start(session: AssessmentSession, section: str) -> bool:
+    """True while a timed section has not been started: its pages show the start screen.
+
+    The clock starts when the candidate presses Start (:func:`start_section`), not when a page
+    of the section is merely opened, so looking ahead or coming back later costs no time.
+    """
+    return time_limit(session, section) is not None and deadline(session, section) is None
 
 
 def deadline(session: AssessmentSession, section: str) -> datetime | None:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from servicefit.assessments import services
 from servicefit.assessments.models import AssessmentSession, Invitation
-from servicefit.assessments.plan import Page
-from servicefit.content import default_content
+from servicefit.assessments.plan import AssessmentPlan, Page
+from servicefit.content import Content, default_content
 from servicefit.fairness.selfid import has_answered
 from servicefit.oversight.services import is_scoring_suspended
 
@@ -32,6 +32,12 @@ def _url(name: str, token: str, **kwargs: str) -> str:
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
+
+
+def _minutes(invitation: Invitation, section: str, content: Content) -> int:
+    """A timed section's minutes for this candidate, extra time included (0 if untimed)."""
+    limit = services.candidate_time_limit(invitation.candidate, section, content)
+    return services.limit_minutes(limit) if limit is not None else 0
 
 
 @with_invitation
@@ -52,8 +58,9 @@ def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
         "job": invitation.candidate.job,
         "candidate": invitation.candidate,
         "expires_at": invitation.expires_at,
-        "sjt_minutes": content.sjt.time_limit_minutes if content.sjt else 0,
-        "reply_minutes": content.written_reply.time_limit_minutes if content.written_reply else 0,
+        "sjt_minutes": _minutes(invitation, "sjt", content),
+        "reply_minutes": _minutes(invitation, "reply", content),
+        "extra_time_percent": invitation.candidate.extra_time_percent,
         "privacy_version": services.PRIVACY_NOTICE_VERSION,
         "automation_version": services.AUTOMATION_NOTICE_VERSION,
     }
@@ -105,8 +112,12 @@ def page(request: HttpRequest, token: str, invitation: Invitation, slug: str) ->
         return unavailable(request)
     if current.adaptive:
         return redirect(_url("adaptive", token))
-    if current.section in {"sjt", "reply"}:
-        services.start_section(session=session, section=current.section)
+    if services.awaits_start(session, current.section):
+        if request.method == "POST" and request.POST.get("start") == "yes":
+            services.start_section(session=session, section=current.section)
+            return redirect(_url("page", token, slug=current.slug))
+        if request.method == "GET":
+            return _start_screen(request, token, session, plan, current)
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = _save_page(request, session, current)
@@ -121,6 +132,27 @@ def page(request: HttpRequest, token: str, invitation: Invitation, slug: str) ->
     )
     status = 400 if errors else 200
     return render(request, "portal/page.html", context, status=status)
+
+
+def _start_screen(
+    request: HttpRequest,
+    token: str,
+    session: AssessmentSession,
+    plan: AssessmentPlan,
+    current: Page,
+) -> HttpResponse:
+    """The screen before a timed section: how long it is and that Start starts the clock."""
+    limit = services.time_limit(session, current.section)
+    assert limit is not None  # noqa: S101  (only timed sections await a start)
+    previous = plan.previous_page(current)
+    context = {
+        "token": token,
+        "page": current,
+        "minutes": services.limit_minutes(limit),
+        "extra_time_percent": session.candidate.extra_time_percent,
+        "previous_url": _url("page", token, slug=previous.slug) if previous else None,
+    }
+    return render(request, "portal/start_section.html", context)
 
 
 def _save_page(request: HttpRequest, session: AssessmentSession, current: Page) -> dict[str, str]:

@@ -17,10 +17,24 @@
       if (s <= 120) { box.classList.add("urgent"); }
       if (!warned5 && s <= 300) { warned5 = true; announcer.textContent = box.getAttribute("data-warn-5"); }
       if (!warned1 && s <= 60) { warned1 = true; announcer.textContent = box.getAttribute("data-warn-1"); }
-      if (s === 0) { announcer.textContent = box.getAttribute("data-up"); clock.textContent = "0:00"; return; }
+      if (s === 0) { timeUp(box, announcer); return; }
       window.setTimeout(tick, 1000);
     }
     tick();
+  }
+
+  // Time is up: send the reply as it stands (the server accepts it within its grace period),
+  // then lock the answers, so nothing typed after the end looks saved when it is not.
+  function timeUp(box, announcer) {
+    var area = document.querySelector("#page-form textarea");
+    if (area && !area.readOnly) {
+      if (window.htmx) { window.htmx.trigger(area, "timeup"); }
+      area.readOnly = true;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("#page-form input[type=radio]"), function (r) { r.disabled = true; });
+    box.textContent = box.getAttribute("data-up");
+    box.classList.add("urgent");
+    announcer.textContent = box.getAttribute("data-up");
   }
 
   function startCounter(area) {
