@@ -291,3 +291,35 @@ def test_a_note_without_a_new_stage_does_not_claim_a_stage_change(client, recrui
     assert "Recorded. The stage stays Invited." in same.content.decode()
     assert "Stage changed to" not in same.content.decode()
     assert "Stage changed to Shortlisted." in moved.content.decode()
+
+
+def test_a_note_on_a_closed_candidate_neither_postpones_deletion_nor_resends_the_decision(
+    recruiter, job
+):
+    from servicefit.candidates.models import StageChange
+    from servicefit.candidates.services import add_candidate, move_to_stage
+    from servicefit.webhooks.models import WebhookDelivery, WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        name="ATS",
+        url="https://hooks.example.com/in",
+        events=["candidate.stage_changed", "decision.recorded"],
+        secret="s" * 32,
+    )
+    candidate = add_candidate(job=job, name="Ea", email="ea@example.com")
+    move_to_stage(candidate=candidate, stage="rejected", changed_by=recruiter, reason_code="other")
+    closed_at = candidate.stage_changed_at
+    sent = WebhookDelivery.objects.count()
+    assert sent == 2  # the move and the decision
+
+    move_to_stage(candidate=candidate, stage="rejected", changed_by=recruiter, note="Asked why")
+
+    candidate.refresh_from_db()
+    assert candidate.stage_changed_at == closed_at  # the retention clock keeps running
+    assert WebhookDelivery.objects.count() == sent
+    notes = StageChange.objects.filter(candidate=candidate).order_by("pk")
+    assert [(c.from_stage, c.to_stage, c.note) for c in notes][-1] == (
+        "rejected",
+        "rejected",
+        "Asked why",
+    )

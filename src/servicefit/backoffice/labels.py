@@ -68,6 +68,7 @@ AUDIT_LABELS = {
     "candidate.report_viewed": _("Report viewed"),
     "candidate.result_read": _("Result read through the API"),
     "candidate.stage_changed": _("Stage changed"),
+    "candidate.stage_noted": _("Note added (stage unchanged)"),
     "candidate.updated": _("Candidate details corrected"),
     "fairness.summary_downloaded": _("Fairness summary downloaded"),
     "fairness.viewed": _("Fairness page viewed"),

@@ -76,9 +76,34 @@ def move_to_stage(
     note: str = "",
     params: dict[str, str] | None = None,
 ) -> StageChange:
-    """Move a candidate to ``stage`` and log who, when and why."""
+    """Move a candidate to ``stage`` and log who, when and why.
+
+    ``stage`` equal to the current stage records the reason and note in the history and the
+    audit log and changes nothing else: ``stage_changed_at`` (from which the retention period
+    of a closed application runs) stays, and no stage-change or decision webhook is sent, so a
+    note added to a rejected candidate neither postpones their deletion nor re-announces the
+    decision.
+    """
     if stage not in Stage.values:
         raise ValueError(f"unknown stage {stage!r}")
+    if stage == candidate.stage:
+        note_only = StageChange.objects.create(
+            candidate=candidate,
+            from_stage=stage,
+            to_stage=stage,
+            reason_code=reason_code,
+            note=note,
+            params=params or {},
+            changed_by=changed_by,
+        )
+        record(
+            action="candidate.stage_noted",
+            actor=changed_by,
+            candidate=candidate,
+            stage=stage,
+            reason_code=reason_code,
+        )
+        return note_only
     change = StageChange.objects.create(
         candidate=candidate,
         from_stage=candidate.stage,
