@@ -118,3 +118,53 @@ def test_the_reply_clock_starts_with_start_and_time_up_saves_and_locks_the_reply
     phone.keyboard.type(" Mer text.")
     assert area.input_value() == text
     assert Answer.objects.get(key=reply.keys[0]).text == text
+
+
+def test_an_answer_given_offline_is_sent_again_by_itself_when_the_connection_returns(
+    phone, live_server, started_link
+):
+    session = AssessmentSession.objects.get()
+    first = plan_for(session).pages[0]
+    key = first.keys[0]
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{first.slug}/")
+    phone.context.set_offline(True)
+    phone.locator(f'input[name="{key}"][value="2"]').check()
+    indicator = phone.locator(f"#saved-{key}")
+    indicator.filter(has_text=re.compile(".+")).wait_for()
+    assert "error" in (indicator.get_attribute("class") or "")
+    status = phone.locator("#connection-status")
+    assert status.is_visible() and status.bounding_box()["y"] < 740  # in view, not at the foot
+    assert not Answer.objects.exists()
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    indicator.filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
+    assert Answer.objects.get(key=key).value == 2
+    assert status.inner_text() == ""
+
+
+def test_a_refused_answer_shows_the_servers_reason_next_to_it(phone, live_server, started_link):
+    session = AssessmentSession.objects.get()
+    reply = next(p for p in plan_for(session).pages if p.section == "reply")
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{reply.slug}/")
+    start_timed_section(phone)
+    phone.locator("textarea").fill("Hej! " * 1001)  # 5,005 characters, over the limit
+    indicator = phone.locator("#saved-reply")
+    indicator.filter(has_text="5000").wait_for()
+    assert "error" in (indicator.get_attribute("class") or "")
+    assert phone.locator("#connection-status").inner_text() == ""  # not a connection problem
+    assert not Answer.objects.exists()
+
+
+def test_a_reply_typed_just_before_leaving_the_page_is_saved(phone, live_server, started_link):
+    session = AssessmentSession.objects.get()
+    reply = next(p for p in plan_for(session).pages if p.section == "reply")
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{reply.slug}/")
+    start_timed_section(phone)
+    text = "Hej Sarah, förlåt. Jag ringer dig i eftermiddag."
+    phone.locator("textarea").fill(text)  # no pause of 1.5 s before the page is left
+    phone.goto(f"{live_server.url}/a/{started_link}/review/")
+    for _ in range(50):
+        if Answer.objects.filter(key=reply.keys[0]).exists():
+            break
+        phone.wait_for_timeout(100)
+    assert Answer.objects.get(key=reply.keys[0]).text == text
