@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.i18n import set_language
 
 from servicefit.accounts import sso_views
+from servicefit.portal.language import set_language
 from servicefit.runtime.views import health
 from servicefit.security import views as security_views
 

@@ -122,3 +122,21 @@ def test_a_candidate_completes_the_assessment_on_a_phone(live_server, browser, l
     assert result.flags == []
     assert all(c["score"] is not None for c in result.competencies.values())
     assert result.reply["analysis"]["language"]["detected"] == language
+
+
+def test_a_language_picked_on_one_link_does_not_carry_over_to_the_next_candidate(
+    live_server, phone
+):
+    first, second = invite("da"), invite("sv")
+    phone.goto(f"{live_server.url}/a/{first}/")
+    assert phone.locator("html").get_attribute("lang") == "da"
+    form(phone, "language").locator("select").select_option("en")
+    with phone.expect_navigation(wait_until="load"):
+        form(phone, "language").locator("button").click()
+    assert phone.locator("html").get_attribute("lang") == "en"
+
+    phone.goto(f"{live_server.url}/a/{second}/")  # the next candidate on the same device
+    assert phone.locator("html").get_attribute("lang") == "sv"
+    phone.goto(f"{live_server.url}/a/{first}/")  # the first link keeps its pick
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert "django_language" not in {c["name"] for c in phone.context.cookies()}

@@ -14,6 +14,8 @@ from django.utils import translation
 from servicefit.assessments.models import AssessmentSession, Invitation
 from servicefit.assessments.services import open_invitation
 
+from .language import picked_language
+
 
 def unavailable(request: HttpRequest) -> HttpResponse:
     """One neutral page for unknown, expired, revoked and used links: it reveals nothing."""
@@ -21,15 +23,14 @@ def unavailable(request: HttpRequest) -> HttpResponse:
 
 
 def use_candidate_language(request: HttpRequest, invitation: Invitation) -> None:
-    """Pages default to the invitation's language; a language the candidate picked wins.
+    """Pages speak the invitation's language; a language picked on this link's pages wins.
 
-    The browser's own language only decides when the invitation names none that the site
-    offers. Picking another language in the switcher sets the language cookie, which the
-    locale middleware has already applied, so it is left alone here.
+    The pick is remembered per link (:mod:`servicefit.portal.language`), so a language chosen
+    by someone else in the same browser, on another link or in the back office, does not carry
+    over. The browser's own language only decides when the invitation names none that the
+    site offers.
     """
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return
-    language = invitation.candidate.language
+    language = picked_language(request, invitation) or invitation.candidate.language
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
         request.LANGUAGE_CODE = language
