@@ -354,3 +354,29 @@ def test_a_reply_explanation_shows_how_much_each_piece_of_evidence_moved_the_rat
     missing = {"code": "signal_missing", "params": {"label": "apology", "label_text": "x"}}
     with translation.override("en"):
         assert "(" not in explain(missing)  # nothing was added, so no number
+
+
+def test_a_reply_in_another_language_names_the_pages_language_as_expected():
+    from types import SimpleNamespace
+
+    from servicefit.backoffice.report import _reply
+    from servicefit.language import analyze_reply
+
+    text = "Hej Sarah, jeg er meget ked af, at din pakke ikke er kommet. Jeg ringer til dig i dag."
+    # scoring analysed the Danish reply again in Danish, so the analysis "expects" Danish
+    analysis = analyze_reply(text, expected_language="da").to_dict()
+    reply = SimpleNamespace(
+        text=text,
+        analysis=analysis,
+        shown_language="en",
+        language="da",
+        message="late_delivery",
+        error=None,
+    )
+    shown = _reply(SimpleNamespace(reply=reply), "en")
+    assert shown is not None
+    assert analysis["language"]["expected"] == "da"
+    assert shown["expected_language"] == "en"
+    assert shown["other_language"] is True
+    reply.shown_language = "da"
+    assert _reply(SimpleNamespace(reply=reply), "en")["other_language"] is False

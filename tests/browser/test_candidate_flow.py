@@ -140,3 +140,30 @@ def test_a_language_picked_on_one_link_does_not_carry_over_to_the_next_candidate
     phone.goto(f"{live_server.url}/a/{first}/")  # the first link keeps its pick
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "django_language" not in {c["name"] for c in phone.context.cookies()}
+
+
+@pytest.mark.parametrize("language", ["pl", "nb"])
+def test_candidate_pages_reflow_on_a_phone_zoomed_to_200_percent(live_server, browser, language):
+    """WCAG 1.4.10 asks for 320 CSS px; a 390 px phone zoomed to 200 % is 195: nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 195, "height": 422}, is_mobile=True)
+    page = context.new_page()
+    token = invite(language)
+    base = f"{live_server.url}/a/{token}/"
+    page.goto(base)
+    page.locator("input[name=consent]").check()
+    form(page, "consent").locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/preview/$"))
+    session = AssessmentSession.objects.get(candidate__email=f"mads-{language}@example.com")
+    plan = plan_for(session)
+    reply = next(p for p in plan.pages if p.section == "reply")
+    wide = {}
+    for path in ("preview/", f"p/{plan.pages[0].slug}/", f"p/{reply.slug}/", "review/"):
+        page.goto(base + path)
+        for _ in range(2):  # the reply's start screen, then the reply page itself
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 195:
+                wide[page.url] = width
+            if not start_timed_section(page):
+                break
+    context.close()
+    assert wide == {}, f"pages scroll sideways at 195 px: {wide}"

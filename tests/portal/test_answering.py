@@ -263,3 +263,23 @@ def test_answers_after_submitting_are_refused(client, started):
     client.post(f"/a/{started}/submit/")
     response = answer(client, started, "q01", "3")
     assert response.status_code == 404
+
+
+def test_when_the_situations_time_is_up_a_page_offers_the_next_part(client, started):
+    plan = plan_for(session_of(started))
+    sjt_pages = [p for p in plan.pages if p.section == "sjt"]
+    reply = next(p for p in plan.pages if p.section == "reply")
+    client.post(f"/a/{started}/p/{sjt_pages[0].slug}/", {"start": "yes"})
+    running = client.get(f"/a/{started}/p/{sjt_pages[1].slug}/").content.decode()
+    assert '<p class="actions" hidden id="next-part">' in running
+    AssessmentSession.objects.update(sjt_started_at=timezone.now() - timedelta(minutes=16))
+    html = client.get(f"/a/{started}/p/{sjt_pages[1].slug}/").content.decode()
+    assert '<p class="actions" id="next-part">' in html
+    assert f'href="/a/{started}/p/{reply.slug}/"' in html
+
+
+def test_page_titles_say_which_page_it_is(client, started):
+    plan = plan_for(session_of(started))
+    second = plan.pages[1]
+    html = client.get(f"/a/{started}/p/{second.slug}/").content.decode()
+    assert f"<title>Work style – Page 2 of {len(plan.pages)} ·" in html

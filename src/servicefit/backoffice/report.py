@@ -280,8 +280,17 @@ def _reply(record: ResultRecord, language: str) -> dict[str, Any] | None:
     shown = reply.shown_language or reply.language or language
     if content.written_reply is not None:
         message = next((m for m in content.written_reply.messages if m.id == reply.message), None)
+    detected = analysis["language"] if analysis else {}
     return {
         "text": text,
+        # a reply in another language is analysed again in its own language, so the analysis's
+        # own "expected" is then that language: the page the candidate saw is what was expected
+        "expected_language": shown,
+        "other_language": bool(
+            detected.get("detected")
+            and detected["detected"] != shown
+            and not detected.get("uncertain")
+        ),
         "message": {
             "subject": message.subject.get(shown),
             "body": message.body.get(shown),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -48,6 +49,7 @@ def page_context(
             context["deadline"] = end
             context["seconds_left"] = max(0, int((end - timezone.now()).total_seconds()))
             context["time_up"] = services.is_time_up(session, page.section)
+            context["next_part_url"] = next_part_url(token, plan, page)
     if page.section == "questionnaire" and content.questionnaire:
         labels = [label.get(language) for label in content.questionnaire.scale_labels]
         by_id = {item.id: item for item in content.questionnaire.items}
@@ -99,3 +101,12 @@ def page_context(
             "max_characters": content.written_reply.max_characters,
         }
     return context
+
+
+def next_part_url(token: str, plan: AssessmentPlan, page: Page) -> str:
+    """Where a candidate goes when a timed part's time is up: the next part, or the review."""
+    later = plan.pages[plan.pages.index(page) + 1 :]
+    following = next((p for p in later if p.section != page.section), None)
+    if following is None:
+        return reverse("portal:review", kwargs={"token": token})
+    return reverse("portal:page", kwargs={"token": token, "slug": following.slug})

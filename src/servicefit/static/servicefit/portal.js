@@ -38,6 +38,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("#page-form input[type=radio]"), function (r) { r.disabled = true; });
     box.textContent = box.getAttribute("data-up");
     box.classList.add("urgent");
+    var next = document.getElementById("next-part");
+    if (next) { next.hidden = false; }
     announcer.textContent = box.getAttribute("data-up");
   }
 
