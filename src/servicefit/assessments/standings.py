@@ -67,13 +67,21 @@ def standing_values(
     result_flags: Iterable[str],
     profile: JobProfile | None,
 ) -> StandingValues:
-    """Composite, band and flags of one candidate (pure: the same code at store and recompute)."""
-    flags = [f for f in result_flags if f != "below_minimum"]
+    """Composite, band and flags of one candidate (pure: the same code at store and recompute).
+
+    An incomplete assessment whose answers leave a competency with a job minimum unscored is
+    flagged ``minimum_not_measured``: the composite, re-weighted over the scored competencies,
+    would otherwise rank such a candidate as if every minimum had been met.
+    """
+    derived = {"below_minimum", "minimum_not_measured"}
+    flags = [f for f in result_flags if f not in derived]
     if profile is None:
         return StandingValues(None, tuple(flags))
     composite = profile_composite(scores, profile, sems=sems)
     if composite.below_minimum:
         flags.append("below_minimum")
+    if composite.unmeasured_minimum and "incomplete" in flags:
+        flags.append("minimum_not_measured")
     return StandingValues(composite, tuple(flags))
 
 

@@ -49,6 +49,7 @@ from servicefit.security.text import printable
 
 FLAG_LABELS = {
     "below_minimum": _("Below a minimum"),
+    "minimum_not_measured": _("A minimum not measured"),
     "wrong_language": _("Reply in another language"),
     "incomplete": _("Incomplete"),
 }

@@ -243,6 +243,7 @@ class ProfileComposite:
     upper: float | None
     weights: Mapping[str, float]
     below_minimum: tuple[str, ...]
+    unmeasured_minimum: tuple[str, ...] = ()  # competencies with a minimum but no score
 
 
 def profile_composite(
@@ -263,7 +264,9 @@ def profile_composite(
     (independent measurement errors; Nunnally & Bernstein 1994, ch. 7) and the band
     ``C ± z SE`` clipped to ``scale``. ``C`` depends on this candidate's scores and the profile
     only, so it does not move when other candidates are scored. Without an SEM for every
-    scored, weighted competency the band is ``None``. Minimums flag, they never reject.
+    scored, weighted competency the band is ``None``. Minimums flag, they never reject; a
+    competency with a minimum but no score is listed in ``unmeasured_minimum`` (the composite
+    cannot say whether that minimum is met).
     """
     low, high = scale
     present: dict[str, float] = {}
@@ -274,17 +277,24 @@ def profile_composite(
     below = tuple(
         c for c, minimum in profile.minimums.items() if c in present and present[c] < minimum
     )
+    unmeasured = tuple(c for c in profile.minimums if c not in present)
     total = math.fsum(profile.weights[c] for c in present)
     if not present or total <= 0:
-        return ProfileComposite(None, None, None, None, {}, below)
+        return ProfileComposite(None, None, None, None, {}, below, unmeasured)
     weights = {c: profile.weights[c] / total for c in present}
     composite = math.fsum(weights[c] * present[c] for c in present)
     se: float | None = None
     if sems is not None and all(sems.get(c) is not None for c in present):
         se = math.sqrt(math.fsum(weights[c] ** 2 * float(sems[c]) ** 2 for c in present))  # type: ignore[arg-type]
     if se is None:
-        return ProfileComposite(composite, None, None, None, weights, below)
+        return ProfileComposite(composite, None, None, None, weights, below, unmeasured)
     half = float(stats.norm.ppf(0.5 + confidence / 2.0)) * se
     return ProfileComposite(
-        composite, se, max(low, composite - half), min(high, composite + half), weights, below
+        composite,
+        se,
+        max(low, composite - half),
+        min(high, composite + half),
+        weights,
+        below,
+        unmeasured,
     )
