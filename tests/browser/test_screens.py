@@ -338,6 +338,14 @@ def test_an_admin_brands_the_candidate_pages(live_server, browser, desktop, admi
     Image.new("RGB", (120, 40), "#7a1f5c").save(logo, format="PNG")
     brand = form(desktop, "branding")
     brand.locator("#id_organisation_name").fill("Fjord & Co")
+    brand.locator("#id_privacy_contact").fill("personvern@fjord")
+    brand.locator("#id_accent_colour").fill("#7a1f5c")
+    brand.locator("button[type=submit]").click()
+    desktop.wait_for_selector(".errorlist")
+    assert not Branding.objects.exists()  # not an e-mail address: nothing stored
+    brand = form(desktop, "branding")
+    brand.locator("#id_organisation_name").fill("Fjord & Co")
+    brand.locator("#id_privacy_contact").fill("personvern@fjord.example")
     brand.locator("#id_accent_colour").fill("#7a1f5c")
     brand.locator("#id_logo").set_input_files(
         files=[{"name": "logo.png", "mimeType": "image/png", "buffer": logo.getvalue()}]
@@ -346,6 +354,7 @@ def test_an_admin_brands_the_candidate_pages(live_server, browser, desktop, admi
     desktop.wait_for_selector(".message.success")
     stored = Branding.current()
     assert (stored.organisation_name, stored.accent_colour) == ("Fjord & Co", "#7a1f5c")
+    assert stored.privacy_contact == "personvern@fjord.example"
     assert bytes(stored.logo) == logo.getvalue()
     screenshot(desktop, "backoffice", "branding.png")
     assert accessibility_violations(desktop) == []
@@ -357,6 +366,9 @@ def test_an_admin_brands_the_candidate_pages(live_server, browser, desktop, admi
     page = context.new_page()
     page.goto(f"{live_server.url}/a/{token}/")
     assert page.inner_text(".brand-name") == "Fjord & Co"
+    contact = page.locator("#privacy-contact a")
+    assert contact.get_attribute("href") == "mailto:personvern@fjord.example"
+    assert "Fjord & Co" in page.inner_text("section[aria-labelledby=privacy-heading]")
     assert page.locator("img.brand-logo").evaluate("img => img.naturalWidth") == 120
     header = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
     assert header == "rgb(122, 31, 92)"

@@ -24,6 +24,16 @@ class BrandingForm(forms.Form):
         required=False,
         help_text=_("Shown to candidates on their pages, in e-mails and on the PDF report."),
     )
+    privacy_contact = forms.EmailField(
+        label=_("Privacy contact (e-mail)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Where candidates write for a copy of their data, a correction or its deletion. "
+            "Shown in the privacy notice on their pages; without it they are told to contact "
+            "the recruiter."
+        ),
+    )
     accent_colour = forms.CharField(
         label=_("Accent colour"),
         max_length=7,

@@ -11,13 +11,15 @@ DEFAULT_ACCENT = "#0b5cad"
 
 
 class Branding(models.Model):
-    """Name, logo and accent colour shown to candidates (pages, e-mails, PDF report).
+    """Name, logo and accent colour shown to candidates (pages, e-mails, PDF report), and the
+    address candidates write to about their data (the privacy notice on their pages).
 
     The logo is kept in the database (a few hundred kilobytes at most) so that several web
     servers serve it without a shared disk.
     """
 
     organisation_name = models.CharField(_("organisation name"), max_length=120, blank=True)
+    privacy_contact = models.EmailField(_("privacy contact"), max_length=254, blank=True)
     accent_colour = models.CharField(_("accent colour"), max_length=7, default=DEFAULT_ACCENT)
     logo = models.BinaryField(blank=True, default=b"")
     logo_content_type = models.CharField(max_length=40, blank=True)

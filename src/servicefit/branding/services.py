@@ -17,6 +17,7 @@ def update_branding(
     *,
     organisation_name: str,
     accent_colour: str,
+    privacy_contact: str = "",
     logo: dict[str, Any] | None,
     remove_logo: bool,
     changed_by: User | None,
@@ -24,6 +25,7 @@ def update_branding(
     """Store the brand; a new logo replaces the old one, ``remove_logo`` clears it."""
     branding = Branding.objects.select_for_update().filter(pk=1).first() or Branding(pk=1)
     branding.organisation_name = organisation_name.strip()
+    branding.privacy_contact = privacy_contact.strip()
     branding.accent_colour = accent_colour
     if logo is not None:
         branding.logo = logo["data"]

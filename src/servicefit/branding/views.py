@@ -23,6 +23,7 @@ def branding_settings(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         initial={
             "organisation_name": current.organisation_name,
+            "privacy_contact": current.privacy_contact,
             "accent_colour": current.accent_colour,
         },
     )
@@ -30,6 +31,7 @@ def branding_settings(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         update_branding(
             organisation_name=data["organisation_name"],
+            privacy_contact=data["privacy_contact"],
             accent_colour=data["accent_colour"],
             logo=data["logo"],
             remove_logo=data["remove_logo"],
