@@ -4,13 +4,13 @@ per-candidate explanation, and the instructions for use."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from markdown_it import MarkdownIt
@@ -35,8 +35,7 @@ from servicefit.oversight.services import (
 
 from ..explanation import build_explanation
 from ..fairness_forms import ResolveForm, SuspendForm
-
-INSTRUCTIONS = Path(__file__).resolve().parents[4] / "docs" / "instructions-for-use.md"
+from ..instructions_for_use import load_instructions
 
 
 @require_POST
@@ -132,14 +131,19 @@ def candidate_explanation(
 
 @signed_in
 def instructions_for_use(request: HttpRequest) -> HttpResponse:
-    """docs/instructions-for-use.md rendered (the file is the single source)."""
-    try:
-        text = INSTRUCTIONS.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    """docs/instructions-for-use.md, or its translation for the interface language, rendered.
+
+    The files are the single source; the page's ``lang`` is the language of the file shown
+    (English when the interface language has no translation installed).
+    """
+    instructions = load_instructions(get_language())
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(instructions.text)
     return render(
         request,
         "backoffice/instructions.html",
-        {"body": mark_safe(html), "missing": not text},  # noqa: S308  (escaped: html=False)
+        {
+            "body": mark_safe(html),  # noqa: S308  (escaped: html=False)
+            "missing": not instructions.text,
+            "shown_language": instructions.language,
+        },
     )
