@@ -128,3 +128,16 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
     change = StageChange.objects.filter(candidate=candidate).last()
     assert change.changed_by.username == "rita"
     assert change.note == "Strong on composure and listening"
+
+
+def test_the_competency_chart_stays_readable_on_a_phone(recruiter_page, live_server, scored):
+    page = recruiter_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    candidate = scored.candidates.order_by("name").first()
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    page.wait_for_selector("svg.profile")
+    label = page.locator("svg.profile text").first
+    assert label.bounding_box()["height"] >= 9  # was about 5 px: the whole chart shrank
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the report scrolls sideways: the chart must scroll inside its card"
+    assert accessibility_violations(page) == []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('branding', '0001_initial'),
+        ("branding", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='branding',
-            name='privacy_contact',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='privacy contact'),
+            model_name="branding",
+            name="privacy_contact",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="privacy contact"),
         ),
     ]
