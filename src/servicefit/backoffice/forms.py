@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.content import default_content
 from servicefit.jobs.models import CURRENCY_CHOICES, CURRENCY_FOR_LANGUAGE, PAY_PERIODS, Job
-from servicefit.security.forms import CleanTextMixin
-from servicefit.security.text import EMAIL_MAX_LENGTH
+from servicefit.security.forms import CleanTextMixin, EmailAddressField
 
 WEIGHT_TOLERANCE = 0.001
 
@@ -172,7 +171,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 class CandidateForm(CleanTextMixin, forms.Form):
     form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    email = EmailAddressField(label=_("E-mail"))
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     extra_time_percent = forms.IntegerField(
         label=_("Extra time (%)"),
@@ -192,7 +191,7 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
 
     form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    email = EmailAddressField(label=_("E-mail"))
     reason = forms.CharField(
         label=_("Why the change (kept in the audit log)"), max_length=200, required=False
     )
