@@ -8,7 +8,7 @@ word. :func:`decode_text` therefore
 
 1. follows a byte-order mark (UTF-8, UTF-16, UTF-32);
 2. otherwise takes strict UTF-8 when the bytes are valid UTF-8 (legacy text with letters
-   outside ASCII practically never is);
+   outside ASCII practically never is), and refuses mostly-UTF-8 with a few broken bytes;
 3. otherwise decodes as Windows-1252 and as Windows-1250 and keeps the one whose differing
    characters are letters of the languages ServiceFit serves (æøå äö / ąćęłńśźż ...), and
 4. refuses, with a :class:`TextDecodingError` naming the reason, when the bytes are not text
@@ -54,7 +54,8 @@ class TextDecodingError(ValueError):
     """The bytes could not be read as text; ``reason`` says why (the caller words it).
 
     ``binary``: full of NUL and other control bytes, not UTF-16 (an .xls or an image renamed);
-    ``undecodable``: a byte-order mark whose encoding fails, or bytes neither code page has;
+    ``undecodable``: a byte-order mark whose encoding fails, bytes neither code page has, or
+    UTF-8 with a few invalid bytes (mixed encodings: a code page would garble its letters);
     ``ambiguous``: Windows-1252 and Windows-1250 both read the file equally well.
     """
 
@@ -116,7 +117,22 @@ def decode_text(data: bytes, *, prefer: str | None = None) -> DecodedText:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        raise TextDecodingError("undecodable", "UTF-8 with invalid bytes (mixed encodings)")
     return _legacy(data, prefer)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the letters outside ASCII are mostly valid UTF-8 with a few broken bytes.
+
+    Such a file (two files pasted together, one edited in another program) read as a code page
+    would turn its UTF-8 letters into "SÃ¸ren" without a word; genuine Windows-1252/1250 text
+    practically never holds a valid UTF-8 sequence.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for char in text if ord(char) > 0x7F and char != "\ufffd")
+    return valid >= broken
 
 
 def _control_share(sample: bytes) -> float:

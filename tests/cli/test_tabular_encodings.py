@@ -39,6 +39,14 @@ def test_a_tie_between_code_pages_is_refused_or_settled_by_the_hint():
     assert decode_text(data, prefer="cp1252").text == "Æble"
 
 
+def test_utf8_with_a_few_broken_bytes_is_refused_rather_than_garbled():
+    # two files pasted together: UTF-8 names and one Windows-1252 line
+    data = "Søren Ærø\nÅse Bøgh\n".encode() + "Bo Ørsted\n".encode("cp1252")
+    with pytest.raises(TextDecodingError) as refused:
+        decode_text(data)
+    assert refused.value.reason == "undecodable"
+
+
 def test_the_separator_is_read_off_the_header():
     assert guess_delimiter("name;email\nHansen, Søren;s@example.dk\n") == ";"
     assert guess_delimiter("a\tb\n1,5\t2\n") == "\t"
