@@ -171,18 +171,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Counts failed logins per account and per address and refuses locked-out ones.
+    # Counts failed logins (per account at an address, and wider) and refuses locked-out ones.
     "servicefit.security.throttle.LoginThrottleBackend",
     # Username and password; refused when SERVICEFIT_PASSWORD_LOGIN is off (see below).
     "servicefit.accounts.sso.PasswordBackend",
     # OpenID Connect single sign-on; does nothing unless SERVICEFIT_OIDC_CLIENT_ID is set.
     "servicefit.accounts.sso.OIDCBackend",
 ]
-# Lockout: after AXES_FAILURE_LIMIT failed logins for one account, or from one address, that
-# account (or address) is refused for the cool-off time, whatever the password.
+# Lockout (servicefit.security.throttle): after AXES_FAILURE_LIMIT failed logins for one account
+# from one address, that account is refused at that address for the cool-off time, whatever the
+# password; colleagues at the same address are not. Wider limits lock an address trying many
+# accounts, or an account tried from many addresses.
 AXES_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("SERVICEFIT_LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the combination, not either one
+AXES_HANDLER = "servicefit.security.throttle.LoginThrottleHandler"
+SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "servicefit.security.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "servicefit.security.throttle.client_ip"

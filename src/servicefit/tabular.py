@@ -8,6 +8,7 @@ file, the line and the column: ``data.csv, line 7, column 'A3': 'x' is not a num
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import TextIO
 
 import numpy as np
 from numpy.typing import NDArray
+
+from servicefit.textfile import TextDecodingError, decode_text, guess_delimiter
 
 __all__ = ["MISSING_TOKENS", "NumericTable", "TabularError", "read_numeric_csv"]
 
@@ -91,18 +94,25 @@ def read_numeric_csv(
     ``label_column=None`` treats the first column as row labels when its header is empty or
     one of ``id``, ``target``, ``coder``, ``rater`` …; ``id_column`` names the label column
     explicitly. ``progress(done, total)`` is called with
-    characters read so far and the file size.
+    characters read so far and the file's length in characters.
+
+    The file may be UTF-8, UTF-16 (with its mark) or Windows-1252/1250 as a spreadsheet saves
+    it (:func:`servicefit.textfile.decode_text`), separated by commas, semicolons or tabs; with
+    semicolons or tabs a decimal comma ("3,5") is read as a decimal point.
     """
     p = Path(path)
     if not p.is_file():
         raise TabularError(f"{p}: no such file")
-    total = p.stat().st_size
-    if total == 0:
+    if p.stat().st_size == 0:
         raise TabularError(f"{p}: file is empty")
+    text = _read_text(p)
+    total = len(text)
+    delimiter = guess_delimiter(text)
+    decimal_comma = delimiter != ","
     counter = [0]
     try:
-        with p.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(_counting_lines(handle, counter))
+        with io.StringIO(text, newline="") as handle:
+            reader = csv.reader(_counting_lines(handle, counter), delimiter=delimiter)
             header = next(reader, None)
             if header is None or not any(h.strip() for h in header):
                 raise TabularError(f"{p}: file is empty (no header line)")
@@ -138,14 +148,13 @@ def read_numeric_csv(
                     raise TabularError(
                         f"{p}, line {line_no}: {len(record)} fields, header has {len(header)}"
                     )
-                cells.append([record[i].strip() for i in index])
+                row = [record[i].strip() for i in index]
+                cells.append([c.replace(",", ".") for c in row] if decimal_comma else row)
                 if label_column:
                     labels.append(record[label_index].strip())
                 lines.append(line_no)
                 if progress is not None and len(lines) % 5000 == 0:
                     progress(counter[0], total)
-    except UnicodeDecodeError as exc:
-        raise TabularError(f"{p}: not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
         raise TabularError(f"{p}: malformed CSV: {exc}") from None
     if progress is not None:
@@ -161,6 +170,20 @@ def read_numeric_csv(
         labels=tuple(labels) if label_column else None,
         label_header=header[label_index] if label_column else None,
     )
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a :class:`TabularError` saying why it is not readable text."""
+    try:
+        return decode_text(path.read_bytes()).text
+    except TextDecodingError as exc:
+        reasons = {
+            "binary": "not a text file (it contains NUL bytes)",
+            "ambiguous": "encoding unclear (reads as Windows-1252 and as Windows-1250 with "
+            "different letters); save it as UTF-8",
+            "undecodable": "not readable as UTF-8, UTF-16, Windows-1252 or Windows-1250",
+        }
+        raise TabularError(f"{path}: {reasons[exc.reason]}") from None
 
 
 def _to_float(

@@ -323,3 +323,61 @@ def test_a_note_on_a_closed_candidate_neither_postpones_deletion_nor_resends_the
         "rejected",
         "Asked why",
     )
+
+
+# -- job settings that must fit (currency, feedback e-mail, pay range) -----------------------
+
+
+@pytest.mark.parametrize("currency", ["€€", "kr", "EURO", "XYZ", ""])
+def test_a_new_job_refuses_a_currency_that_is_not_an_iso_code(client, recruiter, currency):
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:job_create"),
+        {
+            "template": "phone_support",
+            "title": "X",
+            "languages": ["en"],
+            "pay_currency": currency,
+            "pay_period": "hour",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["pay_currency"]
+    assert not Job.objects.exists()
+
+
+def test_the_job_edit_form_refuses_a_bad_currency_and_a_feedback_email_without_report(
+    client, recruiter, job
+):
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:job_edit", args=[job.pk]),
+        _edit_data(job, pay_currency="€€", feedback_report="", feedback_email="on"),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"pay_currency", "feedback_email"}
+    assert "switch the report on, or the e-mail off" in form.errors["feedback_email"][0]
+    job.refresh_from_db()
+    assert (job.pay_currency, job.feedback_email) == ("EUR", False)
+
+
+def test_the_job_edit_form_wants_both_ends_of_the_pay_range(client, recruiter, job):
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:job_edit", args=[job.pk]), _edit_data(job, pay_min="100")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["pay_max"] == [
+        "Give both ends of the pay range, or neither."
+    ]
+
+
+def test_the_service_refuses_an_unknown_currency(recruiter):
+    from servicefit.jobs.services import create_job_from_template
+
+    with pytest.raises(ValueError, match="unknown currency"):
+        create_job_from_template(
+            title="X", template_id="phone_support", created_by=recruiter, pay_currency="€€"
+        )
+    assert not Job.objects.exists()

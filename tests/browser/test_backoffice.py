@@ -50,7 +50,7 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
     page.fill("#id_location", "Gdańsk")
     page.fill("#id_pay_min", "6500")
     page.fill("#id_pay_max", "7800")
-    page.fill("#id_pay_currency", "PLN")
+    page.select_option("#id_pay_currency", "PLN")
     screenshot(page, "backoffice", "job-create.png")
     form(page, "job-create").locator("button:has-text('Create job')").click()
     page.wait_for_url(re.compile(r"/jobs/\d+/edit/$"))
@@ -59,6 +59,7 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
     page.wait_for_url(re.compile(r"/jobs/\d+/$"))
     job = Job.objects.get(title="Chat support agent")
     assert job.channel == "email_chat"
+    assert job.pay_currency == "PLN"
 
     bad = tmp_path / "candidates.csv"
     bad.write_text(
@@ -87,6 +88,68 @@ def test_recruiter_creates_a_job_and_imports_candidates(recruiter_page, live_ser
         "anna@example.com",
         "bo@example.com",
     }
+
+
+def test_the_job_form_refuses_settings_that_do_not_fit_and_stores_good_ones(
+    recruiter_page, live_server, recruiter
+):
+    """A currency outside ISO 4217 or a feedback e-mail without the report: a field error."""
+    job = create_job_from_template(
+        title="Support", template_id="phone_support", created_by=recruiter
+    )
+    Job.objects.filter(pk=job.pk).update(pay_currency="€€")  # stored before the check existed
+    page = recruiter_page
+    page.goto(f"{live_server.url}/jobs/{job.pk}/edit/")
+    # the stored value is named, not silently replaced by the first currency in the list
+    assert "€€ is not a currency code" in page.inner_text("#id_pay_currency")
+    page.uncheck("#id_feedback_report")
+    page.check("#id_feedback_email")
+    form(page, "job-edit").locator("button:has-text('Save job')").click()
+    page.wait_for_selector(".errorlist")
+    errors = page.inner_text("form[data-form='job-edit']")
+    assert "switch the report on, or the e-mail off" in errors
+    assert "This field is required" in errors  # the currency
+    job.refresh_from_db()
+    assert (job.pay_currency, job.feedback_report, job.feedback_email) == ("€€", True, False)
+
+    page.select_option("#id_pay_currency", "SEK")
+    page.check("#id_feedback_report")
+    form(page, "job-edit").locator("button:has-text('Save job')").click()
+    page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
+    job.refresh_from_db()
+    assert (job.pay_currency, job.feedback_report, job.feedback_email) == ("SEK", True, True)
+
+
+def test_a_new_job_offers_only_currency_codes_and_suggests_the_languages_own(
+    recruiter_page, live_server
+):
+    page = recruiter_page
+    page.goto(f"{live_server.url}/jobs/new/")
+    options = page.locator("#id_pay_currency option").all_inner_texts()
+    assert {"DKK", "SEK", "NOK", "PLN", "EUR", "GBP", "USD", "CHF"} <= set(options)
+    assert all(len(code) == 3 and code.isupper() for code in options)
+    assert page.input_value("#id_pay_currency") == "EUR"  # the page is in English
+    page.select_option("#id_template", "phone_support")
+    page.fill("#id_title", "Kundeservice")
+    page.fill("#id_pay_min", "31000")  # one end of the range only
+    form(page, "job-create").locator("button:has-text('Create job')").click()
+    page.wait_for_selector(".errorlist")
+    assert "Give both ends of the pay range, or neither." in page.inner_text(
+        "form[data-form='job-create']"
+    )
+    assert not Job.objects.exists()
+    page.fill("#id_pay_max", "26000")  # the wrong way round
+    form(page, "job-create").locator("button:has-text('Create job')").click()
+    page.wait_for_selector(".errorlist")
+    assert "from the lower to the higher amount" in page.inner_text("form[data-form='job-create']")
+    assert not Job.objects.exists()
+    page.fill("#id_pay_min", "26000")
+    page.fill("#id_pay_max", "31000")
+    page.select_option("#id_pay_currency", "DKK")
+    form(page, "job-create").locator("button:has-text('Create job')").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+/edit/$"))
+    job = Job.objects.get()
+    assert (job.pay_min, job.pay_max, job.pay_currency) == (26000, 31000, "DKK")
 
 
 def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(

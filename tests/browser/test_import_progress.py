@@ -79,3 +79,23 @@ def test_a_refused_file_lists_its_problems_on_the_progress_page(
     page.wait_for_selector("#import-progress[data-status='failed']", timeout=10000)
     assert "not-an-email" in page.inner_text(".import-problems")
     assert job.candidates.count() == 0
+
+
+def test_an_excel_csv_in_windows_1252_with_semicolons_imports_with_its_letters(
+    recruiter_page, live_server, job, tmp_path, settings
+):
+    """Excel on a Danish Windows saves "CSV" as Windows-1252 with ";": the letters survive."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page = recruiter_page
+    people = tmp_path / "kandidater.csv"
+    people.write_bytes(
+        "Name;E-mail\r\nSøren Ærø;soren@example.dk\r\nÅse Bøgh;ase@example.dk\r\n".encode("cp1252")
+    )
+    page.goto(f"{live_server.url}/jobs/{job.pk}/candidates/import/")
+    page.set_input_files("#id_file", str(people))
+    page.click("button:has-text('Import')")
+    page.wait_for_url(re.compile(rf"/jobs/{job.pk}/imports/\d+/$"))
+    run_worker()
+    page.wait_for_selector("#import-progress[data-status='done']", timeout=10000)
+    assert "Søren Ærø, Åse Bøgh" in page.inner_text(".import-sample")
+    assert sorted(job.candidates.values_list("name", flat=True)) == ["Søren Ærø", "Åse Bøgh"]

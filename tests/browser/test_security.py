@@ -147,3 +147,33 @@ def test_htmx_autosave_works_under_the_content_security_policy(desktop, live_ser
     first.locator(".saved-indicator").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
     assert Answer.objects.filter(session__candidate=candidate, value=4).count() == 1
     assert violations == []
+
+
+LONG_EMAIL = "kontakt." + "a" * 240 + "@example.com"  # 260 characters: over the 254 limit
+
+
+@pytest.mark.parametrize("form_id", ["candidate-add", "candidate-edit"])
+def test_a_pasted_over_long_email_is_an_error_not_silently_cut(
+    recruiter_page, live_server, recruiter, form_id
+):
+    """The browser must not cut a pasted address at 254 characters without a word (the cut
+    address would be stored, wrong); the form says it is too long and stores nothing."""
+    job = create_job_from_template(title="Support", template_id="phone_support", created_by=None)
+    page = recruiter_page
+    if form_id == "candidate-add":
+        page.goto(f"{live_server.url}/jobs/{job.pk}/candidates/new/")
+        page.fill("#id_name", "Kim Long")
+        page.uncheck("#id_send_invitation")
+    else:
+        candidate = add_candidate(job=job, name="Kim Long", email="kim@example.com")
+        page.goto(f"{live_server.url}/candidates/{candidate.pk}/edit/")
+        page.fill("#id_email", "")
+    page.focus("#id_email")
+    page.keyboard.insert_text(LONG_EMAIL)  # as a paste: the browser applies maxlength
+    assert page.input_value("#id_email") == LONG_EMAIL
+    with page.expect_navigation():
+        form(page, form_id).locator("button[type=submit]").click()
+    error = page.locator("#id_email_error, .errorlist").first.inner_text()
+    assert "at most 254 characters" in error and "it has 260" in error
+    emails = set(Candidate.objects.values_list("email", flat=True))
+    assert emails <= {"kim@example.com"}

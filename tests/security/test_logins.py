@@ -1,4 +1,5 @@
-"""Logins: lockout per account and per address, the second factor, session length, the admin."""
+"""Logins: lockout per account at an address (wider limits per address and per account), the
+second factor, session length, the admin."""
 
 from __future__ import annotations
 
@@ -40,18 +41,48 @@ def test_the_right_password_after_too_many_wrong_ones_does_not_log_in(client, re
     assert "15 minutes" in html
 
 
-def test_an_account_is_locked_whatever_address_the_attempts_come_from(client, recruiter):
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "rita", "wrong", address=f"10.0.1.{i}")
+def test_a_locked_account_does_not_lock_out_colleagues_at_the_same_address(
+    client, recruiter, interviewer
+):
+    """One office behind one NAT address: Rita's typos must not keep Ivo out."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "rita", "wrong", address="192.0.2.10")
+    assert login(client, "rita", "pw-rita", address="192.0.2.10").status_code == 429
+    assert login(client, "ivo", "pw-ivo", address="192.0.2.10").status_code == 302
+
+
+def test_a_locked_account_still_signs_in_from_another_address(client, recruiter):
+    """The lockout is per account and address: a guesser elsewhere cannot lock Rita out."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "rita", "wrong", address="198.51.100.7")
+    assert login(client, "rita", "pw-rita", address="198.51.100.7").status_code == 429
+    assert login(client, "rita", "pw-rita", address="192.0.2.10").status_code == 302
+
+
+@override_settings(SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT=8)
+def test_an_account_tried_from_many_addresses_is_locked_everywhere(client, recruiter):
+    for i in range(8):  # two addresses' worth, under the per-address-and-account limit each
+        login(client, "rita", "wrong", address=f"10.0.1.{i % 2}")
     assert login(client, "rita", "pw-rita", address="10.0.2.1").status_code == 429
 
 
-def test_an_address_is_locked_whatever_accounts_it_tries(client, recruiter, interviewer):
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        login(client, f"guess{i}", "wrong", address="10.9.9.9")
+@override_settings(SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT=8)
+def test_an_address_trying_many_accounts_is_locked_for_every_account(
+    client, recruiter, interviewer
+):
+    for i in range(7):
+        assert login(client, f"guess{i}", "wrong", address="10.9.9.9").status_code == 200
+    # the eighth failure reaches the address's limit: refused with the lockout page at once
+    assert login(client, "guess7", "wrong", address="10.9.9.9").status_code == 429
     assert login(client, "ivo", "pw-ivo", address="10.9.9.9").status_code == 429
     # Another address still signs in.
     assert login(client, "ivo", "pw-ivo", address="10.9.9.10").status_code == 302
+
+
+def test_the_wider_limits_default_above_the_account_and_address_limit():
+    assert settings.SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    assert settings.SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
 def test_a_successful_login_resets_the_count(client, recruiter):
@@ -66,20 +97,18 @@ def test_a_successful_login_resets_the_count(client, recruiter):
 
 @override_settings(SERVICEFIT_PROXY_COUNT=1)
 def test_behind_a_proxy_the_forwarded_client_address_is_counted(client, recruiter):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
+    def via_proxy(password, forwarded_for):
+        return client.post(
             "/login/",
-            {"username": "nobody", "password": "x"},
+            {"username": "rita", "password": password},
             REMOTE_ADDR="127.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
         )
-    other_client = client.post(
-        "/login/",
-        {"username": "rita", "password": "pw-rita"},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="203.0.113.8",
-    )
-    assert other_client.status_code == 302
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        via_proxy("x", "203.0.113.7")
+    assert via_proxy("pw-rita", "203.0.113.7").status_code == 429
+    assert via_proxy("pw-rita", "203.0.113.8").status_code == 302  # not the proxy's address
 
 
 def test_the_admin_login_goes_through_the_throttled_login(client, admin_user):
@@ -146,10 +175,10 @@ def test_wrong_codes_count_towards_the_lockout(client, recruiter):
     bad = "123456" if code_for(device) != "123456" else "654321"
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-        client.post("/login/verify/", {"code": bad})
-    # The password step has been used up: the account is now locked.
+        client.post("/login/verify/", {"code": bad}, REMOTE_ADDR="10.0.0.1")
+    # The password step has been used up: the account is now locked (at this address).
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    client.post("/login/verify/", {"code": bad})
+    client.post("/login/verify/", {"code": bad}, REMOTE_ADDR="10.0.0.1")
     assert login(client, "rita", "pw-rita").status_code == 429
 
 

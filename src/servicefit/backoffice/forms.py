@@ -13,15 +13,28 @@ from django.utils.translation import gettext_lazy as _
 
 from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.content import default_content
-from servicefit.jobs.models import PAY_PERIODS, Job
-from servicefit.security.forms import CleanTextMixin
-from servicefit.security.text import EMAIL_MAX_LENGTH
+from servicefit.jobs.models import CURRENCY_CHOICES, CURRENCY_FOR_LANGUAGE, PAY_PERIODS, Job
+from servicefit.security.forms import CleanTextMixin, EmailAddressField
 
 WEIGHT_TOLERANCE = 0.001
 
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
+
+
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 code from :data:`~servicefit.jobs.models.CURRENCIES`, shown as a select.
+
+    "sek" or " SEK " posted by a script is read as "SEK"; anything else ("€€", "kr") is refused.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Currency"))
+        super().__init__(choices=CURRENCY_CHOICES, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
 
 
 class JobCreateForm(CleanTextMixin, forms.Form):
@@ -40,7 +53,7 @@ class JobCreateForm(CleanTextMixin, forms.Form):
     pay_max = forms.DecimalField(
         label=_("Pay to"), min_value=0, max_digits=10, decimal_places=2, required=False
     )
-    pay_currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    pay_currency = CurrencyField()
     pay_period = forms.ChoiceField(label=_("Pay period"), choices=PAY_PERIODS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,16 +63,19 @@ class JobCreateForm(CleanTextMixin, forms.Form):
         assert isinstance(template, forms.ChoiceField)  # noqa: S101  (declared above)
         template.choices = [(p.id, p.name.get(language)) for p in default_content().job_profiles]
         self.fields["languages"].initial = [code for code, _name in settings.LANGUAGES]
+        self.fields["pay_currency"].initial = CURRENCY_FOR_LANGUAGE.get(language, "EUR")
 
     def clean(self) -> dict[str, Any]:
+        """The pay range as the job's own rule has it (:meth:`Job.clean`), as field errors."""
         data = super().clean() or {}
-        pay_min, pay_max = data.get("pay_min"), data.get("pay_max")
-        if (pay_min is None) != (pay_max is None):
-            raise forms.ValidationError(_("Give both ends of the pay range, or neither."))
-        if pay_min is not None and pay_max is not None and pay_min > pay_max:
-            raise forms.ValidationError(
-                _("The pay range must go from the lower to the higher amount.")
-            )
+        if "pay_min" in data and "pay_max" in data:
+            job = Job(pay_min=data["pay_min"], pay_max=data["pay_max"])
+            try:
+                job.clean()
+            except forms.ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
         return data
 
 
@@ -73,6 +89,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
+    pay_currency = CurrencyField()
 
     class Meta:
         model = Job
@@ -113,6 +130,14 @@ class JobForm(CleanTextMixin, forms.ModelForm):
                 initial=self.instance.minimums.get(competency.id),
             )
             self.competency_fields.append((competency.id, label, weight_name, minimum_name))
+        current = self.instance.pay_currency
+        if current and current not in dict(CURRENCY_CHOICES):
+            # Stored before currencies were checked ("€€"): say so instead of letting the
+            # browser pick the first currency in the list without a word.
+            currency = self.fields["pay_currency"]
+            assert isinstance(currency, CurrencyField)  # noqa: S101  (declared above)
+            notice = _("%(value)s is not a currency code: choose one") % {"value": current}
+            currency.choices = [("", notice), *CURRENCY_CHOICES]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -127,11 +152,8 @@ class JobForm(CleanTextMixin, forms.ModelForm):
                 self.add_error(
                     m, _("A minimum needs a weight above 0 for %(name)s.") % {"name": label}
                 )
-        pay_min, pay_max = data.get("pay_min"), data.get("pay_max")
-        if pay_min is not None and pay_max is not None and pay_min > pay_max:
-            self.add_error(
-                "pay_max", _("The pay range must go from the lower to the higher amount.")
-            )
+        # Settings that depend on each other (the feedback e-mail on the report, the pay
+        # range's two ends) are the job's own rule, Job.clean(), which the model form runs.
         return data
 
     def save(self, commit: bool = True) -> Job:
@@ -149,7 +171,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 class CandidateForm(CleanTextMixin, forms.Form):
     form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    email = EmailAddressField(label=_("E-mail"))
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     extra_time_percent = forms.IntegerField(
         label=_("Extra time (%)"),
@@ -169,7 +191,7 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
 
     form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
+    email = EmailAddressField(label=_("E-mail"))
     reason = forms.CharField(
         label=_("Why the change (kept in the audit log)"), max_length=200, required=False
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from servicefit.audit.models import AuditEvent
 from servicefit.jobs.models import Job
 from servicefit.runtime.bulk import PreparedInsert
 from servicefit.security.text import EMAIL_MAX_LENGTH, clean_text
+from servicefit.textfile import CENTRAL, WESTERN, TextDecodingError, decode_text, guess_delimiter
 
 from .models import Candidate, CandidateImport, Stage, StageChange
 
@@ -68,11 +69,18 @@ def _cells(value: object) -> str:
 
 
 def read_table(
-    file_name: str, data: bytes, *, required: tuple[str, ...] = REQUIRED_COLUMNS
+    file_name: str,
+    data: bytes,
+    *,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+    languages: Collection[str] = (),
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows as (row number in the file, {column: value}); the header is row 1.
 
     ``required`` names the columns the header must have (other importers reuse this reader).
+    A CSV file may be UTF-8, UTF-16 or a Windows code page, separated by commas, semicolons or
+    tabs (see :func:`_read_csv`); ``languages`` (the job's) settles which code page when the
+    letters alone do not.
     """
     if len(data) > MAX_BYTES:
         raise CandidateImportError([ImportProblem(None, None, _("The file is larger than 5 MB."))])
@@ -82,7 +90,7 @@ def read_table(
     if lower.endswith(".xlsx"):
         table = _limited(_read_xlsx(data))
     elif lower.endswith((".csv", ".txt")):
-        table = _limited(_read_csv(data))
+        table = _limited(_read_csv(data, languages))
     else:
         raise CandidateImportError([ImportProblem(None, None, _("Upload a .csv or .xlsx file."))])
     if not table:
@@ -132,19 +140,47 @@ def _limited(rows: Iterator[list[str]]) -> list[list[str]]:
     return table
 
 
-def _read_csv(data: bytes) -> Iterator[list[str]]:
+def _code_page_for(languages: Collection[str]) -> str | None:
+    """The Windows code page a job's languages point to, if they point to one only."""
+    nordic = bool({"da", "sv", "nb"} & set(languages))
+    polish = "pl" in languages
+    if nordic == polish:
+        return None
+    return CENTRAL if polish else WESTERN
+
+
+def _decode(data: bytes, languages: Collection[str]) -> str:
+    """The file's text in whichever encoding it is in, or a problem saying which it is not.
+
+    See :func:`servicefit.textfile.decode_text`: a byte-order mark, else UTF-8, else the
+    Windows code page (1252 or 1250) whose letters fit; never a silent wrong guess.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CandidateImportError(
-            [ImportProblem(None, None, _("The CSV file must be UTF-8 encoded."))]
-        ) from None
+        return decode_text(data, prefer=_code_page_for(languages)).text
+    except TextDecodingError as exc:
+        if exc.reason == "binary":
+            message = _(
+                "The file is not a text (CSV) file. Save it from the spreadsheet as 'CSV UTF-8' "
+                "or upload the .xlsx file."
+            )
+        elif exc.reason == "ambiguous":
+            message = _(
+                "The file's encoding is unclear: it reads as Western European "
+                "(Windows-1252) and as Central European (Windows-1250) text with different "
+                "letters. Save it from the spreadsheet as 'CSV UTF-8' and upload it again."
+            )
+        else:
+            message = _(
+                "The file's characters could not be read as UTF-8, UTF-16, Windows-1252 or "
+                "Windows-1250. Save it from the spreadsheet as 'CSV UTF-8' and upload it again."
+            )
+        raise CandidateImportError([ImportProblem(None, None, message)]) from None
+
+
+def _read_csv(data: bytes, languages: Collection[str] = ()) -> Iterator[list[str]]:
+    text = _decode(data, languages)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from csv.reader(io.StringIO(text), dialect)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text))
     except csv.Error as exc:
         raise CandidateImportError(
             [
@@ -264,7 +300,7 @@ def import_candidates(
     *, job: Job, file_name: str, data: bytes, added_by: User | None
 ) -> list[Candidate]:
     """Add every candidate in the file, or none: any problem raises :class:`CandidateImportError`."""
-    rows, problems = validate_rows(job, read_table(file_name, data))
+    rows, problems = validate_rows(job, read_table(file_name, data, languages=job.languages))
     if problems:
         raise CandidateImportError(problems)
     return save_rows(job=job, rows=rows, added_by=added_by)

@@ -101,7 +101,9 @@ def run_import(*, import_id: int) -> str:
 def _run(candidate_import: CandidateImport) -> str:
     job = candidate_import.job
     _set(candidate_import.pk, status=ImportStatus.CHECKING, rows_checked=0)
-    table = read_table(candidate_import.file_name, bytes(candidate_import.data))
+    table = read_table(
+        candidate_import.file_name, bytes(candidate_import.data), languages=job.languages
+    )
     _set(candidate_import.pk, rows_total=len(table))
     rows, problems = validate_rows(
         job, table, on_progress=lambda n: _set(candidate_import.pk, rows_checked=n)
@@ -167,6 +169,22 @@ def _refuse(candidate_import: CandidateImport, problems: list[ImportProblem]) ->
 
 def problems_of(candidate_import: CandidateImport) -> list[ImportProblem]:
     return [ImportProblem(p["row"], p["column"], p["message"]) for p in candidate_import.problems]
+
+
+SAMPLE_NAMES = 5
+
+
+def imported_names(candidate_import: CandidateImport) -> list[str]:
+    """The names of the first few candidates the import added (in file order)."""
+    from .models import Candidate
+
+    if candidate_import.status != ImportStatus.DONE:
+        return []
+    return list(
+        Candidate.objects.filter(imported_in=candidate_import)
+        .order_by("pk")
+        .values_list("name", flat=True)[:SAMPLE_NAMES]
+    )
 
 
 def email_summary(candidate_import: CandidateImport) -> dict[str, int]:

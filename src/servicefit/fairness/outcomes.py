@@ -56,7 +56,7 @@ def _number(text: str) -> float | None:
 def parse_outcomes(*, job: Job, file_name: str, data: bytes) -> dict[int, dict[str, float]]:
     """``{candidate id: {outcome: value}}`` or :class:`OutcomeImportError` listing every problem."""
     try:
-        rows = read_table(file_name, data, required=("email",))
+        rows = read_table(file_name, data, required=("email",), languages=job.languages)
     except CandidateImportError as exc:
         raise OutcomeImportError(exc.problems) from None
     if not rows:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: The longest retention period a job may set: ten years (longer periods would also overflow
 #: the date arithmetic of the purge).
@@ -18,6 +24,29 @@ class Channel(models.TextChoices):
     IN_STORE = "in_store", _("In store")
     TECHNICAL = "technical", _("Technical support")
 
+
+#: ISO 4217 codes a job's pay may be stated in: the countries served first, then neighbours
+#: and common others. Shown as the code itself, which reads the same in every language.
+CURRENCIES = (
+    "DKK",
+    "SEK",
+    "NOK",
+    "PLN",
+    "EUR",
+    "GBP",
+    "USD",
+    "CHF",
+    "ISK",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "CAD",
+    "AUD",
+)
+CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
+#: The currency a new job suggests for the recruiter's language.
+CURRENCY_FOR_LANGUAGE = {"da": "DKK", "sv": "SEK", "nb": "NOK", "pl": "PLN"}
 
 PAY_PERIODS = [("hour", _("per hour")), ("month", _("per month")), ("year", _("per year"))]
 
@@ -41,7 +70,9 @@ class Job(models.Model):
     pay_max = models.DecimalField(
         _("pay to"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    pay_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    pay_currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCY_CHOICES, default="EUR"
+    )
     pay_period = models.CharField(
         _("pay period"),
         max_length=10,
@@ -79,6 +110,22 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Settings that depend on each other (checked by the job form and ``full_clean``)."""
+        errors: dict[str, StrOrPromise] = {}
+        if self.feedback_email and not self.feedback_report:
+            errors["feedback_email"] = _(
+                "The feedback e-mail links to the feedback report: switch the report on, "
+                "or the e-mail off."
+            )
+        if (self.pay_min is None) != (self.pay_max is None):
+            field = "pay_max" if self.pay_max is None else "pay_min"
+            errors[field] = _("Give both ends of the pay range, or neither.")
+        elif self.pay_min is not None and self.pay_max is not None and self.pay_min > self.pay_max:
+            errors["pay_max"] = _("The pay range must go from the lower to the higher amount.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_pay_range(self) -> bool:

@@ -10,7 +10,7 @@ from servicefit.accounts.models import User
 from servicefit.audit.recording import record
 from servicefit.content import default_content
 
-from .models import Job
+from .models import CURRENCIES, Job
 
 
 @transaction.atomic
@@ -27,7 +27,13 @@ def create_job_from_template(
     pay_period: str = "month",
     retention_days: int = 180,
 ) -> Job:
-    """A job whose channel, weights and minimums are copied from a job-profile template."""
+    """A job whose channel, weights and minimums are copied from a job-profile template.
+
+    ``pay_currency`` must be one of :data:`~.models.CURRENCIES` (ISO 4217); the forms offer only
+    those, so another value is a programming error.
+    """
+    if pay_currency not in CURRENCIES:
+        raise ValueError(f"unknown currency {pay_currency!r}; use one of {', '.join(CURRENCIES)}")
     profile = default_content().job_profile(template_id)
     job = Job.objects.create(
         title=title,

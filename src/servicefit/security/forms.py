@@ -6,7 +6,27 @@ from typing import Any
 
 from django import forms
 
-from .text import clean_text
+from .text import EMAIL_MAX_LENGTH, clean_text
+
+
+class EmailAddressField(forms.EmailField):
+    """An e-mail address of at most ``EMAIL_MAX_LENGTH`` (254) characters, said, not cut.
+
+    Django puts the field's ``max_length`` on the input as ``maxlength``, and the browser then
+    cuts a longer pasted address at 254 characters without a word: "...@example.com" becomes
+    "...@examp" and a wrong address is stored. This field leaves the attribute off, so the whole
+    address reaches the server and the form answers with Django's translated "Ensure this value
+    has at most 254 characters (it has 260)." at the field.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class CleanTextMixin:

@@ -20,7 +20,12 @@ from servicefit.assessments.services import (
     revoke_invitation,
 )
 from servicefit.candidates.importing import CandidateImportError
-from servicefit.candidates.imports import email_summary, problems_of, queue_import
+from servicefit.candidates.imports import (
+    email_summary,
+    imported_names,
+    problems_of,
+    queue_import,
+)
 from servicefit.candidates.models import Candidate, CandidateImport
 from servicefit.candidates.services import (
     DuplicateEmail,
@@ -124,13 +129,18 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @recruiter_required
 def import_status(request: HttpRequest, job_id: int, import_id: int) -> HttpResponse:
-    """The import's progress; htmx polls the same URL for the status panel until it is done."""
+    """The import's progress; htmx polls the same URL for the status panel until it is done.
+
+    A finished import shows its first few names, so the recruiter sees at once that letters such
+    as "ø" or "ł" came through (the file's encoding was read right).
+    """
     candidate_import = get_object_or_404(CandidateImport, pk=import_id, job_id=job_id)
     context = {
         "job": candidate_import.job,
         "import": candidate_import,
         "problems": problems_of(candidate_import),
         "emails": email_summary(candidate_import),
+        "sample": imported_names(candidate_import),
     }
     template = (
         "backoffice/_import_progress.html"

@@ -36,7 +36,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             languages=data["languages"],
             pay_min=data["pay_min"],
             pay_max=data["pay_max"],
-            pay_currency=data["pay_currency"].upper(),
+            pay_currency=data["pay_currency"],
             pay_period=data["pay_period"],
         )
         messages.success(
