@@ -87,3 +87,21 @@ def test_a_cp1252_upload_is_stored_with_its_letters_and_the_result_shows_them(
     assert sorted(job.candidates.values_list("name", flat=True)) == ["Søren Ærø", "Åse Bøgh"]
     page = client.get(response["Location"]).content.decode()
     assert "Søren Ærø, Åse Bøgh" in page
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Navn;E-mail;Sprog",
+        "Namn;E-post;Språk",
+        "Fullt navn;E-postadresse;Språk",
+        "Imię i nazwisko;Adres e-mail;Język",
+        "Name;E-mail address;Preferred language",
+    ],
+)
+def test_headers_in_the_interface_languages_are_understood(header):
+    data = f"{header}\nSøren Ærø;soren@example.dk;da\n".encode(
+        "cp1252" if "ę" not in header else "utf-8"
+    )
+    rows = read_table("kandidater.csv", data)
+    assert rows == [(2, {"name": "Søren Ærø", "email": "soren@example.dk", "language": "da"})]

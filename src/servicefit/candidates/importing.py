@@ -26,11 +26,41 @@ from .models import Candidate, CandidateImport, Stage, StageChange
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("name", "email")
+#: Header names accepted for each column, in the interface languages (a recruiter's sheet has
+#: its own language's headers), compared lower-cased.
 COLUMN_ALIASES = {
     "e-mail": "email",
     "mail": "email",
+    "e-mail address": "email",
+    "email address": "email",
     "preferred language": "language",
     "lang": "language",
+    # da
+    "navn": "name",
+    "fulde navn": "name",
+    "e-mailadresse": "email",
+    "mailadresse": "email",
+    "sprog": "language",
+    "foretrukket sprog": "language",
+    # sv
+    "namn": "name",
+    "fullständigt namn": "name",
+    "e-post": "email",
+    "epost": "email",
+    "e-postadress": "email",
+    "språk": "language",
+    "föredraget språk": "language",
+    # nb
+    "fullt navn": "name",
+    "e-postadresse": "email",
+    "foretrukket språk": "language",
+    # pl
+    "imię i nazwisko": "name",
+    "imie i nazwisko": "name",
+    "adres e-mail": "email",
+    "język": "language",
+    "jezyk": "language",
+    "preferowany język": "language",
 }
 
 
