@@ -89,6 +89,7 @@ def test_each_inner_fit_leaves_out_one_group_of_supplement_situations(
         extra=extra,
         extra_weights={"blame": 1.0},
         labels=("blame",),
+        hold_out_extra=True,
     )
     # three inner folds, each a (train, test) pair of design matrices
     assert len(designs) == 6
@@ -135,3 +136,28 @@ def test_a_change_ships_only_on_the_minimum_mean_gain() -> None:
     assert ships(before, {"blame": 0.64, "condescension": 0.70})  # mean +0.02
     assert not ships(before, {"blame": 0.63, "condescension": 0.70})  # mean +0.015
     assert not ships(before, {"blame": 0.70, "condescension": 0.55})  # one label up, mean down
+
+
+def test_without_the_rule_the_whole_supplement_is_in_every_inner_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shipped models' protocol (1.4.0), still the default while nothing passed the rule."""
+    assert train.HOLD_OUT_SUPPLEMENT_SITUATIONS is False
+    designs: list[list[str]] = []
+    real = train._design
+
+    def spy(rows: Any, config: FeatureConfig, cache: Any) -> Any:
+        designs.append([row.reply.situation for row in rows])
+        return real(rows, config, cache)
+
+    monkeypatch.setattr(train, "_design", spy)
+    train.choose_thresholds(
+        prepare(_devset()),
+        CONFIG,
+        pattern_labels=_nothing,
+        extra=prepare(_supplement(("p", "q", "r", "s", "t"))),
+        extra_weights={"blame": 1.0},
+        labels=("blame",),
+    )
+    for fit in designs[0::2]:
+        assert {f"supplement:{s}" for s in "pqrst"} <= set(fit)

@@ -81,6 +81,7 @@ def inner_f1(
             extra=extra,
             extra_weights=used,
             labels=labels,
+            hold_out_extra=True,
         )
         for label in labels:
             totals[label] += scores[label]
