@@ -18,7 +18,7 @@ import yaml
 from servicefit.language import SUPPORTED_LANGUAGES
 from servicefit.language.sentence_embeddings import embeddings_installed
 from servicefit.language.sentence_model import MODEL_SIGNALS, load_model
-from servicefit.language.train import SUPPLEMENT_WEIGHTS
+from servicefit.language.train import SUPPLEMENT_BATCHES, SUPPLEMENT_WEIGHTS
 from servicefit.language.training_data import (
     SUPPLEMENT_DIR,
     load_devset,
@@ -32,9 +32,11 @@ DEVSET = ROOT / "evaluation" / "language" / "devset"
 KINDS = {
     "blame",
     "polite_blame",
+    "conditional_blame",
     "deflection",
     "quiet_condescension",
     "sarcastic_thanks",
+    "lecturing",
     "hard_negative_policy",
     "hard_negative_firm",
     "hard_negative_instruction",
@@ -51,17 +53,23 @@ def _files() -> dict[str, dict]:
     }
 
 
-def test_every_supported_language_has_a_supplement_file() -> None:
+BATCH_FILES = [lang for lang in SUPPORTED_LANGUAGES] + [f"{lang}-2" for lang in SUPPORTED_LANGUAGES]
+
+
+def test_every_supported_language_has_a_supplement_file_per_batch() -> None:
     assert SUPPLEMENT_DIR == ROOT / "evaluation" / "language" / "supplement"
     files = _files()
-    assert sorted(files) == sorted(SUPPORTED_LANGUAGES)
-    for lang, data in files.items():
+    assert sorted(files) == sorted(BATCH_FILES)
+    for stem, data in files.items():
+        lang, _, batch = stem.partition("-")
         assert data["language"] == lang
+        assert data.get("batch", 1) == int(batch or 1)
 
 
-@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
-def test_supplement_entries_are_valid(lang: str) -> None:
-    data = _files()[lang]
+@pytest.mark.parametrize("stem", BATCH_FILES)
+def test_supplement_entries_are_valid(stem: str) -> None:
+    lang = stem.split("-")[0]
+    data = _files()[stem]
     labels = data["labels"]
     assert labels and set(labels) <= set(MODEL_SIGNALS)
     kinds: Counter[str] = Counter()
@@ -86,6 +94,23 @@ def test_supplement_entries_are_valid(lang: str) -> None:
     assert sum(not r.get("signals") for r in replies) >= 10
     for kind in ("polite_blame", "quiet_condescension", "sarcastic_thanks"):
         assert kinds[kind] >= 2
+    if data.get("batch") == 2:  # batch 2 adds these, with at least 40 % hard negatives
+        for kind in ("conditional_blame", "deflection", "lecturing"):
+            assert kinds[kind] >= 2
+        assert sum(not r.get("signals") for r in replies) >= 0.4 * len(replies)
+
+
+def test_the_batches_have_their_own_situations_in_every_language() -> None:
+    supplement = load_supplement()
+    situations = {batch: {r.situation for r in supplement if r.batch == batch} for batch in (1, 2)}
+    assert len(situations[1]) == len(situations[2]) == 5
+    assert not situations[1] & situations[2]
+    for lang in SUPPORTED_LANGUAGES:
+        for batch in (1, 2):
+            replies = [r for r in supplement if r.language == lang and r.batch == batch]
+            assert len(replies) == 40
+            assert {r.situation for r in replies} == situations[batch]
+    assert len(load_supplement(batches=[2])) == 200
 
 
 def test_supplement_ids_are_unique_and_its_situations_are_not_the_devsets() -> None:
@@ -108,7 +133,8 @@ def _check_trained_with_supplement(features: str) -> None:
     model = load_model(features)
     assert model is not None
     meta = model.meta["supplement"]
-    supplement = load_supplement()
+    supplement = load_supplement(batches=SUPPLEMENT_BATCHES[features])
+    assert meta.get("batches", [1]) == list(SUPPLEMENT_BATCHES[features])
     assert meta["weights"] == SUPPLEMENT_WEIGHTS[features]
     assert meta["weights"] and all(w > 0 for w in meta["weights"].values())
     assert meta["replies"] == len(supplement)

@@ -78,6 +78,19 @@ SUPPLEMENT_WEIGHTS: dict[str, dict[str, float]] = {
     "lemma": {"condescension": 1.0},
     "e5": {"blame": 0.5},
 }
+#: Which supplement batches each model trains with (1: ``supplement/<lang>.yaml``, 1.4.0; 2:
+#: ``supplement/<lang>-2.yaml``, 1.4.3), decided with the weights (see SUPPLEMENT_WEIGHTS).
+SUPPLEMENT_BATCHES: dict[str, tuple[int, ...]] = {
+    "lemma": (1,),
+    "e5": (1,),
+}
+#: Rule (a) of "Supplement 2 (1.4.3)": whether the supplement's own situations are dealt into
+#: the inner folds and held out with them (:func:`choose_thresholds`). The weight search
+#: (:mod:`.supplement_search`) always does; the shipped models were trained without it (1.4.0's
+#: inner folds, the whole supplement on the training side of every inner fit), and since no
+#: change passed the rule in 1.4.3 the default stays so that ``make train-language`` and the
+#: evaluation reproduce them. A model retrained under the rule sets this with its weights.
+HOLD_OUT_SUPPLEMENT_SITUATIONS = False
 #: Candidate decision thresholds (probabilities).
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
 #: Inner cross-validation folds (groups of whole situations) for choosing the thresholds.
@@ -256,12 +269,22 @@ def choose_thresholds(
     scores: dict[str, float] | None = None,
     extra: Sequence[ReplySentences] = (),
     extra_weights: Mapping[str, float] | None = None,
+    labels: Sequence[str] = MODEL_SIGNALS,
+    hold_out_extra: bool | None = None,
 ) -> dict[str, float]:
     """Per label, the threshold with the best reply-level F1 under inner LOSO.
 
     ``scores``, when given, receives that best inner F1 per label (to compare feature sets
     inside the training data only). ``extra`` (the training supplement, weighted per label by
-    ``extra_weights``) joins the training side of every inner fold and is never predicted.
+    ``extra_weights``) joins the training side of the inner folds and is never predicted.
+    With ``hold_out_extra`` (default :data:`HOLD_OUT_SUPPLEMENT_SITUATIONS`) its own situations
+    are dealt into the inner groups too (round-robin in sorted order, like the development
+    set's), and in inner fold *k* the supplement situations of group *k* leave the training
+    side with the development-set situations of group *k*, so no supplement situation is in
+    every inner fit (docs/written-reply-analysis.md, "Supplement 2 (1.4.3)", rule (a));
+    without it the whole supplement is in every inner fit (1.4.0).
+    ``labels`` restricts the labels fitted and scored (the others get
+    :data:`DEFAULT_THRESHOLD`), to search one label's settings faster.
     """
     situations = sorted({item.reply.situation for item in items})
     if len(situations) < 2:
@@ -269,15 +292,18 @@ def choose_thresholds(
     # inner folds: the situations dealt round-robin into at most INNER_FOLDS groups, so a
     # whole situation is always held out together
     fold_of = {sit: i % INNER_FOLDS for i, sit in enumerate(situations)}
+    if hold_out_extra is None:
+        hold_out_extra = HOLD_OUT_SUPPLEMENT_SITUATIONS
+    extra_fold = supplement_folds(extra) if hold_out_extra else {}
     # reply-level: the largest held-out sentence probability per reply and label
     best_prob: dict[str, list[float]] = {label: [0.0] * len(items) for label in MODEL_SIGNALS}
     for held in sorted(set(fold_of.values())):
         train = [item for item in items if fold_of[item.reply.situation] != held]
-        train += list(extra)
+        train += [item for item in extra if extra_fold.get(item.reply.situation) != held]
         test_idx = [i for i, item in enumerate(items) if fold_of[item.reply.situation] == held]
         X_train = _design(train, features, cache)
         X_test = _design([items[i] for i in test_idx], features, cache)
-        for label in MODEL_SIGNALS:
+        for label in labels:
             y, sw = _targets(train, label, extra_weights or {})
             w, b = _fit_label(X_train, y, features, sw)
             probs = _probabilities(X_test, w, b) if X_test.shape[0] else np.zeros(0)
@@ -287,8 +313,8 @@ def choose_thresholds(
                 best_prob[label][i] = float(probs[row : row + n].max()) if n else 0.0
                 row += n
     patterns = [pattern_labels(item.reply) for item in items]
-    thresholds = {}
-    for label in MODEL_SIGNALS:
+    thresholds = dict.fromkeys(MODEL_SIGNALS, DEFAULT_THRESHOLD)
+    for label in labels:
         gold = [label in item.reply.gold for item in items]
         candidates = []
         for t in THRESHOLDS:
@@ -302,6 +328,13 @@ def choose_thresholds(
         if scores is not None:
             scores[label] = max(candidates)[0]
     return thresholds
+
+
+def supplement_folds(extra: Sequence[ReplySentences]) -> dict[str, int]:
+    """The inner group of each supplement situation: sorted, dealt round-robin into
+    :data:`INNER_FOLDS` groups (rule (a) of "Supplement 2 (1.4.3)")."""
+    situations = sorted({item.reply.situation for item in extra})
+    return {sit: i % INNER_FOLDS for i, sit in enumerate(situations)}
 
 
 def warm_embeddings(
@@ -341,6 +374,7 @@ def train_models(
     supplement: Sequence[LabelledReply] | None = None,
     supplement_weights: Mapping[str, Mapping[str, float]] | None = None,
     supplement_items: Sequence[ReplySentences] | None = None,
+    supplement_batches: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[str, SentenceModel]:
     """Fit one :class:`SentenceModel` per feature set on ``replies``.
 
@@ -349,7 +383,9 @@ def train_models(
     ``supplement`` (default: the shipped training supplement, :func:`load_supplement`; ``()``
     for none) is added to every fit, inner folds included, weighted per feature set and label
     by ``supplement_weights`` (default :data:`SUPPLEMENT_WEIGHTS`); it is never used to choose
-    a threshold. ``supplement_items`` may pass it already :func:`prepare`-d.
+    a threshold. ``supplement_items`` may pass it already :func:`prepare`-d. Each feature set
+    uses the supplement batches in ``supplement_batches`` (default
+    :data:`SUPPLEMENT_BATCHES`; a feature set not listed there uses every batch).
     """
     if items is None:
         items = prepare(replies)
@@ -368,7 +404,12 @@ def train_models(
             for label, w in (supplement_weights or SUPPLEMENT_WEIGHTS).get(feature_set, {}).items()
             if w > 0
         }
-        extra = list(supplement_items) if weights else []
+        batches = (supplement_batches or SUPPLEMENT_BATCHES).get(feature_set)
+        extra = (
+            [item for item in supplement_items if batches is None or item.reply.batch in batches]
+            if weights
+            else []
+        )
         scores: dict[str, float] = {}
         thresholds = choose_thresholds(
             items,
@@ -402,6 +443,7 @@ def train_models(
                 "replies": len(extra),
                 "sentences": int(sum(len(item.sentences) for item in extra)),
                 "weights": weights,
+                "batches": sorted({item.reply.batch for item in extra}),
                 "languages": sorted({item.reply.language for item in extra}),
                 "positives": {
                     label: int(

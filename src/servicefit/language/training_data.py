@@ -47,6 +47,9 @@ class LabelledReply:
     #: the model labels this reply is labelled for (``None``: all of them); a supplement reply
     #: is a training row only for these
     trains: tuple[str, ...] | None = None
+    #: the supplement batch a supplement reply belongs to (1: ``<lang>.yaml``, 1.4.0; 2:
+    #: ``<lang>-2.yaml``, 1.4.3); 0 for a development-set reply
+    batch: int = 0
 
 
 def _situation(reply: Mapping[str, Any]) -> str:
@@ -94,22 +97,29 @@ def load_devset(path: Path) -> list[LabelledReply]:
     return replies
 
 
-def load_supplement(path: Path | None = None) -> list[LabelledReply]:
-    """The training supplement: every ``<lang>.yaml`` in ``path`` (default
-    :data:`SUPPLEMENT_DIR`; an empty list when it does not exist).
+def load_supplement(
+    path: Path | None = None, *, batches: Iterable[int] | None = None
+) -> list[LabelledReply]:
+    """The training supplement: every ``<lang>.yaml`` and ``<lang>-<batch>.yaml`` in ``path``
+    (default :data:`SUPPLEMENT_DIR`; an empty list when it does not exist), only the batches
+    in ``batches`` when given.
 
-    Each file is ``{language, labels: [...], replies: [{id, situation, kind, text,
-    signals}]}``; ``labels`` are the model labels its replies are labelled for exhaustively
-    (a reply without ``signals`` is a negative example for all of them), and the replies are
-    training rows for those labels only. Their situations are prefixed ``supplement:`` so
-    they can never be taken for a development-set situation."""
+    Each file is ``{language, batch, labels: [...], replies: [{id, situation, kind, text,
+    signals}]}`` (``batch`` absent: 1); ``labels`` are the model labels its replies are
+    labelled for exhaustively (a reply without ``signals`` is a negative example for all of
+    them), and the replies are training rows for those labels only. Their situations are
+    prefixed ``supplement:`` so they can never be taken for a development-set situation."""
     folder = SUPPLEMENT_DIR if path is None else path
     if not folder.is_dir():
         return []
+    wanted = None if batches is None else set(batches)
     replies: list[LabelledReply] = []
     for file in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
         language = str(data.get("language") or file.stem)
+        batch = int(data.get("batch") or 1)
+        if wanted is not None and batch not in wanted:
+            continue
         trains = tuple(str(label) for label in data.get("labels") or MODEL_SIGNALS)
         for reply in data.get("replies") or []:
             replies.append(
@@ -121,6 +131,7 @@ def load_supplement(path: Path | None = None) -> list[LabelledReply]:
                     customer_name=None,
                     gold=_gold(reply),
                     trains=trains,
+                    batch=batch,
                 )
             )
     return replies
