@@ -147,10 +147,20 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 
 
 class CandidateForm(CleanTextMixin, forms.Form):
+    """Add one candidate to ``job``: the language is one of the job's assessment languages."""
+
     form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
-    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Assessment language"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of this job's assessment languages. Choose one from the list."
+            )
+        },
+    )
     extra_time_percent = forms.IntegerField(
         label=_("Extra time (%)"),
         min_value=0,
@@ -162,6 +172,14 @@ class CandidateForm(CleanTextMixin, forms.Form):
     send_invitation = forms.BooleanField(
         label=_("Send the invitation e-mail now"), required=False, initial=True
     )
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = job.language_choices()
+        if "language" not in self.initial and job.languages:
+            self.initial["language"] = job.language_choices()[0][0]
 
 
 class CandidateEditForm(CleanTextMixin, forms.Form):

@@ -36,7 +36,7 @@ from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, Impo
 @recruiter_required
 def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
-    form = CandidateForm(request.POST or None, initial={"language": (job.languages or ["en"])[0]})
+    form = CandidateForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
