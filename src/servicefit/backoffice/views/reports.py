@@ -15,7 +15,7 @@ from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.emails import reminder_blocker
 from servicefit.assessments.invitation_status import status_of
 from servicefit.assessments.models import ReplyRating, Result
-from servicefit.assessments.services import link_of
+from servicefit.assessments.services import link_closed_by_stage, link_of
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, ReasonCode
@@ -50,11 +50,16 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         rater_form = ReplyRatingForm(suggested=_suggested(result), initial=initial or None)
     invitation = candidate.invitations.first()
     status = status_of(invitation, report.get("session"))
+    link_closed = link_closed_by_stage(candidate)
     context = {
         **report,
         "invitation_status": status,
+        "link_closed_by_stage": link_closed,
         "invitation_link": link_of(invitation)
-        if invitation is not None and invitation.is_open() and status != "submitted"
+        if invitation is not None
+        and invitation.is_open()
+        and status != "submitted"
+        and not link_closed
         else None,
         "can_remind": invitation is not None and reminder_blocker(invitation, manual=True) is None,
         "stage_form": StageForm(initial={"stage": candidate.stage}),
