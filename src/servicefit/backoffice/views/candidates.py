@@ -32,6 +32,7 @@ from servicefit.candidates.services import (
 from servicefit.jobs.models import Job
 
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
+from .reports import render_report
 
 
 @recruiter_required
@@ -197,26 +198,25 @@ def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """A person moves the candidate, with a reason; recorded with who and when."""
-    candidate = get_object_or_404(Candidate, pk=candidate_id)
-    form = StageForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        change = move_to_stage(
-            candidate=candidate,
-            stage=data["stage"],
-            changed_by=acting_user(request),
-            reason_code=data.get("reason_code") or "",
-            note=data.get("note") or "",
-        )
-        stage = {"stage": candidate.get_stage_display()}
-        if change.from_stage == change.to_stage:
-            messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
-        else:
-            messages.success(request, _("Stage changed to %(stage)s.") % stage)
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    form = StageForm(request.POST, candidate=candidate)
+    if not form.is_valid():
+        # The report again, with the recruiter's stage, reason and note and the errors beside
+        # the fields: nothing they typed is lost.
+        return render_report(request, candidate, stage_form=form, status=400)
+    data = form.cleaned_data
+    change = move_to_stage(
+        candidate=candidate,
+        stage=data["stage"],
+        changed_by=acting_user(request),
+        reason_code=data.get("reason_code") or "",
+        note=data.get("note") or "",
+    )
+    stage = {"stage": candidate.get_stage_display()}
+    if change.from_stage == change.to_stage:
+        messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        messages.success(request, _("Stage changed to %(stage)s.") % stage)
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
 
