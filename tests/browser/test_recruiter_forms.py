@@ -103,3 +103,33 @@ def test_a_refused_stage_change_keeps_the_input_and_only_settable_stages_are_off
     assert "set by the assessment itself" in form(page, "stage-change").inner_text()
     candidate.refresh_from_db()
     assert candidate.stage == Stage.REJECTED
+
+
+def test_rejecting_a_candidate_closes_their_link_on_the_report(
+    recruiter_page, live_server, recruiter
+):
+    from servicefit.assessments.services import create_invitation
+    from servicefit.candidates.services import add_candidate
+
+    page = recruiter_page
+    job = create_job_from_template(
+        title="Support", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Ida Berg", email="ida@example.com")
+    create_invitation(candidate=candidate, created_by=recruiter)
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    assert form(page, "invitation-send").count() == 1
+    assert page.locator("#invitation-link").count() == 1
+
+    stage = form(page, "stage-change")
+    stage.locator("#id_stage").select_option("rejected")
+    stage.locator("#id_reason_code").select_option("experience")
+    stage.locator("button:has-text('Record')").click()
+    page.wait_for_selector(".message.success")
+    box = page.locator("#invitation")
+    assert "Link closed: the candidate is Rejected." in box.inner_text()
+    assert "valid until" not in box.inner_text()
+    for action in ("invitation-send", "invitation-link", "invitation-remind", "invitation-extend"):
+        assert form(page, action).count() == 0, action
+    assert page.locator("#invitation-link").count() == 0
+    assert candidate.invitations.count() == 1
