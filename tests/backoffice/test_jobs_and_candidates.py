@@ -196,8 +196,32 @@ def test_importing_a_file_with_errors_adds_no_one_and_lists_each_problem(client,
     )
     assert "row 5, column &#x27;email&#x27;: anna@example.com also appears in row 2" in html
     assert (
-        "row 5, column &#x27;language&#x27;: &#x27;xx&#x27; is not one of en, da, sv, nb, pl"
-        in html
+        "row 5, column &#x27;language&#x27;: &#x27;xx&#x27; is not one of this job&#x27;s "
+        "assessment languages (en, da, sv, nb, pl)" in html
+    )
+
+
+def test_only_the_jobs_assessment_languages_can_be_given_to_a_candidate(client, recruiter, job):
+    job.languages = ["da", "sv"]
+    job.save(update_fields=["languages"])
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_add", args=[job.pk])
+    page = client.get(url)
+    assert [code for code, _name in page.context["form"].fields["language"].choices] == [
+        "da",
+        "sv",
+    ]
+    assert page.context["form"]["language"].value() == "da"
+    response = client.post(url, {"name": "Piotr", "email": "piotr@example.com", "language": "pl"})
+    assert response.status_code == 200 and not job.candidates.exists()
+    assert "pl is not one of this job&#x27;s assessment languages" in response.content.decode()
+
+    csv = "name,email,language\nAnna,anna@example.com,sv\nPiotr,piotr@example.com,pl\n"
+    html = upload(client, job, "people.csv", csv.encode()).content.decode()
+    assert not job.candidates.exists()
+    assert (
+        "row 3, column &#x27;language&#x27;: &#x27;pl&#x27; is not one of this job&#x27;s "
+        "assessment languages (da, sv)" in html
     )
 
 

@@ -172,7 +172,7 @@ def urls(world):
         (
             "POST",
             reverse("backoffice:stage_change", args=[candidate.pk]),
-            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 400, INTERVIEWER: 403},
         ),
         (
             "GET",

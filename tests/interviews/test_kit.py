@@ -126,3 +126,72 @@ def test_the_kit_page_is_in_the_users_language(login, recruiter, candidate):
     client = login(recruiter)
     response = client.get(reverse("interviews:kit", args=[candidate.pk]), HTTP_ACCEPT_LANGUAGE="pl")
     assert default_content().competency("composure").name.pl in response.content.decode()
+
+
+# While the job's scoring is suspended: no scores, strengths or score-based order anywhere.
+
+JOB_ORDER = ["composure", "active_listening", "patience"]  # phone support's heaviest weights
+
+
+def test_a_suspended_kit_ignores_the_scores_and_follows_the_jobs_order():
+    suspended = kit(suspended=True)
+    assert suspended.scoring_suspended and suspended.focus == JOB_ORDER
+    assert suspended.strengths == ()
+    assert all(area.score is None for area in suspended.areas)
+
+
+def test_a_suspended_kit_keeps_a_fixed_focus_but_not_its_priority_order():
+    # EXPECTED_AREAS is ordered by priority (composure, empathy, patience); by weight
+    # patience (0.10) comes before empathy (0.08).
+    assert kit(focus=EXPECTED_AREAS, suspended=True).focus == ["composure", "patience", "empathy"]
+
+
+def _suspend(job, admin_user):
+    from servicefit.oversight.services import suspend_scoring
+
+    suspend_scoring(job=job, suspended_by=admin_user, reason="Content under review")
+
+
+@pytest.mark.django_db
+def test_the_kit_page_shows_no_scores_while_the_jobs_scoring_is_suspended(
+    login, recruiter, interviewer, admin_user, interview
+):
+    from servicefit.interviews.services import kit_for_interview
+
+    candidate = interview.candidate
+    _suspend(candidate.job, admin_user)
+    for user in (recruiter, interviewer):
+        response = login(user).get(reverse("interviews:kit", args=[candidate.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Scoring suspended" in page and "not ranked by assessment scores" in page
+        for leak in ("Assessment score", "priority", "of 5", "Strengths</h2>", "Courtesy"):
+            assert leak not in page, (user.username, leak)
+        assert response.context["kit"].focus == ["composure", "patience", "empathy"]
+    # the scheduled interview keeps its areas (the scorecards rate them), in the job's order
+    assert interview.focus == EXPECTED_AREAS
+    assert kit_for_interview(interview, language="en").focus == [
+        "composure",
+        "patience",
+        "empathy",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_interview_scheduled_while_suspended_is_not_chosen_by_scores(
+    admin_user, recruiter, interviewer, candidate
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicefit.interviews.services import schedule_interview
+
+    _suspend(candidate.job, admin_user)
+    interview = schedule_interview(
+        candidate=candidate,
+        scheduled_at=timezone.now() + timedelta(days=1),
+        interviewers=[interviewer],
+        scheduled_by=recruiter,
+    )
+    assert interview.focus == JOB_ORDER

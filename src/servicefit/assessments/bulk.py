@@ -14,12 +14,15 @@ from servicefit.candidates.models import Candidate
 from .emails import reminder_blocker, send_invitation
 from .invitation_status import InvitationStatus, status_of
 from .models import AssessmentSession
+from .services import link_closed_by_stage
 
 
 @dataclass(frozen=True)
 class BulkOutcome:
     done: int
     skipped: int
+    closed: int = 0
+    """Skipped because their stage closes the link (rejected, withdrawn): also in ``skipped``."""
 
 
 #: Who a bulk "invite" reaches: never invited, or whose last link no longer works.
@@ -34,9 +37,17 @@ INVITABLE = frozenset(
 
 
 def invite_candidates(*, candidates: Iterable[Candidate], sent_by: User | None) -> BulkOutcome:
-    """Send an invitation to each candidate without a working link; others are skipped."""
-    done = skipped = 0
+    """Send an invitation to each candidate without a working link; others are skipped.
+
+    Candidates whose stage closes the link (rejected, withdrawn) are skipped and counted in
+    ``closed``: a new link would not work for them.
+    """
+    done = skipped = closed = 0
     for candidate in candidates:
+        if link_closed_by_stage(candidate):
+            skipped += 1
+            closed += 1
+            continue
         latest = candidate.invitations.order_by("-created_at", "-id").first()
         session = AssessmentSession.objects.filter(candidate=candidate).first()
         if status_of(latest, session) not in INVITABLE:
@@ -45,7 +56,7 @@ def invite_candidates(*, candidates: Iterable[Candidate], sent_by: User | None) 
         with transaction.atomic():
             send_invitation(candidate=candidate, sent_by=sent_by)
         done += 1
-    return BulkOutcome(done=done, skipped=skipped)
+    return BulkOutcome(done=done, skipped=skipped, closed=closed)
 
 
 def remind_candidates(*, candidates: Iterable[Candidate], requested_by: User | None) -> int:

@@ -24,7 +24,8 @@ from .models import AssessmentSession, Invitation
 class InvitationStatus(models.TextChoices):
     NOT_INVITED = "not_invited", _("Not invited")
     LINK_CREATED = "link_created", _("Link created, no e-mail")
-    SENT = "sent", _("E-mail sent")
+    SENT = "sent", _("E-mail queued")
+    """Queued for the send task, not yet handed to the mail server (``DELIVERED`` then)."""
     DELIVERED = "delivered", _("E-mail delivered")
     FAILED = "failed", _("E-mail failed")
     OPENED = "opened", _("Opened")

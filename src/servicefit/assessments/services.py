@@ -152,6 +152,26 @@ def feedback_available_until(session: AssessmentSession) -> datetime:
     return session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS)
 
 
+#: Stages whose candidates' links do not work: the application is closed. Until a person moves
+#: the candidate back into the pipeline no new link, reminder or extension is given either.
+LINK_CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.WITHDRAWN})
+
+
+def link_closed_by_stage(candidate: Candidate) -> bool:
+    """Whether ``candidate``'s stage closes every link of theirs (see ``LINK_CLOSED_STAGES``)."""
+    return candidate.stage in LINK_CLOSED_STAGES
+
+
+def closed_link_message(candidate: Candidate) -> str | None:
+    """Why ``candidate`` gets no link, reminder or extension now (for the user), or ``None``."""
+    if not link_closed_by_stage(candidate):
+        return None
+    return _(
+        "The candidate is %(stage)s, so their link is closed: no link, reminder or extension "
+        "can be sent. Move them back into the pipeline first."
+    ) % {"stage": candidate.get_stage_display()}
+
+
 def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | None:
     """The invitation behind a usable link, or ``None`` for unknown, expired, revoked or used."""
     invitation = Invitation.objects.for_token(token)
@@ -160,7 +180,7 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation | 
     session = getattr(invitation.candidate, "assessment", None)
     if session is not None and (session.is_submitted or session.withdrawn_at):
         return None
-    if invitation.candidate.stage in {Stage.REJECTED, Stage.WITHDRAWN}:
+    if link_closed_by_stage(invitation.candidate):
         return None
     return invitation
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicefit.candidates.models import Candidate, ReasonCode, Stage
+from servicefit.candidates.services import settable_stages
 from servicefit.content import default_content
 from servicefit.jobs.models import CURRENCY_CHOICES, CURRENCY_FOR_LANGUAGE, PAY_PERIODS, Job
 from servicefit.security.forms import CleanTextMixin, EmailAddressField
@@ -169,10 +170,20 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 
 
 class CandidateForm(CleanTextMixin, forms.Form):
+    """Add one candidate to ``job``: the language is one of the job's assessment languages."""
+
     form_id = "candidate-add"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = EmailAddressField(label=_("E-mail"))
-    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Assessment language"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of this job's assessment languages. Choose one from the list."
+            )
+        },
+    )
     extra_time_percent = forms.IntegerField(
         label=_("Extra time (%)"),
         min_value=0,
@@ -184,6 +195,14 @@ class CandidateForm(CleanTextMixin, forms.Form):
     send_invitation = forms.BooleanField(
         label=_("Send the invitation e-mail now"), required=False, initial=True
     )
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = job.language_choices()
+        if "language" not in self.initial and job.languages:
+            self.initial["language"] = job.language_choices()[0][0]
 
 
 class CandidateEditForm(CleanTextMixin, forms.Form):
@@ -208,15 +227,45 @@ class ImportForm(forms.Form):
     send_invitations = forms.BooleanField(label=_("Send invitation e-mails"), required=False)
 
 
+class _StageField(forms.ChoiceField):
+    """Any stage passes the field; :meth:`StageForm.clean_stage` says why one cannot be set."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Stage.values
+
+
 class StageForm(CleanTextMixin, forms.Form):
+    """A person moves ``candidate`` to a stage they may set (see ``settable_stages``)."""
+
     form_id = "stage-change"
-    stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
+    stage = _StageField(label=_("Move to stage"), choices=Stage.choices)
     reason_code = forms.ChoiceField(
         label=_("Reason"), choices=[("", "—"), *ReasonCode.choices], required=False
     )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+
+    def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"stage": candidate.stage})
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.settable = settable_stages(candidate)
+        field = self.fields["stage"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = [(value, label) for value, label in Stage.choices if value in self.settable]
+
+    def clean_stage(self) -> str:
+        stage = str(self.cleaned_data["stage"])
+        if stage not in self.settable:
+            raise forms.ValidationError(
+                _(
+                    "%(stage)s is set by the assessment itself, and this candidate's "
+                    "assessment has not reached it. Choose another stage."
+                ),
+                params={"stage": Stage(stage).label},
+            )
+        return stage
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,7 +7,6 @@ import io
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -256,7 +255,6 @@ def validate_rows(
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Row], list[ImportProblem]]:
     """Check every row (nothing is written); ``on_progress(n)`` hears every few hundred rows."""
-    languages = {code for code, _name in settings.LANGUAGES}
     default_language = (job.languages or ["en"])[0]
     existing = set(Candidate.objects.filter(job=job).values_list("email", flat=True))
     seen: dict[str, int] = {}
@@ -310,12 +308,13 @@ def validate_rows(
                     )
                 )
             seen.setdefault(email, number)
-        if language not in languages:
+        if not job.offers_language(language):
             row_problems.append(
                 ImportProblem(
                     number,
                     "language",
-                    _("'%(value)s' is not one of en, da, sv, nb, pl") % {"value": language},
+                    _("'%(value)s' is not one of this job's assessment languages (%(languages)s)")
+                    % {"value": language, "languages": ", ".join(job.languages)},
                 )
             )
         problems += row_problems

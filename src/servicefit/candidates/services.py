@@ -30,6 +30,39 @@ class DuplicateEmail(ValueError):
     """Another candidate for the same job already has this e-mail address."""
 
 
+#: Stages the assessment sets by itself: added → invited, started → in progress, submitted →
+#: completed. They feed the dashboard's funnel and the fairness steps, so a person may not move
+#: a candidate into one the candidate's assessment has not reached.
+ASSESSMENT_STAGES = frozenset({Stage.INVITED, Stage.IN_PROGRESS, Stage.COMPLETED})
+
+
+def assessment_stage(candidate: Candidate) -> str | None:
+    """The assessment stage the candidate's assessment has reached (``None``: they withdrew)."""
+    session = getattr(candidate, "assessment", None)
+    if session is None:
+        return Stage.INVITED
+    if session.submitted_at is not None:
+        return Stage.COMPLETED
+    if session.withdrawn_at is not None:
+        return None
+    return Stage.IN_PROGRESS
+
+
+def settable_stages(candidate: Candidate) -> list[str]:
+    """The stages a person may choose for ``candidate``, in the order of :class:`Stage`.
+
+    Every decision stage (shortlisted to hired, rejected, withdrawn), the current stage (to add
+    a note) and, of the assessment's own stages, only the one the assessment has reached, so a
+    rejected candidate can be brought back to where their assessment stands.
+    """
+    reached = assessment_stage(candidate)
+    return [
+        stage
+        for stage in Stage.values
+        if stage not in ASSESSMENT_STAGES or stage in {reached, candidate.stage}
+    ]
+
+
 @transaction.atomic
 def update_candidate(
     *, candidate: Candidate, name: str, email: str, changed_by: User | None, reason: str = ""

@@ -67,7 +67,9 @@ def kit(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "candidate": candidate,
         "job": candidate.job,
         "kit": the_kit,
-        "show_scores": user.is_recruiter,
+        # Never while the job's scoring is suspended: the kit then has no scores at all.
+        "show_scores": user.is_recruiter and not the_kit.scoring_suspended,
+        "is_recruiter": user.is_recruiter,
         "interviews": list(interviews),
         "my_interview_ids": set(
             Interview.objects.assigned_to(user)

@@ -130,3 +130,17 @@ class Job(models.Model):
     @property
     def has_pay_range(self) -> bool:
         return self.pay_min is not None and self.pay_max is not None
+
+    def offers_language(self, code: str) -> bool:
+        """Whether this job's candidates may take the assessment in ``code``.
+
+        The one rule for the back office's form, the import and the API: a candidate's
+        assessment language is one of the job's assessment languages.
+        """
+        return code in (self.languages or [])
+
+    def language_choices(self) -> list[tuple[str, str]]:
+        """The job's assessment languages as ``(code, name)``, in the order of the settings."""
+        return [
+            (code, str(name)) for code, name in settings.LANGUAGES if self.offers_language(code)
+        ]

@@ -221,7 +221,7 @@ def create_candidate(
         raise ApiProblem(
             409, "Job archived", detail="Candidates cannot be added to an archived job."
         )
-    if payload.language not in job.languages:
+    if not job.offers_language(payload.language):
         raise ApiProblem(
             422,
             "Language not offered",

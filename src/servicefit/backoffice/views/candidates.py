@@ -15,6 +15,7 @@ from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.bulk import invite_candidates, remind_candidates
 from servicefit.assessments.emails import send_invitation
 from servicefit.assessments.services import (
+    closed_link_message,
     create_invitation,
     extend_invitation,
     revoke_invitation,
@@ -36,12 +37,13 @@ from servicefit.candidates.services import (
 from servicefit.jobs.models import Job
 
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
+from .reports import render_report
 
 
 @recruiter_required
 def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
-    form = CandidateForm(request.POST or None, initial={"language": (job.languages or ["en"])[0]})
+    form = CandidateForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,10 +152,21 @@ def import_status(request: HttpRequest, job_id: int, import_id: int) -> HttpResp
     return render(request, template, context)
 
 
+def _refuse_closed_link(request: HttpRequest, candidate: Candidate) -> HttpResponse | None:
+    """Back to the report with the reason when the candidate's stage closes their link."""
+    message = closed_link_message(candidate)
+    if message is None:
+        return None
+    messages.error(request, message)
+    return redirect(reverse("backoffice:candidate_report", args=[candidate.pk]) + "#invitation")
+
+
 @require_POST
 @recruiter_required
 def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate):
+        return refused
     send_invitation(candidate=candidate, sent_by=acting_user(request))
     messages.success(
         request, _("The invitation e-mail to %(email)s is queued.") % {"email": candidate.email}
@@ -175,6 +188,8 @@ def invitation_revoke(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate):
+        return refused
     form = ExtendForm(request.POST)
     invitation = candidate.invitations.filter(revoked_at__isnull=True).first()
     if invitation is None:
@@ -193,26 +208,25 @@ def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """A person moves the candidate, with a reason; recorded with who and when."""
-    candidate = get_object_or_404(Candidate, pk=candidate_id)
-    form = StageForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        change = move_to_stage(
-            candidate=candidate,
-            stage=data["stage"],
-            changed_by=acting_user(request),
-            reason_code=data.get("reason_code") or "",
-            note=data.get("note") or "",
-        )
-        stage = {"stage": candidate.get_stage_display()}
-        if change.from_stage == change.to_stage:
-            messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
-        else:
-            messages.success(request, _("Stage changed to %(stage)s.") % stage)
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    form = StageForm(request.POST, candidate=candidate)
+    if not form.is_valid():
+        # The report again, with the recruiter's stage, reason and note and the errors beside
+        # the fields: nothing they typed is lost.
+        return render_report(request, candidate, stage_form=form, status=400)
+    data = form.cleaned_data
+    change = move_to_stage(
+        candidate=candidate,
+        stage=data["stage"],
+        changed_by=acting_user(request),
+        reason_code=data.get("reason_code") or "",
+        note=data.get("note") or "",
+    )
+    stage = {"stage": candidate.get_stage_display()}
+    if change.from_stage == change.to_stage:
+        messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        messages.success(request, _("Stage changed to %(stage)s.") % stage)
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
 
@@ -221,6 +235,8 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
 def invitation_link(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """A new link without an e-mail, shown on the report to copy (e.g. with no mail set up)."""
     candidate = get_object_or_404(Candidate, pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate):
+        return refused
     create_invitation(candidate=candidate, created_by=acting_user(request))
     messages.success(
         request, _("A new link was created. Copy it below and give it to the candidate.")
@@ -232,6 +248,8 @@ def invitation_link(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def invitation_remind(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate):
+        return refused
     queued = remind_candidates(candidates=[candidate], requested_by=acting_user(request))
     if queued:
         messages.success(
@@ -261,6 +279,15 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
             _("Invitations sent: %(sent)d. Skipped (already invited or finished): %(skipped)d.")
             % {"sent": outcome.done, "skipped": outcome.skipped},
         )
+        if outcome.closed:
+            messages.warning(
+                request,
+                _(
+                    "Not invited because they are rejected or withdrawn (their links are "
+                    "closed): %(closed)d. Move them back into the pipeline first."
+                )
+                % {"closed": outcome.closed},
+            )
     else:
         queued = remind_candidates(candidates=chosen, requested_by=acting_user(request))
         messages.success(

@@ -15,7 +15,7 @@ from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.emails import reminder_blocker
 from servicefit.assessments.invitation_status import status_of
 from servicefit.assessments.models import ReplyRating, Result
-from servicefit.assessments.services import link_of
+from servicefit.assessments.services import link_closed_by_stage, link_of
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, ReasonCode
@@ -34,6 +34,20 @@ def _suggested(result: Result) -> dict[str, int]:
 @recruiter_required
 def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    return render_report(request, candidate)
+
+
+def render_report(
+    request: HttpRequest,
+    candidate: Candidate,
+    *,
+    stage_form: StageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The report page; ``stage_form`` is a refused stage change to show with its errors.
+
+    The caller has checked the permission (``recruiter_required``).
+    """
     record(action="candidate.report_viewed", actor=acting_user(request), candidate=candidate)
     suspended = is_scoring_suspended(candidate.job)
     report = build_report(candidate) if not suspended else _without_scores(candidate)
@@ -49,15 +63,20 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         }
         rater_form = ReplyRatingForm(suggested=_suggested(result), initial=initial or None)
     invitation = candidate.invitations.first()
-    status = status_of(invitation, report.get("session"))
+    invitation_status = status_of(invitation, report.get("session"))
+    link_closed = link_closed_by_stage(candidate)
     context = {
         **report,
-        "invitation_status": status,
+        "invitation_status": invitation_status,
+        "link_closed_by_stage": link_closed,
         "invitation_link": link_of(invitation)
-        if invitation is not None and invitation.is_open() and status != "submitted"
+        if invitation is not None
+        and invitation.is_open()
+        and invitation_status != "submitted"
+        and not link_closed
         else None,
         "can_remind": invitation is not None and reminder_blocker(invitation, manual=True) is None,
-        "stage_form": StageForm(initial={"stage": candidate.stage}),
+        "stage_form": stage_form or StageForm(candidate=candidate),
         "extend_form": ExtendForm(),
         "reason_codes": ReasonCode.choices,
         "rater_form": rater_form,
@@ -68,7 +87,7 @@ def candidate_report(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "candidate_interviews": interviews_of(candidate),
         "scoring_suspended": suspended,
     }
-    return render(request, "backoffice/candidate_report.html", context)
+    return render(request, "backoffice/candidate_report.html", context, status=status)
 
 
 def _without_scores(candidate: Candidate) -> dict[str, Any]:

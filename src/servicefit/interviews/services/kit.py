@@ -11,6 +11,11 @@ ask. The top ``areas`` competencies are the areas to probe; each brings all its 
 and situational questions with their behaviourally anchored 1–5 scales and its observable
 behaviours. The strengths are the highest measured scores. The general strengths-and-weaknesses
 questions are asked in every interview.
+
+While a job's scoring is suspended (``suspended=True``) the scores are not used at all: the
+areas are the competencies the job weighs most, in the job's fixed order (weight, then id),
+the same for every candidate of the job; a focus fixed earlier keeps its areas (the scorecards
+rate their questions) but in that order, and there are no strengths.
 """
 
 from __future__ import annotations
@@ -90,6 +95,8 @@ class InterviewKit:
     observations: tuple[ObservationItem, ...]
     general_title: str
     general: tuple[KitQuestion, ...]
+    scoring_suspended: bool = False
+    """The job's scoring is suspended: no scores, strengths or score-based order in this kit."""
 
     @property
     def focus(self) -> list[str]:
@@ -135,18 +142,27 @@ def build_kit(
     areas: int = DEFAULT_AREAS,
     strengths: int = DEFAULT_STRENGTHS,
     focus: Sequence[str] | None = None,
+    suspended: bool = False,
 ) -> InterviewKit:
-    """Build the kit; ``focus`` (competency ids) overrides the choice of areas to probe."""
+    """Build the kit; ``focus`` (competency ids) overrides the choice of areas to probe.
+
+    ``suspended``: the job's scoring is suspended, so ``scores`` are ignored and the areas
+    (chosen or given by ``focus``) follow the job's fixed order instead of a priority.
+    """
     known = {c.id for c in content.competencies}
     weights = {c: w for c, w in weights.items() if c in known}
     if not weights:  # a job without weights: every competency counts the same
         weights = dict.fromkeys(known, 1.0 / max(len(known), 1))
+    if suspended:
+        scores = {}
     ranked = priorities(scores, weights)
     if focus is None:
         order = sorted(ranked, key=lambda c: (-ranked[c], -weights[c], c))
         chosen = order[:areas]
     else:
         chosen = [c for c in focus if c in known]
+        if suspended:
+            chosen.sort(key=lambda c: (-weights.get(c, 0.0), c))
     probe_areas = []
     for competency_id in chosen:
         competency = content.competency(competency_id)
@@ -213,6 +229,7 @@ def build_kit(
         observations=observations,
         general_title=question_set.name.get(language),
         general=general,
+        scoring_suspended=suspended,
     )
 
 
@@ -229,11 +246,19 @@ def candidate_scores(candidate: Candidate) -> dict[str, float | None]:
 def kit_for_candidate(
     candidate: Candidate, *, language: str, focus: Sequence[str] | None = None
 ) -> InterviewKit:
-    """The kit for ``candidate`` from their result and their job's weights."""
+    """The kit for ``candidate`` from their result and their job's weights.
+
+    While the job's scoring is suspended the result is not read: the kit is built as
+    :func:`build_kit` describes for ``suspended``.
+    """
+    from servicefit.oversight.services import is_scoring_suspended
+
+    suspended = is_scoring_suspended(candidate.job)
     return build_kit(
         default_content(),
-        scores=candidate_scores(candidate),
+        scores={} if suspended else candidate_scores(candidate),
         weights=candidate.job.weights or {},
         language=language,
         focus=focus,
+        suspended=suspended,
     )
