@@ -48,6 +48,17 @@ def _empty_cache_after_each_test():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A view that activates the candidate's language (the test client runs it in this thread)
+    leaves that language active for the next test in the same worker: a test that reads
+    translated labels outside a request would then depend on which test ran before it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     """``tests/golden``: the committed reference data the golden tests read (never skipped)."""
