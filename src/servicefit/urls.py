@@ -7,6 +7,7 @@ from servicefit.accounts import sso_views
 from servicefit.portal.language import set_language
 from servicefit.runtime.views import health
 from servicefit.security import views as security_views
+from servicefit.security.account import AccountView
 
 
 def admin_urls() -> list[URLPattern | URLResolver]:
@@ -23,6 +24,7 @@ def admin_urls() -> list[URLPattern | URLResolver]:
 urlpatterns = [
     path("login/", security_views.LoginView.as_view(), name="login"),
     path("login/verify/", security_views.login_verify, name="login_verify"),
+    path("account/", AccountView.as_view(), name="account"),
     path("account/two-factor/", security_views.two_factor, name="two_factor"),
     path("sso/start/", sso_views.SignInView.as_view(), name="sso_start"),
     path("sso/callback/", sso_views.CallbackView.as_view(), name="sso_callback"),

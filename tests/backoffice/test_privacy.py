@@ -52,6 +52,47 @@ def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, sc
     assert event.actor == recruiter
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason", "error"),
+    [
+        ("wrong@example.com", "request", "does not match the candidate&#x27;s e-mail address"),
+        ("", "request", "Type the candidate&#x27;s e-mail address to confirm."),
+        (None, "", "Give the reason for erasing the data."),
+    ],
+)
+def test_erasure_says_what_is_wrong_and_keeps_the_data(
+    client, recruiter, scored_candidate, typed, reason, error
+):
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
+    confirm = scored_candidate.email if typed is None else typed
+    response = client.post(url, {"confirm": confirm, "reason": reason})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    assert not AuditEvent.objects.filter(action="candidate.erased").exists()
+
+
+def test_erasure_ignores_spaces_and_letter_case_in_the_typed_address(
+    client, recruiter, scored_candidate
+):
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
+    typed = f"  {scored_candidate.email.upper()} "
+    response = client.post(url, {"confirm": typed, "reason": "  Request of 3 May  "})
+    assert response.status_code == 302
+    assert not Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    assert AuditEvent.objects.get(action="candidate.erased").detail["reason"] == "Request of 3 May"
+
+
+def test_the_reason_label_gives_a_clear_example(client, recruiter, scored_candidate):
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
+    assert "request of 3 May" in client.get(url).content.decode()
+    danish = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "anmodning af 3. maj" in danish
+
+
 def test_purge_erases_only_finished_candidates_past_retention(scored_job, recruiter):
     finished, recent, active = list(scored_job.candidates.order_by("name")[:3])
     for candidate in (finished, recent):

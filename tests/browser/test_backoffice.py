@@ -204,3 +204,30 @@ def test_the_competency_chart_stays_readable_on_a_phone(recruiter_page, live_ser
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the report scrolls sideways: the chart must scroll inside its card"
     assert accessibility_violations(page) == []
+
+
+def test_erasing_says_when_the_address_does_not_match(recruiter_page, live_server, recruiter):
+    from servicefit.audit.models import AuditEvent
+
+    job = create_job_from_template(
+        title="Chat agent", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Ana Berg", email="ana.berg@example.com")
+    page = recruiter_page
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/erase/")
+    erase = form(page, "candidate-erase")
+    erase.locator("#confirm").fill("ana@example.com")
+    erase.locator("#reason").fill("Candidate's request of 3 May")
+    with page.expect_navigation():
+        erase.locator("button[type=submit]").click()
+    assert "does not match the candidate's e-mail address" in page.locator("main").inner_text()
+    assert Candidate.objects.filter(pk=candidate.pk).exists()
+    erase = form(page, "candidate-erase")
+    assert erase.locator("#reason").input_value() == "Candidate's request of 3 May"  # kept
+    erase.locator("#confirm").fill(" Ana.Berg@Example.com ")
+    with page.expect_navigation():
+        erase.locator("button[type=submit]").click()
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+    event = AuditEvent.objects.get(action="candidate.erased")
+    assert event.detail["reason"] == "Candidate's request of 3 May"
+    assert "The candidate's data was erased." in page.content()

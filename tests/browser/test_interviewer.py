@@ -62,3 +62,33 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     page.goto(f"{live_server.url}/interviews/candidates/{candidate.pk}/kit/")
     screenshot(page, "backoffice", "interview-kit.png")
     assert page.locator("text=Tell me about").count() + page.locator("text=Fortell").count() >= 1
+
+
+def test_a_date_before_today_is_refused_when_scheduling(
+    desktop, live_server, recruiter, interviewer
+):
+    from servicefit.interviews.models import Interview
+
+    job = create_job_from_template(title="Chat agent", template_id="phone_support", created_by=None)
+    candidate = add_candidate(job=job, name="Ana Berg", email="ana@example.com")
+    page = desktop
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/interviews/candidates/{candidate.pk}/schedule/")
+    schedule = form(page, "interview-schedule")
+    last_week = timezone.localtime() - timedelta(days=7)
+    schedule.locator("#id_scheduled_at").fill(last_week.strftime("%Y-%m-%dT10:00"))
+    schedule.locator(f'input[name=interviewers][value="{interviewer.pk}"]').check()
+    with page.expect_navigation():
+        schedule.locator("button[type=submit]").click()
+    field = form(page, "interview-schedule").locator("#id_scheduled_at").locator("xpath=..")
+    assert "This date has passed. Choose today or a later day." in field.inner_text()
+    assert not Interview.objects.exists()
+
+    next_week = timezone.localtime() + timedelta(days=7)
+    schedule = form(page, "interview-schedule")
+    schedule.locator("#id_scheduled_at").fill(next_week.strftime("%Y-%m-%dT10:00"))
+    with page.expect_navigation():
+        schedule.locator("button[type=submit]").click()
+    assert re.search(r"/interviews/\d+/$", page.url)
+    stored = timezone.localtime(Interview.objects.get(candidate=candidate).scheduled_at)
+    assert stored.date() == next_week.date() and (stored.hour, stored.minute) == (10, 0)

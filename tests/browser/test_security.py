@@ -63,7 +63,10 @@ def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_se
     page = desktop
     violations = csp_violations(page)
     fill_login(page, live_server, "rita", "pw-rita")
-    page.click("a[href='/account/two-factor/']")
+    with page.expect_navigation():
+        page.click("#account-link")  # the user name in the header
+    with page.expect_navigation():
+        page.click("#two-factor-link")
     assert page.locator(".qr svg").count() == 1
     shown_key = page.locator("#totp-secret").inner_text()
     enrolled_step = int(time.time()) // 30
@@ -102,6 +105,34 @@ def test_staff_set_up_an_authenticator_and_then_sign_in_with_it(desktop, live_se
     with page.expect_navigation():
         form(page, "two-factor-remove").locator("button[type=submit]").click()
     assert not TOTPDevice.objects.filter(user=recruiter, confirmed=True).exists()
+    assert violations == []
+
+
+def test_staff_change_their_password_and_sign_in_with_the_new_one(desktop, live_server, recruiter):
+    page = desktop
+    violations = csp_violations(page)
+    fill_login(page, live_server, "rita", "pw-rita")
+    with page.expect_navigation():
+        page.click("#account-link")
+    assert page.url == f"{live_server.url}/account/"
+    change = form(page, "password-change")
+    change.locator("#id_old_password").fill("pw-rita")
+    change.locator("#id_new_password1").fill("Harbour-lantern-47")
+    change.locator("#id_new_password2").fill("Harbour-lantern-47")
+    with page.expect_navigation():
+        change.locator("button[type=submit]").click()
+    assert "Your password was changed." in page.content()
+    assert page.url == f"{live_server.url}/account/"  # still signed in
+    recruiter.refresh_from_db()
+    assert recruiter.check_password("Harbour-lantern-47")
+    assert AuditEvent.objects.filter(action="account.password_changed", actor=recruiter).exists()
+
+    with page.expect_navigation():
+        page.click("form[action='/logout/'] button[type=submit]")
+    fill_login(page, live_server, "rita", "pw-rita")
+    assert page.url.endswith("/login/")  # the old password no longer works
+    fill_login(page, live_server, "rita", "Harbour-lantern-47")
+    assert page.url == f"{live_server.url}/"
     assert violations == []
 
 

@@ -96,6 +96,40 @@ def test_it_needs_an_interviewer_and_a_valid_time(login, recruiter, candidate):
     assert "interviewers" in form.errors and "scheduled_at" in form.errors
 
 
+def test_a_day_before_today_is_refused_with_a_field_error(login, recruiter, interviewer, candidate):
+    yesterday = timezone.localtime() - timedelta(days=1)
+    response = login(recruiter).post(
+        reverse("interviews:schedule", args=[candidate.pk]),
+        form_data(interviewer, when=yesterday.strftime("%Y-%m-%dT%H:%M")),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["scheduled_at"] == [
+        "This date has passed. Choose today or a later day."
+    ]
+    assert not Interview.objects.exists()
+    candidate.refresh_from_db()
+    assert candidate.stage != Stage.INTERVIEW
+
+
+def test_an_interview_earlier_today_can_be_recorded(login, recruiter, interviewer, candidate):
+    today = timezone.localtime().replace(hour=0, minute=5)
+    response = login(recruiter).post(
+        reverse("interviews:schedule", args=[candidate.pk]),
+        form_data(interviewer, when=today.strftime("%Y-%m-%dT%H:%M")),
+    )
+    assert response.status_code == 302
+    assert timezone.localtime(Interview.objects.get().scheduled_at).date() == today.date()
+
+
+def test_the_past_date_error_is_translated(login, recruiter, interviewer, candidate):
+    response = login(recruiter).post(
+        reverse("interviews:schedule", args=[candidate.pk]),
+        form_data(interviewer, when="2020-01-02T10:00"),
+        HTTP_ACCEPT_LANGUAGE="da",
+    )
+    assert "Denne dato er passeret. Vælg i dag eller en senere dag." in response.content.decode()
+
+
 def test_an_inactive_user_cannot_be_put_on_a_panel(recruiter, interviewer, candidate):
     interviewer.is_active = False
     interviewer.save()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicefit.accounts.models import User
@@ -49,6 +51,19 @@ class ScheduleForm(CleanTextMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["interviewers"].queryset = eligible_interviewers()  # type: ignore[attr-defined]
+
+    def clean_scheduled_at(self) -> datetime:
+        """No day before today (in the site's time zone): a past date is almost always a typo.
+
+        A time earlier today is accepted, so a recruiter can record an interview that has just
+        taken place. (The service itself takes any time: the demo data has past interviews.)
+        """
+        when: datetime = self.cleaned_data["scheduled_at"]
+        if timezone.localdate(when) < timezone.localdate():
+            raise forms.ValidationError(
+                _("This date has passed. Choose today or a later day."), code="past"
+            )
+        return when
 
 
 def _field_key(question_id: str) -> str:

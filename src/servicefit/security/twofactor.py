@@ -11,6 +11,7 @@ how people authenticate there.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 
 import segno
@@ -18,6 +19,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servicefit.accounts.sso import SSO_SESSION_KEY
@@ -87,7 +91,6 @@ def end_other_sessions(user: object, *, keep: str | None) -> int:
     """Sign ``user`` out everywhere except the session ``keep`` (after setting up a second
     factor, no session opened with the password alone may live on). Returns how many ended."""
     from django.contrib.sessions.models import Session
-    from django.utils import timezone
 
     user_id = str(getattr(user, "pk", ""))
     ended = [
@@ -98,3 +101,37 @@ def end_other_sessions(user: object, *, keep: str | None) -> int:
     ]
     Session.objects.filter(session_key__in=ended).delete()
     return len(ended)
+
+
+def seconds_to_wait(device: TOTPDevice) -> int | None:
+    """Seconds before django-otp checks a code for ``device`` again; ``None`` if it checks now.
+
+    After each wrong code django-otp refuses to check any code (right or wrong) for 1, 2, 4 ...
+    seconds; ``verify_token`` then simply returns False, so without this a right code typed
+    too soon was reported as wrong.
+    """
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = (info or {}).get("locked_until")
+    if until is None:
+        return 1
+    return max(1, math.ceil((until - timezone.now()).total_seconds()))
+
+
+def code_error(device: TOTPDevice, code: str) -> str | None:
+    """Check ``code``: ``None`` when it is right, else what to tell the user (wrong, or wait)."""
+    wait = seconds_to_wait(device)
+    if wait is not None:
+        return wait_message(wait)
+    if device.verify_token(code):
+        return None
+    return _("That code is not right. Check the time on your phone.")
+
+
+def wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many tries: wait %(seconds)d second and try again.",
+        "Too many tries: wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}

@@ -27,11 +27,14 @@ from servicefit.audit.recording import record
 
 from .throttle import lockout_minutes, lockout_response
 from .twofactor import (
+    code_error,
     confirmed_device,
     end_other_sessions,
     must_enrol,
     pending_device,
     qr_svg,
+    seconds_to_wait,
+    wait_message,
 )
 
 PENDING_KEY = "servicefit_2fa_pending"
@@ -111,8 +114,8 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     device = confirmed_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and device is not None:
-        allowed, _info = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["code"]):
+        wait = seconds_to_wait(device)
+        if wait is None and device.verify_token(form.cleaned_data["code"]):
             del request.session[PENDING_KEY]
             user.backend = pending["backend"]
             user.otp_device = device  # django-otp marks the session as verified on login
@@ -121,14 +124,16 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = "/"
             return HttpResponseRedirect(target)
-        # A wrong code counts as a failed login for the account and the address (django-axes).
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if getattr(request, "axes_locked_out", False):
-            request.session.pop(PENDING_KEY, None)
-        if allowed:
-            form.add_error("code", _("That code is not right. Check the time on your phone."))
+        if wait is not None:
+            # django-otp's back-off after a wrong code: no code was checked, so this try does
+            # not count towards the lockout (a right code typed too soon must not lock anyone out).
+            form.add_error("code", wait_message(wait))
         else:
-            form.add_error("code", _("Too many wrong codes. Wait a minute and try again."))
+            # A wrong code counts as a failed login for the account and the address (django-axes).
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                request.session.pop(PENDING_KEY, None)
+            form.add_error("code", _("That code is not right. Check the time on your phone."))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/verify.html", {"form": form}, status=status)
 
@@ -143,17 +148,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.POST.get("action") == "remove":
             if must_enrol(user):
                 messages.error(request, _("Administrators must keep an authenticator app."))
-            elif form.is_valid() and device.verify_token(form.cleaned_data["code"]):
-                device.delete()
-                record(action="account.totp_removed", actor=user)
-                messages.success(request, _("The authenticator app was removed."))
-                return redirect("two_factor")
-            else:
-                form.add_error("code", _("That code is not right. Check the time on your phone."))
+            elif form.is_valid():
+                error = code_error(device, form.cleaned_data["code"])
+                if error is None:
+                    device.delete()
+                    record(action="account.totp_removed", actor=user)
+                    messages.success(request, _("The authenticator app was removed."))
+                    return redirect("two_factor")
+                form.add_error("code", error)
         return render(request, "registration/two_factor.html", {"enrolled": True, "form": form})
     pending = pending_device(user)
     if request.method == "POST" and form.is_valid():
-        if pending.verify_token(form.cleaned_data["code"]):
+        error = code_error(pending, form.cleaned_data["code"])
+        if error is None:
             pending.confirmed = True
             pending.save(update_fields=["confirmed"])
             from django_otp import login as otp_login
@@ -166,7 +173,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 _("Your authenticator app is set up. You will need a code at every sign-in."),
             )
             return redirect("backoffice:dashboard")
-        form.add_error("code", _("That code is not right. Check the time on your phone."))
+        form.add_error("code", error)
     context = {
         "enrolled": False,
         "form": form,

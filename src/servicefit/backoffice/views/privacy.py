@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.audit.recording import record
+from servicefit.backoffice.privacy_forms import EraseForm
 from servicefit.candidates.models import Candidate
 from servicefit.privacy.services import erase_candidate, export_candidate
 
@@ -30,19 +31,17 @@ def candidate_export(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def candidate_erase(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
-    if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()
-        if request.POST.get("confirm") != candidate.email or not reason:
-            messages.error(
-                request, _("Type the candidate's e-mail address and a reason to confirm.")
-            )
-        else:
-            job = candidate.job
-            erase_candidate(
-                candidate=candidate, erased_by=acting_user(request), reason=reason[:500]
-            )
-            messages.success(request, _("The candidate's data was erased."))
-            return redirect("backoffice:job_detail", job_id=job.pk)
+    form = EraseForm(request.POST or None, email=candidate.email)
+    if request.method == "POST" and form.is_valid():
+        job = candidate.job
+        erase_candidate(
+            candidate=candidate, erased_by=acting_user(request), reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The candidate's data was erased."))
+        return redirect("backoffice:job_detail", job_id=job.pk)
     return render(
-        request, "backoffice/candidate_erase.html", {"candidate": candidate, "job": candidate.job}
+        request,
+        "backoffice/candidate_erase.html",
+        {"candidate": candidate, "job": candidate.job, "form": form},
+        status=400 if form.is_bound else 200,
     )
