@@ -42,3 +42,18 @@ def test_no_notice_with_an_email_server(client, recruiter, settings):
 def test_candidates_never_see_the_notice(client, settings):
     settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
     assert BANNER not in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize("status", ["sent", "delivered"])
+def test_a_sent_invitation_is_not_shown_as_sent_while_nothing_is_delivered(settings, status):
+    from servicefit.assessments.invitation_status import InvitationStatus
+    from servicefit.backoffice.templatetags.sf import status_badge, status_label
+
+    value = InvitationStatus(status)
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    assert status_label(value) == "E-mail not delivered: no e-mail server is set up"
+    assert status_badge(value) == "warn"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert status_label(value) == str(value.label)
+    assert status_badge(value) != "warn"
+    assert status_label(InvitationStatus.OPENED) == "Opened"

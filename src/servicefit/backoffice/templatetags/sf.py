@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from servicefit.backoffice.explain import explain, in_sentence, language_label
 from servicefit.backoffice.labels import (
@@ -116,11 +117,32 @@ def stage_label(candidate: Any, status: Any = None) -> str:
     return str(candidate.get_stage_display())
 
 
+def _not_delivered(status: Any) -> bool:
+    """An e-mail counted as sent while the configured backend delivers nothing (the console
+    backend of a trial install): the recruiter must not read it as having reached anyone."""
+    from servicefit.assessments.invitation_status import InvitationStatus
+    from servicefit.security.mail import email_is_delivered
+
+    return status in {InvitationStatus.SENT, InvitationStatus.DELIVERED} and not (
+        email_is_delivered()
+    )
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    """The words for an invitation status (see :func:`_not_delivered`)."""
+    if _not_delivered(status):
+        return str(_("E-mail not delivered: no e-mail server is set up"))
+    return str(getattr(status, "label", status))
+
+
 @register.filter
 def status_badge(status: Any) -> str:
     """The badge style for an invitation status."""
     from servicefit.assessments.invitation_status import InvitationStatus
 
+    if _not_delivered(status):
+        return "warn"
     if status in {InvitationStatus.FAILED, InvitationStatus.REVOKED}:
         return "bad"
     if status in {InvitationStatus.EXPIRED, InvitationStatus.NOT_INVITED}:
