@@ -200,9 +200,9 @@ class CandidateForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["language"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
-        field.choices = job.language_choices()
-        if "language" not in self.initial and job.languages:
-            self.initial["language"] = job.language_choices()[0][0]
+        field.choices = choices = job.language_choices()
+        if "language" not in self.initial and choices:
+            self.initial["language"] = choices[0][0]
 
 
 class CandidateEditForm(CleanTextMixin, forms.Form):

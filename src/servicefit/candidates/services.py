@@ -119,24 +119,6 @@ def move_to_stage(
     """
     if stage not in Stage.values:
         raise ValueError(f"unknown stage {stage!r}")
-    if stage == candidate.stage:
-        note_only = StageChange.objects.create(
-            candidate=candidate,
-            from_stage=stage,
-            to_stage=stage,
-            reason_code=reason_code,
-            note=note,
-            params=params or {},
-            changed_by=changed_by,
-        )
-        record(
-            action="candidate.stage_noted",
-            actor=changed_by,
-            candidate=candidate,
-            stage=stage,
-            reason_code=reason_code,
-        )
-        return note_only
     change = StageChange.objects.create(
         candidate=candidate,
         from_stage=candidate.stage,
@@ -146,6 +128,15 @@ def move_to_stage(
         params=params or {},
         changed_by=changed_by,
     )
+    if change.from_stage == stage:
+        record(
+            action="candidate.stage_noted",
+            actor=changed_by,
+            candidate=candidate,
+            stage=stage,
+            reason_code=reason_code,
+        )
+        return change
     candidate.stage = stage
     candidate.stage_changed_at = timezone.now()
     candidate.save(update_fields=["stage", "stage_changed_at"])

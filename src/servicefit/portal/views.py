@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from servicefit.assessments import services
 from servicefit.assessments.models import AssessmentSession, Invitation
 from servicefit.assessments.plan import AssessmentPlan, Page
+from servicefit.candidates.models import Candidate
 from servicefit.content import Content, default_content
 from servicefit.fairness.selfid import has_answered
 from servicefit.oversight.services import is_scoring_suspended
@@ -34,9 +35,9 @@ def _language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _minutes(invitation: Invitation, section: str, content: Content) -> int:
+def _minutes(candidate: Candidate, section: str, content: Content | None = None) -> int:
     """A timed section's minutes for this candidate, extra time included (0 if untimed)."""
-    limit = services.candidate_time_limit(invitation.candidate, section, content)
+    limit = services.candidate_time_limit(candidate, section, content)
     return services.limit_minutes(limit) if limit is not None else 0
 
 
@@ -58,8 +59,8 @@ def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
         "job": invitation.candidate.job,
         "candidate": invitation.candidate,
         "expires_at": invitation.expires_at,
-        "sjt_minutes": _minutes(invitation, "sjt", content),
-        "reply_minutes": _minutes(invitation, "reply", content),
+        "sjt_minutes": _minutes(invitation.candidate, "sjt", content),
+        "reply_minutes": _minutes(invitation.candidate, "reply", content),
         "extra_time_percent": invitation.candidate.extra_time_percent,
         "privacy_version": services.PRIVACY_NOTICE_VERSION,
         "automation_version": services.AUTOMATION_NOTICE_VERSION,
@@ -142,13 +143,11 @@ def _start_screen(
     current: Page,
 ) -> HttpResponse:
     """The screen before a timed section: how long it is and that Start starts the clock."""
-    limit = services.time_limit(session, current.section)
-    assert limit is not None  # noqa: S101  (only timed sections await a start)
     previous = plan.previous_page(current)
     context = {
         "token": token,
         "page": current,
-        "minutes": services.limit_minutes(limit),
+        "minutes": _minutes(session.candidate, current.section),
         "extra_time_percent": session.candidate.extra_time_percent,
         "previous_url": _url("page", token, slug=previous.slug) if previous else None,
     }
