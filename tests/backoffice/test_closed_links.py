@@ -1,4 +1,5 @@
-"""A rejected or withdrawn candidate's link is closed: the report says so and nothing re-opens it."""
+"""A rejected, withdrawn or hired candidate's link is closed: the report says so and nothing
+re-opens it, whether from the back office, the API, the command line or the services."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicefit.assessments.models import Invitation
-from servicefit.assessments.services import create_invitation
+from servicefit.assessments.services import (
+    LinkClosedError,
+    create_invitation,
+    extend_invitation,
+    open_invitation,
+)
 from servicefit.candidates.services import add_candidate, move_to_stage
+from servicefit.cli import main
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +78,7 @@ def test_the_bulk_invitation_skips_closed_candidates_and_says_so(client, recruit
         )
     page = response.content.decode()
     assert "Invitations sent: 1. Skipped (already invited or finished): 1." in page
-    assert "Not invited because they are rejected or withdrawn" in page
+    assert "Not invited because they are rejected, withdrawn or hired" in page
     assert rejected.invitations.count() == 1 and other.invitations.count() == 1
     assert [m.to for m in mail.outbox] == [["bo@example.com"]]
 
@@ -83,3 +90,38 @@ def test_a_queued_email_is_not_called_sent(client, recruiter, job):
     report = client.get(reverse("backoffice:candidate_report", args=[candidate.pk]))
     assert report.context["invitation_status"].label == "E-mail queued"
     assert 'data-invitation-status="sent">E-mail queued<' in report.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("stage", "reason"), [("rejected", "experience"), ("withdrawn", ""), ("hired", "")]
+)
+def test_the_services_refuse_a_link_for_a_closed_stage(job, recruiter, stage, reason):
+    candidate = add_candidate(job=job, name="Bo", email="bo@example.com")
+    old = create_invitation(candidate=candidate, created_by=recruiter)
+    move_to_stage(candidate=candidate, stage=stage, changed_by=recruiter, reason_code=reason)
+    with pytest.raises(LinkClosedError, match="their link is closed"):
+        create_invitation(candidate=candidate, created_by=recruiter)
+    with pytest.raises(LinkClosedError):
+        extend_invitation(invitation=old.invitation, days=7, extended_by=recruiter)
+    fresh = Invitation.objects.get(candidate=candidate)
+    assert (fresh.revoked_at, fresh.expires_at) == (None, old.invitation.expires_at)
+    assert open_invitation(old.token) is None
+
+
+def test_a_hired_candidate_gets_no_new_link_from_the_back_office(client, job, recruiter):
+    candidate = add_candidate(job=job, name="Hal", email="hal@example.com")
+    move_to_stage(candidate=candidate, stage="hired", changed_by=recruiter)
+    client.force_login(recruiter)
+    response = client.post(reverse("backoffice:invitation_link", args=[candidate.pk]))
+    assert response.status_code == 302
+    assert not Invitation.objects.filter(candidate=candidate).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "The candidate is Hired, so their link is closed" in page
+
+
+def test_the_invite_command_refuses_a_rejected_candidate(job, rejected, capsys):
+    before = list(Invitation.objects.filter(candidate=rejected))
+    assert main(["invite", "--job", str(job.pk), "--email", rejected.email]) == 2
+    err = capsys.readouterr().err
+    assert "their link is closed" in err and rejected.email in err
+    assert list(Invitation.objects.filter(candidate=rejected)) == before

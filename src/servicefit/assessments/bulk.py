@@ -22,7 +22,7 @@ class BulkOutcome:
     done: int
     skipped: int
     closed: int = 0
-    """Skipped because their stage closes the link (rejected, withdrawn): also in ``skipped``."""
+    """Skipped because their stage closes the link (rejected, withdrawn, hired): also in ``skipped``."""
 
 
 #: Who a bulk "invite" reaches: never invited, or whose last link no longer works.
@@ -39,7 +39,7 @@ INVITABLE = frozenset(
 def invite_candidates(*, candidates: Iterable[Candidate], sent_by: User | None) -> BulkOutcome:
     """Send an invitation to each candidate without a working link; others are skipped.
 
-    Candidates whose stage closes the link (rejected, withdrawn) are skipped and counted in
+    Candidates whose stage closes the link (rejected, withdrawn, hired) are skipped and counted in
     ``closed``: a new link would not work for them.
     """
     done = skipped = closed = 0

@@ -37,6 +37,14 @@ TIMER_GRACE = timedelta(seconds=15)
 """Network slack: an answer sent just as the clock runs out is still accepted."""
 
 
+class LinkClosedError(ValueError):
+    """No link for a candidate whose stage closes their links (see ``LINK_CLOSED_STAGES``)."""
+
+    def __init__(self, candidate: Candidate) -> None:
+        super().__init__(closed_link_message(candidate))
+        self.candidate = candidate
+
+
 class AnswerError(Exception):
     """An answer that cannot be accepted; ``status`` is the HTTP status to answer with."""
 
@@ -86,7 +94,14 @@ def create_invitation(
     days: int | None = None,
     now: datetime | None = None,
 ) -> NewInvitation:
-    """A new link for ``candidate``; earlier open links are revoked so only one works."""
+    """A new link for ``candidate``; earlier open links are revoked so only one works.
+
+    Raises :class:`LinkClosedError` when the candidate's stage closes their links (rejected,
+    withdrawn, hired): such a link would not open, so every way of making one (back office,
+    API, CLI, e-mail) is refused here, not only in the screens that offer it.
+    """
+    if link_closed_by_stage(candidate):
+        raise LinkClosedError(candidate)
     now = now or timezone.now()
     days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
     if days < 1:
@@ -134,8 +149,11 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User | None) -> Non
 
 
 def extend_invitation(*, invitation: Invitation, days: int, extended_by: User | None) -> None:
+    """Keep the link open ``days`` longer (from now if it has expired already)."""
     if days < 1:
         raise ValueError("extend by at least one day")
+    if link_closed_by_stage(invitation.candidate):
+        raise LinkClosedError(invitation.candidate)
     base = max(invitation.expires_at, timezone.now())
     invitation.expires_at = base + timedelta(days=days)
     invitation.save(update_fields=["expires_at"])
@@ -152,9 +170,10 @@ def feedback_available_until(session: AssessmentSession) -> datetime:
     return session.submitted_at + timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS)
 
 
-#: Stages whose candidates' links do not work: the application is closed. Until a person moves
-#: the candidate back into the pipeline no new link, reminder or extension is given either.
-LINK_CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.WITHDRAWN})
+#: Stages whose candidates' links do not work: the application is closed (decided either way,
+#: or withdrawn). Until a person moves the candidate back into the pipeline no new link,
+#: reminder or extension is given either.
+LINK_CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.WITHDRAWN, Stage.HIRED})
 
 
 def link_closed_by_stage(candidate: Candidate) -> bool:

@@ -81,7 +81,7 @@ def run_invite(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    from servicefit.assessments.services import create_invitation
+    from servicefit.assessments.services import LinkClosedError, create_invitation
     from servicefit.candidates.models import Candidate
     from servicefit.candidates.services import add_candidate
     from servicefit.cli import CommandError
@@ -102,7 +102,13 @@ def run_invite(args: argparse.Namespace) -> int:
     if candidate is None:
         name = args.name or email.split("@")[0].replace(".", " ").title()
         candidate = add_candidate(job=job, name=name, email=email, language=args.language)
-    new = create_invitation(candidate=candidate, created_by=None, days=args.days)
+    try:
+        new = create_invitation(candidate=candidate, created_by=None, days=args.days)
+    except LinkClosedError:
+        raise CommandError(
+            f"{candidate.email} is {candidate.stage} for '{job.title}': their link is closed. "
+            "Move them back into the pipeline first."
+        ) from None
     if args.json:
         print(json.dumps({"url": new.url, "expires": new.invitation.expires_at.isoformat()}))
     else:

@@ -21,6 +21,7 @@ from servicefit.assessments.invitation_status import (
 from servicefit.assessments.services import (
     create_invitation,
     extend_invitation,
+    link_closed_by_stage,
     revoke_invitation,
 )
 from servicefit.audit.models import AuditEvent
@@ -291,7 +292,7 @@ def invite(
     """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
-    if candidate.stage in {Stage.REJECTED, Stage.WITHDRAWN, Stage.HIRED}:
+    if link_closed_by_stage(candidate):
         raise ApiProblem(
             409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
         )
@@ -334,6 +335,10 @@ def revoke(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
 def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> dict[str, Any]:
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
+    if link_closed_by_stage(candidate):
+        raise ApiProblem(
+            409, "Cannot extend", detail=f"The candidate's stage is {candidate.stage}."
+        )
     extend_invitation(
         invitation=_open_invitation(candidate), days=payload.days, extended_by=token.user
     )

@@ -283,8 +283,8 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
             messages.warning(
                 request,
                 _(
-                    "Not invited because they are rejected or withdrawn (their links are "
-                    "closed): %(closed)d. Move them back into the pipeline first."
+                    "Not invited because they are rejected, withdrawn or hired (their links "
+                    "are closed): %(closed)d. Move them back into the pipeline first."
                 )
                 % {"closed": outcome.closed},
             )
