@@ -98,6 +98,9 @@ def test_the_reply_clock_starts_with_start_and_time_up_saves_and_locks_the_reply
     assert AssessmentSession.objects.get().reply_started_at is None  # looking costs no time
     assert start_timed_section(phone)
     assert AssessmentSession.objects.get().reply_started_at is not None
+    # While the clock runs, nothing invites the candidate to leave the part.
+    assert phone.locator("#next-part").count() == 1
+    assert not phone.locator("#next-part").is_visible()
 
     # Four seconds left: what the candidate typed last is saved when the clock reaches zero
     # (the 1.5 s autosave pause outlasts the clock), and the box then takes no more typing.
@@ -113,6 +116,7 @@ def test_the_reply_clock_starts_with_start_and_time_up_saves_and_locks_the_reply
     assert saved.value.status == 200
     box = phone.locator(".countdown")
     box.filter(has_text=box.get_attribute("data-up") or "").wait_for()
+    assert phone.locator("#next-part").is_visible()  # at zero, the way on is shown
     assert area.evaluate("a => a.readOnly")
     area.focus()
     phone.keyboard.type(" Mer text.")
@@ -168,3 +172,25 @@ def test_a_reply_typed_just_before_leaving_the_page_is_saved(phone, live_server,
             break
         phone.wait_for_timeout(100)
     assert Answer.objects.get(key=reply.keys[0]).text == text
+
+
+def test_the_reply_counter_counts_as_the_server_does_and_warns_when_too_long(
+    phone, live_server, started_link
+):
+    session = AssessmentSession.objects.get()
+    reply = next(p for p in plan_for(session).pages if p.section == "reply")
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{reply.slug}/")
+    assert start_timed_section(phone)
+    area = phone.locator("textarea")
+    text = "Hej Karin 😀 vi löser det"
+    with phone.expect_response(lambda r: r.url.endswith("/answer/")) as saved:
+        area.fill(text)
+    assert saved.value.status == 200
+    limit = int(area.get_attribute("data-max") or 0)
+    assert phone.locator(".char-count").inner_text() == f"({len(text)} / {limit})"
+    assert not phone.locator("#reply-too-long").is_visible()
+    with phone.expect_response(lambda r: r.url.endswith("/answer/")) as refused:
+        area.fill("å" * (limit + 1))
+    assert refused.value.status >= 400
+    assert phone.locator("#reply-too-long").is_visible()
+    assert Answer.objects.get(key=reply.keys[0]).text == text  # the last text within the limit

@@ -158,17 +158,38 @@ def test_the_landing_page_and_start_screen_count_the_extra_time(client, token, c
     landing = client.get(f"/a/{token}/").content.decode()
     assert "(23 minutes)" in landing and "(15 minutes)" in landing  # 15 and 10 min + 50%
     assert "include your extra time (50% more)" in landing
+    # 10 untimed + 23 + 15 = 48, told as "about 50"; no invitation to ask for what is granted
+    assert "In total about 50 minutes." in landing
+    assert "If you need extra time" not in landing
     client.post(f"/a/{token}/", {"consent": "yes"})
     reply = plan_for(session_of(token)).pages[-1].slug
     html = client.get(f"/a/{token}/p/{reply}/").content.decode()
     assert "you have 15 minutes" in html and "(50% more)" in html
     assert session_of(token).reply_started_at is None
+    client.post(f"/a/{token}/p/{reply}/", {"start": "yes"})
+    task = client.get(f"/a/{token}/p/{reply}/").content.decode()
+    assert "Write the reply as you would send it." in task
+    assert "10 minutes" not in task  # the task states no limit of its own beside the clock
 
 
 def test_without_extra_time_the_landing_page_shows_the_plain_limits(client, token):
     landing = client.get(f"/a/{token}/").content.decode()
     assert "(15 minutes)" in landing and "(10 minutes)" in landing
     assert "extra time (" not in landing
+    assert "In total about 35 minutes." in landing and "If you need extra time" in landing
+
+
+def test_the_invitation_e_mail_counts_the_extra_time(candidate, recruiter):
+    from django.core import mail
+    from django.test import TestCase
+
+    from servicefit.assessments.emails import send_invitation
+
+    candidate.extra_time_percent = 50
+    candidate.save()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        send_invitation(candidate=candidate, sent_by=recruiter)
+    assert "(about 50 minutes)" in mail.outbox[-1].body
 
 
 def test_a_first_answer_saved_without_the_start_screen_starts_the_clock(client, started):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from servicefit.assessments.models import Invitation, hash_token
+from servicefit.assessments.models import AssessmentSession, Invitation, hash_token
 from servicefit.assessments.services import create_invitation, revoke_invitation, submit
 from servicefit.cli import main
 
@@ -66,10 +67,30 @@ def test_unknown_expired_revoked_and_used_links_get_the_same_neutral_page(
     used = create_invitation(candidate=third, created_by=recruiter)
     client.post(f"/a/{used.token}/", {"consent": "yes"})
     submit(session=third.assessment)
+    # A used link opens the thank-you page while its feedback is shown (see below), then it
+    # is as dead as any other.
+    AssessmentSession.objects.filter(candidate=third).update(
+        submitted_at=timezone.now() - timedelta(days=settings.SERVICEFIT_FEEDBACK_DAYS, seconds=1)
+    )
     used_page = _neutral(client, used.token)
 
     assert unknown == expired_page == revoked_page == used_page
     assert "This link cannot be used" in unknown
+
+
+def test_a_used_link_opens_the_thank_you_page_with_the_feedback_and_the_rights(
+    client, candidate, invitation, recruiter
+):
+    client.post(f"/a/{invitation.token}/", {"consent": "yes"})
+    submit(session=candidate.assessment)
+    response = client.get(f"/a/{invitation.token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/a/{invitation.token}/done/"
+    assert client.get(response["Location"]).status_code == 200
+    # The way back to the feedback and the review request needs the link itself: a link
+    # revoked since gets the neutral page, as the thank-you page does.
+    revoke_invitation(invitation=Invitation.objects.get(), revoked_by=recruiter)
+    assert client.get(f"/a/{invitation.token}/").status_code == 404
 
 
 def test_invite_command_prints_the_link_as_json(job, capsys):

@@ -51,6 +51,7 @@ from .links import new_nonce, token_from_nonce
 from .models import AssessmentSession, EmailStatus, Invitation, Result, hash_token
 from .services import (
     TOKEN_BYTES,
+    assessment_minutes,
     create_invitation,
     feedback_available_until,
     invitation_url,
@@ -217,6 +218,7 @@ def _mail(
             "url": url,
             "expires_at": expires_at,
             "organisation": organisation,
+            "minutes": assessment_minutes(candidate),
         }
         # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()

@@ -285,6 +285,23 @@ def limit_minutes(limit: timedelta) -> int:
     return math.ceil(limit.total_seconds() / 60 - 1e-9)
 
 
+#: Minutes the untimed parts take most candidates: the questionnaire (about 8, as the landing
+#: page says) and reading the notices, the job preview and the review page (about 2).
+UNTIMED_MINUTES = 10
+
+
+def assessment_minutes(candidate: Candidate, content: Content | None = None) -> int:
+    """The whole assessment's duration as the candidate is told it ("about N minutes"): the
+    timed parts' limits with their extra time, plus :data:`UNTIMED_MINUTES`, rounded up to
+    five minutes (35 for the shipped content without extra time)."""
+    total = UNTIMED_MINUTES + sum(
+        limit_minutes(limit)
+        for section in ("sjt", "reply")
+        if (limit := candidate_time_limit(candidate, section, content)) is not None
+    )
+    return 5 * math.ceil(total / 5)
+
+
 def time_limit(
     session: AssessmentSession, section: str, content: Content | None = None
 ) -> timedelta | None:

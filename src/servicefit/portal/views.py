@@ -41,8 +41,20 @@ def _minutes(candidate: Candidate, section: str, content: Content | None = None)
     return services.limit_minutes(limit) if limit is not None else 0
 
 
+def landing(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's first page; once the assessment is submitted, the thank-you page.
+
+    The e-mailed link is the only address a candidate keeps, so after submission it leads to
+    the feedback and the request for a human review for as long as the thank-you page is
+    shown (``SERVICEFIT_FEEDBACK_DAYS``); after that, it gets the neutral page.
+    """
+    if _submitted_session(request, token) is not None:
+        return redirect(_url("done", token))
+    return _landing(request, token)
+
+
 @with_invitation
-def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+def _landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
     services.mark_opened(invitation=invitation)
     session = session_of(invitation)
     if session is not None and request.method == "GET":
@@ -62,6 +74,7 @@ def landing(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
         "sjt_minutes": _minutes(invitation.candidate, "sjt", content),
         "reply_minutes": _minutes(invitation.candidate, "reply", content),
         "extra_time_percent": invitation.candidate.extra_time_percent,
+        "total_minutes": services.assessment_minutes(invitation.candidate, content),
         "privacy_version": services.PRIVACY_NOTICE_VERSION,
         "automation_version": services.AUTOMATION_NOTICE_VERSION,
     }

@@ -47,9 +47,13 @@
     var out = document.querySelector("#reply-count .char-count");
     var max = parseInt(area.getAttribute("data-max"), 10);
     if (!out) { return; }
+    var tooLong = document.getElementById("reply-too-long");
     function update() {
-      out.textContent = "(" + area.value.length + " / " + max + ")";
-      out.classList.toggle("error", area.value.length > max);
+      // Characters as the server counts them (code points: an emoji is one, not two).
+      var count = Array.from(area.value).length;
+      out.textContent = "(" + count + " / " + max + ")";
+      out.classList.toggle("error", count > max);
+      if (tooLong) { tooLong.hidden = count <= max; }
     }
     area.addEventListener("input", update);
     update();
