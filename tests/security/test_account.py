@@ -103,3 +103,21 @@ def test_the_account_page_is_translated(client, recruiter):
     client.force_login(recruiter)
     page = client.get("/account/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Din konto" in page and "Skift din adgangskode" in page
+
+
+def test_wrong_current_passwords_count_towards_the_lockout_and_end_the_session(
+    client, recruiter, settings
+):
+    limit = settings.AXES_FAILURE_LIMIT
+    client.force_login(recruiter)
+    for _ in range(limit - 1):
+        assert change(client, "guess", "Harbour-lantern-47").status_code == 200
+    locked = change(client, "guess", "Harbour-lantern-47")
+    assert locked.status_code == 429
+    assert AuditEvent.objects.filter(action="account.locked_out").count() == 1
+    assert client.get("/account/").status_code == 302  # signed out
+    # the lock is the sign-in lock: the right password does not get in either
+    response = client.post("/login/", {"username": recruiter.username, "password": "pw-rita"})
+    assert response.status_code == 429
+    recruiter.refresh_from_db()
+    assert recruiter.check_password("pw-rita")

@@ -47,6 +47,7 @@ SYSTEM_REASON_LABELS = {
 #: The audit trail's action codes, as a recruiter reads them.
 AUDIT_LABELS = {
     "account.password_changed": _("Password changed"),
+    "account.locked_out": _("Locked out: wrong current password too often"),
     "account.totp_enrolled": _("Two-step sign-in set up"),
     "account.totp_removed": _("Two-step sign-in removed"),
     "api.call": _("API call"),
