@@ -137,3 +137,14 @@ def test_a_danish_reply_with_blame_scores_lower_than_a_helpful_one() -> None:
     )
     assert helpful.ratings["overall"].value >= 4
     assert blaming.ratings["overall"].value <= 2
+
+
+def test_padding_a_reply_past_the_raters_longest_buys_no_more_points() -> None:
+    # 800 words of filler once raised courtesy by 1.23 points (log2 of the length, up to 512
+    # words); beyond 256 words, longer than any reply the raters saw, length now counts no more.
+    filler = " P.S. This is just some more text."
+    padded_256 = analyze(EXCELLENT + filler * 30, "en")
+    padded_800 = analyze(EXCELLENT + filler * 110, "en")
+    assert padded_256.metrics.words >= 256 and padded_800.metrics.words >= 800
+    for name in ("courtesy", "empathy", "overall"):
+        assert padded_800.ratings[name].points == pytest.approx(padded_256.ratings[name].points)

@@ -159,8 +159,13 @@ SIGNAL_FEATURES: tuple[str, ...] = tuple(LABEL_TEXT)
 NEGATIVE_SIGNALS: tuple[str, ...] = ("blame", "condescension", "shouting")
 #: Politeness (brusqueness) marker units count up to this many.
 MAX_MARKERS = 3.0
+#: ``length:log_words`` stops rising at 256 words (log2(256 / 64)): the raters' longest
+#: replies were about 300 words, so beyond that the learned "longer reads as more courteous"
+#: would be an extrapolation, and padding a reply with filler would buy points (until 1.4.4
+#: the cap was 512 words: 800 words of "P.S." filler added 1.23 to courtesy).
+LOG_WORDS_CAP = 2.0
 #: the length band ("adequate" = 0) and ``length:log_words`` = log2(words / 64), limited to
-#: -3..+3 (8 to 512 words), so the length can count without bands alone
+#: -3..LOG_WORDS_CAP, so the length can count without bands alone
 LENGTH_FEATURES = ("length:very_short", "length:short", "length:long", "length:log_words")
 READABILITY_FEATURES = (
     "readability:easy",
@@ -211,7 +216,9 @@ def rating_features(
         features[name] = 0.0
     if f"length:{metrics.length}" in features:
         features[f"length:{metrics.length}"] = 1.0
-    features["length:log_words"] = max(-3.0, min(3.0, math.log2(max(metrics.words, 1) / 64)))
+    features["length:log_words"] = max(
+        -3.0, min(LOG_WORDS_CAP, math.log2(max(metrics.words, 1) / 64))
+    )
     if f"readability:{metrics.readability}" in features:
         features[f"readability:{metrics.readability}"] = 1.0
     features["wrong_language"] = 1.0 if language.wrong_language else 0.0
