@@ -159,6 +159,22 @@ def test_dif_flags_an_item_that_is_harder_in_one_language(capsys, tmp_path):
     assert by_item["I3"]["favours"] == "reference"
     assert by_item["I3"]["method"] == "mantel"
     assert sum(i["category"] == "A" for i in out["items"]) >= 4
+    assert all(i["p_adjusted"] is None for i in out["items"])
+    adjusted = run_json(
+        capsys,
+        "stats",
+        "dif",
+        str(path),
+        "--items",
+        "I0,I1,I2,I3,I4,I5",
+        "--group",
+        "language",
+        "--p-adjust",
+        "bh",
+    )
+    by_item = {i["item"]: i for i in adjusted["items"]}
+    assert by_item["I3"]["category"] == "C"
+    assert all(i["p"] <= i["p_adjusted"] <= 1 for i in adjusted["items"])
 
 
 def test_dif_on_bfi_gender_reports_every_item_with_an_ets_category(capsys):

@@ -79,3 +79,37 @@ def test_it_needs_two_groups_of_sufficient_size():
         mantel_haenszel_dif(x, ["a"] * 25 + ["b"] * 5)
     with pytest.raises(ShapeError, match="group labels"):
         mantel_haenszel_dif(x, ["a"] * 3)
+
+
+def test_benjamini_hochberg_matches_r_p_adjust_and_scipy():
+    from scipy.stats import false_discovery_control
+
+    from servicefit.psychometrics.dif import benjamini_hochberg
+
+    # R 4.x: p.adjust(c(0.01, 0.04, 0.03, 0.005), method = "BH") -> 0.02 0.04 0.04 0.02
+    assert benjamini_hochberg([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    p = np.random.default_rng(7).uniform(size=40) ** 2
+    assert benjamini_hochberg(p) == pytest.approx(list(false_discovery_control(p)))
+    assert benjamini_hochberg([]) == []
+
+
+def test_with_bh_chance_flags_drop_and_a_real_dif_item_stays_flagged():
+    from servicefit.psychometrics.dif import benjamini_hochberg
+
+    b = np.tile([-1.5, -0.5, 0.5, 1.5], (12, 1))
+    raw_flags = bh_flags = 0
+    for seed in range(8):  # no DIF at all: every B or C is a chance finding
+        x, groups = two_groups(0.0, categories=(1, 2, 3, 4, 5), b=b, seed=seed, n=40)
+        raw = mantel_haenszel_dif(x, groups, reference="ref", purify=False)
+        adjusted = mantel_haenszel_dif(x, groups, reference="ref", purify=False, p_adjust="bh")
+        assert [r.p for r in raw] == [r.p for r in adjusted]
+        assert [r.p_adjusted for r in adjusted] == pytest.approx(
+            benjamini_hochberg([r.p for r in adjusted])
+        )
+        raw_flags += sum(r.category != "A" for r in raw)
+        bh_flags += sum(r.category != "A" for r in adjusted)
+    assert raw_flags >= 5 and bh_flags < raw_flags / 2  # measured: 10 by chance, 0 after BH
+    x, groups = two_groups(0.6, categories=(1, 2, 3, 4, 5), b=b)
+    assert mantel_haenszel_dif(x, groups, reference="ref", p_adjust="bh")[2].category == "C"
+    with pytest.raises(ValueError, match="p_adjust"):
+        mantel_haenszel_dif(x, groups, reference="ref", p_adjust="holm")

@@ -136,7 +136,11 @@ def cmd_dif(args: argparse.Namespace) -> int:
     if args.reference is not None and args.reference not in groups:
         raise _error(f"--reference {args.reference!r} is not a value of column {args.group!r}")
     results = mantel_haenszel_dif(
-        table.data, groups, reference=args.reference, min_group=args.min_group
+        table.data,
+        groups,
+        reference=args.reference,
+        min_group=args.min_group,
+        p_adjust=None if args.p_adjust == "none" else args.p_adjust,
     )
     payload: dict[str, Any] = {
         "reference": results[0].reference,
@@ -148,6 +152,7 @@ def cmd_dif(args: argparse.Namespace) -> int:
                 "statistic": r.statistic,
                 "df": r.df,
                 "p": r.p,
+                "p_adjusted": r.p_adjusted,
                 "effect_size": r.effect_size,
                 "smd": r.smd,
                 "delta": r.delta,
@@ -205,6 +210,13 @@ def register_irt(sub: Any) -> None:
     dif.add_argument("--reference", help="reference group (default: the largest)")
     dif.add_argument(
         "--min-group", type=int, default=20, help="smallest group analysed (20 complete rows)"
+    )
+    dif.add_argument(
+        "--p-adjust",
+        choices=("none", "bh"),
+        default="none",
+        help="bh: Benjamini-Hochberg over each focal group's items before the ETS categories "
+        "(default none: each item at .05, as difR)",
     )
     dif.add_argument("--json", action="store_true", help="print one JSON object")
     dif.set_defaults(func=cmd_dif)

@@ -7,7 +7,9 @@ correlates weakly with the rest of its scale (below ``WEAK_ITEM_TOTAL``), when t
 more reliable without it, or when the current calibration gives it a negative slope (it is
 keyed against its competency). Differential item functioning between languages is tested
 with Mantel-Haenszel statistics (:mod:`servicefit.psychometrics.dif`), each language against
-the largest one; items in ETS category B or C are flagged.
+the largest one; items in ETS category B or C are flagged. The significance behind B and C
+is tested after a Benjamini-Hochberg adjustment over the scale's items for each comparison
+(``p_adjust="bh"``), so a scale of many statements does not show chance flags.
 
 The same test runs between the groups of each voluntary self-identification category
 (issue 13: sex or gender, age band, an admin's further categories), each group against the
@@ -77,7 +79,7 @@ def _statistics(x: np.ndarray, items: list[str]) -> dict[str, Any] | None:
 def _dif(x: np.ndarray, groups: Sequence[str], items: list[str], min_group: int) -> list[dict]:
     """Mantel-Haenszel DIF of every item, each group against the largest ("" = no group)."""
     try:
-        results = mantel_haenszel_dif(x, list(groups), min_group=min_group)
+        results = mantel_haenszel_dif(x, list(groups), min_group=min_group, p_adjust="bh")
     except PsychometricsError:
         return []
     return [
@@ -87,6 +89,7 @@ def _dif(x: np.ndarray, groups: Sequence[str], items: list[str], min_group: int)
             "focal": r.focal,
             "statistic": r.statistic,
             "p": r.p,
+            "p_adjusted": r.p_adjusted,
             "effect_size": r.effect_size,
             "category": r.category,
             "favours": r.favours,

@@ -21,7 +21,17 @@ difference ``SMD = sum_s (n_Fs / n_F)(mean_Fs - mean_Rs)`` divided by the item's
 Schmitt 1991); the ETS rule for polytomous items: **A** if ``p >= .05`` or ``|SMD/SD| <= .17``,
 **C** if ``p < .05`` and ``|SMD/SD| > .25``, **B** otherwise (Zwick, Thayer & Mislevy 1997).
 
-References: Holland, P. W. & Thayer, D. T. (1988). Differential item performance and the
+**Many items at once.** Each item's test is at .05, so a scale of 20 items shows one
+"significant" item by chance in about two comparisons of three. With ``p_adjust="bh"`` the
+p-values of the items compared between one focal and the reference group (one family) are
+adjusted by the Benjamini-Hochberg step-up procedure (false discovery rate .05):
+``p_(i) * m / i``, made monotone from the largest p down (as R's ``p.adjust(p, "BH")``), and the
+categories' significance tests use the adjusted p (Kim & Oshima 2013 recommend it for MH DIF).
+
+References: Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B
+57, 289-300. Kim, J. & Oshima, T. C. (2013). Effect of multiple testing adjustment in
+differential item functioning detection. Educational and Psychological Measurement 73,
+458-470. Holland, P. W. & Thayer, D. T. (1988). Differential item performance and the
 Mantel-Haenszel procedure. In H. Wainer & H. I. Braun (Eds.), Test Validity (pp. 129-145).
 Mantel, N. (1963). Chi-square tests with one degree of freedom. JASA 58, 690-700. Dorans,
 N. J. & Schmitt, A. P. (1991). Constructed response and differential item functioning (ETS
@@ -42,7 +52,7 @@ from scipy import stats
 from servicefit.psychometrics._arrays import as_matrix
 from servicefit.psychometrics.errors import InsufficientDataError, ShapeError
 
-__all__ = ["DifResult", "mantel_haenszel_dif"]
+__all__ = ["DifResult", "benjamini_hochberg", "mantel_haenszel_dif"]
 
 ALPHA = 0.05
 
@@ -64,6 +74,7 @@ class DifResult:
     category: str  # "A", "B" or "C"
     n_reference: int
     n_focal: int
+    p_adjusted: float | None = None  # Benjamini-Hochberg, with ``p_adjust="bh"``
 
     @property
     def favours(self) -> str:
@@ -71,6 +82,20 @@ class DifResult:
         if self.category == "A":
             return "neither"
         return "focal" if self.smd > 0 else "reference"
+
+
+def benjamini_hochberg(p: Sequence[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values, in the order given (R's ``p.adjust(p, "BH")``)."""
+    values = np.asarray(p, dtype=float)
+    m = values.size
+    if m == 0:
+        return []
+    order = np.argsort(values)
+    scaled = values[order] * m / np.arange(1, m + 1)
+    monotone = np.minimum.accumulate(scaled[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(monotone, 1.0)
+    return [float(v) for v in adjusted]
 
 
 def _levels(total: np.ndarray) -> list[np.ndarray]:
@@ -153,6 +178,7 @@ def mantel_haenszel_dif(
     reference: str | None = None,
     min_group: int = 20,
     purify: bool = True,
+    p_adjust: str | None = None,
 ) -> list[DifResult]:
     """DIF of every item for every focal group against the reference group.
 
@@ -163,8 +189,12 @@ def mantel_haenszel_dif(
     default) the matching score is purified step by step (Holland & Thayer 1988): the flagged
     item with the largest effect leaves the matching score of the others and the test is
     repeated, until no item of the matching score is flagged (at least two stay), so one large
-    DIF item does not make the rest of a short scale look biased the other way.
+    DIF item does not make the rest of a short scale look biased the other way. ``p_adjust``
+    ``"bh"`` adjusts each focal group's item p-values (Benjamini-Hochberg, see the module docs)
+    before the categories are decided; ``None`` (the default) tests each item at .05.
     """
+    if p_adjust not in (None, "bh"):
+        raise ValueError(f'p_adjust must be None or "bh", not {p_adjust!r}')
     x = as_matrix(responses, name="responses")
     labels = np.asarray([str(g) for g in groups])
     if labels.shape[0] != x.shape[0]:
@@ -187,13 +217,13 @@ def mantel_haenszel_dif(
         mask = (labels == reference) | (labels == focal_name)
         xs, is_focal = x[mask], labels[mask] == focal_name
         anchors = np.ones(x.shape[1], dtype=bool)
-        current = _compare(xs, is_focal, anchors, reference, focal_name)
+        current = _compare(xs, is_focal, anchors, reference, focal_name, p_adjust)
         while purify and anchors.sum() > 2:
             flagged = [j for j in np.flatnonzero(anchors) if current[j].category != "A"]
             if not flagged:
                 break
             anchors[max(flagged, key=lambda j: abs(current[j].effect_size))] = False
-            current = _compare(xs, is_focal, anchors, reference, focal_name)
+            current = _compare(xs, is_focal, anchors, reference, focal_name, p_adjust)
         results.extend(current)
     return results
 
@@ -204,9 +234,10 @@ def _compare(
     anchors: np.ndarray,
     reference: str,
     focal_name: str,
+    p_adjust: str | None = None,
 ) -> list[DifResult]:
     """One DIF pass: each item matched on the anchor items' total plus the item itself."""
-    results: list[DifResult] = []
+    tested: list[tuple[str, float, float, float, float, float | None, float | None]] = []
     anchor_total = xs[:, anchors].sum(axis=1)
     for j in range(xs.shape[1]):
         total = anchor_total + (0 if anchors[j] else xs[:, j])
@@ -214,27 +245,18 @@ def _compare(
         y = xs[:, j] - xs[:, j].min()
         sd = float(y.std(ddof=1)) if y.size > 1 else 0.0
         smd = _smd(y, is_focal, levels)
-        n_cat = np.unique(y).size
-        if n_cat <= 2:
+        if np.unique(y).size <= 2:
             chi2, p, delta, se = _dichotomous(y, is_focal, levels)
-            significant = p < ALPHA
-            if abs(delta) < 1 or not significant:
-                category = "A"
-            elif abs(delta) >= 1.5 and abs(delta) - 1.96 * se > 1:
-                category = "C"
-            else:
-                category = "B"
-            method, effect, delta_out = "mantel-haenszel", delta, delta
+            tested.append(("mantel-haenszel", chi2, p, delta, smd, delta, se))
         else:
             chi2, p = _mantel(y, is_focal, levels)
             effect = smd / sd if sd > 0 else 0.0
-            if p >= ALPHA or abs(effect) <= 0.17:
-                category = "A"
-            elif abs(effect) > 0.25:
-                category = "C"
-            else:
-                category = "B"
-            method, delta_out = "mantel", None
+            tested.append(("mantel", chi2, p, effect, smd, None, None))
+    raw = [t[2] for t in tested]
+    adjusted = benjamini_hochberg(raw) if p_adjust == "bh" else None
+    results: list[DifResult] = []
+    for j, (method, chi2, p, effect, smd, delta, se) in enumerate(tested):
+        p_test = adjusted[j] if adjusted is not None else p
         results.append(
             DifResult(
                 item=j,
@@ -246,10 +268,23 @@ def _compare(
                 p=float(p),
                 effect_size=float(effect),
                 smd=float(smd),
-                delta=delta_out,
-                category=category,
+                delta=delta,
+                category=_category(method, p_test, effect, se),
                 n_reference=int((~is_focal).sum()),
                 n_focal=int(is_focal.sum()),
+                p_adjusted=adjusted[j] if adjusted is not None else None,
             )
         )
     return results
+
+
+def _category(method: str, p: float, effect: float, se: float | None) -> str:
+    """The ETS category from the (possibly adjusted) p and the effect size (module docs)."""
+    if method == "mantel-haenszel":
+        if abs(effect) < 1 or p >= ALPHA:
+            return "A"
+        large = se is not None and abs(effect) >= 1.5 and abs(effect) - 1.96 * se > 1
+        return "C" if large else "B"
+    if p >= ALPHA or abs(effect) <= 0.17:
+        return "A"
+    return "C" if abs(effect) > 0.25 else "B"
