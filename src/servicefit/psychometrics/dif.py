@@ -255,8 +255,8 @@ def _compare(
     raw = [t[2] for t in tested]
     adjusted = benjamini_hochberg(raw) if p_adjust == "bh" else None
     results: list[DifResult] = []
-    for j, (method, chi2, p, effect, smd, delta, se) in enumerate(tested):
-        p_test = adjusted[j] if adjusted is not None else p
+    for j, (method, chi2, p_raw, effect, smd, delta_j, se_j) in enumerate(tested):
+        p_test = adjusted[j] if adjusted is not None else p_raw
         results.append(
             DifResult(
                 item=j,
@@ -265,11 +265,11 @@ def _compare(
                 method=method,
                 statistic=float(chi2),
                 df=1,
-                p=float(p),
+                p=float(p_raw),
                 effect_size=float(effect),
                 smd=float(smd),
-                delta=delta,
-                category=_category(method, p_test, effect, se),
+                delta=delta_j,
+                category=_category(method, p_test, effect, se_j),
                 n_reference=int((~is_focal).sum()),
                 n_focal=int(is_focal.sum()),
                 p_adjusted=adjusted[j] if adjusted is not None else None,
