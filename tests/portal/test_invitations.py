@@ -121,3 +121,22 @@ def test_invite_command_prints_the_link_as_json(job, capsys):
 def test_invite_command_rejects_an_unknown_job(capsys, db):
     assert main(["invite", "--job", "999", "--email", "kim@example.com"]) == 2
     assert "no job with id or title '999'" in capsys.readouterr().err
+
+
+def test_the_link_s_end_is_given_with_its_time_zone(client, invitation, recruiter, settings):
+    from django.core import mail
+    from django.test import TestCase
+    from django.utils import dateformat
+    from django.utils.timezone import localtime
+
+    from servicefit.assessments.emails import send_invitation
+
+    settings.TIME_ZONE = "Europe/Copenhagen"
+    zone = dateformat.format(localtime(invitation.invitation.expires_at), "T")
+    assert zone in {"CET", "CEST"}
+    assert f" {zone}." in client.get(f"/a/{invitation.token}/").content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = send_invitation(candidate=invitation.invitation.candidate, sent_by=recruiter)
+    assert f"{dateformat.format(localtime(sent.expires_at), 'T')}. Do not share it" in (
+        mail.outbox[-1].body
+    )
