@@ -43,6 +43,8 @@ sys.path.insert(0, str(HERE))
 import evaluate as ev  # noqa: E402  (evaluation/language/evaluate.py)
 
 OUT = HERE / ".cache" / "finetune"
+#: What a process computes once: the encoder, the frozen lower layers, the shipped encoder.
+_SHARED: dict[str, Any] = {}
 
 #: Fixed before any held-out number was computed (finetune_preregistration.md).
 HYPERPARAMETERS: dict[str, Any] = {
@@ -381,11 +383,8 @@ def use_encoder(fixed: FixedEncoder | None) -> None:
     from servicefit.language import sentence_embeddings as se
     from servicefit.language.training_data import shipped_supplement_sentences
 
-    if not hasattr(se, "_shipped_encoder"):
-        se._shipped_encoder = se._encoder  # type: ignore[attr-defined]
-    se._encoder = (  # type: ignore[assignment]
-        se._shipped_encoder if fixed is None else (lambda layers, engine: fixed)  # type: ignore[attr-defined]
-    )
+    shipped = _SHARED.setdefault("shipped_encoder", se._encoder)
+    setattr(se, "_encoder", shipped if fixed is None else (lambda layers, engine: fixed))  # noqa: B010
     se._MEMO.clear()
     for item in shipped_supplement_sentences():
         item.rows.clear()
@@ -406,9 +405,6 @@ def prediction_from_json(data: dict[str, Any]) -> Any:
         spans={},
         features=dict(data["features"]),
     )
-
-
-_SHARED: dict[str, Any] = {}
 
 
 def shared_sentences(replies: Sequence[Any], extra: Sequence[Any]) -> tuple[Any, Sentences]:
