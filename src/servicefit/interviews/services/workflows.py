@@ -164,8 +164,9 @@ def save_scorecard(
     """Save ``interviewer``'s draft scorecard and, if ``submit`` and complete, lock it.
 
     A scorecard is not submitted before the interview's start time (the draft is saved and
-    the reason is among ``problems``). Raises :class:`NotOnPanel` for someone not on the interview and :class:`ScorecardLocked`
-    once the scorecard is submitted (a double submit changes nothing).
+    the reason is among ``problems``). Raises :class:`NotOnPanel` for someone not on the
+    interview and :class:`ScorecardLocked` once the scorecard is submitted (a double submit
+    changes nothing).
     """
     if not interview.has_interviewer(interviewer):
         raise NotOnPanel(_("You are not an interviewer on this interview."))
