@@ -57,3 +57,34 @@ def test_a_sent_invitation_is_not_shown_as_sent_while_nothing_is_delivered(setti
     assert status_label(value) == str(value.label)
     assert status_badge(value) != "warn"
     assert status_label(InvitationStatus.OPENED) == "Opened"
+
+
+def _bulk_invite(client, recruiter, job):
+    from django.test import TestCase
+
+    from servicefit.candidates.services import add_candidate
+
+    fresh = add_candidate(job=job, name="Bo", email="bo@example.com")
+    client.force_login(recruiter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:bulk_action", args=[job.pk]),
+            {"action": "invite", "candidates": [fresh.pk]},
+            follow=True,
+        )
+    assert fresh.invitations.count() == 1
+    return response.content.decode()
+
+
+def test_bulk_invite_does_not_say_sent_while_nothing_is_delivered(client, recruiter, job, settings):
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    page = _bulk_invite(client, recruiter, job)
+    assert "Invitations sent" not in page
+    assert "Links created: 1. No e-mail was delivered (no e-mail server is set up)" in page
+    assert "copy each link from the candidate&#x27;s page" in page
+
+
+def test_bulk_invite_says_sent_with_an_email_server(client, recruiter, job):
+    page = _bulk_invite(client, recruiter, job)  # the tests' locmem outbox counts as delivered
+    assert "Invitations sent: 1. Skipped (already invited or finished): 0." in page
+    assert "Links created" not in page

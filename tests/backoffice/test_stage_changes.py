@@ -80,3 +80,32 @@ def test_a_refused_decision_keeps_the_stage_reason_and_note_with_the_error_by_th
     assert '<option value="rejected" selected>' in page
     assert response.context["stage_form"].errors["reason_code"] == ["A decision needs a reason."]
     assert 'id="id_reason_code_error"' in page
+
+
+def test_a_stage_change_from_a_stale_page_is_refused_and_keeps_the_input(
+    client, recruiter, never_invited
+):
+    client.force_login(recruiter)
+    url = reverse("backoffice:stage_change", args=[never_invited.pk])
+    page = client.get(reverse("backoffice:candidate_report", args=[never_invited.pk]))
+    assert 'name="opened_stage" value="invited"' in page.content.decode()
+    # another tab rejects the candidate after this page was opened
+    move_to_stage(
+        candidate=never_invited, stage="rejected", changed_by=recruiter, reason_code="experience"
+    )
+    note = "Strong fit for the evening shift."
+    stale = {"opened_stage": "invited", "stage": "hired", "reason_code": "other", "note": note}
+    response = client.post(url, stale)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "The stage changed to Rejected since this page was opened" in html
+    assert note in html
+    assert 'name="opened_stage" value="rejected"' in html  # recording again applies it
+    never_invited.refresh_from_db()
+    assert never_invited.stage == Stage.REJECTED
+    assert StageChange.objects.filter(candidate=never_invited, to_stage="hired").count() == 0
+
+    response = client.post(url, {**stale, "opened_stage": "rejected"})
+    assert response.status_code == 302
+    never_invited.refresh_from_db()
+    assert never_invited.stage == Stage.HIRED

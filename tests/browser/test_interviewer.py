@@ -47,7 +47,19 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     screenshot(page, "backoffice", "scorecard.png")
     form(page, "scorecard").locator("button[name=submit]").click()
     page.wait_for_load_state()
+    # before the interview's start time the scorecard stays a draft (nothing ranks on it yet)
+    assert "The interview has not started yet" in page.content()
     scorecard = Scorecard.objects.get(interview=interview, interviewer=interviewer)
+    assert scorecard.submitted_at is None
+    assert set(scorecard.ratings.values_list("rating", flat=True)) == {4}
+
+    # once it has started, the same draft is submitted and locked
+    interview.scheduled_at = timezone.now() - timedelta(minutes=5)
+    interview.save(update_fields=["scheduled_at"])
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/scorecard/")
+    form(page, "scorecard").locator("button[name=submit]").click()
+    page.wait_for_load_state()
+    scorecard.refresh_from_db()
     assert scorecard.submitted_at is not None
     assert set(scorecard.ratings.values_list("rating", flat=True)) == {4}
 

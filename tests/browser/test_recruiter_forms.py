@@ -133,3 +133,48 @@ def test_rejecting_a_candidate_closes_their_link_on_the_report(
         assert form(page, action).count() == 0, action
     assert page.locator("#invitation-link").count() == 0
     assert candidate.invitations.count() == 1
+
+
+def test_a_stage_change_from_a_second_tab_that_is_out_of_date_is_refused(
+    recruiter_page, live_server, recruiter
+):
+    from servicefit.candidates.models import Stage, StageChange
+    from servicefit.candidates.services import add_candidate
+
+    job = create_job_from_template(
+        title="Kundeservice", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Ea Holm", email="ea@example.com")
+    url = f"{live_server.url}/candidates/{candidate.pk}/"
+    first = recruiter_page
+    second = first.context.new_page()  # the same signed-in session in a second tab
+    first.goto(url)
+    second.goto(url)
+
+    tab_a = form(first, "stage-change")
+    tab_a.locator("#id_stage").select_option("rejected")
+    tab_a.locator("#id_reason_code").select_option("position_filled")
+    tab_a.locator("button:has-text('Record')").click()
+    first.wait_for_selector(".message.success")
+
+    note = "Strong fit for the evening shift."
+    tab_b = form(second, "stage-change")
+    tab_b.locator("#id_stage").select_option("hired")
+    tab_b.locator("#id_reason_code").select_option("other")
+    tab_b.locator("#id_note").fill(note)
+    tab_b.locator("button:has-text('Record')").click()
+    second.wait_for_load_state()
+    tab_b = form(second, "stage-change")
+    assert "The stage changed to Rejected since this page was opened" in tab_b.inner_text()
+    assert tab_b.locator("#id_stage").input_value() == "hired"
+    assert tab_b.locator("#id_note").input_value() == note
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.REJECTED
+    assert not StageChange.objects.filter(candidate=candidate, to_stage="hired").exists()
+
+    # having read the message, the recruiter records again: now it applies
+    tab_b.locator("button:has-text('Record')").click()
+    second.wait_for_selector(".message.success")
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.HIRED
+    second.close()

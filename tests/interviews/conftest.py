@@ -75,7 +75,11 @@ def interview(candidate, recruiter, interviewer, second_interviewer):
 
     return schedule_interview(
         candidate=candidate,
-        scheduled_at=timezone.now() + timedelta(days=1),
+        # Started already (earlier today): a scorecard is submitted only once it has started.
+        scheduled_at=max(
+            timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0),
+            timezone.now() - timedelta(hours=1),
+        ),
         interviewers=[interviewer, second_interviewer],
         scheduled_by=recruiter,
         location="Room 1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from servicefit.audit.models import AuditEvent
 from servicefit.interviews.models import Scorecard, ScorecardRating
@@ -13,6 +14,7 @@ from servicefit.interviews.services import (
     kit_for_interview,
     save_scorecard,
 )
+from servicefit.interviews.services.workflows import not_started_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,36 @@ def test_notes_are_escaped_on_every_page(login, recruiter, interviewer, intervie
         assert "Sam &lt;script&gt;" in page
     detail = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
     assert "&lt;b&gt;Overall&lt;/b&gt; calm." in detail.content.decode()
+
+
+def test_a_scorecard_cannot_be_submitted_before_the_interview_starts(
+    login, interviewer, interview, candidate
+):
+    from datetime import timedelta
+
+    from django.test import TestCase
+    from django.utils import timezone
+
+    interview.scheduled_at = timezone.now() + timedelta(days=3)
+    interview.save(update_fields=["scheduled_at"])
+    kit = kit_for_interview(interview, language="en")
+    client = login(interviewer)
+    url = reverse("interviews:scorecard", args=[interview.pk])
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.post(url, post_data(kit, submit=True), follow=True)
+    page = response.content.decode()
+    assert "The interview has not started yet" in page
+    assert "Your draft is saved, but it cannot be submitted yet." in page
+    scorecard = Scorecard.objects.get(interview=interview, interviewer=interviewer)
+    assert not scorecard.is_submitted  # the draft is kept, nothing feeds the composite
+    assert set(scorecard.ratings.values_list("rating", flat=True)) == {4}
+    assert queued == []
+    assert not AuditEvent.objects.filter(action="scorecard.submitted").exists()
+    with translation.override("da"):
+        assert "Samtalen er ikke begyndt endnu" in not_started_problem(interview)
+
+    interview.scheduled_at = timezone.now() - timedelta(minutes=1)
+    interview.save(update_fields=["scheduled_at"])
+    client.post(url, post_data(kit, submit=True))
+    scorecard.refresh_from_db()
+    assert scorecard.is_submitted

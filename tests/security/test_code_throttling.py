@@ -20,7 +20,9 @@ from servicefit.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 NOT_RIGHT = "That code is not right"
-WAIT = re.compile(r"Too many tries: wait (\d+) seconds and try again\.")
+WAIT = re.compile(
+    r"Wait (\d+) seconds before the next try \(each wrong code makes the wait longer\)\."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +33,8 @@ def slow_back_off(settings):
 
 def waited(html: str) -> int:
     match = WAIT.search(html)
-    assert match, "no 'Too many tries' message"
+    assert match, "no 'Wait N seconds' message"
+    assert "Too many" not in html  # one wrong code is not "too many tries"
     return int(match.group(1))
 
 
@@ -92,18 +95,26 @@ def test_the_wait_is_translated(client, recruiter):
     html = client.post(
         "/login/verify/", {"code": code_for(device)}, HTTP_ACCEPT_LANGUAGE="da"
     ).content.decode()
-    assert re.search(r"For mange forsøg: vent \d+ sekunder, og prøv igen\.", html)
+    assert re.search(r"Vent \d+ sekunder før næste forsøg", html)
 
 
 @pytest.mark.parametrize(
     ("language", "seconds", "text"),
     [
-        ("en", 1, "Too many tries: wait 1 second and try again."),
-        ("da", 1, "For mange forsøg: vent 1 sekund, og prøv igen."),
-        ("sv", 2, "För många försök: vänta 2 sekunder och försök igen."),
-        ("nb", 4, "For mange forsøk: vent 4 sekunder og prøv igjen."),
-        ("pl", 2, "Zbyt wiele prób: odczekaj 2 sekundy i spróbuj ponownie."),
-        ("pl", 8, "Zbyt wiele prób: odczekaj 8 sekund i spróbuj ponownie."),
+        ("en", 1, "Wait 1 second before the next try (each wrong code makes the wait longer)."),
+        ("da", 1, "Vent 1 sekund før næste forsøg (hver forkert kode gør ventetiden længere)."),
+        ("sv", 2, "Vänta 2 sekunder före nästa försök (varje felaktig kod gör väntetiden längre)."),
+        ("nb", 4, "Vent 4 sekunder før neste forsøk (hver feil kode gjør ventetiden lengre)."),
+        (
+            "pl",
+            2,
+            "Odczekaj 2 sekundy przed następną próbą (każdy błędny kod wydłuża czas oczekiwania).",
+        ),
+        (
+            "pl",
+            8,
+            "Odczekaj 8 sekund przed następną próbą (każdy błędny kod wydłuża czas oczekiwania).",
+        ),
     ],
 )
 def test_the_wait_message_in_every_language(language, seconds, text):
@@ -148,3 +159,39 @@ def test_removing_an_authenticator_says_to_wait_after_a_wrong_code(client, recru
     client.post("/account/two-factor/", {**remove, "code": code_for(device)})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert AuditEvent.objects.filter(action="account.totp_removed").exists()
+
+
+USED = "That code was used already: wait for the next one."
+
+
+def test_a_code_used_already_says_to_wait_for_the_next_one(client, recruiter):
+    device = start_login(client, recruiter)
+    code = code_for(device)
+    assert client.post("/login/verify/", {"code": code}).status_code == 302
+    client.logout()
+    client.post("/login/", {"username": "rita", "password": "pw-rita"})
+    html = client.post("/login/verify/", {"code": code}).content.decode()
+    assert USED in html and NOT_RIGHT not in html
+    assert "_auth_user_id" not in client.session
+    back_off_passes(device)
+    html = client.post("/login/verify/", {"code": wrong_code(device)}).content.decode()
+    assert NOT_RIGHT in html and USED not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("da", "Den kode er allerede brugt: vent på den næste."),
+        ("sv", "Den koden har redan använts: vänta på nästa."),
+        ("nb", "Den koden er allerede brukt: vent på den neste."),
+        ("pl", "Ten kod został już użyty: poczekaj na następny."),
+    ],
+)
+def test_the_used_code_message_is_translated(recruiter, language, text):
+    from servicefit.security.twofactor import wrong_code_message
+
+    device = TOTPDevice.objects.create(user=recruiter, name="authenticator", confirmed=True)
+    code = code_for(device)
+    assert device.verify_token(code)
+    with translation.override(language):
+        assert wrong_code_message(device, code) == text

@@ -1,8 +1,12 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Role, User
 
 
 @admin.register(User)
@@ -13,3 +17,31 @@ class UserAdmin(BaseUserAdmin):
         *(BaseUserAdmin.fieldsets or ()),
         (_("ServiceFit"), {"fields": ("role", "language")}),
     )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "role", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            # "Add user": the role is chosen here, with no preselected value, so nobody gets
+            # recruiter rights (every candidate's data) by forgetting to set it afterwards.
+            # (The model's default stays for other paths; single sign-on sets the mapped role.)
+            role = form.base_fields["role"]
+            assert isinstance(role, forms.ChoiceField)  # noqa: S101  (a field with choices)
+            role.choices = [("", "---------"), *Role.choices]
+            role.initial = None
+            role.required = True
+            role.help_text = _(
+                "What the user may do. Interviewers see only their own interviews; recruiters "
+                "see every job and candidate; administrators also manage users and settings."
+            )
+        return form

@@ -1,6 +1,7 @@
 """One candidate's result as the API shows it (the single place the API reads stored results).
 
-Competency scores and their bands come from the typed result record; the composite and its
+Competency scores and their bands come from the typed result record with the submitted
+interview ratings joined in, exactly as the candidate report shows them; the composite and its
 band from the stored standing (the job's weighted mean on the 1–5 scale), so the API shows the
 same numbers as the shortlist and the report. While a job's scoring is suspended, no score is
 given out.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from servicefit.candidates.models import Candidate
+from servicefit.interviews.services import competency_ratings
 from servicefit.oversight.services import current_suspension
 
 from .schemas import ResultStatus
@@ -47,7 +49,9 @@ def result_payload(candidate: Candidate) -> dict[str, Any]:
         return base
     standing = candidate.standing
     result = standing.result
-    record = result.record
+    # The same record the report shows: interview ratings are a source of each competency
+    # (the stored composite already counts them).
+    record = result.record.with_interview(competency_ratings(candidate))
     competencies = [
         {
             "competency": competency,

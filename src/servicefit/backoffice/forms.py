@@ -245,9 +245,12 @@ class StageForm(CleanTextMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+    #: The stage the page showed when the form was opened: a change from a stale page (another
+    #: tab or another person moved the candidate since) is refused, not applied over theirs.
+    opened_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"stage": candidate.stage})
+        kwargs.setdefault("initial", {"stage": candidate.stage, "opened_stage": candidate.stage})
         super().__init__(*args, **kwargs)
         self.candidate = candidate
         self.settable = settable_stages(candidate)
@@ -269,6 +272,20 @@ class StageForm(CleanTextMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        opened = data.get("opened_stage")
+        if opened and opened != self.candidate.stage:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "The stage changed to %(stage)s since this page was opened (in another "
+                        "tab or by someone else). Check that your change still applies, then "
+                        "record it again."
+                    ),
+                    code="stale",
+                    params={"stage": self.candidate.get_stage_display()},
+                ),
+            )
         decisive = {Stage.REJECTED, Stage.HIRED, Stage.OFFER}
         if data.get("stage") in decisive and not data.get("reason_code"):
             self.add_error("reason_code", _("A decision needs a reason."))

@@ -126,12 +126,38 @@ def code_error(device: TOTPDevice, code: str) -> str | None:
         return wait_message(wait)
     if device.verify_token(code):
         return None
+    return wrong_code_message(device, code)
+
+
+def was_used_already(device: TOTPDevice, code: str) -> bool:
+    """Whether ``code`` is the device's code for a time step already used to sign in.
+
+    django-otp accepts each time step once; a code typed again within its 30 seconds is refused
+    like a wrong one, but the right advice is to wait for the next code, not to check the clock.
+    """
+    code = code.strip()
+    if device.last_t < 0 or not code.isdigit():
+        return False
+    from django_otp.oath import TOTP, hotp
+
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    return any(
+        hotp(device.bin_key, t, digits=device.digits) == int(code)
+        for t in range(now - device.tolerance, min(now + device.tolerance, device.last_t) + 1)
+    )
+
+
+def wrong_code_message(device: TOTPDevice, code: str) -> str:
+    """What to say about a refused code: used already, or not right."""
+    if was_used_already(device, code):
+        return _("That code was used already: wait for the next one.")
     return _("That code is not right. Check the time on your phone.")
 
 
 def wait_message(seconds: int) -> str:
+    """django-otp's pause after a wrong code (1, 2, 4 … seconds): no lock-out, just a wait."""
     return ngettext(
-        "Too many tries: wait %(seconds)d second and try again.",
-        "Too many tries: wait %(seconds)d seconds and try again.",
+        "Wait %(seconds)d second before the next try (each wrong code makes the wait longer).",
+        "Wait %(seconds)d seconds before the next try (each wrong code makes the wait longer).",
         seconds,
     ) % {"seconds": seconds}

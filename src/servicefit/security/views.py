@@ -35,6 +35,7 @@ from .twofactor import (
     qr_svg,
     seconds_to_wait,
     wait_message,
+    wrong_code_message,
 )
 
 PENDING_KEY = "servicefit_2fa_pending"
@@ -133,7 +134,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 request.session.pop(PENDING_KEY, None)
-            form.add_error("code", _("That code is not right. Check the time on your phone."))
+            form.add_error("code", wrong_code_message(device, form.cleaned_data["code"]))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/verify.html", {"form": form}, status=status)
 

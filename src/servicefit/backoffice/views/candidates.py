@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +36,7 @@ from servicefit.candidates.services import (
     update_candidate,
 )
 from servicefit.jobs.models import Job
+from servicefit.security.mail import email_is_delivered
 
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
 from .reports import render_report
@@ -213,6 +215,12 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if not form.is_valid():
         # The report again, with the recruiter's stage, reason and note and the errors beside
         # the fields: nothing they typed is lost.
+        if form.has_error(NON_FIELD_ERRORS, "stale"):
+            # Refused because the stage moved since the page was opened: the page now shows the
+            # current stage, so recording again applies the change on top of it.
+            form.data = form.data.copy()
+            form.data["opened_stage"] = candidate.stage
+            return render_report(request, candidate, stage_form=form, status=409)
         return render_report(request, candidate, stage_form=form, status=400)
     data = form.cleaned_data
     change = move_to_stage(
@@ -274,11 +282,25 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
     chosen = list(form.cleaned_data["candidates"])
     if form.cleaned_data["action"] == "invite":
         outcome = invite_candidates(candidates=chosen, sent_by=acting_user(request))
-        messages.success(
-            request,
-            _("Invitations sent: %(sent)d. Skipped (already invited or finished): %(skipped)d.")
-            % {"sent": outcome.done, "skipped": outcome.skipped},
-        )
+        counts = {"sent": outcome.done, "skipped": outcome.skipped}
+        if email_is_delivered():
+            messages.success(
+                request,
+                _("Invitations sent: %(sent)d. Skipped (already invited or finished): %(skipped)d.")
+                % counts,
+            )
+        else:
+            # The same check as the rows' "E-mail not delivered": never claim "sent" while the
+            # e-mail backend delivers nothing.
+            messages.warning(
+                request,
+                _(
+                    "Links created: %(sent)d. No e-mail was delivered (no e-mail server is set "
+                    "up): copy each link from the candidate's page and give it to them. "
+                    "Skipped (already invited or finished): %(skipped)d."
+                )
+                % counts,
+            )
         if outcome.closed:
             messages.warning(
                 request,

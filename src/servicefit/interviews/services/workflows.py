@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import Role, User
@@ -140,6 +140,14 @@ def submission_problems(scorecard: Scorecard, kit: InterviewKit) -> list[str]:
     return problems
 
 
+def not_started_problem(interview: Interview) -> str:
+    """Why a scorecard cannot be submitted before its interview's start time."""
+    return _(
+        "The interview has not started yet (it starts %(when)s). You can submit your "
+        "scorecard once it has started; until then it stays a draft."
+    ) % {"when": formats.localize(timezone.localtime(interview.scheduled_at))}
+
+
 @transaction.atomic
 def save_scorecard(
     *,
@@ -155,8 +163,10 @@ def save_scorecard(
 ) -> ScorecardSaved:
     """Save ``interviewer``'s draft scorecard and, if ``submit`` and complete, lock it.
 
-    Raises :class:`NotOnPanel` for someone not on the interview and :class:`ScorecardLocked`
-    once the scorecard is submitted (a double submit changes nothing).
+    A scorecard is not submitted before the interview's start time (the draft is saved and
+    the reason is among ``problems``). Raises :class:`NotOnPanel` for someone not on the
+    interview and :class:`ScorecardLocked` once the scorecard is submitted (a double submit
+    changes nothing).
     """
     if not interview.has_interviewer(interviewer):
         raise NotOnPanel(_("You are not an interviewer on this interview."))
@@ -193,6 +203,10 @@ def save_scorecard(
     problems: list[str] = []
     if submit:
         problems = submission_problems(scorecard, kit)
+        if interview.scheduled_at > scorecard.updated_at:
+            # Nothing ranks a candidate on an interview that has not happened: the draft is
+            # kept, the submission (which feeds the composite) waits for the start time.
+            problems.insert(0, not_started_problem(interview))
         if not problems:
             scorecard.submitted_at = scorecard.updated_at
     scorecard.save()
