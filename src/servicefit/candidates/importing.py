@@ -344,6 +344,10 @@ def validate_rows(
             valid.append(Row(number, name, email, language))
     if not rows:
         problems.append(ImportProblem(None, None, _("The file has a header but no candidates.")))
+    if job.archived_at is not None:
+        from servicefit.jobs.services import closed_job_message
+
+        problems.insert(0, ImportProblem(None, None, closed_job_message(job)))
     return valid, as_written(problems, rows)
 
 
