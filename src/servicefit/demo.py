@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from servicefit.accounts.models import Role, User
 from servicefit.candidates.models import Candidate
@@ -133,12 +135,14 @@ def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: rand
     from servicefit.assessments.norms import refresh_norms
     from servicefit.assessments.results import store_results
     from servicefit.assessments.services import create_invitation
-    from servicefit.demo_assessments import simulate_assessment, spread_stages
+    from servicefit.demo_assessments import added_on, simulate_assessment, spread_stages
     from servicefit.interviews.demo import add_demo_interviews
 
     invited, started, completed = people[:5], people[5:9], people[9:]
-    for candidate in invited:
-        create_invitation(candidate=candidate, created_by=users["recruiter"])
+    for number, candidate in enumerate(invited, start=1):  # added and invited days ago
+        sent = timezone.now() - timedelta(days=number, hours=3 * number)
+        added_on(candidate, sent)
+        create_invitation(candidate=candidate, created_by=users["recruiter"], now=sent)
     for candidate in started:
         simulate_assessment(candidate=candidate, rng=rng, complete=False)
     sessions = [

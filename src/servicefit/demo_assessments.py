@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import math
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,7 @@ from servicefit.assessments.services import (
     PRIVACY_NOTICE_VERSION,
     create_invitation,
 )
-from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.candidates.services import move_to_stage
 from servicefit.content import default_content
 
@@ -109,18 +110,71 @@ def simulate_assessment(
             )
         )
     Answer.objects.bulk_create(answers)
-    move_to_stage(
-        candidate=candidate, stage=Stage.IN_PROGRESS, changed_by=None, reason_code="started"
+    added_on(candidate, now - timedelta(days=1))
+    dated(
+        move_to_stage(
+            candidate=candidate, stage=Stage.IN_PROGRESS, changed_by=None, reason_code="started"
+        ),
+        now,
     )
     if complete:
         session.submitted_at = now + timedelta(minutes=31)
         session.save(update_fields=["submitted_at"])
-        move_to_stage(
-            candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
+        dated(
+            move_to_stage(
+                candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
+            ),
+            session.submitted_at,
         )
         if score:
             store_result(session=session, refresh=False)
     return session
+
+
+def dated(change: StageChange, at: datetime) -> StageChange:
+    """Date a demo stage change when it would have happened (never later than now).
+
+    The demo loads in seconds what took days; without this every history entry and the
+    dashboard's days in stage would read "just now" (0.0 d).
+    """
+    at = min(at, timezone.now())
+    StageChange.objects.filter(pk=change.pk).update(changed_at=at)
+    change.changed_at = at
+    if change.from_stage != change.to_stage:
+        Candidate.objects.filter(pk=change.candidate_id).update(stage_changed_at=at)
+        change.candidate.stage_changed_at = at
+    return change
+
+
+def added_on(candidate: Candidate, at: datetime) -> None:
+    """Date a demo candidate's first stage ("invited", when they were added) at ``at``."""
+    at = min(at, timezone.now())
+    candidate.stage_changes.filter(from_stage="", to_stage=Stage.INVITED).update(changed_at=at)
+    if candidate.stage == Stage.INVITED:
+        Candidate.objects.filter(pk=candidate.pk).update(stage_changed_at=at)
+        candidate.stage_changed_at = at
+
+
+def move_along(
+    candidate: Candidate,
+    steps: Sequence[str],
+    *,
+    changed_by: User | None,
+    reason_code: str,
+    note: str = "",
+) -> None:
+    """Move a scored demo candidate through ``steps``, spread over the time since they submitted."""
+    submitted = candidate.assessment.submitted_at or timezone.now()
+    elapsed = timezone.now() - submitted
+    for number, step in enumerate(steps, start=1):
+        change = move_to_stage(
+            candidate=candidate,
+            stage=step,
+            changed_by=changed_by,
+            reason_code=reason_code,
+            note=note,
+        )
+        dated(change, submitted + elapsed * number / (len(steps) + 1))
 
 
 def spread_stages(*, candidates: list[Candidate], recruiter: User, rng: random.Random) -> None:
@@ -142,25 +196,22 @@ def spread_stages(*, candidates: list[Candidate], recruiter: User, rng: random.R
         Stage.SHORTLISTED,
         Stage.SHORTLISTED,
     ]
+    path = [Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED]
     for row, stage in zip(ranked, plan, strict=False):
-        for step in (Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED):
-            move_to_stage(
-                candidate=row.candidate, stage=step, changed_by=recruiter, reason_code="strong_fit"
-            )
-            if step == stage:
-                break
+        steps = path[: path.index(stage) + 1]
+        move_along(row.candidate, steps, changed_by=recruiter, reason_code="strong_fit")
     for row in ranked[-4:]:
-        move_to_stage(
-            candidate=row.candidate,
-            stage=Stage.REJECTED,
+        move_along(
+            row.candidate,
+            [Stage.REJECTED],
             changed_by=recruiter,
             reason_code="assessment",
             note="Demo: weaker fit on the job's key competencies.",
         )
     if len(ranked) > 12:
-        move_to_stage(
-            candidate=ranked[math.floor(len(ranked) / 2)].candidate,
-            stage=Stage.WITHDRAWN,
+        move_along(
+            ranked[math.floor(len(ranked) / 2)].candidate,
+            [Stage.WITHDRAWN],
             changed_by=None,
             reason_code="candidate_withdrew",
         )

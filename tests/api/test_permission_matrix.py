@@ -30,6 +30,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/jobs"): JOBS_READ,
     ("POST", "/api/v1/jobs"): JOBS_WRITE,
     ("GET", "/api/v1/jobs/{job_id}"): JOBS_READ,
+    ("POST", "/api/v1/jobs/{job_id}/archive"): JOBS_WRITE,
+    ("POST", "/api/v1/jobs/{job_id}/reopen"): JOBS_WRITE,
     ("GET", "/api/v1/candidates"): CANDIDATES_READ,
     ("GET", "/api/v1/jobs/{job_id}/candidates"): CANDIDATES_READ,
     ("POST", "/api/v1/jobs/{job_id}/candidates"): CANDIDATES_WRITE,
@@ -46,6 +48,8 @@ MATRIX: dict[tuple[str, str], str] = {
 }
 BODIES = {
     ("POST", "/api/v1/jobs"): lambda n: {"title": f"Job {n}", "template": "phone_support"},
+    ("POST", "/api/v1/jobs/{job_id}/archive"): lambda n: {},
+    ("POST", "/api/v1/jobs/{job_id}/reopen"): lambda n: {},
     ("POST", "/api/v1/jobs/{job_id}/candidates"): lambda n: {
         "name": f"P {n}",
         "email": f"p{n}@example.com",

@@ -105,3 +105,25 @@ def test_headers_in_the_interface_languages_are_understood(header):
     )
     rows = read_table("kandidater.csv", data)
     assert rows == [(2, {"name": "Søren Ærø", "email": "soren@example.dk", "language": "da"})]
+
+
+def test_problems_name_the_column_as_the_file_writes_it(job):
+    from servicefit.candidates.importing import validate_rows
+
+    data = "Navn;E-mail;Sprog\nSøren;not-an-email;da\n;ase@example.dk;xx\n".encode("cp1252")
+    _valid, problems = validate_rows(job, read_table("kandidater.csv", data))
+    assert {(p.row, p.column) for p in problems} == {(2, "E-mail"), (3, "Navn"), (3, "Sprog")}
+    assert "column 'E-mail'" in str(problems[0])
+
+
+def test_the_import_page_shows_the_column_as_written(client, recruiter, job):
+    client.force_login(recruiter)
+    data = "Name;E-mail address\nSøren;not-an-email\n".encode("cp1252")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_import", args=[job.pk]),
+            {"file": SimpleUploadedFile("people.csv", data)},
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "column &#x27;E-mail address&#x27;" in page or "column 'E-mail address'" in page
+    assert "column &#x27;email&#x27;" not in page and "column 'email'" not in page

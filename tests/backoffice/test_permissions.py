@@ -79,6 +79,16 @@ def urls(world):
             reverse("backoffice:job_edit", args=[job.pk]),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 200, INTERVIEWER: 403},
         ),
+        (  # without the confirmation box: refused with a message, the job stays open
+            "POST",
+            reverse("backoffice:job_close", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:job_reopen", args=[job.pk]),
+            {ANON: LOGIN, ADMIN: 302, RECRUITER: 302, INTERVIEWER: 403},
+        ),
         (
             "GET",
             reverse("backoffice:job_export", args=[job.pk, "csv"]),
@@ -291,6 +301,8 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "job_create",
         "job_detail",
         "job_edit",
+        "job_close",
+        "job_reopen",
         "job_export",
         "candidate_add",
         "candidate_import",

@@ -198,8 +198,8 @@ def test_the_competency_chart_stays_readable_on_a_phone(recruiter_page, live_ser
     page.set_viewport_size({"width": 390, "height": 844})
     candidate = scored.candidates.order_by("name").first()
     page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
-    page.wait_for_selector("svg.profile")
-    label = page.locator("svg.profile text").first
+    page.wait_for_selector(".chart-narrow svg.profile")  # the phone's chart (labels above bars)
+    label = page.locator(".chart-narrow svg.profile text").first
     assert label.bounding_box()["height"] >= 9  # was about 5 px: the whole chart shrank
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the report scrolls sideways: the chart must scroll inside its card"

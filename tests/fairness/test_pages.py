@@ -126,3 +126,27 @@ def test_only_admins_add_questions_and_each_needs_a_lawful_basis(client, recruit
     question = SelfIdQuestion.objects.get()
     assert question.key == "disability" and question.options == ["Yes", "No"]
     assert question.created_by == admin_user
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"start": "2026-12-31", "end": "2026-01-01"}, "The period must start before it ends."),
+        ({"start": "garbage"}, "Enter a valid date."),
+        ({"end": "2026-02-30"}, "Enter a valid date."),
+    ],
+)
+def test_an_invalid_period_shows_the_error_and_no_statistics(
+    client, flagged_job, recruiter, params, error
+):
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_fairness", args=[flagged_job.pk])
+    page = client.get(url, params).content.decode()
+    assert error in page
+    assert "No statistics are shown until the period is valid." in page
+    assert "candidates in the period" not in page
+    assert "four-fifths flag" not in page and "Completed → shortlisted" not in page
+    summary = client.get(
+        reverse("backoffice:job_audit_summary", args=[flagged_job.pk, "csv"]), params
+    )
+    assert summary.status_code == 302 and summary["Location"].startswith(url)

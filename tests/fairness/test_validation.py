@@ -54,7 +54,7 @@ def test_a_bad_file_is_rejected_whole_with_every_problem(hired_job, recruiter):
             job=hired_job, file_name="o.csv", data=csv_bytes(body), imported_by=recruiter
         )
     messages = [str(p) for p in info.value.problems]
-    assert any("bad name" in m and "a-z" in m for m in messages)
+    assert any("column 'Bad Name'" in m and "a-z" in m for m in messages)
     assert any("row 3" in m and "'eighty' is not a number" in m for m in messages)
     assert any("row 4" in m and "not marked as hired" in m for m in messages)
     assert any("row 5" in m and "no candidate of this job" in m for m in messages)

@@ -14,7 +14,7 @@ PARTNER = "partner:greenhouse"
 
 SCOPES: dict[str, object] = {
     JOBS_READ: _("Read jobs"),
-    JOBS_WRITE: _("Create jobs"),
+    JOBS_WRITE: _("Create, close and reopen jobs"),
     CANDIDATES_READ: _("Read candidates, invitations, stages and decisions"),
     CANDIDATES_WRITE: _("Add candidates and manage their invitations"),
     RESULTS_READ: _("Read results and report PDFs"),

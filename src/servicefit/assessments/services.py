@@ -40,8 +40,8 @@ TIMER_GRACE = timedelta(seconds=15)
 class LinkClosedError(ValueError):
     """No link for a candidate whose stage closes their links (see ``LINK_CLOSED_STAGES``)."""
 
-    def __init__(self, candidate: Candidate) -> None:
-        super().__init__(closed_link_message(candidate))
+    def __init__(self, candidate: Candidate, message: str | None = None) -> None:
+        super().__init__(message or closed_link_message(candidate))
         self.candidate = candidate
 
 
@@ -98,10 +98,15 @@ def create_invitation(
 
     Raises :class:`LinkClosedError` when the candidate's stage closes their links (rejected,
     withdrawn, hired): such a link would not open, so every way of making one (back office,
-    API, CLI, e-mail) is refused here, not only in the screens that offer it.
+    API, CLI, e-mail) is refused here, not only in the screens that offer it. The same for a
+    candidate of a closed (archived) job, with the job's reason.
     """
     if link_closed_by_stage(candidate):
         raise LinkClosedError(candidate)
+    if candidate.job.archived_at is not None:
+        from servicefit.jobs.services import closed_job_message
+
+        raise LinkClosedError(candidate, closed_job_message(candidate.job))
     now = now or timezone.now()
     days = settings.SERVICEFIT_INVITATION_DAYS if days is None else days
     if days < 1:

@@ -15,6 +15,7 @@ from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.candidates.services import settable_stages
 from servicefit.content import default_content
 from servicefit.jobs.models import CURRENCY_CHOICES, CURRENCY_FOR_LANGUAGE, PAY_PERIODS, Job
+from servicefit.jobs.services import closed_job_message
 from servicefit.security.forms import CleanTextMixin, EmailAddressField
 
 WEIGHT_TOLERANCE = 0.001
@@ -203,6 +204,13 @@ class CandidateForm(CleanTextMixin, forms.Form):
         field.choices = choices = job.language_choices()
         if "language" not in self.initial and choices:
             self.initial["language"] = choices[0][0]
+        self.job = job
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.job.archived_at is not None:
+            raise forms.ValidationError(closed_job_message(self.job))
+        return data
 
 
 class CandidateEditForm(CleanTextMixin, forms.Form):
@@ -299,6 +307,18 @@ class ExtendForm(CleanTextMixin, forms.Form):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60, initial=7)
 
 
+class JobCloseForm(forms.Form):
+    """Close (archive) a job: the box must be ticked, as a confirmation."""
+
+    form_id = "job-close"
+    confirm = forms.BooleanField(
+        label=_(
+            "Close this job: it leaves the dashboard and no candidates can be added or invited "
+            "until it is reopened."
+        )
+    )
+
+
 class BulkForm(forms.Form):
     """Invite or remind several candidates of one job at once (from the shortlist)."""
 
@@ -317,6 +337,13 @@ class BulkForm(forms.Form):
         field = self.fields["candidates"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  (declared above)
         field.queryset = Candidate.objects.filter(job=job).select_related("job")
+        self.job = job
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "invite" and self.job.archived_at is not None:
+            raise forms.ValidationError(closed_job_message(self.job))
+        return data
 
 
 class ReplyRatingForm(CleanTextMixin, forms.Form):

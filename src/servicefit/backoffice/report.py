@@ -193,6 +193,7 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
             "min_norm_group": MIN_NORM_GROUP,
             "competencies": competencies,
             "chart": chart_geometry(competencies),
+            "chart_stacked": chart_geometry(competencies, stacked=True),
             "sjt": _sjt_rows(record, language),
             "reply": _reply(record, language),
         }
@@ -200,24 +201,41 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
     return report
 
 
-def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
-    """Coordinates for the SVG profile chart (scale 1–5 mapped onto the bar width)."""
+#: The phone's chart (``stacked``): each label above its bar, the whole 1–5 scale in a
+#: viewBox this wide, so it fits a 390 px screen at about its own size.
+CHART_STACKED_WIDTH = 340
+CHART_STACKED_ROW = 40
+
+
+def chart_geometry(competencies: list[dict[str, Any]], *, stacked: bool = False) -> dict[str, Any]:
+    """Coordinates for the SVG profile chart (scale 1–5 mapped onto the bar width).
+
+    ``stacked`` is the narrow layout for phones: labels above the bars instead of beside
+    them, so the bars get the whole width and the scale is seen at once.
+    """
 
     longest = max((len(c["name"]) for c in competencies), default=0)
     label_width = max(CHART_LABEL_MIN_WIDTH, math.ceil(longest * CHART_CHAR_WIDTH) + 16)
+    bar_width = CHART_BAR_WIDTH
+    row_height, first = CHART_ROW, 30
+    if stacked:
+        label_width, bar_width = 12, CHART_STACKED_WIDTH - 30
+        row_height, first = CHART_STACKED_ROW, 44
 
     def x(value: float) -> float:
-        return label_width + (value - 1) / 4 * CHART_BAR_WIDTH
+        return label_width + (value - 1) / 4 * bar_width
 
     rows = []
     for i, c in enumerate(competencies):
-        y = 30 + i * CHART_ROW
+        y = first + i * row_height
         rows.append(
             {
                 "name": c["name"],
                 "label": c["name"],
                 "y": y,
                 "text_y": y + 13,
+                "label_x": label_width if stacked else label_width - 8,
+                "label_y": y - 5 if stacked else y + 13,
                 "bar_width": 0 if c["score"] is None else round(x(c["score"]) - label_width, 1),
                 "band_x1": None if c["lower"] is None else round(x(c["lower"]), 1),
                 "band_x2": None if c["upper"] is None else round(x(c["upper"]), 1),
@@ -228,13 +246,15 @@ def chart_geometry(competencies: list[dict[str, Any]]) -> dict[str, Any]:
         )
     ticks = [{"value": v, "x": round(x(v), 1)} for v in (1, 2, 3, 4, 5)]
     return {
+        "id": "chart-stacked" if stacked else "chart",
         "rows": rows,
         "ticks": ticks,
-        "width": label_width + CHART_BAR_WIDTH + 30,
-        "height": 40 + len(rows) * CHART_ROW,
+        "width": CHART_STACKED_WIDTH if stacked else label_width + CHART_BAR_WIDTH + 30,
+        "height": first + 10 + len(rows) * row_height,
         "bar_x": label_width,
+        "label_anchor": "start" if stacked else "end",
         "font_size": CHART_FONT_SIZE,
-        "axis_y": 30 + len(rows) * CHART_ROW,
+        "axis_y": first + len(rows) * row_height,
         "has_minimum": any(r["minimum_x"] is not None for r in rows),
         "has_below": any(r["below"] for r in rows),
     }

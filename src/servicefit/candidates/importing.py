@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -92,6 +92,24 @@ class Row:
     language: str
 
 
+class Table(list[tuple[int, dict[str, str]]]):
+    """:func:`read_table`'s rows; ``written`` maps each column to its header as in the file."""
+
+    written: dict[str, str]
+
+    def __init__(self, rows: list[tuple[int, dict[str, str]]], written: dict[str, str]) -> None:
+        super().__init__(rows)
+        self.written = written
+
+
+def as_written(
+    problems: list[ImportProblem], rows: list[tuple[int, dict[str, str]]]
+) -> list[ImportProblem]:
+    """The problems naming each column as the recruiter's file does ("E-mail", "Sprog")."""
+    written = getattr(rows, "written", {})
+    return [replace(p, column=written.get(p.column, p.column)) if p.column else p for p in problems]
+
+
 def _cells(value: object) -> str:
     """A cell as storable single-line text (NUL and control characters removed)."""
     return clean_text(value)
@@ -103,7 +121,7 @@ def read_table(
     *,
     required: tuple[str, ...] = REQUIRED_COLUMNS,
     languages: Collection[str] = (),
-) -> list[tuple[int, dict[str, str]]]:
+) -> Table:
     """Rows as (row number in the file, {column: value}); the header is row 1.
 
     ``required`` names the columns the header must have (other importers reuse this reader).
@@ -124,7 +142,11 @@ def read_table(
         raise CandidateImportError([ImportProblem(None, None, _("Upload a .csv or .xlsx file."))])
     if not table:
         raise CandidateImportError([ImportProblem(None, None, _("The file is empty."))])
-    header = [COLUMN_ALIASES.get(h.lower(), h.lower()) for h in (_cells(c) for c in table[0])]
+    titles = [_cells(c) for c in table[0]]
+    header = [COLUMN_ALIASES.get(h.lower(), h.lower()) for h in titles]
+    written: dict[str, str] = {}
+    for column, name in zip(header, titles, strict=True):
+        written.setdefault(column, name)
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = [_cells(c) for c in cells]
@@ -143,7 +165,7 @@ def read_table(
         )
     if len(rows) > MAX_ROWS:
         raise _too_many_rows()
-    return rows
+    return Table(rows, written)
 
 
 def _too_many_rows() -> CandidateImportError:
@@ -322,7 +344,11 @@ def validate_rows(
             valid.append(Row(number, name, email, language))
     if not rows:
         problems.append(ImportProblem(None, None, _("The file has a header but no candidates.")))
-    return valid, problems
+    if job.archived_at is not None:
+        from servicefit.jobs.services import closed_job_message
+
+        problems.insert(0, ImportProblem(None, None, closed_job_message(job)))
+    return valid, as_written(problems, rows)
 
 
 def import_candidates(

@@ -46,8 +46,12 @@ def queue_import(
     language: str = "en",
 ) -> CandidateImport:
     """Store the upload and queue the task that checks and adds it (after commit)."""
+    from servicefit.jobs.services import closed_job_message
+
     from .tasks import run_candidate_import
 
+    if job.archived_at is not None:
+        raise CandidateImportError([ImportProblem(None, None, closed_job_message(job))])
     if len(data) > MAX_BYTES:
         raise CandidateImportError(
             [ImportProblem(None, None, translation.gettext("The file is larger than 5 MB."))]

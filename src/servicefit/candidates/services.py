@@ -18,6 +18,11 @@ from .models import Candidate, Stage, StageChange
 def add_candidate(
     *, job: Job, name: str, email: str, language: str = "en", added_by: User | None = None
 ) -> Candidate:
+    """Add a candidate in stage "invited"; a closed job raises ``JobClosedError``."""
+    if job.archived_at is not None:
+        from servicefit.jobs.services import JobClosedError
+
+        raise JobClosedError(job)
     candidate = Candidate.objects.create(
         job=job, name=clean_text(name), email=clean_text(email).lower(), language=language
     )

@@ -91,6 +91,11 @@ def run_invite(args: argparse.Namespace) -> int:
     job = job or Job.objects.filter(title=args.job).first()
     if job is None:
         raise CommandError(f"no job with id or title {args.job!r}")
+    if job.archived_at is not None:
+        raise CommandError(
+            f"'{job.title}' is closed (archived): no candidates can be added or invited. "
+            "Reopen it in the back office first."
+        )
     email = args.email.strip().lower()
     try:
         validate_email(email)

@@ -11,7 +11,7 @@ import random
 from servicefit.accounts.models import User
 from servicefit.assessments.standings import ranked_standings
 from servicefit.candidates.models import Stage
-from servicefit.candidates.services import move_to_stage
+from servicefit.demo_assessments import move_along
 from servicefit.jobs.models import Job
 
 from .models import Outcome, SelfIdentification
@@ -27,14 +27,13 @@ def add_demo_fairness(*, job: Job, recruiter: User, rng: random.Random) -> None:
     ranked = [r for r in ranked_standings(job) if r.composite is not None]
     waiting = [r for r in ranked if r.candidate.stage == Stage.COMPLETED]
     for row in waiting[:EXTRA_HIRES]:
-        for step in (Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED):
-            move_to_stage(
-                candidate=row.candidate,
-                stage=step,
-                changed_by=recruiter,
-                reason_code="strong_fit",
-                note="Demo: hired in an earlier wave.",
-            )
+        move_along(
+            row.candidate,
+            [Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED],
+            changed_by=recruiter,
+            reason_code="strong_fit",
+            note="Demo: hired in an earlier wave.",
+        )
     for row in ranked:
         candidate = row.candidate
         candidate.refresh_from_db(fields=["stage"])

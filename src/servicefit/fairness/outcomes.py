@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.audit.recording import record
-from servicefit.candidates.importing import CandidateImportError, ImportProblem, read_table
+from servicefit.candidates.importing import (
+    CandidateImportError,
+    ImportProblem,
+    as_written,
+    read_table,
+)
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
 
@@ -118,7 +123,7 @@ def parse_outcomes(*, job: Job, file_name: str, data: bytes) -> dict[int, dict[s
             values[name] = value
         parsed[candidate.pk] = values
     if problems:
-        raise OutcomeImportError(problems)
+        raise OutcomeImportError(as_written(problems, rows))
     return parsed
 
 

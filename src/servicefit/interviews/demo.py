@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from statistics import fmean
 
 from django.utils import timezone
 
 from servicefit.accounts.models import User
-from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.jobs.models import Job
 
 from .models import Interview, Recommendation
@@ -92,6 +92,21 @@ def _fill_scorecards(interview: Interview, panel: Sequence[User], rng: random.Ra
         )
 
 
+def _date_scheduling(candidate: Candidate, when: datetime) -> None:
+    """Date the move to the interview stage between the candidate's previous step and the
+    interview, not at load time (as ``servicefit.demo_assessments.dated`` does)."""
+    changes = list(candidate.stage_changes.order_by("-id")[:2])
+    if len(changes) < 2:
+        return
+    last, before = changes
+    if last.to_stage != Stage.INTERVIEW or last.from_stage == Stage.INTERVIEW:
+        return
+    end = min(when, timezone.now())
+    at = before.changed_at + max(end - before.changed_at, timedelta(0)) / 2
+    StageChange.objects.filter(pk=last.pk).update(changed_at=at)
+    Candidate.objects.filter(pk=candidate.pk).update(stage_changed_at=at)
+
+
 def add_demo_interviews(
     *,
     job: Job,
@@ -128,6 +143,7 @@ def add_demo_interviews(
             location=rng.choice(["Meeting room 2", "https://meet.example.invalid/servicefit"]),
             duration_minutes=45,
         )
+        _date_scheduling(candidate, when)
         if done:
             _fill_scorecards(interview, panel, rng)
         interviews.append(interview)

@@ -55,6 +55,10 @@ class JobQuerySet(models.QuerySet["Job"]):
     def active(self) -> JobQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def archived(self) -> JobQuerySet:
+        """Closed jobs (see :func:`servicefit.jobs.services.close_job`)."""
+        return self.filter(archived_at__isnull=False)
+
 
 class Job(models.Model):
     """A vacancy. ``weights`` and ``minimums`` map competency ids to numbers (see content)."""
@@ -110,6 +114,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        """Closed: off the dashboard, and no candidates can be added or invited."""
+        return self.archived_at is not None
 
     def clean(self) -> None:
         """Settings that depend on each other (checked by the job form and ``full_clean``)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.audit.recording import record
@@ -52,3 +54,41 @@ def create_job_from_template(
     )
     record(action="job.created", actor=created_by, job=job, template=template_id)
     return job
+
+
+def closed_job_message(job: Job) -> str:
+    """Why nobody can be added to or invited for ``job`` (for the user)."""
+    return _(
+        "The job %(title)s is closed: no candidates can be added or invited. Reopen it first."
+    ) % {"title": job.title}
+
+
+class JobClosedError(ValueError):
+    """Candidates cannot be added to (or invited for) a closed (archived) job."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(closed_job_message(job))
+        self.job = job
+
+
+@transaction.atomic
+def close_job(*, job: Job, closed_by: User | None) -> bool:
+    """Archive ``job`` (off the dashboard, no new candidates or links); ``False`` if it was."""
+    now = timezone.now()
+    if not Job.objects.filter(pk=job.pk, archived_at__isnull=True).update(archived_at=now):
+        job.refresh_from_db(fields=["archived_at"])
+        return False
+    job.archived_at = now
+    record(action="job.closed", actor=closed_by, job=job)
+    return True
+
+
+@transaction.atomic
+def reopen_job(*, job: Job, reopened_by: User | None) -> bool:
+    """Bring a closed job back (dashboard, new candidates); ``False`` if it was open."""
+    if not Job.objects.filter(pk=job.pk, archived_at__isnull=False).update(archived_at=None):
+        job.refresh_from_db(fields=["archived_at"])
+        return False
+    job.archived_at = None
+    record(action="job.reopened", actor=reopened_by, job=job)
+    return True

@@ -296,6 +296,8 @@ def invite(
         raise ApiProblem(
             409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
         )
+    if candidate.job.archived_at is not None:
+        raise ApiProblem(409, "Job archived", detail="The candidate's job is archived (closed).")
     session = getattr(candidate, "assessment", None)
     if session is not None and session.is_submitted:
         raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")

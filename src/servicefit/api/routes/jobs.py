@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from servicefit.content import default_content
 from servicefit.jobs.models import Job
-from servicefit.jobs.services import create_job_from_template
+from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 
 from ..auth import require_scope
 from ..idempotency import idempotent
@@ -72,7 +72,7 @@ def list_jobs(
     require_scope(request, JOBS_READ)
     jobs = Job.objects.all()
     if archived is not None:
-        jobs = jobs.filter(archived_at__isnull=not archived)
+        jobs = Job.objects.archived() if archived else Job.objects.active()
     page = paginate(jobs, cursor=cursor, limit=limit)
     return {"items": [job_out(j) for j in page.items], "next_cursor": page.next_cursor}
 
@@ -109,3 +109,21 @@ def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
         return 201, job_out(job)
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
+
+
+@router.post("/jobs/{job_id}/archive", response={200: JobOut, **ERRORS})
+def archive_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
+    """Close a job, as the back office's "Close job" does (repeating it changes nothing)."""
+    token = require_scope(request, JOBS_WRITE)
+    job = get_object_or_404(Job, pk=job_id)
+    close_job(job=job, closed_by=token.user)
+    return job_out(job)
+
+
+@router.post("/jobs/{job_id}/reopen", response={200: JobOut, **ERRORS})
+def reopen_archived_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
+    """Reopen a closed job (repeating it changes nothing)."""
+    token = require_scope(request, JOBS_WRITE)
+    job = get_object_or_404(Job, pk=job_id)
+    reopen_job(job=job, reopened_by=token.user)
+    return job_out(job)

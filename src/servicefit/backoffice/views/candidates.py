@@ -36,6 +36,7 @@ from servicefit.candidates.services import (
     update_candidate,
 )
 from servicefit.jobs.models import Job
+from servicefit.jobs.services import closed_job_message
 from servicefit.security.mail import email_is_delivered
 
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
@@ -163,11 +164,19 @@ def _refuse_closed_link(request: HttpRequest, candidate: Candidate) -> HttpRespo
     return redirect(reverse("backoffice:candidate_report", args=[candidate.pk]) + "#invitation")
 
 
+def _refuse_closed_job(request: HttpRequest, candidate: Candidate) -> HttpResponse | None:
+    """Back to the report with the reason when the candidate's job is closed (no new links)."""
+    if candidate.job.archived_at is None:
+        return None
+    messages.error(request, closed_job_message(candidate.job))
+    return redirect(reverse("backoffice:candidate_report", args=[candidate.pk]) + "#invitation")
+
+
 @require_POST
 @recruiter_required
 def invitation_send(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    candidate = get_object_or_404(Candidate, pk=candidate_id)
-    if refused := _refuse_closed_link(request, candidate):
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate) or _refuse_closed_job(request, candidate):
         return refused
     send_invitation(candidate=candidate, sent_by=acting_user(request))
     messages.success(
@@ -242,8 +251,8 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def invitation_link(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """A new link without an e-mail, shown on the report to copy (e.g. with no mail set up)."""
-    candidate = get_object_or_404(Candidate, pk=candidate_id)
-    if refused := _refuse_closed_link(request, candidate):
+    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    if refused := _refuse_closed_link(request, candidate) or _refuse_closed_job(request, candidate):
         return refused
     create_invitation(candidate=candidate, created_by=acting_user(request))
     messages.success(

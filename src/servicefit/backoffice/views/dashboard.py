@@ -42,10 +42,10 @@ def _funnel(jobs: list[Job]) -> dict[int, dict[str, list[float]]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     jobs: list[Job] = []
+    archived = request.GET.get("archived") == "1"  # the closed jobs instead of the open ones
     if user.is_recruiter:
-        jobs = list(
-            Job.objects.active().annotate(total=Count("candidates")).order_by("-created_at")
-        )
+        shown = Job.objects.archived() if archived else Job.objects.active()
+        jobs = list(shown.annotate(total=Count("candidates")).order_by("-created_at"))
         funnel = _funnel(jobs)
         for job in jobs:
             columns = funnel[job.pk]
@@ -58,5 +58,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
                 for value, label in COLUMNS
             ]
-    context = {"jobs": jobs, "my_interviews": list(interviews_for(user))}
+    context = {"jobs": jobs, "archived": archived, "my_interviews": list(interviews_for(user))}
     return render(request, "backoffice/dashboard.html", context)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,18 +27,22 @@ from servicefit.jobs.models import Job
 from ..fairness_forms import OutcomeImportForm, PeriodForm, SelfIdQuestionForm
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, object]]:
+def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, object] | None]:
+    """The period asked for, or ``None`` when it is invalid (reversed or unreadable dates):
+    then no statistics are shown, rather than those of all time under the error."""
     form = PeriodForm(request.GET or None)
-    if form.is_bound and form.is_valid():
+    if not form.is_bound:
+        return form, {"start": None, "end": None}
+    if form.is_valid():
         return form, {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
-    return form, {"start": None, "end": None}
+    return form, None
 
 
 @recruiter_required
 def job_fairness(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
     form, period = _period(request)
-    report = fairness_report(job, **period)  # type: ignore[arg-type]
+    report = fairness_report(job, **period) if period is not None else None  # type: ignore[arg-type]
     dims = dimensions()
     chosen = request.GET.get("by") or dims[0].key
     if chosen not in {d.key for d in dims}:
@@ -49,7 +54,7 @@ def job_fairness(request: HttpRequest, job_id: int) -> HttpResponse:
         "report": report,
         "dimensions": dims,
         "chosen": chosen,
-        "comparisons": report.for_dimension(chosen),
+        "comparisons": report.for_dimension(chosen) if report is not None else [],
         "query": request.GET.urlencode(),
     }
     return render(request, "backoffice/job_fairness.html", context)
@@ -61,6 +66,10 @@ def job_audit_summary(request: HttpRequest, job_id: int, fmt: str) -> HttpRespon
         raise Http404
     job = get_object_or_404(Job, pk=job_id)
     _form, period = _period(request)
+    if period is None:  # the page says what is wrong with the period
+        return redirect(
+            reverse("backoffice:job_fairness", args=[job.pk]) + "?" + request.GET.urlencode()
+        )
     report = fairness_report(job, **period)  # type: ignore[arg-type]
     record(action="fairness.summary_downloaded", actor=acting_user(request), job=job, format=fmt)
     stamp = timezone.localdate().isoformat()

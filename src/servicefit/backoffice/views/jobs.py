@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.invitation_status import statuses_for, statuses_in
@@ -16,10 +17,10 @@ from servicefit.assessments.standings import schedule_recompute
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Stage
 from servicefit.jobs.models import Job
-from servicefit.jobs.services import create_job_from_template
+from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 from servicefit.oversight.services import current_suspension
 
-from ..forms import JobCreateForm, JobForm
+from ..forms import JobCloseForm, JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, stream_csv, write_xlsx
 
 
@@ -92,6 +93,35 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         else "backoffice/job_detail.html"
     )
     return render(request, template, context)
+
+
+@require_POST
+@recruiter_required
+def job_close(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Close (archive) a job once the recruiter has ticked the confirmation."""
+    job = get_object_or_404(Job, pk=job_id)
+    form = JobCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm that the job is to be closed."))
+    elif close_job(job=job, closed_by=acting_user(request)):
+        messages.success(
+            request,
+            _(
+                "The job is closed: it is off the dashboard, and no candidates can be added or "
+                "invited. Links already sent still work."
+            ),
+        )
+    return redirect("backoffice:job_detail", job_id=job.pk)
+
+
+@require_POST
+@recruiter_required
+def job_reopen(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Bring a closed job back onto the dashboard."""
+    job = get_object_or_404(Job, pk=job_id)
+    if reopen_job(job=job, reopened_by=acting_user(request)):
+        messages.success(request, _("The job is open again."))
+    return redirect("backoffice:job_detail", job_id=job.pk)
 
 
 @recruiter_required

@@ -1,0 +1,131 @@
+"""A recruiter closes (archives) a job and reopens it; a closed job takes no new candidates or
+invitations from anywhere (add form, import, bulk invite, candidate page, API, command line)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from servicefit.assessments.models import Invitation
+from servicefit.assessments.services import LinkClosedError, create_invitation
+from servicefit.audit.models import AuditEvent
+from servicefit.candidates.importing import validate_rows
+from servicefit.candidates.models import Candidate, CandidateImport
+from servicefit.candidates.services import add_candidate
+from servicefit.cli import main
+from servicefit.jobs.services import JobClosedError, close_job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waiting(job):
+    """A candidate added before the job was closed, not invited yet."""
+    return add_candidate(job=job, name="Wanda", email="wanda@example.com")
+
+
+@pytest.fixture
+def closed(job, recruiter, waiting):
+    close_job(job=job, closed_by=recruiter)
+    return job
+
+
+def test_closing_needs_the_confirmation_and_is_audited(client, recruiter, job):
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_close", args=[job.pk])
+    client.post(url, {})
+    job.refresh_from_db()
+    assert job.archived_at is None
+    response = client.post(url, {"confirm": "on"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.archived_at is not None
+    event = AuditEvent.objects.get(action="job.closed")
+    assert event.job == job and event.actor == recruiter
+    assert client.get(url).status_code == 405  # POST only
+
+
+def test_a_closed_job_leaves_the_dashboard_and_is_listed_under_closed_jobs(
+    client, recruiter, closed
+):
+    client.force_login(recruiter)
+    detail = reverse("backoffice:job_detail", args=[closed.pk])
+    page = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert detail not in page and "?archived=1" in page
+    page = client.get(reverse("backoffice:dashboard") + "?archived=1").content.decode()
+    assert detail in page
+
+
+def test_reopening_brings_it_back_and_is_audited(client, recruiter, closed):
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:job_detail", args=[closed.pk])).content.decode()
+    assert 'data-form="job-reopen"' in page and 'data-form="job-close"' not in page
+    client.post(reverse("backoffice:job_reopen", args=[closed.pk]))
+    closed.refresh_from_db()
+    assert closed.archived_at is None
+    assert AuditEvent.objects.filter(action="job.reopened", job=closed).exists()
+    page = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("backoffice:job_detail", args=[closed.pk]) in page
+
+
+def test_an_interviewer_cannot_close_a_job(client, interviewer, job):
+    client.force_login(interviewer)
+    response = client.post(reverse("backoffice:job_close", args=[job.pk]), {"confirm": "on"})
+    assert response.status_code in {302, 403}
+    job.refresh_from_db()
+    assert job.archived_at is None
+
+
+def test_the_add_form_refuses_a_closed_job(client, recruiter, closed):
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:candidate_add", args=[closed.pk]),
+        {"name": "Nils", "email": "nils@example.com", "language": "en"},
+    )
+    assert response.status_code == 200
+    assert "is closed" in response.content.decode()
+    assert not Candidate.objects.filter(email="nils@example.com").exists()
+
+
+def test_the_import_refuses_a_closed_job(client, recruiter, closed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("backoffice:candidate_import", args=[closed.pk]),
+        {"file": SimpleUploadedFile("p.csv", b"name,email\nNils,nils@example.com\n")},
+    )
+    assert response.status_code == 400 and "is closed" in response.content.decode()
+    assert not CandidateImport.objects.exists()
+    # the worker's check refuses too (an import queued just before the job was closed)
+    _rows, problems = validate_rows(closed, [(2, {"name": "Nils", "email": "nils@example.com"})])
+    assert any("is closed" in p.message for p in problems)
+
+
+def test_bulk_invite_and_the_candidate_page_refuse_a_closed_job(client, recruiter, closed, waiting):
+    client.force_login(recruiter)
+    client.post(
+        reverse("backoffice:bulk_action", args=[closed.pk]),
+        {"action": "invite", "candidates": [waiting.pk]},
+    )
+    for name in ("invitation_send", "invitation_link"):
+        response = client.post(reverse(f"backoffice:{name}", args=[waiting.pk]))
+        assert response.status_code == 302
+    assert not Invitation.objects.filter(candidate=waiting).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "is closed" in page
+
+
+def test_the_services_refuse_a_closed_job(closed, waiting):
+    with pytest.raises(JobClosedError):
+        add_candidate(job=closed, name="Nils", email="nils@example.com")
+    with pytest.raises(LinkClosedError):
+        create_invitation(candidate=waiting, created_by=None)
+
+
+def test_the_invite_command_refuses_a_closed_job(closed, waiting, capsys):
+    assert main(["invite", "--job", str(closed.pk), "--email", "new@example.com"]) == 2
+    assert main(["invite", "--job", str(closed.pk), "--email", waiting.email]) == 2
+    assert "is closed" in capsys.readouterr().err
+    assert not Candidate.objects.filter(email="new@example.com").exists()
+    assert not Invitation.objects.filter(candidate=waiting).exists()
