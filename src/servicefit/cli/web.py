@@ -21,8 +21,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     manage.set_defaults(func=run_manage)
 
     demo = subparsers.add_parser("demo", help="load demo users, a job and candidates")
-    demo.add_argument("--candidates", type=int, default=42, help="number of demo candidates")
+    demo.add_argument(
+        "--candidates", type=_non_negative, default=42, help="number of demo candidates"
+    )
     demo.add_argument("--seed", type=int, default=2026, help="random seed for repeatable demo data")
+    guard = demo.add_mutually_exclusive_group()
+    guard.add_argument(
+        "--reset-demo",
+        action="store_true",
+        help="load the demo although the database holds other data (never changes or deletes "
+        "real users, jobs or candidates)",
+    )
+    guard.add_argument(
+        "--skip-if-other-data",
+        action="store_true",
+        help="if the database holds other data, load nothing and exit 0 (as `make run` does)",
+    )
     demo.set_defaults(func=run_demo)
 
     compile_messages = subparsers.add_parser(
@@ -30,6 +44,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     compile_messages.set_defaults(func=run_compilemessages)
     register_invite(subparsers)
+
+
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {value!r}")
+    return number
 
 
 def run_manage(args: argparse.Namespace) -> int:
@@ -42,9 +66,24 @@ def run_manage(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     setup_django()
-    from servicefit.demo import load_demo
+    from servicefit.cli import CommandError
+    from servicefit.demo import DemoConflict, load_demo, other_data
 
-    summary = load_demo(candidates=args.candidates, seed=args.seed)
+    found = other_data()
+    if found and not args.reset_demo:
+        what = ", ".join(found)
+        if args.skip_if_other_data:
+            print(f"Demo data not loaded: the database holds data that is not demo data ({what}).")
+            return 0
+        raise CommandError(
+            f"the database holds data that is not demo data ({what}). The demo adds accounts "
+            "with a published password: do not load it into a real database. To add it anyway "
+            "(real users, jobs and candidates are left as they are), use --reset-demo."
+        )
+    try:
+        summary = load_demo(candidates=args.candidates, seed=args.seed)
+    except DemoConflict as exc:
+        raise CommandError(str(exc)) from None
     print(summary)
     return 0
 
