@@ -107,20 +107,25 @@ def register_invite(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     )
     invite.add_argument("--language", default="en", choices=["en", "da", "sv", "nb", "pl"])
     invite.add_argument(
-        "--days", type=int, default=None, help="days the link stays valid (default 14)"
+        "--days", type=int, default=None, help="days the link stays valid (default 14, at most 365)"
     )
     invite.add_argument("--json", action="store_true", help="print one JSON object: url, expires")
     invite.set_defaults(func=run_invite)
+
+
+#: The longest an invitation from the command line may stay open (the back office extends a
+#: link by at most 60 days at a time).
+MAX_INVITE_DAYS = 365
 
 
 def run_invite(args: argparse.Namespace) -> int:
     import json
 
     setup_django()
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
+    from django.db import transaction
 
     from servicefit.assessments.services import LinkClosedError, create_invitation
+    from servicefit.backoffice.forms import CandidateForm
     from servicefit.candidates.models import Candidate
     from servicefit.candidates.services import add_candidate
     from servicefit.cli import CommandError
@@ -130,24 +135,39 @@ def run_invite(args: argparse.Namespace) -> int:
     job = job or Job.objects.filter(title=args.job).first()
     if job is None:
         raise CommandError(f"no job with id or title {args.job!r}")
+    if args.days is not None and not 1 <= args.days <= MAX_INVITE_DAYS:
+        raise CommandError(f"--days must be from 1 to {MAX_INVITE_DAYS}")
     email = args.email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise CommandError(f"{args.email!r} is not a valid e-mail address") from None
-    if args.days is not None and args.days < 1:
-        raise CommandError("--days must be at least 1")
-    candidate = Candidate.objects.filter(job=job, email=email).first()
-    if candidate is None:
-        name = args.name or email.split("@")[0].replace(".", " ").title()
-        candidate = add_candidate(job=job, name=name, email=email, language=args.language)
-    try:
-        new = create_invitation(candidate=candidate, created_by=None, days=args.days)
-    except LinkClosedError:
-        raise CommandError(
-            f"{candidate.email} is {candidate.stage} for '{job.title}': their link is closed. "
-            "Move them back into the pipeline first."
-        ) from None
+    name = args.name or email.split("@")[0].replace(".", " ").title()[:200]
+    # The back office's own add form, so the CLI enforces exactly what it does: the e-mail
+    # address, the name's length (after cleaning) and one of the job's assessment languages.
+    form = CandidateForm(data={"name": name, "email": email, "language": args.language}, job=job)
+    if not form.is_valid():
+        problems = []
+        for field, errors in form.errors.items():
+            for error in errors:
+                problems.append(f"--{field}: {error}")
+        if "language" in form.errors:
+            offered = ", ".join(code for code, _label in job.language_choices())
+            problems.append(f"'{job.title}' is offered in: {offered}")
+        raise CommandError("; ".join(problems))
+    email = form.cleaned_data["email"].strip().lower()
+    with transaction.atomic():
+        candidate = Candidate.objects.filter(job=job, email=email).first()
+        if candidate is None:
+            candidate = add_candidate(
+                job=job,
+                name=form.cleaned_data["name"],
+                email=email,
+                language=form.cleaned_data["language"],
+            )
+        try:
+            new = create_invitation(candidate=candidate, created_by=None, days=args.days)
+        except LinkClosedError:
+            raise CommandError(
+                f"{candidate.email} is {candidate.stage} for '{job.title}': their link is "
+                "closed. Move them back into the pipeline first."
+            ) from None
     if args.json:
         print(json.dumps({"url": new.url, "expires": new.invitation.expires_at.isoformat()}))
     else:
