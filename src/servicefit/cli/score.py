@@ -164,7 +164,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     for i, ident in enumerate(ids):
         writer.writerow([ident, *(c[i] for c in text_cols)])
     if args.out:
-        Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            reason = "no such directory" if isinstance(exc, FileNotFoundError) else exc.strerror
+            raise CommandError(f"{args.out}: cannot write ({reason})") from None
         summary = [
             [
                 s.name,

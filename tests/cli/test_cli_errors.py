@@ -1,0 +1,107 @@
+"""Clear one-line errors instead of tracebacks (QA cli #6, #7, #8, #9, #10)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from servicefit.cli import main
+
+RUN = "import sys; from servicefit.cli import main; sys.exit(main())"
+
+
+def servicefit(tmp_path, *args, env=None, stdin=""):
+    """``servicefit ARGS`` in a process of its own, with the production settings module."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SERVICEFIT_", "DATABASE_URL", "DJANGO_"))
+    }
+    environ.update(
+        DJANGO_SETTINGS_MODULE="servicefit.settings",
+        SERVICEFIT_DATA_DIR=str(tmp_path / "data"),
+        **(env or {}),
+    )
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SERVICEFIT_SECRET_KEY_FILE": "/nonexistent/key"}, "SERVICEFIT_SECRET_KEY_FILE="),
+        ({"SERVICEFIT_EMAIL_PORT": "abc"}, "SERVICEFIT_EMAIL_PORT='abc' is not a whole number"),
+        ({"SERVICEFIT_HSTS_SECONDS": "abc"}, "SERVICEFIT_HSTS_SECONDS='abc'"),
+        ({"SERVICEFIT_TIME_ZONE": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone"),
+        ({"DATABASE_URL": "garbage"}, "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, env, expected):
+    done = servicefit(tmp_path, "manage", "check", env=env)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert expected in done.stderr
+    assert done.stderr.startswith("servicefit: error: bad setting: ")
+
+
+@pytest.mark.slow
+def test_database_commands_before_migrate_say_to_migrate(tmp_path):
+    for args in (["invite", "--job", "1", "--email", "kim@example.com"], ["api-token", "list"]):
+        done = servicefit(tmp_path, *args)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "run 'servicefit manage migrate' first" in done.stderr
+
+
+def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
+    environ = dict(os.environ)
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN, "reply", "analyze", "-", "--language", "en"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environ,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader (`head`) is gone before anything is written
+    _, err = process.communicate(b"Sorry for the wait, I have fixed it now.", timeout=120)
+    assert process.returncode == 141
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err
+
+
+def test_score_out_to_a_missing_folder(tmp_path, capsys):
+    data = tmp_path / "items.csv"
+    data.write_text("A1,A2\n1,2\n3,4\n")
+    scales = tmp_path / "scales.yaml"
+    scales.write_text("scales:\n  s: {items: [A1, A2]}\n")
+    out = tmp_path / "nonexistent" / "x.csv"
+    assert main(["score", str(data), "--scales", str(scales), "--out", str(out)]) == 2
+    assert f"{out}: cannot write (no such directory)" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--rate", "-5"], "--rate must be from 1 to 1000000"),
+        (["--rate", "0"], "--rate must be from 1 to 1000000"),
+        (["--days", "999999999"], "--days must be from 0 (never expires) to 3650"),
+        (["--days", "-1"], "--days must be from 0 (never expires) to 3650"),
+    ],
+)
+def test_api_token_numbers_out_of_range(recruiter, capsys, option, expected):
+    from servicefit.api.models import ApiToken
+
+    args = ["api-token", "create", "--user", recruiter.username, "--scope", "jobs:read"]
+    assert main([*args, *option]) == 2
+    assert expected in capsys.readouterr().err
+    assert not ApiToken.objects.exists()
