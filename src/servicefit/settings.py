@@ -9,6 +9,7 @@ Docker/Kubernetes secrets). With no configuration at all ServiceFit runs on a SQ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import zoneinfo
@@ -81,7 +82,7 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # only its owner reads the data
     key = secrets.token_urlsafe(50)
     key_file.write_text(key, encoding="utf-8")
     key_file.chmod(0o600)
@@ -199,6 +200,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Candidates' names, e-mails and answers: a new database file is readable by its owner
+    # only (SQLite gives the -wal and -shm files the same mode), like the secret key beside it.
+    _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite_file) not in ("", ":memory:") and _sqlite_file.parent.is_dir():
+        # An existing file keeps the mode the operator gave it; a read-only folder is skipped.
+        with contextlib.suppress(OSError):
+            os.close(os.open(_sqlite_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -105,3 +105,14 @@ def test_api_token_numbers_out_of_range(recruiter, capsys, option, expected):
     assert main([*args, *option]) == 2
     assert expected in capsys.readouterr().err
     assert not ApiToken.objects.exists()
+
+
+def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path):
+    done = servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+    for name in ("servicefit.sqlite3", "servicefit.sqlite3-wal", "servicefit.sqlite3-shm"):
+        path = tmp_path / "data" / name
+        if path.exists():
+            assert path.stat().st_mode & 0o777 == 0o600, name
+    assert (tmp_path / "data" / "servicefit.sqlite3").stat().st_size > 0
