@@ -153,6 +153,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from servicefit.language import ReplyAnalysisError, analyze_reply
 
     text = _read(args.file)
+    if not text.strip():
+        raise CommandError(f"{args.file}: no text to analyse (the reply is empty)")
     model = _model(args.sentence_model)
     try:
         result = analyze_reply(
@@ -214,6 +216,8 @@ def _analyse_line(
     language = language if language is not None else default_language
     if not isinstance(text, str):
         return {"id": rid, "line": number, "error": "'text' must be a string"}
+    if not text.strip():
+        return {"id": rid, "line": number, "error": "'text' is empty"}
     if not isinstance(language, str) or not language:
         return {
             "id": rid,
