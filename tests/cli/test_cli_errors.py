@@ -116,3 +116,10 @@ def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path):
         if path.exists():
             assert path.stat().st_mode & 0o777 == 0o600, name
     assert (tmp_path / "data" / "servicefit.sqlite3").stat().st_size > 0
+
+
+def test_score_help_describes_the_scales_file(capsys):
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    out = capsys.readouterr().out
+    assert "scales:" in out and "items: [P1, P2, P3, P4]" in out and "reverse:" in out
