@@ -28,6 +28,10 @@ def env(name: str, default: str = "") -> str:
     if value is not None:
         return value
     path = os.environ.get(f"{name}_FILE")
+    if path is not None and not path.strip():
+        raise ImproperlyConfigured(
+            f"{name}_FILE is set but empty: give the file's path or unset it"
+        )
     if path:
         try:
             return Path(path).read_text(encoding="utf-8").strip()
@@ -55,9 +59,14 @@ def env_float(name: str, default: str) -> float:
 
 def env_bool(name: str, default: bool) -> bool:
     value = env(name, "")
-    if not value:
+    if not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not one of 1/0, true/false, yes/no, on/off")
 
 
 def env_list(name: str, default: str) -> list[str]:

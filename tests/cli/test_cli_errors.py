@@ -43,6 +43,8 @@ def servicefit(tmp_path, *args, env=None, stdin=""):
         ({"SERVICEFIT_HSTS_SECONDS": "abc"}, "SERVICEFIT_HSTS_SECONDS='abc'"),
         ({"SERVICEFIT_TIME_ZONE": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone"),
         ({"DATABASE_URL": "garbage"}, "DATABASE_URL is not a database URL"),
+        ({"SERVICEFIT_DEBUG": "maybe"}, "SERVICEFIT_DEBUG='maybe' is not one of 1/0"),
+        ({"SERVICEFIT_SECRET_KEY_FILE": ""}, "SERVICEFIT_SECRET_KEY_FILE is set but empty"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, env, expected):
@@ -123,3 +125,9 @@ def test_score_help_describes_the_scales_file(capsys):
         main(["score", "--help"])
     out = capsys.readouterr().out
     assert "scales:" in out and "items: [P1, P2, P3, P4]" in out and "reverse:" in out
+
+
+def test_manage_help_says_how_to_list_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["manage", "--help"])
+    assert "'servicefit manage help' lists the commands" in capsys.readouterr().out

@@ -15,9 +15,15 @@ def setup_django() -> None:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     manage = subparsers.add_parser(
-        "manage", help="run a Django management command (migrate, runserver, createsuperuser…)"
+        "manage",
+        help="run a Django management command (migrate, runserver, createsuperuser…)",
+        description="Run a Django management command: servicefit manage COMMAND [OPTIONS]. "
+        "'servicefit manage help' lists the commands (migrate, check --deploy, rescore, "
+        "purge_expired, createsuperuser…); 'servicefit manage help COMMAND' shows one's options.",
     )
-    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.add_argument(
+        "args", nargs=argparse.REMAINDER, metavar="COMMAND ...", help="the command and its options"
+    )
     manage.set_defaults(func=run_manage)
 
     demo = subparsers.add_parser("demo", help="load demo users, a job and candidates")
