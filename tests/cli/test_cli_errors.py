@@ -131,3 +131,12 @@ def test_manage_help_says_how_to_list_the_commands(capsys):
     with pytest.raises(SystemExit):
         main(["manage", "--help"])
     assert "'servicefit manage help' lists the commands" in capsys.readouterr().out
+
+
+def test_stats_messages_say_what_is_wrong(tmp_path, capsys):
+    assert main(["stats", "alpha", str(tmp_path), "--items", "A1,A2"]) == 2
+    assert f"{tmp_path}: is a directory, not a file" in capsys.readouterr().err
+    for threshold in ("2", "0", "-0.5"):
+        args = ["stats", "adverse-impact", "--group", "a=1/10", "b=2/10"]
+        assert main([*args, "--threshold", threshold]) == 2
+        assert "--threshold must be above 0 and at most 1" in capsys.readouterr().err
