@@ -130,3 +130,14 @@ def test_an_empty_text_is_an_error_line_and_an_empty_file_an_error(
     empty.write_text("  \n", encoding="utf-8")
     code, out, err = run(["reply", "analyze", str(empty), "--language", "da"], capsys)
     assert code == 2 and "no text to analyse" in err and out == ""
+
+
+def test_the_text_report_shows_words_not_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Sorry!", encoding="utf-8")
+    code, out, _ = run(["reply", "analyze", str(reply), "--language", "en"], capsys)
+    assert code == 0
+    length = next(line for line in out.splitlines() if line.startswith("Length:"))
+    assert "1 word, 1 sentence" in length and "_" not in length

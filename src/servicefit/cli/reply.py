@@ -336,8 +336,12 @@ def render_report(data: dict[str, Any]) -> str:
             f"Language: {lang['detected']} (confidence {lang['confidence']:.2f}, {verdict})"
         )
     m = data["metrics"]
-    lix = f"LIX {m['lix']} ({m['readability']})" if m["readability"] else "no readability"
-    lines.append(f"Length: {m['words']} words, {m['sentences']} sentences ({m['length']}); {lix}")
+    band = str(m["readability"] or "").replace("_", " ")
+    lix = f"LIX {m['lix']} ({band})" if band else "no readability"
+    words = f"{m['words']} word{'' if m['words'] == 1 else 's'}"
+    sentences = f"{m['sentences']} sentence{'' if m['sentences'] == 1 else 's'}"
+    length = str(m["length"]).replace("_", " ")
+    lines.append(f"Length: {words}, {sentences} ({length}); {lix}")
     lines.append("")
     lines.append("Signals:")
     if not data["signals"]:
