@@ -385,9 +385,16 @@ SERVICEFIT_PASSWORD_BREAK_GLASS = env_bool("SERVICEFIT_PASSWORD_BREAK_GLASS", Fa
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"}},
+    "filters": {
+        "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
+        "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+    },
+    "loggers": {
+        # A foreign Host header: one line, not a traceback per request.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
     "root": {"handlers": ["console"], "level": env("SERVICEFIT_LOG_LEVEL", "INFO")},
 }

@@ -242,3 +242,12 @@ def test_healthz_answers_a_probe_by_address_with_a_public_allowed_host(client, s
     assert client.get("/healthz/x", HTTP_HOST="10.0.0.11:8000").status_code == 400
     assert client.post("/healthz", HTTP_HOST="10.0.0.11:8000").status_code == 400
     assert client.get("/healthz", HTTP_HOST="hiring.example.com").status_code == 200
+
+
+def test_a_foreign_host_logs_one_line_without_a_traceback(client, settings, caplog):
+    settings.ALLOWED_HOSTS = ["hiring.example.com"]
+    with caplog.at_level("ERROR", logger="django.security.DisallowedHost"):
+        assert client.get("/login/", HTTP_HOST="evil.example.com").status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "Invalid HTTP_HOST header: 'evil.example.com'" in record.getMessage()
+    assert record.exc_info is None
