@@ -343,6 +343,10 @@ SERVICEFIT_REMINDER_DAYS = env_int("SERVICEFIT_REMINDER_DAYS", "3")
 SERVICEFIT_FEEDBACK_DAYS = env_int("SERVICEFIT_FEEDBACK_DAYS", "30")
 # Dates and times in English follow en-GB ("6 December 2026, 14:05"); set "en-US" for US formats.
 SERVICEFIT_ENGLISH_FORMATS = env("SERVICEFIT_ENGLISH_FORMATS", "en-GB")
+if SERVICEFIT_ENGLISH_FORMATS.lower() not in ("en-gb", "en-us"):
+    raise ImproperlyConfigured(
+        f"SERVICEFIT_ENGLISH_FORMATS={SERVICEFIT_ENGLISH_FORMATS!r} is not en-GB or en-US"
+    )
 if SERVICEFIT_ENGLISH_FORMATS.lower() == "en-gb":
     FORMAT_MODULE_PATH = ["servicefit.formats"]
 # Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision

@@ -44,6 +44,7 @@ def servicefit(tmp_path, *args, env=None, stdin=""):
         ({"SERVICEFIT_TIME_ZONE": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone"),
         ({"DATABASE_URL": "garbage"}, "DATABASE_URL is not a database URL"),
         ({"SERVICEFIT_DEBUG": "maybe"}, "SERVICEFIT_DEBUG='maybe' is not one of 1/0"),
+        ({"SERVICEFIT_ENGLISH_FORMATS": "en-XX"}, "'en-XX' is not en-GB or en-US"),
         ({"SERVICEFIT_SECRET_KEY_FILE": ""}, "SERVICEFIT_SECRET_KEY_FILE is set but empty"),
     ],
 )
@@ -140,3 +141,12 @@ def test_stats_messages_say_what_is_wrong(tmp_path, capsys):
         args = ["stats", "adverse-impact", "--group", "a=1/10", "b=2/10"]
         assert main([*args, "--threshold", threshold]) == 2
         assert "--threshold must be above 0 and at most 1" in capsys.readouterr().err
+
+
+def test_score_json_without_out_is_refused(tmp_path, capsys):
+    data = tmp_path / "items.csv"
+    data.write_text("A1,A2\n1,2\n")
+    scales = tmp_path / "scales.yaml"
+    scales.write_text("scales:\n  s: {items: [A1, A2]}\n")
+    assert main(["score", str(data), "--scales", str(scales), "--json"]) == 2
+    assert "--json gives the summary of --out FILE" in capsys.readouterr().err

@@ -57,3 +57,24 @@ def test_days_out_of_range_is_a_clear_error(job, capsys, days):
     assert invite(job, "--email", "x9@example.com", "--days", days) == 2
     assert "--days must be from 1 to 365" in capsys.readouterr().err
     assert not Invitation.objects.exists()
+
+
+def test_a_new_candidate_gets_the_jobs_first_language_by_default(job):
+    job.languages = ["da", "sv"]
+    job.save()
+    assert invite(job, "--email", "ida@example.com") == 0
+    assert Candidate.objects.get().language == "da"
+
+
+def test_an_existing_candidate_gets_a_new_link_and_a_note_when_details_differ(job, capsys):
+    assert invite(job, "--email", "kim@example.com", "--language", "da") == 0
+    job.languages = ["sv"]  # the job changed since: a new link still works
+    job.save()
+    capsys.readouterr()
+    assert invite(job, "--email", "kim@example.com") == 0
+    assert "note" not in capsys.readouterr().err
+    assert invite(job, "--email", "kim@example.com", "--name", "Kim Lund") == 0
+    assert "invite does not change their name or language" in capsys.readouterr().err
+    kim = Candidate.objects.get()
+    assert (kim.name, kim.language) == ("Kim", "da")
+    assert Invitation.objects.filter(candidate=kim).count() == 3

@@ -127,6 +127,10 @@ class _ProgressBar:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if args.json and not args.out:
+        raise CommandError(
+            "--json gives the summary of --out FILE; without --out the scores are the CSV on stdout"
+        )
     scales, id_column = load_scales(Path(args.scales))
     data = Path(args.data)
     show = args.progress

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 
 def setup_django() -> None:
@@ -111,7 +112,12 @@ def register_invite(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     invite.add_argument(
         "--name", default="", help="the candidate's name (default: from the e-mail)"
     )
-    invite.add_argument("--language", default="en", choices=["en", "da", "sv", "nb", "pl"])
+    invite.add_argument(
+        "--language",
+        choices=["en", "da", "sv", "nb", "pl"],
+        help="assessment language of a new candidate, one of the job's (default: en if the "
+        "job offers it, else its first)",
+    )
     invite.add_argument(
         "--days", type=int, default=None, help="days the link stays valid (default 14, at most 365)"
     )
@@ -145,17 +151,23 @@ def run_invite(args: argparse.Namespace) -> int:
         raise CommandError(f"--days must be from 1 to {MAX_INVITE_DAYS}")
     email = args.email.strip().lower()
     name = args.name or email.split("@")[0].replace(".", " ").title()[:200]
+    existing = Candidate.objects.filter(job=job, email=email).first()
+    offered = [code for code, _label in job.language_choices()]
+    if existing is not None:
+        # invite sends a new link and changes no details: only the name/e-mail are checked
+        language = existing.language if existing.language in offered or not offered else offered[0]
+    else:
+        language = args.language or (offered[0] if offered else "en")
     # The back office's own add form, so the CLI enforces exactly what it does: the e-mail
     # address, the name's length (after cleaning) and one of the job's assessment languages.
-    form = CandidateForm(data={"name": name, "email": email, "language": args.language}, job=job)
+    form = CandidateForm(data={"name": name, "email": email, "language": language}, job=job)
     if not form.is_valid():
         problems = []
         for field, errors in form.errors.items():
             for error in errors:
                 problems.append(f"--{field}: {error}")
         if "language" in form.errors:
-            offered = ", ".join(code for code, _label in job.language_choices())
-            problems.append(f"'{job.title}' is offered in: {offered}")
+            problems.append(f"'{job.title}' is offered in: {', '.join(offered) or 'none'}")
         raise CommandError("; ".join(problems))
     email = form.cleaned_data["email"].strip().lower()
     with transaction.atomic():
@@ -166,6 +178,15 @@ def run_invite(args: argparse.Namespace) -> int:
                 name=form.cleaned_data["name"],
                 email=email,
                 language=form.cleaned_data["language"],
+            )
+        elif (args.name and form.cleaned_data["name"] != candidate.name) or (
+            args.language and args.language != candidate.language
+        ):
+            print(
+                f"servicefit: note: {email} is already a candidate for '{job.title}' "
+                f"({candidate.name}, {candidate.language}); invite does not change their "
+                "name or language (the back office does)",
+                file=sys.stderr,
             )
         try:
             new = create_invitation(candidate=candidate, created_by=None, days=args.days)
