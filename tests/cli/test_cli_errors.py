@@ -150,3 +150,12 @@ def test_score_json_without_out_is_refused(tmp_path, capsys):
     scales.write_text("scales:\n  s: {items: [A1, A2]}\n")
     assert main(["score", str(data), "--scales", str(scales), "--json"]) == 2
     assert "--json gives the summary of --out FILE" in capsys.readouterr().err
+
+
+def test_an_unknown_option_is_reported_with_the_subcommands_usage(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["stats", "alpha", "x.csv", "--items", "A1,A2", "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: servicefit stats alpha")
+    assert "servicefit stats alpha: error: unrecognized arguments: --bogus" in err

@@ -64,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the (sub)command's own parser, with its own usage line
+        _innermost(parser, argv).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -87,6 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"servicefit: error: {message}", file=sys.stderr)
         return 2
+
+
+def _innermost(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the deepest subcommand named in ``argv`` (``api-token create``…)."""
+    for token in argv:
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            break
+        choices = actions[0].choices
+        if token in choices:
+            parser = choices[token]
+    return parser
 
 
 def _setup_error(exc: Exception) -> str | None:
