@@ -38,3 +38,16 @@ def test_no_hint_when_the_production_variables_are_set(settings):
 @pytest.fixture(autouse=True)
 def _quiet_other_checks(settings):
     settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "servicefit.W001"]
+
+
+@pytest.mark.django_db
+def test_demo_accounts_with_the_demo_password_are_a_deploy_warning(settings):
+    from servicefit.cli import main
+
+    settings.DEBUG = False
+    assert "servicefit.W004" not in deploy_check()
+    assert main(["demo", "--candidates", "0"]) == 0
+    text = deploy_check()
+    assert "servicefit.W004" in text and "demo accounts admin, interviewer" in text
+    settings.DEBUG = True
+    assert "servicefit.W004" not in deploy_check()

@@ -159,3 +159,29 @@ def check_deploy_variables(app_configs: Sequence[Any] | None = None, **kwargs: A
         for applies, django_check, variable in DJANGO_DEPLOY_HINTS
         if applies()
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_demo_accounts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """``servicefit demo`` accounts, whose password is published, on a production server."""
+    if settings.DEBUG:
+        return []
+    from django.contrib.auth.hashers import check_password
+    from django.db import DatabaseError
+
+    from servicefit.demo import DEMO_PASSWORD, demo_users
+
+    try:
+        found = [u.username for u in demo_users() if check_password(DEMO_PASSWORD, u.password)]
+    except (DatabaseError, RuntimeError):  # not migrated yet, or no database access here
+        return []
+    if not found:
+        return []
+    return [
+        Warning(
+            f"The demo accounts {', '.join(found)} have the published demo password.",
+            hint="Remove them (servicefit manage shell, or the admin) or give them new "
+            "passwords: anyone who has read the README can sign in with them.",
+            id="servicefit.W004",
+        )
+    ]

@@ -74,9 +74,14 @@ def _is_demo_user(user: User) -> bool:
     return user.username in names and user.email == f"{user.username}@{DEMO_EMAIL_DOMAIN}"
 
 
-def _demo_user_ids() -> set[int]:
+def demo_users() -> list[User]:
+    """The users ``servicefit demo`` created (their names and demo e-mail addresses)."""
     names = [username for username, *_ in DEMO_USERS]
-    return {u.pk for u in User.objects.filter(username__in=names) if _is_demo_user(u)}
+    return [u for u in User.objects.filter(username__in=names) if _is_demo_user(u)]
+
+
+def _demo_user_ids() -> set[int]:
+    return {u.pk for u in demo_users()}
 
 
 def _demo_jobs(user_ids: set[int]) -> list[Job]:
