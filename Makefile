@@ -56,7 +56,7 @@ run: export SERVICEFIT_SITE_URL ?= http://$(HOST):$(PORT)
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0
-	$(BIN)/servicefit demo
+	$(BIN)/servicefit demo --skip-if-other-data
 	@echo "Starting ServiceFit at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(BIN)/servicefit manage task_worker --queue-name '*' & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

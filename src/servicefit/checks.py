@@ -118,3 +118,70 @@ def check_oversight_settings(app_configs: Sequence[Any] | None = None, **kwargs:
             )
         )
     return problems
+
+
+#: Django's deploy warnings name Django settings an operator of the package cannot set; each
+#: pair is (Django's check id and setting, what to set instead).
+DJANGO_DEPLOY_HINTS = (
+    (
+        lambda: not settings.SECURE_HSTS_SECONDS,
+        "security.W004 (SECURE_HSTS_SECONDS)",
+        "SERVICEFIT_HSTS_SECONDS (e.g. 31536000, once HTTPS works)",
+    ),
+    (
+        lambda: not settings.SECURE_SSL_REDIRECT,
+        "security.W008 (SECURE_SSL_REDIRECT)",
+        "SERVICEFIT_SSL_REDIRECT=1 (and SERVICEFIT_PROXY_SSL_HEADER behind a proxy)",
+    ),
+    (
+        lambda: not settings.SESSION_COOKIE_SECURE,
+        "security.W012 and W016 (SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE)",
+        "an https SERVICEFIT_SITE_URL, or SERVICEFIT_SECURE_COOKIES=1",
+    ),
+    (
+        lambda: settings.DEBUG,
+        "security.W018 (DEBUG)",
+        "SERVICEFIT_DEBUG=0 (or leave it unset)",
+    ),
+)
+
+
+@register(Tags.security, deploy=True)
+def check_deploy_variables(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """Which SERVICEFIT_ variable answers each Django deploy warning shown beside it."""
+    return [
+        Info(
+            f"To fix Django's {django_check}, set {variable}.",
+            hint="Django's settings are read from the SERVICEFIT_ variables in "
+            "docs/operations.md; they cannot be set directly.",
+            id="servicefit.I002",
+        )
+        for applies, django_check, variable in DJANGO_DEPLOY_HINTS
+        if applies()
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_demo_accounts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """``servicefit demo`` accounts, whose password is published, on a production server."""
+    if settings.DEBUG:
+        return []
+    from django.contrib.auth.hashers import check_password
+    from django.db import DatabaseError
+
+    from servicefit.demo import DEMO_PASSWORD, demo_users
+
+    try:
+        found = [u.username for u in demo_users() if check_password(DEMO_PASSWORD, u.password)]
+    except (DatabaseError, RuntimeError):  # not migrated yet, or no database access here
+        return []
+    if not found:
+        return []
+    return [
+        Warning(
+            f"The demo accounts {', '.join(found)} have the published demo password.",
+            hint="Remove them (servicefit manage shell, or the admin) or give them new "
+            "passwords: anyone who has read the README can sign in with them.",
+            id="servicefit.W004",
+        )
+    ]

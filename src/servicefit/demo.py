@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -62,22 +63,97 @@ class DemoSummary:
         )
 
 
+DEMO_EMAIL_DOMAIN = "demo.servicefit.invalid"
+DEMO_CANDIDATE_EMAIL = re.compile(r"^[^@\s]+\.\d+@example\.com$")
+
+
+class DemoConflict(Exception):
+    """The demo cannot be loaded without touching data that is not demo data."""
+
+
+def _is_demo_user(user: User) -> bool:
+    names = {username for username, *_ in DEMO_USERS}
+    return user.username in names and user.email == f"{user.username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_users() -> list[User]:
+    """The users ``servicefit demo`` created (their names and demo e-mail addresses)."""
+    names = [username for username, *_ in DEMO_USERS]
+    return [u for u in User.objects.filter(username__in=names) if _is_demo_user(u)]
+
+
+def _demo_user_ids() -> set[int]:
+    return {u.pk for u in demo_users()}
+
+
+def _demo_jobs(user_ids: set[int]) -> list[Job]:
+    return list(Job.objects.filter(title=DEMO_JOB_TITLE, created_by_id__in=user_ids))
+
+
+def _is_demo_candidate(candidate: Candidate, user_ids: set[int]) -> bool:
+    """Added by the demo (its e-mail pattern, first stage change by a demo user)."""
+    if not DEMO_CANDIDATE_EMAIL.match(candidate.email):
+        return False
+    first = candidate.stage_changes.order_by("pk").first()
+    return first is not None and first.changed_by_id in user_ids
+
+
+def other_data() -> list[str]:
+    """What the database holds that is not demo data (empty: only demo data, or nothing)."""
+    user_ids = _demo_user_ids()
+    jobs = _demo_jobs(user_ids)
+    users = User.objects.exclude(pk__in=user_ids).count()
+    other_jobs = Job.objects.exclude(pk__in=[job.pk for job in jobs]).count()
+    demo_candidates = sum(
+        1
+        for job in jobs
+        for candidate in job.candidates.all()
+        if _is_demo_candidate(candidate, user_ids)
+    )
+    candidates = Candidate.objects.count() - demo_candidates
+    found = []
+    if users:
+        found.append(f"{users} user(s)")
+    if other_jobs:
+        found.append(f"{other_jobs} job(s)")
+    if candidates:
+        found.append(f"{candidates} candidate(s)")
+    return found
+
+
 @transaction.atomic
 def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = True) -> DemoSummary:
-    """Create (or reset) the demo users, a phone-support job and ``candidates`` candidates."""
+    """Create (or reset) the demo users, a phone-support job and ``candidates`` candidates.
+
+    Only demo data is ever changed or deleted: a user with a demo user's name that the demo
+    did not create raises :class:`DemoConflict` (nothing is written), and an earlier demo job
+    that has gained candidates of its own is kept as it is.
+    """
+    if candidates < 0:
+        raise ValueError("candidates must be 0 or more")
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not security)
+    names = [username for username, *_ in DEMO_USERS]
+    taken = [u.username for u in User.objects.filter(username__in=names) if not _is_demo_user(u)]
+    if taken:
+        raise DemoConflict(
+            "the user(s) " + ", ".join(sorted(taken)) + " exist and are not demo users; "
+            "the demo needs these names and never changes a real account"
+        )
+    user_ids = _demo_user_ids()
+    for old in _demo_jobs(user_ids):
+        if all(_is_demo_candidate(c, user_ids) for c in old.candidates.all()):
+            old.delete()
     users: dict[str, User] = {}
     for username, role, first, last in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=username)
         user.role = role
         user.first_name, user.last_name = first, last
-        user.email = f"{username}@demo.servicefit.invalid"
+        user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()
         users[username] = user
-    Job.objects.filter(title=DEMO_JOB_TITLE).delete()
     job = create_job_from_template(
         title=DEMO_JOB_TITLE,
         template_id="phone_support",

@@ -9,11 +9,14 @@ Docker/Kubernetes secrets). With no configuration at all ServiceFit runs on a SQ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,16 +28,45 @@ def env(name: str, default: str = "") -> str:
     if value is not None:
         return value
     path = os.environ.get(f"{name}_FILE")
+    if path is not None and not path.strip():
+        raise ImproperlyConfigured(
+            f"{name}_FILE is set but empty: give the file's path or unset it"
+        )
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ImproperlyConfigured(f"{name}_FILE={path}: cannot read it ({reason})") from None
     return default
+
+
+def env_int(name: str, default: str) -> int:
+    value = env(name, default)
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
+
+
+def env_float(name: str, default: str) -> float:
+    value = env(name, default)
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
 
 
 def env_bool(name: str, default: bool) -> bool:
     value = env(name, "")
-    if not value:
+    if not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not one of 1/0, true/false, yes/no, on/off")
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -59,7 +91,7 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # only its owner reads the data
     key = secrets.token_urlsafe(50)
     key_file.write_text(key, encoding="utf-8")
     key_file.chmod(0o600)
@@ -106,6 +138,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servicefit.security.csp.ContentSecurityPolicyMiddleware",
+    # /healthz for probes by address, before the host check (see its docstring).
+    "servicefit.runtime.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,15 +177,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}"),
-        conn_max_age=int(env("SERVICEFIT_DB_CONN_MAX_AGE", "60")),
-        # A reused connection is checked before each request, so the first request after a
-        # database restart reconnects instead of failing with a 500.
-        conn_health_checks=True,
-    )
-}
+_DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'servicefit.sqlite3'}")
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _DATABASE_URL,
+            conn_max_age=env_int("SERVICEFIT_DB_CONN_MAX_AGE", "60"),
+            # A reused connection is checked before each request, so the first request after a
+            # database restart reconnects instead of failing with a 500.
+            conn_health_checks=True,
+        )
+    }
+except (ValueError, dj_database_url.UnknownSchemeError) as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL ({exc}); expected e.g. "
+        "postgresql://user@host:5432/name or sqlite:////path/to/file.sqlite3"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that needs no round trip on a healthy connection.
     DATABASES["default"]["ENGINE"] = "servicefit.runtime.postgresql"
@@ -168,6 +209,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Candidates' names, e-mails and answers: a new database file is readable by its owner
+    # only (SQLite gives the -wal and -shm files the same mode), like the secret key beside it.
+    _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite_file) not in ("", ":memory:") and _sqlite_file.parent.is_dir():
+        # An existing file keeps the mode the operator gave it; a read-only folder is skipped.
+        with contextlib.suppress(OSError):
+            os.close(os.open(_sqlite_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -182,19 +230,19 @@ AUTHENTICATION_BACKENDS = [
 # from one address, that account is refused at that address for the cool-off time, whatever the
 # password; colleagues at the same address are not. Wider limits lock an address trying many
 # accounts, or an account tried from many addresses.
-AXES_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(env("SERVICEFIT_LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_FAILURE_LIMIT = env_int("SERVICEFIT_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = env_float("SERVICEFIT_LOGIN_LOCKOUT_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the combination, not either one
 AXES_HANDLER = "servicefit.security.throttle.LoginThrottleHandler"
-SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
-SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT", "30"))
+SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT", "30")
+SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("SERVICEFIT_LOGIN_ACCOUNT_FAILURE_LIMIT", "30")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "servicefit.security.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "servicefit.security.throttle.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 #: Reverse proxies in front of ServiceFit that append to X-Forwarded-For (0: none).
-SERVICEFIT_PROXY_COUNT = int(env("SERVICEFIT_PROXY_COUNT", "0"))
+SERVICEFIT_PROXY_COUNT = env_int("SERVICEFIT_PROXY_COUNT", "0")
 #: Staff may add an authenticator app (TOTP); with this on, admins must.
 SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS = env_bool("SERVICEFIT_REQUIRE_TOTP_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = env("SERVICEFIT_TOTP_ISSUER", "ServiceFit")
@@ -221,6 +269,12 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env("SERVICEFIT_TIME_ZONE", "Europe/Copenhagen")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"SERVICEFIT_TIME_ZONE={TIME_ZONE!r} is not a time zone (e.g. Europe/Copenhagen)"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -240,11 +294,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # A back-office sign-in lasts one working day (absolute, from the login), the admin included.
-SESSION_COOKIE_AGE = int(float(env("SERVICEFIT_SESSION_HOURS", "10")) * 3600)
+SESSION_COOKIE_AGE = int(env_float("SERVICEFIT_SESSION_HOURS", "10") * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 # HTTPS behind a reverse proxy: all off by default (plain http on loopback), set in production.
 SECURE_SSL_REDIRECT = env_bool("SERVICEFIT_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(env("SERVICEFIT_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SERVICEFIT_HSTS_SECONDS", "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SERVICEFIT_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SERVICEFIT_HSTS_PRELOAD", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # the load balancer's plain-http probe
@@ -268,7 +322,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env("SERVICEFIT_EMAIL_BACKEND", "servicefit.security.mail.ConsoleEmailBackend")
 EMAIL_HOST = env("SERVICEFIT_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("SERVICEFIT_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("SERVICEFIT_EMAIL_PORT", "25")
 EMAIL_HOST_USER = env("SERVICEFIT_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("SERVICEFIT_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("SERVICEFIT_EMAIL_USE_TLS", False)
@@ -280,29 +334,33 @@ TASKS = {
     }
 }
 
-SERVICEFIT_INVITATION_DAYS = int(env("SERVICEFIT_INVITATION_DAYS", "14"))
+SERVICEFIT_INVITATION_DAYS = env_int("SERVICEFIT_INVITATION_DAYS", "14")
 # A reminder e-mail goes to candidates who have not submitted this many days after the
 # invitation (0: no automatic reminders). Sent by the task worker.
-SERVICEFIT_REMINDER_DAYS = int(env("SERVICEFIT_REMINDER_DAYS", "3"))
+SERVICEFIT_REMINDER_DAYS = env_int("SERVICEFIT_REMINDER_DAYS", "3")
 # The thank-you page (with the candidate's feedback) stays available this many days after
 # submission; afterwards the link shows the neutral "link not available" page.
-SERVICEFIT_FEEDBACK_DAYS = int(env("SERVICEFIT_FEEDBACK_DAYS", "30"))
+SERVICEFIT_FEEDBACK_DAYS = env_int("SERVICEFIT_FEEDBACK_DAYS", "30")
 # Dates and times in English follow en-GB ("6 December 2026, 14:05"); set "en-US" for US formats.
 SERVICEFIT_ENGLISH_FORMATS = env("SERVICEFIT_ENGLISH_FORMATS", "en-GB")
+if SERVICEFIT_ENGLISH_FORMATS.lower() not in ("en-gb", "en-us"):
+    raise ImproperlyConfigured(
+        f"SERVICEFIT_ENGLISH_FORMATS={SERVICEFIT_ENGLISH_FORMATS!r} is not en-GB or en-US"
+    )
 if SERVICEFIT_ENGLISH_FORMATS.lower() == "en-gb":
     FORMAT_MODULE_PATH = ["servicefit.formats"]
 # Fairness and oversight (issue 13): smallest group shown in aggregates; how long the decision
 # log (audit trail) is kept (EU AI Act Art. 26(6): at least six months); days a recruiter has
 # to answer a candidate's request for human review.
-FAIRNESS_MIN_CELL = int(env("SERVICEFIT_FAIRNESS_MIN_CELL", "5"))
-DECISION_LOG_RETENTION_DAYS = int(env("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183"))
-REVIEW_REQUEST_DAYS = int(env("SERVICEFIT_REVIEW_REQUEST_DAYS", "14"))
-SERVICEFIT_EMAIL_ATTEMPTS = int(env("SERVICEFIT_EMAIL_ATTEMPTS", "5"))
+FAIRNESS_MIN_CELL = env_int("SERVICEFIT_FAIRNESS_MIN_CELL", "5")
+DECISION_LOG_RETENTION_DAYS = env_int("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183")
+REVIEW_REQUEST_DAYS = env_int("SERVICEFIT_REVIEW_REQUEST_DAYS", "14")
+SERVICEFIT_EMAIL_ATTEMPTS = env_int("SERVICEFIT_EMAIL_ATTEMPTS", "5")
 # Task worker: a worker that has not written its heartbeat for this long is presumed dead and
 # the tasks it was running are queued again (see servicefit.runtime.leases).
-SERVICEFIT_WORKER_HEARTBEAT = float(env("SERVICEFIT_WORKER_HEARTBEAT", "5"))
-SERVICEFIT_WORKER_LEASE = float(env("SERVICEFIT_WORKER_LEASE", "30"))
-SERVICEFIT_QUEUE_ALERT_SECONDS = float(env("SERVICEFIT_QUEUE_ALERT_SECONDS", "300"))
+SERVICEFIT_WORKER_HEARTBEAT = env_float("SERVICEFIT_WORKER_HEARTBEAT", "5")
+SERVICEFIT_WORKER_LEASE = env_float("SERVICEFIT_WORKER_LEASE", "30")
+SERVICEFIT_QUEUE_ALERT_SECONDS = env_float("SERVICEFIT_QUEUE_ALERT_SECONDS", "300")
 
 # Single sign-on for staff (OpenID Connect, mozilla-django-oidc; servicefit.accounts.sso).
 # On when a client id is set. Endpoints come from the issuer's discovery document unless given.
@@ -316,14 +374,14 @@ OIDC_OP_JWKS_ENDPOINT = env("SERVICEFIT_OIDC_JWKS_URI")
 OIDC_RP_SIGN_ALGO = env("SERVICEFIT_OIDC_SIGN_ALGORITHM", "RS256")
 OIDC_RP_SCOPES = env("SERVICEFIT_OIDC_SCOPES", "openid email profile")
 OIDC_USE_PKCE = True
-OIDC_TIMEOUT = float(env("SERVICEFIT_OIDC_TIMEOUT", "10"))
+OIDC_TIMEOUT = env_float("SERVICEFIT_OIDC_TIMEOUT", "10")
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 SERVICEFIT_OIDC_PROVIDER_NAME = env("SERVICEFIT_OIDC_PROVIDER_NAME")  # e.g. "Microsoft Entra ID"
 #: The claim that carries roles (dots for nesting) and "claim value=ServiceFit role,...".
 SERVICEFIT_OIDC_ROLE_CLAIM = env("SERVICEFIT_OIDC_ROLE_CLAIM", "roles")
 SERVICEFIT_OIDC_ROLE_MAP = env("SERVICEFIT_OIDC_ROLE_MAP")
 #: Seconds a started sign-in may take at the provider before its state is refused.
-SERVICEFIT_OIDC_STATE_MAX_AGE = int(env("SERVICEFIT_OIDC_STATE_MAX_AGE", "600"))
+SERVICEFIT_OIDC_STATE_MAX_AGE = env_int("SERVICEFIT_OIDC_STATE_MAX_AGE", "600")
 #: Off: no password sign-in (SSO only); break-glass lets administrators use passwords anyway.
 SERVICEFIT_PASSWORD_LOGIN = env_bool("SERVICEFIT_PASSWORD_LOGIN", True)
 SERVICEFIT_PASSWORD_BREAK_GLASS = env_bool("SERVICEFIT_PASSWORD_BREAK_GLASS", False)
@@ -331,9 +389,16 @@ SERVICEFIT_PASSWORD_BREAK_GLASS = env_bool("SERVICEFIT_PASSWORD_BREAK_GLASS", Fa
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"}},
+    "filters": {
+        "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
+        "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+    },
+    "loggers": {
+        # A foreign Host header: one line, not a traceback per request.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
     "root": {"handlers": ["console"], "level": env("SERVICEFIT_LOG_LEVEL", "INFO")},
 }

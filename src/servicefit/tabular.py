@@ -101,6 +101,8 @@ def read_numeric_csv(
     semicolons or tabs a decimal comma ("3,5") is read as a decimal point.
     """
     p = Path(path)
+    if p.is_dir():
+        raise TabularError(f"{p}: is a directory, not a file")
     if not p.is_file():
         raise TabularError(f"{p}: no such file")
     if p.stat().st_size == 0:
@@ -120,7 +122,9 @@ def read_numeric_csv(
             label_index = 0
             if id_column is not None:
                 if id_column not in header:
-                    raise TabularError(f"{p}: unknown id column {id_column!r}")
+                    raise TabularError(
+                        f"{p}: no column {id_column!r} (columns: {', '.join(header)})"
+                    )
                 label_column, label_index = True, header.index(id_column)
             elif label_column is None:
                 label_column = header[0].lower() in LABEL_HEADERS

@@ -237,7 +237,7 @@ def test_dif_on_bfi_gender_reports_every_item_with_an_ets_category(capsys):
         ),
         (
             ["stats", "dif", str(EAP_FILE), "--items", ITEMS, "--group", "nope"],
-            "unknown id column 'nope'",
+            "no column 'nope' (columns: ",
         ),
         (
             [

@@ -114,3 +114,30 @@ def test_the_reply_command_does_not_import_django_or_weasyprint(tmp_path: Path) 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in done.stderr
+
+
+def test_an_empty_text_is_an_error_line_and_an_empty_file_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "replies.jsonl"
+    rows = [{"id": "a", "text": "Sorry!"}, {"id": "b", "text": ""}, {"id": "c", "text": " \n "}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code, out, err = run(["reply", "analyze", "--jsonl", str(path), "--language", "en"], capsys)
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("error") for r in results] == [None, "'text' is empty", "'text' is empty"]
+    assert code == 1 and "2 line(s) could not be analysed" in err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    code, out, err = run(["reply", "analyze", str(empty), "--language", "da"], capsys)
+    assert code == 2 and "no text to analyse" in err and out == ""
+
+
+def test_the_text_report_shows_words_not_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Sorry!", encoding="utf-8")
+    code, out, _ = run(["reply", "analyze", str(reply), "--language", "en"], capsys)
+    assert code == 0
+    length = next(line for line in out.splitlines() if line.startswith("Length:"))
+    assert "1 word, 1 sentence" in length and "_" not in length

@@ -225,3 +225,29 @@ def test_a_healthy_reused_connection_is_checked_without_a_round_trip(monkeypatch
     assert connection.is_usable() is False  # the farewell was seen, and SELECT 1 failed
     assert select_one == [1, 1]
     connection.close()
+
+
+def test_healthz_answers_a_probe_by_address_with_a_public_allowed_host(client, settings):
+    """The container HEALTHCHECK (127.0.0.1) and a load balancer (10.0.0.11) send no host name."""
+    settings.ALLOWED_HOSTS = ["hiring.example.com"]
+    for host in ("127.0.0.1:8000", "10.0.0.11:8000", "localhost"):
+        response = client.get("/healthz", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        assert response.json()["database"] == "ok"
+        assert "no-cache" in response["Cache-Control"]
+        assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware still ran
+    assert client.head("/healthz", HTTP_HOST="10.0.0.11").status_code == 200
+    # only that path is exempt from the host check
+    assert client.get("/login/", HTTP_HOST="10.0.0.11:8000").status_code == 400
+    assert client.get("/healthz/x", HTTP_HOST="10.0.0.11:8000").status_code == 400
+    assert client.post("/healthz", HTTP_HOST="10.0.0.11:8000").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="hiring.example.com").status_code == 200
+
+
+def test_a_foreign_host_logs_one_line_without_a_traceback(client, settings, caplog):
+    settings.ALLOWED_HOSTS = ["hiring.example.com"]
+    with caplog.at_level("ERROR", logger="django.security.DisallowedHost"):
+        assert client.get("/login/", HTTP_HOST="evil.example.com").status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "Invalid HTTP_HOST header: 'evil.example.com'" in record.getMessage()
+    assert record.exc_info is None

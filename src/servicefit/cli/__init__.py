@@ -9,7 +9,9 @@ need the database set Django up lazily, so the pure toolbox (``stats``, ``score`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the (sub)command's own parser, with its own usage line
+        _innermost(parser, argv).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -74,6 +78,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`servicefit … | head`): stop quietly, as other Unix tools do.
+        # stdout is pointed at /dev/null so the interpreter's final flush does not fail too.
+        with contextlib.suppress(OSError, ValueError):  # a stdout without a file descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what the shell reports for a tool killed by it
+    except Exception as exc:
+        message = _setup_error(exc)
+        if message is None:
+            raise
+        print(f"servicefit: error: {message}", file=sys.stderr)
+        return 2
+
+
+def _innermost(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the deepest subcommand named in ``argv`` (``api-token create``…)."""
+    for token in argv:
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            break
+        choices = actions[0].choices
+        if token in choices:
+            parser = choices[token]
+    return parser
+
+
+def _setup_error(exc: Exception) -> str | None:
+    """One line for a settings or database set-up problem, ``None`` for anything else.
+
+    Django is only consulted when a command has loaded it (the toolbox commands never do).
+    """
+    if "django" not in sys.modules:
+        return None
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import OperationalError, ProgrammingError
+
+    if isinstance(exc, ImproperlyConfigured):
+        return f"bad setting: {exc}"
+    if isinstance(exc, OperationalError | ProgrammingError):
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "no such table" in text or ("relation" in text and "does not exist" in text):
+            return f"the database is not set up ({text}): run 'servicefit manage migrate' first"
+        if isinstance(exc, OperationalError):
+            return f"cannot use the database: {text}"
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+MAX_TOKEN_DAYS = 3650
+MAX_RATE = 1_000_000
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tokens = subparsers.add_parser("api-token", help="create, list or revoke API tokens")
@@ -16,8 +19,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--scope", action="append", required=True, help="a scope (repeat for several)"
     )
     create.add_argument("--name", default="", help="what the token is for")
-    create.add_argument("--days", type=int, default=90, help="days until it expires (0: never)")
-    create.add_argument("--rate", type=int, default=600, help="requests per minute")
+    create.add_argument(
+        "--days", type=int, default=90, help="days until it expires (0: never; at most 3650)"
+    )
+    create.add_argument("--rate", type=int, default=600, help="requests per minute (1 to 1000000)")
     create.add_argument("--json", action="store_true", help='print {"token": …, …} as JSON')
     create.set_defaults(func=run_create)
 
@@ -41,8 +46,10 @@ def run_create(args: argparse.Namespace) -> int:
     user = User.objects.filter(username=args.user).first()
     if user is None:
         raise CommandError(f"no user {args.user!r}")
-    if args.days < 0:
-        raise CommandError("--days must be 0 (never expires) or more")
+    if not 0 <= args.days <= MAX_TOKEN_DAYS:
+        raise CommandError(f"--days must be from 0 (never expires) to {MAX_TOKEN_DAYS}")
+    if not 1 <= args.rate <= MAX_RATE:
+        raise CommandError(f"--rate must be from 1 to {MAX_RATE} requests per minute")
     try:
         new = create_token(
             user=user,

@@ -153,6 +153,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from servicefit.language import ReplyAnalysisError, analyze_reply
 
     text = _read(args.file)
+    if not text.strip():
+        raise CommandError(f"{args.file}: no text to analyse (the reply is empty)")
     model = _model(args.sentence_model)
     try:
         result = analyze_reply(
@@ -214,6 +216,8 @@ def _analyse_line(
     language = language if language is not None else default_language
     if not isinstance(text, str):
         return {"id": rid, "line": number, "error": "'text' must be a string"}
+    if not text.strip():
+        return {"id": rid, "line": number, "error": "'text' is empty"}
     if not isinstance(language, str) or not language:
         return {
             "id": rid,
@@ -332,8 +336,12 @@ def render_report(data: dict[str, Any]) -> str:
             f"Language: {lang['detected']} (confidence {lang['confidence']:.2f}, {verdict})"
         )
     m = data["metrics"]
-    lix = f"LIX {m['lix']} ({m['readability']})" if m["readability"] else "no readability"
-    lines.append(f"Length: {m['words']} words, {m['sentences']} sentences ({m['length']}); {lix}")
+    band = str(m["readability"] or "").replace("_", " ")
+    lix = f"LIX {m['lix']} ({band})" if band else "no readability"
+    words = f"{m['words']} word{'' if m['words'] == 1 else 's'}"
+    sentences = f"{m['sentences']} sentence{'' if m['sentences'] == 1 else 's'}"
+    length = str(m["length"]).replace("_", " ")
+    lines.append(f"Length: {words}, {sentences} ({length}); {lix}")
     lines.append("")
     lines.append("Signals:")
     if not data["signals"]:

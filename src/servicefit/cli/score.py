@@ -127,6 +127,10 @@ class _ProgressBar:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if args.json and not args.out:
+        raise CommandError(
+            "--json gives the summary of --out FILE; without --out the scores are the CSV on stdout"
+        )
     scales, id_column = load_scales(Path(args.scales))
     data = Path(args.data)
     show = args.progress
@@ -164,7 +168,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     for i, ident in enumerate(ids):
         writer.writerow([ident, *(c[i] for c in text_cols)])
     if args.out:
-        Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            reason = "no such directory" if isinstance(exc, FileNotFoundError) else exc.strerror
+            raise CommandError(f"{args.out}: cannot write ({reason})") from None
         summary = [
             [
                 s.name,
@@ -203,12 +211,30 @@ def _column_text(values: np.ndarray) -> list[str]:
 
 def register(subparsers: Any) -> None:
     """Add ``score`` to the ``servicefit`` parser."""
-    parser = subparsers.add_parser("score", help="score scales for many people from a CSV file")
+    parser = subparsers.add_parser(
+        "score",
+        help="score scales for many people from a CSV file",
+        description=__doc__.split("\n", 1)[1].strip() if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("data", metavar="DATA.csv", help="one row per person, one column per item")
-    parser.add_argument("--scales", required=True, metavar="SCALES.yaml", help="scale definitions")
+    parser.add_argument(
+        "--scales",
+        required=True,
+        metavar="SCALES.yaml",
+        help="scale definitions (format above; docs/scoring.md)",
+    )
     parser.add_argument("--out", metavar="scores.csv", help="write scores here (default stdout)")
     parser.add_argument("--json", action="store_true", help="summary as JSON (with --out)")
     progress = parser.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None)
-    progress.add_argument("--no-progress", dest="progress", action="store_false")
+    progress.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar on stderr (default: for files over 1 MB)",
+    )
+    progress.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show one"
+    )
     parser.set_defaults(func=cmd_score)

@@ -295,6 +295,8 @@ def _parse_groups(specs: Sequence[str]) -> dict[str, GroupCounts]:
 @_guard
 def cmd_adverse_impact(args: argparse.Namespace) -> int:
     groups = _parse_groups(args.group)
+    if not 0 < args.threshold <= 1:
+        raise CommandError(f"--threshold must be above 0 and at most 1, got {args.threshold:g}")
     report = adverse_impact(groups, threshold=args.threshold)
     per_group = {
         name: {

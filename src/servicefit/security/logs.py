@@ -81,3 +81,16 @@ def install_token_mask() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, MaskInvitationTokens) for f in logger.filters):
             logger.addFilter(MaskInvitationTokens())
+
+
+class WithoutTraceback(logging.Filter):
+    """Keep the message, drop the traceback: for warnings a stranger can cause at will.
+
+    Every request with a foreign ``Host`` header (scanners send many) logged a 20-line
+    ``DisallowedHost`` traceback; the one line "Invalid HTTP_HOST header: …" says it all.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -22,5 +22,13 @@ class Command(BaseCommand):
         try:
             used, count = rescore_irt(version=options["parameter_version"])
         except ParameterSet.DoesNotExist as exc:
+            version = options["parameter_version"]
+            if version is not None:
+                known = ", ".join(
+                    str(v) for v in ParameterSet.objects.values_list("version", flat=True)
+                )
+                raise CommandError(
+                    f"no item-parameter version {version} (calibrated: {known or 'none'})"
+                ) from None
             raise CommandError(str(exc) or "no such parameter version") from None
         self.stdout.write(f"Re-scored {count} results with item parameters v{used.version}.")
