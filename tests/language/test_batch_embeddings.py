@@ -166,9 +166,13 @@ def test_two_workers_write_what_one_process_writes_without_embeddings(
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     code = main(["reply", "analyze", "--jsonl", str(path), "--workers", "1"])
     one, _ = capsys.readouterr()
-    assert code == 0
+    assert code == 1  # the empty replies are error lines (exit 1), in their places
     code, two = run_cli(["reply", "analyze", "--jsonl", str(path), "--workers", "2"])
-    assert code == 0
+    assert code == 1
     outputs = [one, two]
     assert outputs[0] == outputs[1]
-    assert [json.loads(line)["id"] for line in outputs[1].splitlines()] == list(range(len(lines)))
+    results = [json.loads(line) for line in outputs[1].splitlines()]
+    assert [r["id"] for r in results] == list(range(len(lines)))
+    empty = [i for i, line in enumerate(lines) if not line["text"]]
+    assert [i for i, r in enumerate(results) if "error" in r] == empty
+    assert all(results[i]["error"] == "'text' is empty" for i in empty)
