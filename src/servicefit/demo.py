@@ -79,7 +79,9 @@ def _is_demo_user(user: User) -> bool:
 def demo_users() -> list[User]:
     """The users ``servicefit demo`` created (their names and demo e-mail addresses)."""
     names = [username for username, *_ in DEMO_USERS]
-    return [u for u in User.objects.filter(username__in=names) if _is_demo_user(u)]
+    return [
+        u for u in User.objects.filter(username__in=names).order_by("username") if _is_demo_user(u)
+    ]
 
 
 def _demo_user_ids() -> set[int]:
