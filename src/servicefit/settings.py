@@ -341,6 +341,14 @@ SERVICEFIT_REMINDER_DAYS = env_int("SERVICEFIT_REMINDER_DAYS", "3")
 # The thank-you page (with the candidate's feedback) stays available this many days after
 # submission; afterwards the link shows the neutral "link not available" page.
 SERVICEFIT_FEEDBACK_DAYS = env_int("SERVICEFIT_FEEDBACK_DAYS", "30")
+# The written-reply analysis's sentence model for scoring: "lemma" (the default, no extras) or
+# "e5" (the multilingual embeddings; needs the embeddings extra, about 5 times slower, better
+# suggested ratings held out; see docs/written-reply-analysis.md). New scores use it.
+SERVICEFIT_REPLY_MODEL = env("SERVICEFIT_REPLY_MODEL", "lemma").strip().lower()
+if SERVICEFIT_REPLY_MODEL not in ("lemma", "e5"):
+    raise ImproperlyConfigured(
+        f"SERVICEFIT_REPLY_MODEL={SERVICEFIT_REPLY_MODEL!r} is not lemma or e5"
+    )
 # Dates and times in English follow en-GB ("6 December 2026, 14:05"); set "en-US" for US formats.
 SERVICEFIT_ENGLISH_FORMATS = env("SERVICEFIT_ENGLISH_FORMATS", "en-GB")
 if SERVICEFIT_ENGLISH_FORMATS.lower() not in ("en-gb", "en-us"):

@@ -46,6 +46,7 @@ def servicefit(tmp_path, *args, env=None, stdin=""):
         ({"SERVICEFIT_DEBUG": "maybe"}, "SERVICEFIT_DEBUG='maybe' is not one of 1/0"),
         ({"SERVICEFIT_ENGLISH_FORMATS": "en-XX"}, "'en-XX' is not en-GB or en-US"),
         ({"SERVICEFIT_SECRET_KEY_FILE": ""}, "SERVICEFIT_SECRET_KEY_FILE is set but empty"),
+        ({"SERVICEFIT_REPLY_MODEL": "bert"}, "SERVICEFIT_REPLY_MODEL='bert' is not lemma or e5"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, env, expected):

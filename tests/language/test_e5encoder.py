@@ -146,6 +146,73 @@ def test_int8_without_the_row_by_row_scales_would_be_much_worse(
     assert shared.mean() < scaled.mean() - 0.005
 
 
+def _integer_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """onnxruntime's MatMulIntegerToFloat of uint8 ``a`` and int8 ``b`` (scales 1, no zero
+    points), as the int8 engine runs it on this CPU."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    constants = [
+        numpy_helper.from_array(b, "b"),
+        numpy_helper.from_array(np.array(1.0, np.float32), "a_scale"),
+        numpy_helper.from_array(np.ones(b.shape[1], np.float32), "b_scale"),
+        numpy_helper.from_array(np.array(0, np.uint8), "a_zero"),
+    ]
+    node = helper.make_node(
+        "MatMulIntegerToFloat",
+        ["a", "b", "a_scale", "b_scale", "a_zero"],
+        ["y"],
+        domain="com.microsoft",
+    )
+    graph = helper.make_graph(
+        [node],
+        "product",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, ["T", a.shape[1]])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", b.shape[1]])],
+        initializer=constants,
+    )
+    opsets = [helper.make_opsetid("", 20), helper.make_opsetid("com.microsoft", 1)]
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = 10
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    (y,) = session.run(None, {"a": a})
+    return np.asarray(y)
+
+
+@needs_onnxruntime
+def test_the_int8_weights_leave_no_cpu_room_to_saturate() -> None:
+    """The same integers on every CPU: with the weights in -WEIGHT_MAX..WEIGHT_MAX, even the
+    worst case (every activation 255, every weight at the limit, which no kernel's int16
+    pair sums can hold at 8 bits) comes out of onnxruntime exactly as integer arithmetic
+    says. Fails on a CPU without VNNI (AVX2) if WEIGHT_MAX is set back to 127."""
+    rng = np.random.default_rng(14)
+    a = rng.integers(0, 256, (8, 384)).astype(np.uint8)
+    b = rng.integers(-e5onnx.WEIGHT_MAX, e5onnx.WEIGHT_MAX + 1, (384, 64)).astype(np.int8)
+    a[:, :16] = 255
+    b[:16, :32] = e5onnx.WEIGHT_MAX
+    b[:16, 32:] = -e5onnx.WEIGHT_MAX
+    exact = a.astype(np.int64) @ b.astype(np.int64)
+    np.testing.assert_array_equal(_integer_product(a, b), exact)
+
+
+@needs_onnxruntime
+def test_the_graph_holds_its_int8_weights_within_seven_bits() -> None:
+    from onnx import numpy_helper
+
+    graph = e5onnx.onnx_graph(E5Encoder(layers=2, engine="numpy"), int8=True).graph
+    weights = [
+        numpy_helper.to_array(t)
+        for t in graph.initializer
+        if t.data_type == 3  # INT8
+    ]
+    assert len(weights) == 2 * 4  # qkv, out, up, down in each layer
+    assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) == e5onnx.WEIGHT_MAX == 63
+
+
 @needs_onnxruntime
 @pytest.mark.parametrize("engine", ["onnx", "onnx-int8"])
 def test_onnxruntime_gives_a_text_the_same_vector_alone_and_in_a_batch(engine: str) -> None:

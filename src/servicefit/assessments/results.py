@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,6 +123,7 @@ def _score(
         ),
         sems=sems_of(group),
         questionnaire_items=questionnaire_keys(session),
+        reply_model=settings.SERVICEFIT_REPLY_MODEL,
     )
 
 

@@ -128,8 +128,14 @@ def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, A
     return {"scenarios": scenarios, "competencies": competencies}
 
 
-def score_reply(content: Content, *, message_id: str, text: str, language: str) -> dict[str, Any]:
+def score_reply(
+    content: Content, *, message_id: str, text: str, language: str, reply_model: str = "lemma"
+) -> dict[str, Any]:
     """The written-reply analysis (signals with evidence, suggested ratings) as a dict.
+
+    ``reply_model`` is the sentence model that adds evidence for the semantic signals and
+    whose rating model suggests the ratings: ``"lemma"`` (the default) or ``"e5"`` (needs
+    the ``embeddings`` extra; operators choose it with ``SERVICEFIT_REPLY_MODEL``).
 
     ``language`` is the language the candidate saw the customer's message in. The reply is
     analysed in the language it is written in: when the detection is confident that it is
@@ -142,7 +148,7 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
     message = next(m for m in content.written_reply.messages if m.id == message_id)
     customer = message.customer_name.get(language)
     try:
-        analysis = _analysis(text, language, customer)
+        analysis = _analysis(text, language, customer, reply_model)
         detected = analysis["language"]["detected"]
         analysed = language
         if (
@@ -151,7 +157,7 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
             and not analysis["language"]["uncertain"]
             and detected in SUPPORTED_LANGUAGES
         ):
-            analysis = _analysis(text, detected, customer)
+            analysis = _analysis(text, detected, customer, reply_model)
             analysed = detected
     except ReplyAnalysisError as exc:
         return {**base, "analysis": None, "error": str(exc)}
@@ -159,9 +165,15 @@ def score_reply(content: Content, *, message_id: str, text: str, language: str) 
 
 
 @functools.lru_cache(maxsize=512)
-def _analysis(text: str, language: str, customer_name: str | None) -> dict[str, Any]:
-    """The analysis is a pure function of its inputs: re-scoring the same text reuses it."""
-    return analyze_reply(text, expected_language=language, customer_name=customer_name).to_dict()
+def _analysis(
+    text: str, language: str, customer_name: str | None, reply_model: str
+) -> dict[str, Any]:
+    """The analysis is a pure function of its inputs: re-scoring the same text reuses it.
+    The stored dict also names the sentence model that ran ("lemma", "e5")."""
+    analysis = analyze_reply(
+        text, expected_language=language, customer_name=customer_name, sentence_model=reply_model
+    )
+    return {**analysis.to_dict(), "sentence_model": analysis.sentence_model}
 
 
 def reply_competency_scores(
@@ -216,17 +228,24 @@ def score_assessment(
     reply_language: str,
     sems: Mapping[str, float | None] | None = None,
     questionnaire_items: Sequence[str] | None = None,
+    reply_model: str = "lemma",
 ) -> ResultRecord:
     """Everything stored in a :class:`~servicefit.assessments.models.Result`, as a typed record.
 
     ``sems`` are the competencies' standard errors of measurement from the norm group in
     force (:func:`servicefit.assessments.norms.sems_of`); without them the bands stay empty.
     ``questionnaire_items`` are the items the candidate was given (an adaptive questionnaire
-    gives a subset); by default all of them.
+    gives a subset); by default all of them. ``reply_model``: see :func:`score_reply`.
     """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
-    reply = score_reply(content, message_id=reply_message, text=reply_text, language=reply_language)
+    reply = score_reply(
+        content,
+        message_id=reply_message,
+        text=reply_text,
+        language=reply_language,
+        reply_model=reply_model,
+    )
     competencies = combine(
         content,
         questionnaire=questionnaire,

@@ -32,7 +32,7 @@ from servicefit.language.text import tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.4.4"
+ANALYSIS_VERSION = "1.4.5"
 #: Replies whose sentences are embedded together by :func:`analyze_replies`.
 BATCH_REPLIES = 64
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).

