@@ -130,6 +130,33 @@ def test_report_highlights_reply_evidence_and_escapes_candidate_text(
     assert '<mark class="evidence" title="Apology">Sorry' in html
 
 
+def test_each_highlight_says_why_it_was_found(client, recruiter, scored_candidate):
+    """Issue 14: every highlighted span says which phrase list or which sentence model found
+    it, and how sure the model was; analyses stored before 1.4.5 keep the plain label."""
+    signals = scored_candidate.assessment.result.reply["analysis"]["signals"]
+    assert signals and all(s["why"]["source"] in ("pattern", "model") for s in signals)
+    result = scored_candidate.assessment.result
+    result.reply["text"] = "Sorry for the delay. You should have read our terms first."
+    result.reply["analysis"]["signals"] = [
+        {"label": "apology", "start": 0, "end": 5, "text": "Sorry",
+         "why": {"source": "pattern", "pattern": "sorry", "confidence": None, "text": ""}},
+        {"label": "blame", "start": 21, "end": 58, "text": "You should have read our terms first.",
+         "why": {"source": "model", "model": "lemma", "confidence": 0.8712, "text": ""}},
+    ]  # fmt: skip
+    result.save()
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    html = client.get(url).content.decode()
+    assert '<mark class="evidence" title="Apology: a phrase from its list">Sorry' in html
+    assert (
+        '<mark class="evidence negative" title="Blame or arguing: the sentence model flagged this '
+        'sentence (87% sure)">You should' in html
+    )
+    assert "[Blame or arguing: the sentence model flagged this sentence (87% sure)]" in html
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "the sentence model flagged" not in html
+
+
 def test_pdf_report_downloads(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:candidate_report_pdf", args=[scored_candidate.pk]))

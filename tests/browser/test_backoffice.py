@@ -173,6 +173,13 @@ def test_recruiter_ranks_opens_a_report_downloads_the_pdf_and_decides(
 
     page.locator("table.shortlist tbody tr th a").first.click()
     page.wait_for_selector("svg.profile")
+    # every highlight of the written reply says why it was found (issue 14)
+    titles = page.locator(".reply-text mark.evidence").evaluate_all("ms => ms.map(m => m.title)")
+    assert titles
+    assert all(
+        re.search(r": (a phrase from its list|the sentence model flagged this sentence)", t)
+        for t in titles
+    ), titles
     screenshot(page, "backoffice", "report.png")
     assert accessibility_violations(page) == []
     with page.expect_download() as download_info:

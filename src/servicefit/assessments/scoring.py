@@ -169,11 +169,12 @@ def _analysis(
     text: str, language: str, customer_name: str | None, reply_model: str
 ) -> dict[str, Any]:
     """The analysis is a pure function of its inputs: re-scoring the same text reuses it.
-    The stored dict also names the sentence model that ran ("lemma", "e5")."""
-    analysis = analyze_reply(
+    Stored with its explanation: each signal's ``why`` (the pattern, or the sentence model and
+    its confidence) and the ``sentence_model`` that ran ("lemma", "e5"), so the report can say
+    why every highlighted span was found."""
+    return analyze_reply(
         text, expected_language=language, customer_name=customer_name, sentence_model=reply_model
-    )
-    return {**analysis.to_dict(), "sentence_model": analysis.sentence_model}
+    ).to_dict(explain=True)
 
 
 def reply_competency_scores(

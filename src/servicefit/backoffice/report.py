@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from servicefit.assessments.models import Result, Standing
 from servicefit.assessments.norms import MIN_NORM_GROUP, percentile
 from servicefit.assessments.record import CompetencyScore, ResultRecord
 from servicefit.assessments.standings import profile_key, profile_of, rank_of, scored_count
+from servicefit.backoffice.labels import SIGNAL_LABELS
 from servicefit.candidates.models import Candidate
 from servicefit.content import default_content
 from servicefit.interviews.services import competency_ratings
@@ -33,15 +35,35 @@ class Segment:
     text: str
     labels: tuple[str, ...] = ()
     negative: bool = False
+    #: why each piece of evidence was found, in the reader's language ("Blame: the sentence
+    #: model is 87% sure"); empty for analyses stored without their explanation (before 1.4.5)
+    reasons: tuple[str, ...] = ()
 
 
 NEGATIVE_SIGNALS = {"blame", "condescension", "shouting"}
 
 
+def evidence_reason(signal: dict[str, Any]) -> str | None:
+    """Why one piece of evidence was found, in the reader's language, from the signal's stored
+    ``why``: a phrase of the signal's list (patterns) or a sentence the model flagged, with its
+    confidence. ``None`` when the analysis was stored without it."""
+    why = signal.get("why")
+    if not isinstance(why, dict):
+        return None
+    label = SIGNAL_LABELS.get(signal["label"], signal["label"])
+    if why.get("source") == "model" and why.get("confidence") is not None:
+        return _("%(signal)s: the sentence model flagged this sentence (%(percent)s%% sure)") % {
+            "signal": label,
+            "percent": round(100 * float(why["confidence"])),
+        }
+    return _("%(signal)s: a phrase from its list") % {"signal": label}
+
+
 def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]:
-    """Split ``text`` into plain and highlighted pieces; overlapping evidence is merged."""
+    """Split ``text`` into plain and highlighted pieces; overlapping evidence is merged, and
+    each piece keeps why its evidence was found (:func:`evidence_reason`)."""
     spans = sorted(
-        (int(s["start"]), int(s["end"]), s["label"])
+        (int(s["start"]), int(s["end"]), s["label"], evidence_reason(s) or "")
         for s in signals
         if 0 <= s["start"] < s["end"] <= len(text)
     )
@@ -49,12 +71,14 @@ def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]
     position = 0
     index = 0
     while index < len(spans):
-        start, end, label = spans[index]
+        start, end, label, reason = spans[index]
         labels = [label]
+        reasons = [reason]
         index += 1
         while index < len(spans) and spans[index][0] < end:
             end = max(end, spans[index][1])
             labels.append(spans[index][2])
+            reasons.append(spans[index][3])
             index += 1
         start = max(start, position)
         if start > position:
@@ -63,7 +87,10 @@ def evidence_segments(text: str, signals: list[dict[str, Any]]) -> list[Segment]
             unique = tuple(dict.fromkeys(labels))
             segments.append(
                 Segment(
-                    text[start:end], unique, negative=any(lb in NEGATIVE_SIGNALS for lb in unique)
+                    text[start:end],
+                    unique,
+                    negative=any(lb in NEGATIVE_SIGNALS for lb in unique),
+                    reasons=tuple(r for r in dict.fromkeys(reasons) if r),
                 )
             )
         position = max(position, end)
