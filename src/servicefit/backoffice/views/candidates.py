@@ -43,9 +43,23 @@ from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, Impo
 from .reports import render_report
 
 
+def _refuse_closed_job_page(request: HttpRequest, job: Job) -> HttpResponse | None:
+    """Opening the add or import page of a closed job leads to the job page with the reason.
+
+    Not on POST: a form sent from a page opened before the job was closed is refused by the
+    form itself, with what was typed kept beside the reason.
+    """
+    if request.method == "POST" or job.archived_at is None:
+        return None
+    messages.error(request, closed_job_message(job))
+    return redirect("backoffice:job_detail", job_id=job.pk)
+
+
 @recruiter_required
 def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
+    if refused := _refuse_closed_job_page(request, job):
+        return refused
     form = CandidateForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,6 +118,8 @@ def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
 def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
     """Upload a file; the task worker checks and adds it while the next page shows progress."""
     job = get_object_or_404(Job, pk=job_id)
+    if refused := _refuse_closed_job_page(request, job):
+        return refused
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
