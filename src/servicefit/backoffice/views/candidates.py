@@ -284,7 +284,16 @@ def invitation_remind(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if refused := _refuse_closed_link(request, candidate):
         return refused
     queued = remind_candidates(candidates=[candidate], requested_by=acting_user(request))
-    if queued:
+    if queued and not email_is_delivered():
+        messages.warning(
+            request,
+            _(
+                "No reminder reaches %(email)s: no e-mail server is set up. Copy the link below "
+                "and give it to the candidate."
+            )
+            % {"email": candidate.email},
+        )
+    elif queued:
         messages.success(
             request, _("A reminder is on its way to %(email)s.") % {"email": candidate.email}
         )
@@ -337,9 +346,23 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
             )
     else:
         queued = remind_candidates(candidates=chosen, requested_by=acting_user(request))
-        messages.success(
-            request,
-            _("Reminders queued: %(sent)d. Skipped (no open invitation): %(skipped)d.")
-            % {"sent": queued, "skipped": len(chosen) - queued},
-        )
+        counts = {"sent": queued, "skipped": len(chosen) - queued}
+        if email_is_delivered():
+            messages.success(
+                request,
+                _("Reminders queued: %(sent)d. Skipped (no open invitation): %(skipped)d.")
+                % counts,
+            )
+        else:
+            # As for "Invite selected": no reminder is called queued or sent while the e-mail
+            # backend delivers nothing.
+            messages.warning(
+                request,
+                _(
+                    "Reminders requested: %(sent)d, but no e-mail was delivered (no e-mail "
+                    "server is set up): give each candidate their link from the candidate's "
+                    "page. Skipped (no open invitation): %(skipped)d."
+                )
+                % counts,
+            )
     return redirect("backoffice:job_detail", job_id=job.pk)
