@@ -124,7 +124,9 @@ def test_bulk_remind_does_not_say_queued_while_nothing_is_delivered(
     settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
     page = _remind(client, recruiter, job)
     assert "Reminders queued" not in page
-    assert "Reminders requested: 1, but no e-mail was delivered (no e-mail server is set up)" in page
+    assert (
+        "Reminders requested: 1, but no e-mail was delivered (no e-mail server is set up)" in page
+    )
     assert "Skipped (no open invitation): 1." in page
     assert 'class="message warning"' in page
 

@@ -57,9 +57,10 @@ def test_bulk_remind_says_nothing_was_delivered_when_no_email_is_delivered(
     assert text.startswith("Reminders requested: 1, but no e-mail was delivered")
     assert text.endswith("Skipped (no open invitation): 1.")
     assert "Reminders queued" not in desktop.locator("main").inner_text()
-    assert AuditEvent.objects.filter(
-        action="invitation.reminder_requested", candidate=invited
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="invitation.reminder_requested", candidate=invited).count()
+        == 1
+    )
     assert not AuditEvent.objects.filter(
         action="invitation.reminder_requested", candidate=never
     ).exists()

@@ -47,7 +47,9 @@ def test_a_recruiter_closes_a_job_and_reopens_it(recruiter_page, live_server, re
     assert page.get_by_role("link", name="Sommervikar").count() == 1
 
 
-def test_a_closed_jobs_pages_offer_no_new_candidates_or_links(recruiter_page, live_server, recruiter):
+def test_a_closed_jobs_pages_offer_no_new_candidates_or_links(
+    recruiter_page, live_server, recruiter
+):
     """The candidate page has no "Send invitation" but says why, the link already sent can still
     be reminded; the add and import pages, opened by address, lead to the job with the reason."""
     from servicefit.assessments.models import Invitation
@@ -81,4 +83,6 @@ def test_a_closed_jobs_pages_offer_no_new_candidates_or_links(recruiter_page, li
         page.goto(f"{live_server.url}/jobs/{job.pk}/{path}/")
         assert page.url == f"{live_server.url}/jobs/{job.pk}/"
         assert page.locator(".message.error").inner_text().startswith("The job Julevikar is closed")
-        assert not form(page, "candidate-add").count() and not form(page, "candidate-import").count()
+        assert (
+            not form(page, "candidate-add").count() and not form(page, "candidate-import").count()
+        )

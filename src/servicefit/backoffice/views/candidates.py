@@ -240,12 +240,14 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if not form.is_valid():
         # The report again, with the recruiter's stage, reason and note and the errors beside
         # the fields: nothing they typed is lost.
-        if form.has_error(NON_FIELD_ERRORS, "stale"):
-            # Refused because the stage moved since the page was opened: the page now shows the
-            # current stage, so recording again applies the change on top of it.
+        stale = form.has_error(NON_FIELD_ERRORS, "stale")
+        if stale or form.has_error("opened_stage"):
+            # Refused because the stage moved since the page was opened, or the form did not
+            # say which stage it showed: the page now shows the current stage, so recording
+            # again applies the change on top of it.
             form.data = form.data.copy()
             form.data["opened_stage"] = candidate.stage
-            return render_report(request, candidate, stage_form=form, status=409)
+            return render_report(request, candidate, stage_form=form, status=409 if stale else 400)
         return render_report(request, candidate, stage_form=form, status=400)
     data = form.cleaned_data
     change = move_to_stage(
