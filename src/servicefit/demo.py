@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -179,6 +179,7 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
     if assessments:
         _fill_pipeline(people, users=users, rng=rng)
         add_demo_fairness(job=job, recruiter=users["recruiter"], rng=rng)
+        date_audit_trail(job)
     if candidates >= BULK_ROWS_FOR_ANALYZE:
         transaction.on_commit(_refresh_statistics)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
@@ -242,3 +243,93 @@ def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: rand
             count=5,
             upcoming=1,
         )
+
+
+#: How long after the submission the demo's scoring is dated (the task worker's delay).
+SCORED_AFTER = timedelta(minutes=1)
+
+
+def date_audit_trail(job: Job) -> None:
+    """Date the demo's audit events when the steps they record are dated, not at load time.
+
+    The stage history, invitations, sessions, interviews and scorecards of the demo are dated
+    days back; their audit events (and the job's and candidates' creation) follow them, so the
+    audit log on a candidate's page tells the same story as the stage history: added, invited,
+    started, submitted and scored, shortlisted, interviewed, decided. An event whose step has no
+    date keeps its own.
+    """
+    from servicefit.assessments.models import AssessmentSession, Invitation
+    from servicefit.audit.models import AuditEvent
+    from servicefit.candidates.models import StageChange
+    from servicefit.interviews.models import Interview, Scorecard
+
+    added: dict[int, datetime] = {}
+    moves: dict[int, list[datetime]] = {}
+    for candidate_id, from_stage, to_stage, at in (
+        StageChange.objects.filter(candidate__job=job)
+        .order_by("candidate_id", "id")
+        .values_list("candidate_id", "from_stage", "to_stage", "changed_at")
+    ):
+        if not from_stage:
+            added.setdefault(candidate_id, at)
+        elif from_stage != to_stage:
+            moves.setdefault(candidate_id, []).append(at)
+    links: dict[int, list[datetime]] = {}
+    for candidate_id, at in (
+        Invitation.objects.filter(candidate__job=job)
+        .order_by("candidate_id", "id")
+        .values_list("candidate_id", "created_at")
+    ):
+        links.setdefault(candidate_id, []).append(at)
+    submitted = dict(
+        AssessmentSession.objects.filter(
+            candidate__job=job, submitted_at__isnull=False
+        ).values_list("candidate_id", "submitted_at")
+    )
+    scheduled = dict(Interview.objects.filter(candidate__job=job).values_list("pk", "created_at"))
+    scorecards = dict(
+        Scorecard.objects.filter(
+            interview__candidate__job=job, submitted_at__isnull=False
+        ).values_list("pk", "submitted_at")
+    )
+
+    def when(event: AuditEvent, seen: dict[tuple[int, str], int]) -> datetime | None:
+        candidate_id = event.candidate_id
+        if candidate_id is None:
+            return None
+        number = seen[candidate_id, event.action] = seen.get((candidate_id, event.action), -1) + 1
+        dates: list[datetime] = []
+        if event.action == "candidate.added":
+            return added.get(candidate_id)
+        if event.action == "candidate.stage_changed":
+            dates = moves.get(candidate_id, [])
+        elif event.action == "invitation.created":
+            dates = links.get(candidate_id, [])
+        elif event.action == "assessment.scored" and candidate_id in submitted:
+            return submitted[candidate_id] + SCORED_AFTER * (number + 1)
+        elif event.action == "interview.scheduled":
+            return scheduled.get(event.detail.get("interview_id"))
+        elif event.action == "scorecard.submitted":
+            return scorecards.get(event.detail.get("scorecard_id"))
+        return dates[number] if number < len(dates) else None
+
+    now = timezone.now()
+    seen: dict[tuple[int, str], int] = {}
+    changed = []
+    for event in AuditEvent.objects.filter(candidate__job=job).order_by("id").iterator():
+        at = when(event, seen)
+        if at is not None:
+            event.at = min(at, now)
+            changed.append(event)
+    AuditEvent.objects.bulk_update(changed, ["at"], batch_size=500)
+    first = min(added.values(), default=None)
+    if first is not None:
+        # The job was set up a day before its first candidate was added.
+        created = first - timedelta(days=1)
+        Job.objects.filter(pk=job.pk).update(created_at=created)
+        job.created_at = created
+        AuditEvent.objects.filter(job=job, action="job.created").update(at=created)
+        candidates = list(Candidate.objects.filter(job=job).only("pk", "created_at"))
+        for candidate in candidates:
+            candidate.created_at = added.get(candidate.pk, candidate.created_at)
+        Candidate.objects.bulk_update(candidates, ["created_at"], batch_size=500)
