@@ -281,17 +281,23 @@ def date_audit_trail(job: Job) -> None:
         .values_list("candidate_id", "created_at")
     ):
         links.setdefault(candidate_id, []).append(at)
-    submitted = dict(
-        AssessmentSession.objects.filter(
+    submitted: dict[int, datetime] = {
+        session.candidate_id: session.submitted_at
+        for session in AssessmentSession.objects.filter(
             candidate__job=job, submitted_at__isnull=False
-        ).values_list("candidate_id", "submitted_at")
+        ).only("candidate_id", "submitted_at")
+        if session.submitted_at is not None
+    }
+    scheduled: dict[int, datetime] = dict(
+        Interview.objects.filter(candidate__job=job).values_list("pk", "created_at")
     )
-    scheduled = dict(Interview.objects.filter(candidate__job=job).values_list("pk", "created_at"))
-    scorecards = dict(
-        Scorecard.objects.filter(
+    scorecards: dict[int, datetime] = {
+        card.pk: card.submitted_at
+        for card in Scorecard.objects.filter(
             interview__candidate__job=job, submitted_at__isnull=False
-        ).values_list("pk", "submitted_at")
-    )
+        ).only("pk", "submitted_at")
+        if card.submitted_at is not None
+    }
 
     def when(event: AuditEvent, seen: dict[tuple[int, str], int]) -> datetime | None:
         candidate_id = event.candidate_id
@@ -317,9 +323,9 @@ def date_audit_trail(job: Job) -> None:
     seen: dict[tuple[int, str], int] = {}
     changed = []
     for event in AuditEvent.objects.filter(candidate__job=job).order_by("id").iterator():
-        at = when(event, seen)
-        if at is not None:
-            event.at = min(at, now)
+        step_at = when(event, seen)
+        if step_at is not None:
+            event.at = min(step_at, now)
             changed.append(event)
     AuditEvent.objects.bulk_update(changed, ["at"], batch_size=500)
     first = min(added.values(), default=None)

@@ -49,8 +49,10 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     # no Submit button, and the page says from when submitting is possible
     scorecard_form = form(page, "scorecard")
     assert not scorecard_form.locator("button[name=submit]").count()
-    assert scorecard_form.locator("[data-submit-from]").inner_text().startswith(
-        "You can submit this scorecard from"
+    assert (
+        scorecard_form.locator("[data-submit-from]")
+        .inner_text()
+        .startswith("You can submit this scorecard from")
     )
     with page.expect_navigation(wait_until="load"):
         scorecard_form.locator("button[name=save]").click()
