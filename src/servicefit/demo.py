@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from servicefit.accounts.models import Role, User
@@ -325,9 +325,8 @@ def date_audit_trail(job: Job) -> None:
     for event in AuditEvent.objects.filter(candidate__job=job).order_by("id").iterator():
         step_at = when(event, seen)
         if step_at is not None:
-            event.at = min(step_at, now)
-            changed.append(event)
-    AuditEvent.objects.bulk_update(changed, ["at"], batch_size=500)
+            changed.append((min(step_at, now), event.pk))
+    _set_column(AuditEvent, "at", changed)
     first = min(added.values(), default=None)
     if first is not None:
         # The job was set up a day before its first candidate was added.
@@ -335,7 +334,18 @@ def date_audit_trail(job: Job) -> None:
         Job.objects.filter(pk=job.pk).update(created_at=created)
         job.created_at = created
         AuditEvent.objects.filter(job=job, action="job.created").update(at=created)
-        candidates = list(Candidate.objects.filter(job=job).only("pk", "created_at"))
-        for candidate in candidates:
-            candidate.created_at = added.get(candidate.pk, candidate.created_at)
-        Candidate.objects.bulk_update(candidates, ["created_at"], batch_size=500)
+        _set_column(Candidate, "created_at", [(at, pk) for pk, at in added.items()])
+
+
+def _set_column(model: type[models.Model], column: str, rows: list[tuple[datetime, int]]) -> None:
+    """``UPDATE … SET column = value WHERE id = pk`` for each ``(value, pk)``, as one batch
+    (``bulk_update`` compiles a CASE per row: seconds for the 10,000-candidate demo)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    name = connection.ops.quote_name(column)
+    values = [(connection.ops.adapt_datetimefield_value(at), pk) for at, pk in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {name} = %s WHERE id = %s", values)  # noqa: S608
