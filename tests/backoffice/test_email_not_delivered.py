@@ -144,10 +144,22 @@ def test_the_candidate_pages_remind_does_not_say_on_its_way_while_nothing_is_del
     page = _remind(client, recruiter, job, bulk=False)
     assert "on its way" not in page
     assert "No reminder reaches ea@example.com: no e-mail server is set up." in page
+    # the reminder went to the backend that delivers nothing: the count says so
+    page = _report_of(client, "ea@example.com")
+    assert "1 reminder sent" in page
+    assert "(not delivered: no e-mail server is set up)" in page
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from servicefit.candidates.models import Candidate
 
     Candidate.objects.all().delete()
-    assert "A reminder is on its way to ea@example.com." in _remind(
-        client, recruiter, job, bulk=False
-    )
+    page = _remind(client, recruiter, job, bulk=False)
+    assert "A reminder is on its way to ea@example.com." in page
+    page = _report_of(client, "ea@example.com")
+    assert "1 reminder sent" in page and "data-reminders-not-delivered" not in page
+
+
+def _report_of(client, email):
+    from servicefit.candidates.models import Candidate
+
+    candidate = Candidate.objects.get(email=email)
+    return client.get(reverse("backoffice:candidate_report", args=[candidate.pk])).content.decode()
