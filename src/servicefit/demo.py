@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from servicefit.accounts.models import Role, User
@@ -179,6 +179,7 @@ def load_demo(*, candidates: int = 42, seed: int = 2026, assessments: bool = Tru
     if assessments:
         _fill_pipeline(people, users=users, rng=rng)
         add_demo_fairness(job=job, recruiter=users["recruiter"], rng=rng)
+        date_audit_trail(job)
     if candidates >= BULK_ROWS_FOR_ANALYZE:
         transaction.on_commit(_refresh_statistics)
     return DemoSummary(job=job, candidates=candidates, login="recruiter", password=DEMO_PASSWORD)
@@ -242,3 +243,109 @@ def _fill_pipeline(people: list[Candidate], *, users: dict[str, User], rng: rand
             count=5,
             upcoming=1,
         )
+
+
+#: How long after the submission the demo's scoring is dated (the task worker's delay).
+SCORED_AFTER = timedelta(minutes=1)
+
+
+def date_audit_trail(job: Job) -> None:
+    """Date the demo's audit events when the steps they record are dated, not at load time.
+
+    The stage history, invitations, sessions, interviews and scorecards of the demo are dated
+    days back; their audit events (and the job's and candidates' creation) follow them, so the
+    audit log on a candidate's page tells the same story as the stage history: added, invited,
+    started, submitted and scored, shortlisted, interviewed, decided. An event whose step has no
+    date keeps its own.
+    """
+    from servicefit.assessments.models import AssessmentSession, Invitation
+    from servicefit.audit.models import AuditEvent
+    from servicefit.candidates.models import StageChange
+    from servicefit.interviews.models import Interview, Scorecard
+
+    added: dict[int, datetime] = {}
+    moves: dict[int, list[datetime]] = {}
+    for candidate_id, from_stage, to_stage, at in (
+        StageChange.objects.filter(candidate__job=job)
+        .order_by("candidate_id", "id")
+        .values_list("candidate_id", "from_stage", "to_stage", "changed_at")
+    ):
+        if not from_stage:
+            added.setdefault(candidate_id, at)
+        elif from_stage != to_stage:
+            moves.setdefault(candidate_id, []).append(at)
+    links: dict[int, list[datetime]] = {}
+    for candidate_id, at in (
+        Invitation.objects.filter(candidate__job=job)
+        .order_by("candidate_id", "id")
+        .values_list("candidate_id", "created_at")
+    ):
+        links.setdefault(candidate_id, []).append(at)
+    submitted: dict[int, datetime] = {
+        session.candidate_id: session.submitted_at
+        for session in AssessmentSession.objects.filter(
+            candidate__job=job, submitted_at__isnull=False
+        ).only("candidate_id", "submitted_at")
+        if session.submitted_at is not None
+    }
+    scheduled: dict[int, datetime] = dict(
+        Interview.objects.filter(candidate__job=job).values_list("pk", "created_at")
+    )
+    scorecards: dict[int, datetime] = {
+        card.pk: card.submitted_at
+        for card in Scorecard.objects.filter(
+            interview__candidate__job=job, submitted_at__isnull=False
+        ).only("pk", "submitted_at")
+        if card.submitted_at is not None
+    }
+
+    def when(event: AuditEvent, seen: dict[tuple[int, str], int]) -> datetime | None:
+        candidate_id = event.candidate_id
+        if candidate_id is None:
+            return None
+        number = seen[candidate_id, event.action] = seen.get((candidate_id, event.action), -1) + 1
+        dates: list[datetime] = []
+        if event.action == "candidate.added":
+            return added.get(candidate_id)
+        if event.action == "candidate.stage_changed":
+            dates = moves.get(candidate_id, [])
+        elif event.action == "invitation.created":
+            dates = links.get(candidate_id, [])
+        elif event.action == "assessment.scored" and candidate_id in submitted:
+            return submitted[candidate_id] + SCORED_AFTER * (number + 1)
+        elif event.action == "interview.scheduled":
+            return scheduled.get(event.detail.get("interview_id"))
+        elif event.action == "scorecard.submitted":
+            return scorecards.get(event.detail.get("scorecard_id"))
+        return dates[number] if number < len(dates) else None
+
+    now = timezone.now()
+    seen: dict[tuple[int, str], int] = {}
+    changed = []
+    for event in AuditEvent.objects.filter(candidate__job=job).order_by("id").iterator():
+        step_at = when(event, seen)
+        if step_at is not None:
+            changed.append((min(step_at, now), event.pk))
+    _set_column(AuditEvent, "at", changed)
+    first = min(added.values(), default=None)
+    if first is not None:
+        # The job was set up a day before its first candidate was added.
+        created = first - timedelta(days=1)
+        Job.objects.filter(pk=job.pk).update(created_at=created)
+        job.created_at = created
+        AuditEvent.objects.filter(job=job, action="job.created").update(at=created)
+        _set_column(Candidate, "created_at", [(at, pk) for pk, at in added.items()])
+
+
+def _set_column(model: type[models.Model], column: str, rows: list[tuple[datetime, int]]) -> None:
+    """``UPDATE … SET column = value WHERE id = pk`` for each ``(value, pk)``, as one batch
+    (``bulk_update`` compiles a CASE per row: seconds for the 10,000-candidate demo)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    name = connection.ops.quote_name(column)
+    values = [(connection.ops.adapt_datetimefield_value(at), pk) for at, pk in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {name} = %s WHERE id = %s", values)  # noqa: S608

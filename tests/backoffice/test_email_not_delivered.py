@@ -88,3 +88,78 @@ def test_bulk_invite_says_sent_with_an_email_server(client, recruiter, job):
     page = _bulk_invite(client, recruiter, job)  # the tests' locmem outbox counts as delivered
     assert "Invitations sent: 1. Skipped (already invited or finished): 0." in page
     assert "Links created" not in page
+
+
+def _remind(client, recruiter, job, *, bulk=True):
+    from django.test import TestCase
+
+    from servicefit.assessments.services import create_invitation
+    from servicefit.audit.models import AuditEvent
+    from servicefit.candidates.services import add_candidate
+
+    invited = add_candidate(job=job, name="Ea", email="ea@example.com")
+    create_invitation(candidate=invited, created_by=recruiter)
+    never = add_candidate(job=job, name="Uffe", email="uffe@example.com")
+    client.force_login(recruiter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        if bulk:
+            response = client.post(
+                reverse("backoffice:bulk_action", args=[job.pk]),
+                {"action": "remind", "candidates": [invited.pk, never.pk]},
+                follow=True,
+            )
+        else:
+            response = client.post(
+                reverse("backoffice:invitation_remind", args=[invited.pk]), follow=True
+            )
+    assert AuditEvent.objects.filter(
+        action="invitation.reminder_requested", candidate=invited
+    ).exists()
+    return response.content.decode()
+
+
+def test_bulk_remind_does_not_say_queued_while_nothing_is_delivered(
+    client, recruiter, job, settings
+):
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    page = _remind(client, recruiter, job)
+    assert "Reminders queued" not in page
+    assert (
+        "Reminders requested: 1, but no e-mail was delivered (no e-mail server is set up)" in page
+    )
+    assert "Skipped (no open invitation): 1." in page
+    assert 'class="message warning"' in page
+
+
+def test_bulk_remind_says_queued_with_an_email_server(client, recruiter, job):
+    page = _remind(client, recruiter, job)  # the tests' locmem outbox counts as delivered
+    assert "Reminders queued: 1. Skipped (no open invitation): 1." in page
+    assert "no e-mail was delivered" not in page
+
+
+def test_the_candidate_pages_remind_does_not_say_on_its_way_while_nothing_is_delivered(
+    client, recruiter, job, settings
+):
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    page = _remind(client, recruiter, job, bulk=False)
+    assert "on its way" not in page
+    assert "No reminder reaches ea@example.com: no e-mail server is set up." in page
+    # the reminder went to the backend that delivers nothing: the count says so
+    page = _report_of(client, "ea@example.com")
+    assert "1 reminder sent" in page
+    assert "(not delivered: no e-mail server is set up)" in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from servicefit.candidates.models import Candidate
+
+    Candidate.objects.all().delete()
+    page = _remind(client, recruiter, job, bulk=False)
+    assert "A reminder is on its way to ea@example.com." in page
+    page = _report_of(client, "ea@example.com")
+    assert "1 reminder sent" in page and "data-reminders-not-delivered" not in page
+
+
+def _report_of(client, email):
+    from servicefit.candidates.models import Candidate
+
+    candidate = Candidate.objects.get(email=email)
+    return client.get(reverse("backoffice:candidate_report", args=[candidate.pk])).content.decode()

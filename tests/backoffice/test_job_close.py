@@ -129,3 +129,55 @@ def test_the_invite_command_refuses_a_closed_job(closed, waiting, capsys):
     assert "is closed" in capsys.readouterr().err
     assert not Candidate.objects.filter(email="new@example.com").exists()
     assert not Invitation.objects.filter(candidate=waiting).exists()
+
+
+def test_the_candidate_page_of_a_closed_job_offers_no_new_link_and_says_why(
+    client, recruiter, closed, waiting
+):
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:candidate_report", args=[waiting.pk])).content.decode()
+    assert 'data-form="invitation-send"' not in page
+    assert 'data-form="invitation-link"' not in page
+    assert "data-job-closed" in page and "The job is closed" in page
+
+
+def test_a_closed_jobs_existing_link_can_still_be_reminded_extended_and_revoked(
+    client, recruiter, job, waiting
+):
+    """Links already sent keep working, so what acts on them stays offered (and is accepted)."""
+    create_invitation(candidate=waiting, created_by=recruiter)
+    close_job(job=job, closed_by=recruiter)
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:candidate_report", args=[waiting.pk])).content.decode()
+    assert 'data-form="invitation-send"' not in page and "data-job-closed" in page
+    for name in ("invitation-remind", "invitation-extend", "invitation-revoke"):
+        assert f'data-form="{name}"' in page
+    before = Invitation.objects.get(candidate=waiting).expires_at
+    client.post(reverse("backoffice:invitation_extend", args=[waiting.pk]), {"days": 3})
+    assert Invitation.objects.get(candidate=waiting).expires_at > before
+
+
+def test_an_open_jobs_candidate_page_offers_the_invitation(client, recruiter, waiting):
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:candidate_report", args=[waiting.pk])).content.decode()
+    assert 'data-form="invitation-send"' in page and "data-job-closed" not in page
+
+
+@pytest.mark.parametrize("name", ["candidate_add", "candidate_import"])
+def test_opening_the_add_or_import_page_of_a_closed_job_leads_to_the_job_with_the_reason(
+    client, recruiter, closed, name
+):
+    client.force_login(recruiter)
+    response = client.get(reverse(f"backoffice:{name}", args=[closed.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("backoffice:job_detail", args=[closed.pk]), 302)]
+    page = response.content.decode()
+    assert f"The job {closed.title} is closed" in page
+    assert 'data-form="candidate-add"' not in page and 'data-form="candidate-import"' not in page
+
+
+@pytest.mark.parametrize("name", ["candidate_add", "candidate_import"])
+def test_the_add_and_import_pages_of_an_open_job_show_their_form(client, recruiter, job, name):
+    client.force_login(recruiter)
+    response = client.get(reverse(f"backoffice:{name}", args=[job.pk]))
+    assert response.status_code == 200
+    assert f'data-form="{name.replace("_", "-")}"' in response.content.decode()

@@ -258,12 +258,17 @@ def test_a_rejection_needs_a_reason_and_records_who_and_when(client, recruiter, 
     candidate = add_candidate(job=job, name="Ea", email="ea@example.com")
     client.force_login(recruiter)
     url = reverse("backoffice:stage_change", args=[candidate.pk])
-    client.post(url, {"stage": "rejected"})
+    client.post(url, {"opened_stage": "invited", "stage": "rejected"})
     candidate.refresh_from_db()
     assert candidate.stage == Stage.INVITED
     client.post(
         url,
-        {"stage": "rejected", "reason_code": "experience", "note": "Needs more phone experience"},
+        {
+            "opened_stage": "invited",
+            "stage": "rejected",
+            "reason_code": "experience",
+            "note": "Needs more phone experience",
+        },
     )
     candidate.refresh_from_db()
     assert candidate.stage == Stage.REJECTED
@@ -309,8 +314,16 @@ def test_a_note_without_a_new_stage_does_not_claim_a_stage_change(client, recrui
     client.force_login(recruiter)
     url = reverse("backoffice:stage_change", args=[candidate.pk])
 
-    same = client.post(url, {"stage": candidate.stage, "note": "Called, no answer"}, follow=True)
-    moved = client.post(url, {"stage": "shortlisted", "reason_code": "assessment"}, follow=True)
+    same = client.post(
+        url,
+        {"opened_stage": "invited", "stage": candidate.stage, "note": "Called, no answer"},
+        follow=True,
+    )
+    moved = client.post(
+        url,
+        {"opened_stage": "invited", "stage": "shortlisted", "reason_code": "assessment"},
+        follow=True,
+    )
 
     assert "Recorded. The stage stays Invited." in same.content.decode()
     assert "Stage changed to" not in same.content.decode()

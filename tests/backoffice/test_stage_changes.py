@@ -53,7 +53,7 @@ def test_moving_a_never_invited_candidate_into_an_assessment_stage_is_refused(
     client.force_login(recruiter)
     response = client.post(
         reverse("backoffice:stage_change", args=[never_invited.pk]),
-        {"stage": stage, "reason_code": "", "note": "Talked on the phone"},
+        {"opened_stage": "invited", "stage": stage, "note": "Talked on the phone"},
     )
     assert response.status_code == 400
     never_invited.refresh_from_db()
@@ -70,7 +70,12 @@ def test_a_refused_decision_keeps_the_stage_reason_and_note_with_the_error_by_th
     client.force_login(recruiter)
     response = client.post(
         reverse("backoffice:stage_change", args=[never_invited.pk]),
-        {"stage": "rejected", "reason_code": "", "note": "Long note <b>typed</b> with care"},
+        {
+            "opened_stage": "invited",
+            "stage": "rejected",
+            "reason_code": "",
+            "note": "Long note <b>typed</b> with care",
+        },
     )
     assert response.status_code == 400
     never_invited.refresh_from_db()
@@ -109,3 +114,44 @@ def test_a_stage_change_from_a_stale_page_is_refused_and_keeps_the_input(
     assert response.status_code == 302
     never_invited.refresh_from_db()
     assert never_invited.stage == Stage.HIRED
+
+
+def test_a_stage_change_without_the_opened_stage_is_refused_and_keeps_the_input(
+    client, recruiter, never_invited
+):
+    """A form that does not say which stage its page showed cannot rule out a change made since:
+    it is refused like a stale one, and the page offers recording again on the current stage."""
+    client.force_login(recruiter)
+    url = reverse("backoffice:stage_change", args=[never_invited.pk])
+    note = "Called back, keen on weekends."
+    for missing in ({}, {"opened_stage": ""}):
+        data = {**missing, "stage": "shortlisted", "reason_code": "assessment", "note": note}
+        response = client.post(url, data)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "The form did not say which stage this page showed" in html
+        assert "The stage is now Invited" in html
+        assert note in html and '<option value="shortlisted" selected>' in html
+        assert 'name="opened_stage" value="invited"' in html  # recording again applies it
+        never_invited.refresh_from_db()
+        assert never_invited.stage == Stage.INVITED
+        assert not StageChange.objects.filter(candidate=never_invited, to_stage="shortlisted")
+
+    response = client.post(url, {**data, "opened_stage": "invited"})
+    assert response.status_code == 302
+    never_invited.refresh_from_db()
+    assert never_invited.stage == Stage.SHORTLISTED
+
+
+def test_the_report_sends_the_stage_it_shows(client, recruiter, never_invited):
+    client.force_login(recruiter)
+    move_to_stage(candidate=never_invited, stage="shortlisted", changed_by=recruiter)
+    page = client.get(reverse("backoffice:candidate_report", args=[never_invited.pk]))
+    html = page.content.decode()
+    form_html = html[
+        html.index('data-form="stage-change"') : html.index(
+            "</form>", html.index('data-form="stage-change"')
+        )
+    ]
+    assert '<input type="hidden" name="opened_stage" value="shortlisted"' in form_html
+    assert page.context["stage_form"].fields["opened_stage"].required

@@ -32,3 +32,35 @@ def test_bulk_invite_says_links_were_created_when_no_email_is_delivered(
     assert "Links created: 2. No e-mail was delivered" in text
     assert "Invitations sent" not in text
     assert all(person.invitations.count() == 1 for person in people)
+
+
+def test_bulk_remind_says_nothing_was_delivered_when_no_email_is_delivered(
+    live_server, desktop, recruiter, settings
+):
+    from servicefit.assessments.services import create_invitation
+    from servicefit.audit.models import AuditEvent
+
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    job = create_job_from_template(
+        title="Support, reminders", template_id="phone_support", created_by=recruiter
+    )
+    invited = add_candidate(job=job, name="Invited", email="inv@example.com")
+    create_invitation(candidate=invited, created_by=recruiter)
+    never = add_candidate(job=job, name="Never invited", email="never@example.com")
+    login(desktop, live_server, "rita")
+    desktop.goto(f"{live_server.url}/jobs/{job.pk}/")
+    desktop.check(f"#pick-{invited.pk}")
+    desktop.check(f"#pick-{never.pk}")
+    with desktop.expect_navigation(wait_until="load"):
+        form(desktop, "shortlist-bulk").locator("button[value=remind]").click()
+    text = desktop.locator("li.message.warning").inner_text()
+    assert text.startswith("Reminders requested: 1, but no e-mail was delivered")
+    assert text.endswith("Skipped (no open invitation): 1.")
+    assert "Reminders queued" not in desktop.locator("main").inner_text()
+    assert (
+        AuditEvent.objects.filter(action="invitation.reminder_requested", candidate=invited).count()
+        == 1
+    )
+    assert not AuditEvent.objects.filter(
+        action="invitation.reminder_requested", candidate=never
+    ).exists()

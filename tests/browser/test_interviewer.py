@@ -45,10 +45,18 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     page.locator("input[name=recommendation]").nth(2).check()
     page.fill("#id_notes", "Calm, clear examples; confirmed the customer's problem before acting.")
     screenshot(page, "backoffice", "scorecard.png")
-    form(page, "scorecard").locator("button[name=submit]").click()
-    page.wait_for_load_state()
-    # before the interview's start time the scorecard stays a draft (nothing ranks on it yet)
-    assert "The interview has not started yet" in page.content()
+    # before the interview's start time only a draft can be saved (nothing ranks on it yet):
+    # no Submit button, and the page says from when submitting is possible
+    scorecard_form = form(page, "scorecard")
+    assert not scorecard_form.locator("button[name=submit]").count()
+    assert (
+        scorecard_form.locator("[data-submit-from]")
+        .inner_text()
+        .startswith("You can submit this scorecard from")
+    )
+    with page.expect_navigation(wait_until="load"):
+        scorecard_form.locator("button[name=save]").click()
+    assert page.locator(".message.success").inner_text() == "Your draft is saved."
     scorecard = Scorecard.objects.get(interview=interview, interviewer=interviewer)
     assert scorecard.submitted_at is None
     assert set(scorecard.ratings.values_list("rating", flat=True)) == {4}
@@ -57,6 +65,7 @@ def test_interviewer_fills_and_locks_a_scorecard(desktop, live_server, recruiter
     interview.scheduled_at = timezone.now() - timedelta(minutes=5)
     interview.save(update_fields=["scheduled_at"])
     page.goto(f"{live_server.url}/interviews/{interview.pk}/scorecard/")
+    assert not form(page, "scorecard").locator("[data-submit-from]").count()
     form(page, "scorecard").locator("button[name=submit]").click()
     page.wait_for_load_state()
     scorecard.refresh_from_db()

@@ -178,3 +178,40 @@ def test_a_stage_change_from_a_second_tab_that_is_out_of_date_is_refused(
     candidate.refresh_from_db()
     assert candidate.stage == Stage.HIRED
     second.close()
+
+
+def test_a_stage_change_sent_without_the_opened_stage_is_refused(
+    recruiter_page, live_server, recruiter
+):
+    """A page that does not send the stage it showed (an old page, a hand-made form) cannot show
+    that nothing changed since: refused with the current stage, the input kept."""
+    from servicefit.candidates.models import Stage, StageChange
+    from servicefit.candidates.services import add_candidate
+
+    job = create_job_from_template(title="Kassa", template_id="phone_support", created_by=recruiter)
+    candidate = add_candidate(job=job, name="Jonas Lind", email="jonas@example.com")
+    page = recruiter_page
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    change = form(page, "stage-change")
+    assert change.locator("input[name=opened_stage]").input_value() == "invited"
+    change.locator("input[name=opened_stage]").evaluate("input => input.remove()")
+    change.locator("#id_stage").select_option("shortlisted")
+    change.locator("#id_reason_code").select_option("assessment")
+    change.locator("#id_note").fill("Good written reply.")
+    with page.expect_navigation(wait_until="load"):
+        change.locator("button:has-text('Record')").click()
+    change = form(page, "stage-change")
+    assert "The form did not say which stage this page showed" in change.inner_text()
+    assert change.locator("#id_stage").input_value() == "shortlisted"
+    assert change.locator("#id_note").input_value() == "Good written reply."
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.INVITED
+    assert not StageChange.objects.filter(candidate=candidate, to_stage="shortlisted").exists()
+
+    # the page now carries the stage it shows: recording again applies the change
+    assert change.locator("input[name=opened_stage]").input_value() == "invited"
+    with page.expect_navigation(wait_until="load"):
+        change.locator("button:has-text('Record')").click()
+    assert page.locator(".message.success").inner_text() == "Stage changed to Shortlisted."
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.SHORTLISTED

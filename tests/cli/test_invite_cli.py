@@ -78,3 +78,45 @@ def test_an_existing_candidate_gets_a_new_link_and_a_note_when_details_differ(jo
     kim = Candidate.objects.get()
     assert (kim.name, kim.language) == ("Kim", "da")
     assert Invitation.objects.filter(candidate=kim).count() == 3
+
+
+def test_a_candidate_whose_link_is_closed_is_refused_with_the_services_reason(
+    job, recruiter, capsys
+):
+    from servicefit.candidates.services import add_candidate, move_to_stage
+
+    kim = add_candidate(job=job, name="Kim", email="kim@example.com")
+    move_to_stage(candidate=kim, stage="rejected", changed_by=recruiter, reason_code="experience")
+    assert invite(job, "--email", "kim@example.com") == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "servicefit: error: kim@example.com: The candidate is Rejected, so their link is "
+        "closed: no link, reminder or extension can be sent. Move them back into the pipeline "
+        "first.\n"
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_a_job_closed_while_inviting_is_refused_with_the_jobs_reason(
+    job, recruiter, capsys, monkeypatch
+):
+    """The job is closed after the command's own check (another user, at the same moment): the
+    reason is the job's, not the candidate's stage."""
+    from servicefit.assessments import services
+    from servicefit.jobs.services import close_job
+
+    real = services.create_invitation
+
+    def closed_meanwhile(**kwargs):
+        close_job(job=kwargs["candidate"].job, closed_by=recruiter)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "create_invitation", closed_meanwhile)
+    assert invite(job, "--email", "new@example.com") == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "servicefit: error: new@example.com: The job Phone agent is closed: no candidates can "
+        "be added or invited. Reopen it first.\n"
+    )
+    assert not Invitation.objects.exists()
+    assert not Candidate.objects.filter(email="new@example.com").exists()  # rolled back

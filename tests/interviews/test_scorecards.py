@@ -223,3 +223,31 @@ def test_a_scorecard_cannot_be_submitted_before_the_interview_starts(
     client.post(url, post_data(kit, submit=True))
     scorecard.refresh_from_db()
     assert scorecard.is_submitted
+
+
+def test_before_the_start_time_the_page_offers_only_a_draft_and_says_when_submitting_opens(
+    login, interviewer, interview
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    url = reverse("interviews:scorecard", args=[interview.pk])
+    client = login(interviewer)
+    page = client.get(url).content.decode()  # started already (the fixture's interview)
+    assert 'name="submit"' in page and "data-submit-from" not in page
+
+    interview.scheduled_at = timezone.now() + timedelta(days=3)
+    interview.save(update_fields=["scheduled_at"])
+    page = client.get(url).content.decode()
+    assert 'name="save"' in page and 'name="submit"' not in page
+    assert "data-submit-from" in page and "You can submit this scorecard from" in page
+    assert interview.scheduled_at.strftime("%Y") in page
+
+
+def test_an_interview_has_started_from_its_start_time(interview):
+    from datetime import timedelta
+
+    start = interview.scheduled_at
+    assert interview.has_started(start)
+    assert not interview.has_started(start - timedelta(seconds=1))

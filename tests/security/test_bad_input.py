@@ -146,7 +146,12 @@ def test_a_stage_note_with_a_nul_byte_is_stored_without_it(client, recruiter, jo
     candidate = add_candidate(job=job, name="Anna", email="anna@example.com")
     client.post(
         f"/candidates/{candidate.pk}/stage/",
-        {"stage": "shortlisted", "reason_code": "other", "note": "Strong\x00 reply\r\nline 2"},
+        {
+            "opened_stage": "invited",
+            "stage": "shortlisted",
+            "reason_code": "other",
+            "note": "Strong\x00 reply\r\nline 2",
+        },
     )
     assert candidate.stage_changes.last().note == "Strong reply\nline 2"
 

@@ -255,12 +255,19 @@ class StageForm(CleanTextMixin, forms.Form):
     )
     #: The stage the page showed when the form was opened: a change from a stale page (another
     #: tab or another person moved the candidate since) is refused, not applied over theirs.
-    opened_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    #: Required: a form sent without it (an old page, a hand-made request) cannot show that
+    #: nothing changed since, so it is refused like a stale one.
+    opened_stage = forms.CharField(widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"stage": candidate.stage, "opened_stage": candidate.stage})
         super().__init__(*args, **kwargs)
         self.candidate = candidate
+        self.fields["opened_stage"].error_messages["required"] = _(
+            "The form did not say which stage this page showed, so a change made since (in "
+            "another tab or by someone else) cannot be ruled out. The stage is now %(stage)s: "
+            "check that your change still applies, then record it again."
+        ) % {"stage": candidate.get_stage_display()}
         self.settable = settable_stages(candidate)
         field = self.fields["stage"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)

@@ -195,11 +195,9 @@ def run_invite(args: argparse.Namespace) -> int:
             )
         try:
             new = create_invitation(candidate=candidate, created_by=None, days=args.days)
-        except LinkClosedError:
-            raise CommandError(
-                f"{candidate.email} is {candidate.stage} for '{job.title}': their link is "
-                "closed. Move them back into the pipeline first."
-            ) from None
+        except LinkClosedError as exc:
+            # The service's own reason: the candidate's stage, or the job closed meanwhile.
+            raise CommandError(f"{email}: {exc}") from None
     if args.json:
         print(json.dumps({"url": new.url, "expires": new.invitation.expires_at.isoformat()}))
     else:

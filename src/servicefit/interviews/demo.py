@@ -24,7 +24,7 @@ from servicefit.accounts.models import User
 from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.jobs.models import Job
 
-from .models import Interview, Recommendation
+from .models import Interview, Recommendation, Scorecard
 from .services import kit_for_interview, save_scorecard, schedule_interview
 from .services.kit import candidate_scores
 
@@ -92,19 +92,40 @@ def _fill_scorecards(interview: Interview, panel: Sequence[User], rng: random.Ra
         )
 
 
-def _date_scheduling(candidate: Candidate, when: datetime) -> None:
-    """Date the move to the interview stage between the candidate's previous step and the
-    interview, not at load time (as ``servicefit.demo_assessments.dated`` does)."""
+def _past_interview_time(candidate: Candidate, now: datetime, rng: random.Random) -> datetime:
+    """A start time for a demo interview that has taken place: after the candidate's last step
+    (their submission or shortlisting, already dated in the past), on the hour, leaving time
+    for the interview and the scorecards before ``now``."""
+    last = candidate.stage_changed_at
+    span = max(now - last, timedelta(hours=3))
+    when = last + span * rng.uniform(0.3, 0.6)
+    when = when.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return min(when, now - timedelta(hours=1))  # it has taken place: scorecards can be in
+
+
+def _date_scheduling(candidate: Candidate, interview: Interview) -> None:
+    """Date the move to the interview stage (and the scheduling) between the candidate's
+    previous step and the interview, not at load time (as ``demo_assessments.dated`` does)."""
     changes = list(candidate.stage_changes.order_by("-id")[:2])
     if len(changes) < 2:
         return
     last, before = changes
     if last.to_stage != Stage.INTERVIEW or last.from_stage == Stage.INTERVIEW:
         return
-    end = min(when, timezone.now())
+    end = min(interview.scheduled_at, timezone.now())
     at = before.changed_at + max(end - before.changed_at, timedelta(0)) / 2
     StageChange.objects.filter(pk=last.pk).update(changed_at=at)
     Candidate.objects.filter(pk=candidate.pk).update(stage_changed_at=at)
+    Interview.objects.filter(pk=interview.pk).update(created_at=at)
+
+
+def _date_scorecards(interview: Interview, rng: random.Random) -> None:
+    """Date the panel's scorecards after the interview ended (and before now), one by one."""
+    now = timezone.now()
+    at = interview.ends_at
+    for pk in interview.scorecards.order_by("pk").values_list("pk", flat=True):
+        at = min(at + timedelta(minutes=rng.randint(10, 90)), now)
+        Scorecard.objects.filter(pk=pk).update(submitted_at=at, updated_at=at)
 
 
 def add_demo_interviews(
@@ -132,7 +153,7 @@ def add_demo_interviews(
         panel = rng.sample(list(interviewers), 2)
         done = index < count
         if done:
-            when = now - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5))
+            when = _past_interview_time(candidate, now, rng)
         else:
             when = now + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
         interview = schedule_interview(
@@ -143,8 +164,9 @@ def add_demo_interviews(
             location=rng.choice(["Meeting room 2", "https://meet.example.invalid/servicefit"]),
             duration_minutes=45,
         )
-        _date_scheduling(candidate, when)
+        _date_scheduling(candidate, interview)
         if done:
             _fill_scorecards(interview, panel, rng)
+            _date_scorecards(interview, rng)
         interviews.append(interview)
     return interviews

@@ -100,6 +100,10 @@ class Interview(models.Model):
     def ends_at(self) -> datetime:
         return self.scheduled_at + timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now: datetime | None = None) -> bool:
+        """Has the start time passed? Scorecards are submitted only from then on."""
+        return self.scheduled_at <= (now or timezone.now())
+
     def has_interviewer(self, user: User) -> bool:
         """Is ``user`` on this interview's panel?"""
         if not user.is_authenticated or not user.is_active:

@@ -170,6 +170,9 @@ def _scorecard_page(
         "form": form,
         "scorecard": scorecard,
         "submitted": submitted,
+        # Submitting is refused before the start time (the draft is kept): only "Save draft"
+        # is offered until then, with the time from which submitting is possible.
+        "can_submit": interview.has_started(),
         "locked_message": locked_message,
         "own_ratings": {r.question_id: r for r in scorecard.ratings.all()} if scorecard else {},
         "observation_labels": {o.id: o.label for o in the_kit.observations},

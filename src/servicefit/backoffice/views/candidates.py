@@ -43,9 +43,23 @@ from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, Impo
 from .reports import render_report
 
 
+def _refuse_closed_job_page(request: HttpRequest, job: Job) -> HttpResponse | None:
+    """Opening the add or import page of a closed job leads to the job page with the reason.
+
+    Not on POST: a form sent from a page opened before the job was closed is refused by the
+    form itself, with what was typed kept beside the reason.
+    """
+    if request.method == "POST" or job.archived_at is None:
+        return None
+    messages.error(request, closed_job_message(job))
+    return redirect("backoffice:job_detail", job_id=job.pk)
+
+
 @recruiter_required
 def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id)
+    if refused := _refuse_closed_job_page(request, job):
+        return refused
     form = CandidateForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,6 +118,8 @@ def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
 def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
     """Upload a file; the task worker checks and adds it while the next page shows progress."""
     job = get_object_or_404(Job, pk=job_id)
+    if refused := _refuse_closed_job_page(request, job):
+        return refused
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -224,12 +240,14 @@ def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if not form.is_valid():
         # The report again, with the recruiter's stage, reason and note and the errors beside
         # the fields: nothing they typed is lost.
-        if form.has_error(NON_FIELD_ERRORS, "stale"):
-            # Refused because the stage moved since the page was opened: the page now shows the
-            # current stage, so recording again applies the change on top of it.
+        stale = form.has_error(NON_FIELD_ERRORS, "stale")
+        if stale or form.has_error("opened_stage"):
+            # Refused because the stage moved since the page was opened, or the form did not
+            # say which stage it showed: the page now shows the current stage, so recording
+            # again applies the change on top of it.
             form.data = form.data.copy()
             form.data["opened_stage"] = candidate.stage
-            return render_report(request, candidate, stage_form=form, status=409)
+            return render_report(request, candidate, stage_form=form, status=409 if stale else 400)
         return render_report(request, candidate, stage_form=form, status=400)
     data = form.cleaned_data
     change = move_to_stage(
@@ -268,7 +286,16 @@ def invitation_remind(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if refused := _refuse_closed_link(request, candidate):
         return refused
     queued = remind_candidates(candidates=[candidate], requested_by=acting_user(request))
-    if queued:
+    if queued and not email_is_delivered():
+        messages.warning(
+            request,
+            _(
+                "No reminder reaches %(email)s: no e-mail server is set up. Copy the link below "
+                "and give it to the candidate."
+            )
+            % {"email": candidate.email},
+        )
+    elif queued:
         messages.success(
             request, _("A reminder is on its way to %(email)s.") % {"email": candidate.email}
         )
@@ -321,9 +348,23 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
             )
     else:
         queued = remind_candidates(candidates=chosen, requested_by=acting_user(request))
-        messages.success(
-            request,
-            _("Reminders queued: %(sent)d. Skipped (no open invitation): %(skipped)d.")
-            % {"sent": queued, "skipped": len(chosen) - queued},
-        )
+        counts = {"sent": queued, "skipped": len(chosen) - queued}
+        if email_is_delivered():
+            messages.success(
+                request,
+                _("Reminders queued: %(sent)d. Skipped (no open invitation): %(skipped)d.")
+                % counts,
+            )
+        else:
+            # As for "Invite selected": no reminder is called queued or sent while the e-mail
+            # backend delivers nothing.
+            messages.warning(
+                request,
+                _(
+                    "Reminders requested: %(sent)d, but no e-mail was delivered (no e-mail "
+                    "server is set up): give each candidate their link from the candidate's "
+                    "page. Skipped (no open invitation): %(skipped)d."
+                )
+                % counts,
+            )
     return redirect("backoffice:job_detail", job_id=job.pk)

@@ -69,6 +69,9 @@ def render_report(
         **report,
         "invitation_status": invitation_status,
         "link_closed_by_stage": link_closed,
+        # A closed job takes no new links (``create_invitation`` refuses them); the link
+        # already sent keeps working, so reminding, extending and revoking stay offered.
+        "job_closed": candidate.job.is_archived,
         "invitation_link": link_of(invitation)
         if invitation is not None
         and invitation.is_open()

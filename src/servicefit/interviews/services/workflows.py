@@ -203,7 +203,7 @@ def save_scorecard(
     problems: list[str] = []
     if submit:
         problems = submission_problems(scorecard, kit)
-        if interview.scheduled_at > scorecard.updated_at:
+        if not interview.has_started(scorecard.updated_at):
             # Nothing ranks a candidate on an interview that has not happened: the draft is
             # kept, the submission (which feeds the composite) waits for the start time.
             problems.insert(0, not_started_problem(interview))
