@@ -326,6 +326,10 @@ EMAIL_PORT = env_int("SERVICEFIT_EMAIL_PORT", "25")
 EMAIL_HOST_USER = env("SERVICEFIT_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("SERVICEFIT_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("SERVICEFIT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("SERVICEFIT_EMAIL_USE_SSL", False)  # implicit TLS, port 465
+# Seconds for each SMTP step: without a limit a mail server that accepts the connection and
+# never answers holds the task worker (and every scoring task queued behind it) for ever.
+EMAIL_TIMEOUT = env_int("SERVICEFIT_EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = env("SERVICEFIT_FROM_EMAIL", "ServiceFit <noreply@localhost>")
 
 TASKS = {
