@@ -397,12 +397,27 @@ LOGGING = {
         "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
         "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
     },
+    "formatters": {
+        # when, how bad and from where, like gunicorn's and the supervisor's lines beside them
+        "line": {
+            "format": "%(asctime)s [%(name)s] %(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_tokens"],
+            "formatter": "line",
+        },
     },
     "loggers": {
         # A foreign Host header: one line, not a traceback per request.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+        # WeasyPrint logs each step of every PDF at INFO ("Step 1 - Fetching and parsing
+        # HTML"): eight lines per report download in the production log.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env("SERVICEFIT_LOG_LEVEL", "INFO")},
 }
