@@ -177,7 +177,7 @@ def test_a_mail_server_that_never_answers_fails_the_attempt_instead_of_holding_t
         "SERVICEFIT_EMAIL_TIMEOUT": "1",
     }
     try:
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30
         )
     finally:
@@ -186,7 +186,7 @@ def test_a_mail_server_that_never_answers_fails_the_attempt_instead_of_holding_t
     assert lines[0] == "1", result.stderr
     assert "timed out" in lines[1], result.stderr
     env.pop("SERVICEFIT_EMAIL_TIMEOUT")
-    default = subprocess.run(  # noqa: S603
+    default = subprocess.run(
         [
             sys.executable,
             "-c",

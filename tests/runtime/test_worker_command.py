@@ -43,7 +43,7 @@ def test_sigterm_to_servicefit_worker_stops_the_task_worker_too(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     log = tmp_path / "worker.log"
     with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "-m", "servicefit.cli", "worker"],
             env=env,
             stdout=out,

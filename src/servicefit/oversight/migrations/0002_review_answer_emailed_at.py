@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('oversight', '0001_initial'),
+        ("oversight", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewrequest',
-            name='answer_emailed_at',
+            model_name="reviewrequest",
+            name="answer_emailed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
