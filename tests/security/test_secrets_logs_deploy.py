@@ -256,5 +256,14 @@ def test_a_log_line_says_when_how_bad_and_from_where():
     ), line
 
 
+def test_the_supervisors_lines_carry_the_utc_offset_too():
+    """`servicefit serve` logs in the system's zone, its children in SERVICEFIT_TIME_ZONE."""
+    from servicefit.runtime.supervisor import LOG_DATE_FORMAT, LOG_FORMAT
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "starting web", None, None)
+    line = logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT).format(record)
+    assert re.fullmatch(r"\S+ \S+ [+-]\d{4} \[servicefit serve\] INFO starting web", line), line
+
+
 def test_a_pdf_download_does_not_log_weasyprint_steps():
     assert not logging.getLogger("weasyprint").isEnabledFor(logging.INFO)
