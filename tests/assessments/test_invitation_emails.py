@@ -199,3 +199,16 @@ def test_a_mail_server_that_never_answers_fails_the_attempt_instead_of_holding_t
         timeout=30,
     )
     assert default.stdout.strip() == "30", default.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_invitation_says_sent_not_delivered(client, candidate, recruiter):
+    """Handed to the mail server is not delivered: the address may still bounce, and the
+    recruiter must not read a bounce as a candidate who ignores the invitation."""
+    send_invitation(candidate=candidate, sent_by=recruiter)
+    client.force_login(recruiter)
+    shortlist = client.get(reverse("backoffice:job_detail", args=[candidate.job.pk]))
+    report = client.get(reverse("backoffice:candidate_report", args=[candidate.pk]))
+    for html in (shortlist.content.decode(), report.content.decode()):
+        assert "E-mail sent" in html
+        assert "E-mail delivered" not in html
