@@ -56,3 +56,27 @@ def test_demo_accounts_with_the_demo_password_are_a_deploy_warning(settings):
     assert "servicefit.W004" in text and "demo accounts admin, interviewer" in text
     settings.DEBUG = True
     assert "servicefit.W004" not in deploy_check()
+
+
+def test_a_site_url_that_the_allowed_hosts_refuse_is_named(settings):
+    """Every e-mailed link would answer 400: the most likely slip in a first deployment."""
+    settings.ALLOWED_HOSTS = ["hiring.example.com"]
+    settings.SITE_URL = "https://jobs.example.com"
+    text = deploy_check()
+    assert "servicefit.W005" in text and "https://jobs.example.com" in text
+
+
+def test_links_to_this_machine_in_real_e_mails_are_named(settings):
+    settings.ALLOWED_HOSTS = ["hiring.example.com", "127.0.0.1"]
+    settings.SITE_URL = "http://127.0.0.1:8000"  # the default, forgotten
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    text = deploy_check()
+    assert "servicefit.W006" in text and "servicefit.W005" not in text
+
+
+def test_a_public_site_url_among_the_allowed_hosts_passes(settings):
+    settings.ALLOWED_HOSTS = ["hiring.example.com"]
+    settings.SITE_URL = "https://hiring.example.com"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    text = deploy_check()
+    assert "servicefit.W005" not in text and "servicefit.W006" not in text

@@ -201,3 +201,42 @@ def check_demo_accounts(app_configs: Sequence[Any] | None = None, **kwargs: Any)
             id="servicefit.W004",
         )
     ]
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """The base of every e-mailed link must be an address candidates can open and this
+    server answers: a forgotten SERVICEFIT_SITE_URL mails every candidate a dead link."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    problems: list[Any] = []
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        problems.append(
+            Warning(
+                f"SERVICEFIT_SITE_URL ({settings.SITE_URL}) names a host that "
+                "SERVICEFIT_ALLOWED_HOSTS does not list: the links in invitation e-mails would "
+                "be refused (400 Bad Request).",
+                hint="Set SERVICEFIT_SITE_URL to the public address candidates open, and list "
+                "its host name in SERVICEFIT_ALLOWED_HOSTS.",
+                id="servicefit.W005",
+            )
+        )
+    if host in LOOPBACK_HOSTS and not settings.EMAIL_BACKEND.endswith(
+        ("console.EmailBackend", "ConsoleEmailBackend", "locmem.EmailBackend")
+    ):
+        problems.append(
+            Warning(
+                f"Invitation e-mails are sent, but their links point to {settings.SITE_URL}, "
+                "which only this machine can open.",
+                hint="Set SERVICEFIT_SITE_URL to the public address, e.g. "
+                "https://hiring.example.com.",
+                id="servicefit.W006",
+            )
+        )
+    return problems

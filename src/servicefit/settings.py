@@ -326,6 +326,10 @@ EMAIL_PORT = env_int("SERVICEFIT_EMAIL_PORT", "25")
 EMAIL_HOST_USER = env("SERVICEFIT_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("SERVICEFIT_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("SERVICEFIT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("SERVICEFIT_EMAIL_USE_SSL", False)  # implicit TLS, port 465
+# Seconds for each SMTP step: without a limit a mail server that accepts the connection and
+# never answers holds the task worker (and every scoring task queued behind it) for ever.
+EMAIL_TIMEOUT = env_int("SERVICEFIT_EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = env("SERVICEFIT_FROM_EMAIL", "ServiceFit <noreply@localhost>")
 
 TASKS = {
@@ -401,12 +405,27 @@ LOGGING = {
         "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
         "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
     },
+    "formatters": {
+        # when, how bad and from where, like gunicorn's and the supervisor's lines beside them
+        "line": {
+            "format": "%(asctime)s [%(name)s] %(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_tokens"],
+            "formatter": "line",
+        },
     },
     "loggers": {
         # A foreign Host header: one line, not a traceback per request.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+        # WeasyPrint logs each step of every PDF at INFO ("Step 1 - Fetching and parsing
+        # HTML"): eight lines per report download in the production log.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env("SERVICEFIT_LOG_LEVEL", "INFO")},
 }

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from servicefit.accounts import sso_views
 from servicefit.portal.language import set_language
-from servicefit.runtime.views import health
+from servicefit.runtime.views import favicon, health
 from servicefit.security import views as security_views
 from servicefit.security.account import AccountView
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health, name="health"),
+    path("favicon.ico", favicon),
     *admin_urls(),
     path("a/", include("servicefit.portal.urls")),
     path("api/", include("servicefit.api.urls")),

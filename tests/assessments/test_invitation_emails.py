@@ -146,3 +146,69 @@ def test_a_revoked_invitation_is_not_mailed_and_no_longer_counts_as_queued(candi
     assert mail.outbox == []
     assert deliver_invitation_email(invitation_id=invitation.pk) == EmailStatus.NOT_EMAILED
     assert mail.outbox == []
+
+
+def test_a_mail_server_that_never_answers_fails_the_attempt_instead_of_holding_the_worker(
+    tmp_path,
+):
+    """The SMTP timeout comes from SERVICEFIT_EMAIL_TIMEOUT (30 s by default), not "for ever"."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts connections, never sends the SMTP greeting
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.core.mail import get_connection\n"
+        "print(settings.EMAIL_TIMEOUT)\n"
+        "try:\n    get_connection().open()\nexcept OSError as exc:\n    print('failed:', exc)\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SERVICEFIT_")},
+        "DJANGO_SETTINGS_MODULE": "servicefit.settings",
+        "SERVICEFIT_DATA_DIR": str(tmp_path),
+        "SERVICEFIT_SECRET_KEY": "test-email-timeout",
+        "SERVICEFIT_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "SERVICEFIT_EMAIL_HOST": "127.0.0.1",
+        "SERVICEFIT_EMAIL_PORT": str(silent.getsockname()[1]),
+        "SERVICEFIT_EMAIL_TIMEOUT": "1",
+    }
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30
+        )
+    finally:
+        silent.close()
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1", result.stderr
+    assert "timed out" in lines[1], result.stderr
+    env.pop("SERVICEFIT_EMAIL_TIMEOUT")
+    default = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.EMAIL_TIMEOUT)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert default.stdout.strip() == "30", default.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_invitation_says_sent_not_delivered(client, candidate, recruiter):
+    """Handed to the mail server is not delivered: the address may still bounce, and the
+    recruiter must not read a bounce as a candidate who ignores the invitation."""
+    send_invitation(candidate=candidate, sent_by=recruiter)
+    client.force_login(recruiter)
+    shortlist = client.get(reverse("backoffice:job_detail", args=[candidate.job.pk]))
+    report = client.get(reverse("backoffice:candidate_report", args=[candidate.pk]))
+    for html in (shortlist.content.decode(), report.content.decode()):
+        assert "E-mail sent" in html
+        assert "E-mail delivered" not in html

@@ -77,7 +77,7 @@ def test_the_bulk_invitation_skips_closed_candidates_and_says_so(client, recruit
             follow=True,
         )
     page = response.content.decode()
-    assert "Invitations sent: 1. Skipped (already invited or finished): 1." in page
+    assert "Invitation e-mails queued: 1. Skipped (already invited or finished): 1." in page
     assert "Not invited because they are rejected, withdrawn or hired" in page
     assert rejected.invitations.count() == 1 and other.invitations.count() == 1
     assert [m.to for m in mail.outbox] == [["bo@example.com"]]

@@ -166,6 +166,19 @@ def test_pdf_report_downloads(client, recruiter, scored_candidate):
     assert len(response.content) > 5000
 
 
+def test_the_pdf_says_in_which_time_zone_it_was_generated(client, recruiter, scored_candidate):
+    """A PDF is forwarded and read elsewhere: "04:11" alone is ambiguous."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_report_pdf", args=[scored_candidate.pk]))
+    first_page = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert re.search(r"Report generated \S+ \d\d:\d\d (CET|CEST|UTC)", first_page), first_page
+
+
 def _rating_post(result, **changes):
     suggested = {k: int(v) for k, v in result.reply["analysis"]["ratings"].items()}
     data = {k: str(v) for k, v in suggested.items()}

@@ -9,6 +9,7 @@ import random
 import re
 
 import pytest
+from django.core import mail
 from pypdf import PdfReader
 
 from servicefit.assessments.services import create_invitation
@@ -111,6 +112,9 @@ def test_a_recruiter_reads_the_demo_fairness_page_and_validates_against_outcomes
     page.wait_for_url(re.compile(r"/review-requests/$"))
     contest.refresh_from_db()
     assert contest.response.startswith("Looked at") and contest.resolved_at is not None
+    # the answer reaches the candidate by e-mail, whether or not their page is still open
+    answered = [m for m in mail.outbox if "Looked at the reply again" in m.body]
+    assert [m.to for m in answered] == [[contest.candidate.email]]
     assert problems == [], "\n".join(problems)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 
 import pytest
 from django.urls import reverse
@@ -66,6 +67,7 @@ def test_the_audit_summary_is_one_page_and_the_csv_has_every_group(client, flagg
     text = reader.pages[0].extract_text()
     assert "Adverse-impact audit summary" in text and "Method notes" in text
     assert "0.33" in text  # women's impact ratio at shortlisting: 0.2 / 0.6
+    assert re.search(r"Generated: \S+ \d\d:\d\d (CET|CEST|UTC)", text), text  # the zone named
     response = client.get(reverse("backoffice:job_audit_summary", args=[flagged_job.pk, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     shortlisting = [

@@ -193,3 +193,26 @@ def test_the_pages_after_submission_speak_the_candidates_language(client, job, r
 
     assert response.status_code == 200
     assert '<html lang="nb"' in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_is_emailed_to_the_candidate_in_their_language_once(job, recruiter):
+    """The thank-you page that shows the answer closes SERVICEFIT_FEEDBACK_DAYS after submitting,
+    so a request answered later would never reach the candidate without the e-mail."""
+    from django.core import mail
+
+    from servicefit.oversight.emails import send_review_answer
+
+    person = add_candidate(job=job, name="Ola Nordmann", email="ola@example.no", language="nb")
+    simulate_assessment(candidate=person, rng=random.Random(5))
+    review = request_review(candidate=person, kind="contest", message="Svaret mitt ble feillest")
+    mail.outbox.clear()
+    resolve_request(review=review, resolved_by=recruiter, response="Vi har lest svaret på nytt.")
+    (message,) = mail.outbox
+    assert message.to == ["ola@example.no"]
+    assert "Vi har lest svaret på nytt." in message.body
+    assert message.body.startswith("Hei Ola Nordmann")  # Norwegian, the candidate's language
+    assert "/a/" not in message.body  # the answer itself, no link that may have closed
+    assert send_review_answer(review_id=review.pk) is False  # a task run again sends nothing
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="review.answer_emailed", candidate=person).exists()

@@ -42,3 +42,15 @@ def test_the_chosen_role_is_stored(client, admin_user, role):
     response = add(client, role=role)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(username="newbie").role == role
+
+
+def test_createsuperuser_makes_an_administrator_shown_as_one(monkeypatch):
+    """The operator's first account (operations.md) is listed as an administrator, not a
+    recruiter (the model's default role), e.g. among the interviewers to schedule."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-Passphrase-42")
+    call_command("createsuperuser", interactive=False, username="olga", email="o@example.com")
+    olga = User.objects.get(username="olga")
+    assert olga.role == "admin"
+    assert olga.get_role_display() == "Administrator"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,38 @@ def test_https_settings_come_from_the_environment(tmp_path):
         "True",
         "28800",
     ]
+
+
+def _console_handler() -> logging.Handler:
+    (handler,) = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, MaskInvitationTokens) for f in h.filters)
+    ]
+    return handler
+
+
+def test_a_log_line_says_when_how_bad_and_from_where():
+    """Worker and web log lines carry a time with its offset, the logger and the level."""
+    record = logging.LogRecord(
+        "servicefit.assessments.emails", logging.WARNING, __file__, 1, "e-mail failed", None, None
+    )
+    line = _console_handler().format(record)
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \[servicefit\.assessments\.emails\] "
+        r"WARNING e-mail failed",
+        line,
+    ), line
+
+
+def test_the_supervisors_lines_carry_the_utc_offset_too():
+    """`servicefit serve` logs in the system's zone, its children in SERVICEFIT_TIME_ZONE."""
+    from servicefit.runtime.supervisor import LOG_DATE_FORMAT, LOG_FORMAT
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "starting web", None, None)
+    line = logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT).format(record)
+    assert re.fullmatch(r"\S+ \S+ [+-]\d{4} \[servicefit serve\] INFO starting web", line), line
+
+
+def test_a_pdf_download_does_not_log_weasyprint_steps():
+    assert not logging.getLogger("weasyprint").isEnabledFor(logging.INFO)

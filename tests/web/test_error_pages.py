@@ -23,3 +23,14 @@ def test_an_unknown_address_gets_the_sites_translated_not_found_page(client, rec
     page = response.content.decode()
     assert response.status_code == 404
     assert "Sidan hittades inte" in page and '<html lang="sv"' in page
+
+
+@pytest.mark.django_db
+def test_the_browsers_favicon_request_is_answered_not_logged_as_not_found(client, caplog):
+    """Every page view used to log "Not Found: /favicon.ico" in the production log."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("servicefit/favicon.svg")
+    assert [r for r in caplog.records if r.name == "django.request"] == []
+    assert 'rel="icon"' in client.get("/login/").content.decode()

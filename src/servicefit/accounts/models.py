@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     RECRUITER = "recruiter", _("Recruiter")
     INTERVIEWER = "interviewer", _("Interviewer")
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """``servicefit manage createsuperuser`` makes the first administrator, shown as one."""
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -22,6 +34,8 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RECRUITER)
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")

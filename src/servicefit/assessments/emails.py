@@ -196,7 +196,7 @@ def _claim(invitation_ids: list[int]) -> list[tuple[Invitation, str]]:
     return claimed
 
 
-def _sender(organisation: str) -> str:
+def sender_address(organisation: str) -> str:
     """The configured From address, shown with the organisation's name when one is set."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((organisation or name, address)) if address else settings.DEFAULT_FROM_EMAIL
@@ -223,7 +223,7 @@ def _mail(
         # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(subject, body, _sender(organisation), [candidate.email], connection=connection)
+    send_mail(subject, body, sender_address(organisation), [candidate.email], connection=connection)
 
 
 def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:

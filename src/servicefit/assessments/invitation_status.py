@@ -25,8 +25,9 @@ class InvitationStatus(models.TextChoices):
     NOT_INVITED = "not_invited", _("Not invited")
     LINK_CREATED = "link_created", _("Link created, no e-mail")
     SENT = "sent", _("E-mail queued")
-    """Queued for the send task, not yet handed to the mail server (``DELIVERED`` then)."""
-    DELIVERED = "delivered", _("E-mail delivered")
+    """Queued for the send task, not yet handed to the mail server (``DELIVERED`` then:
+    shown as "E-mail sent", since the mail server accepting it does not mean it arrived)."""
+    DELIVERED = "delivered", _("E-mail sent")  # handed to the mail server; it may still bounce
     FAILED = "failed", _("E-mail failed")
     OPENED = "opened", _("Opened")
     STARTED = "started", _("Started")

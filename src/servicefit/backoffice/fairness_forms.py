@@ -55,7 +55,7 @@ class ResolveForm(forms.Form):
     form_id = "review-resolve"
 
     response = forms.CharField(
-        label=_("What you reviewed and decided (the candidate can be told this)"),
+        label=_("What you reviewed and decided (e-mailed to the candidate)"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -104,6 +104,7 @@ AUDIT_LABELS = {
     "review.queue_viewed": _("Review requests viewed"),
     "review.requested": _("Candidate asked for a review"),
     "review.resolved": _("Review request answered"),
+    "review.answer_emailed": _("Answer to the review request e-mailed to the candidate"),
     "scorecard.saved": _("Scorecard saved"),
     "scorecard.submitted": _("Scorecard submitted"),
     "scoring.resumed": _("Scoring resumed"),

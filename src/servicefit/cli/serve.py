@@ -70,4 +70,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    return _manage("task_worker", "--queue-name", "*")
+    """Become the task worker (exec, not a child): the stop signal of systemd, docker or a
+    shell reaches the worker itself, which finishes its task and exits, instead of killing a
+    parent and leaving the worker running on its own."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicefit.settings")
+    command = [sys.executable, "-m", "servicefit.cli", "manage", "task_worker", "--queue-name", "*"]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # noqa: S606
+    return 1  # pragma: no cover - execv does not return

@@ -63,6 +63,7 @@ class ReviewRequest(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(_("answer to the candidate"), blank=True)
+    answer_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

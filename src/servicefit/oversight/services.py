@@ -123,6 +123,11 @@ def resolve_request(*, review: ReviewRequest, resolved_by: User, response: str) 
         candidate=locked.candidate,
         request=locked.pk,
     )
+    from .tasks import send_review_answer_email
+
+    # The thank-you page shows the answer only while it is open (SERVICEFIT_FEEDBACK_DAYS after
+    # submitting); the e-mail reaches the candidate whenever the answer is given.
+    transaction.on_commit(lambda: send_review_answer_email.enqueue(locked.pk))
     return locked
 
 

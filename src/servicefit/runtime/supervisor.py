@@ -238,10 +238,14 @@ def build_supervisor(options: ServeOptions, *, web: bool = True) -> Supervisor:
     return Supervisor(children, stop_timeout=float(options.timeout) + 5)
 
 
+LOG_FORMAT = "%(asctime)s [servicefit serve] %(levelname)s %(message)s"
+#: with the UTC offset: this process keeps the system's zone while the Django children log in
+#: SERVICEFIT_TIME_ZONE, so lines without it would disagree by an hour or more in one stream
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+
+
 def serve(options: ServeOptions, *, web: bool = True) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s [servicefit serve] %(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_DATE_FORMAT)
     logger.info(
         "web on %s (%d workers x %d threads), %d task worker(s)",
         options.bind if web else "-",

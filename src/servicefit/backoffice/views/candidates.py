@@ -322,7 +322,10 @@ def bulk_action(request: HttpRequest, job_id: int) -> HttpResponse:
         if email_is_delivered():
             messages.success(
                 request,
-                _("Invitations sent: %(sent)d. Skipped (already invited or finished): %(skipped)d.")
+                _(
+                    "Invitation e-mails queued: %(sent)d. Skipped (already invited or "
+                    "finished): %(skipped)d."
+                )
                 % counts,
             )
         else:
