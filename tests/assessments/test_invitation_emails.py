@@ -212,3 +212,14 @@ def test_a_sent_invitation_says_sent_not_delivered(client, candidate, recruiter)
     for html in (shortlist.content.decode(), report.content.decode()):
         assert "E-mail sent" in html
         assert "E-mail delivered" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_message_id_is_in_the_senders_domain_not_the_servers(candidate, recruiter, settings):
+    """Django names the machine ("…@localhost" on many servers), which spam filters count
+    against a message; the sender's own domain is what they expect."""
+    settings.DEFAULT_FROM_EMAIL = "Acme hiring <hiring@acme.example>"
+    send_invitation(candidate=candidate, sent_by=recruiter)
+    message = mail.outbox[0].message()
+    assert message["Message-ID"].endswith("@acme.example>")
+    assert message["From"] == "Acme hiring <hiring@acme.example>"

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from servicefit.assessments.emails import sender_address
+from servicefit.assessments.emails import send_candidate_mail
 from servicefit.audit.recording import record
 from servicefit.branding.models import Branding
 
@@ -52,7 +51,7 @@ def send_review_answer(*, review_id: int) -> bool:
         subject = render_to_string("emails/review_answered_subject.txt", context).strip()
         body = render_to_string("emails/review_answered.txt", context)
     try:
-        send_mail(subject, body, sender_address(organisation), [candidate.email])
+        send_candidate_mail(subject, body, organisation, candidate.email)
     except Exception:
         ReviewRequest.objects.filter(pk=review_id).update(answer_emailed_at=None)
         raise
