@@ -161,7 +161,9 @@ def test_a_reminder_that_cannot_be_mailed_is_not_counted(candidate, recruiter, d
 
     new = deliver(candidate)
     with (
-        mock.patch("servicefit.assessments.emails.send_mail", side_effect=OSError("no route")),
+        mock.patch(
+            "servicefit.assessments.emails.send_candidate_mail", side_effect=OSError("no route")
+        ),
         pytest.raises(OSError),
     ):
         send_reminder(invitation_id=new.invitation.pk, manual=False)
