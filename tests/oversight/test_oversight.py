@@ -212,6 +212,7 @@ def test_the_answer_is_emailed_to_the_candidate_in_their_language_once(job, recr
     assert message.to == ["ola@example.no"]
     assert "Vi har lest svaret på nytt." in message.body
     assert message.body.startswith("Hei Ola Nordmann")  # Norwegian, the candidate's language
+    assert "(Jeg bestrider beslutningen eller resultatet)" in message.body  # the kind, too
     assert "/a/" not in message.body  # the answer itself, no link that may have closed
     assert send_review_answer(review_id=review.pk) is False  # a task run again sends nothing
     assert len(mail.outbox) == 1

@@ -224,6 +224,29 @@ def send_candidate_mail(
     ).send()
 
 
+def mail_candidate(
+    candidate: Candidate,
+    template: str,
+    context: dict[str, object],
+    connection: BaseEmailBackend | None = None,
+) -> None:
+    """Render ``emails/<template>_subject.txt`` and ``emails/<template>.txt`` in the candidate's
+    language, with the candidate, their job and the organisation beside ``context``, and send
+    them (:func:`send_candidate_mail`)."""
+    organisation = Branding.current().organisation_name
+    with translation.override(candidate.language):
+        context = {
+            "candidate": candidate,
+            "job": candidate.job,
+            "organisation": organisation,
+            **context,
+        }
+        # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+    send_candidate_mail(subject, body, organisation, candidate.email, connection=connection)
+
+
 def _mail(
     *,
     template: str,
@@ -232,20 +255,12 @@ def _mail(
     expires_at: datetime,
     connection: BaseEmailBackend | None = None,
 ) -> None:
-    organisation = Branding.current().organisation_name
-    with translation.override(candidate.language):
-        context = {
-            "candidate": candidate,
-            "job": candidate.job,
-            "url": url,
-            "expires_at": expires_at,
-            "organisation": organisation,
-            "minutes": assessment_minutes(candidate),
-        }
-        # plain-text e-mails: the templates switch autoescaping off ("&" stays "&")
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}.txt", context)
-    send_candidate_mail(subject, body, organisation, candidate.email, connection=connection)
+    mail_candidate(
+        candidate,
+        template,
+        {"url": url, "expires_at": expires_at, "minutes": assessment_minutes(candidate)},
+        connection=connection,
+    )
 
 
 def _send(invitation: Invitation, token: str, connection: BaseEmailBackend | None) -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from servicefit.assessments.emails import send_candidate_mail
+from servicefit.assessments.emails import mail_candidate
 from servicefit.audit.recording import record
-from servicefit.branding.models import Branding
 
 from .models import ReviewRequest
 
@@ -38,22 +36,10 @@ def send_review_answer(*, review_id: int) -> bool:
             return False
         review.answer_emailed_at = timezone.now()
         review.save(update_fields=["answer_emailed_at"])
-    candidate = review.candidate
-    organisation = Branding.current().organisation_name
-    with translation.override(candidate.language):
-        context = {
-            "candidate": candidate,
-            "job": candidate.job,
-            "review": review,
-            "kind": review.get_kind_display(),
-            "organisation": organisation,
-        }
-        subject = render_to_string("emails/review_answered_subject.txt", context).strip()
-        body = render_to_string("emails/review_answered.txt", context)
     try:
-        send_candidate_mail(subject, body, organisation, candidate.email)
+        mail_candidate(review.candidate, "review_answered", {"review": review})
     except Exception:
         ReviewRequest.objects.filter(pk=review_id).update(answer_emailed_at=None)
         raise
-    record(action="review.answer_emailed", candidate=candidate, request=review.pk)
+    record(action="review.answer_emailed", candidate=review.candidate, request=review.pk)
     return True
