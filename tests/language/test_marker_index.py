@@ -1,5 +1,6 @@
-"""Courtesy and discourtesy markers are looked up through an index of their first words; it
-must find exactly what trying every marker at every token finds (same words, same order)."""
+"""Courtesy and discourtesy markers are looked up through an index of their first words (the
+same :class:`PatternIndex` as the signal patterns); it must find exactly what trying every
+marker at every token finds (same words, same order)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from servicefit.language.lemmas import lemmas_of
-from servicefit.language.patterns import load_patterns, match_at
+from servicefit.language.patterns import PatternIndex, load_patterns, match_at
 from servicefit.language.signals import marker_matches
 from servicefit.language.text import tokenize
 
@@ -42,9 +43,9 @@ def test_the_marker_index_finds_what_the_full_scan_finds(language):
     for text in texts:
         tokens = tokenize(text)
         lemmas = lemmas_of(tokens, language)
-        for markers in (rules.courtesy_markers, rules.discourtesy_markers):
-            expected = every_marker_at_every_token(markers, tokens, lemmas)
-            assert marker_matches(markers, tokens, lemmas) == expected, text
+        for index in (rules.courtesy_index, rules.discourtesy_index):
+            expected = every_marker_at_every_token(index.patterns, tokens, lemmas)
+            assert marker_matches(index, tokens, lemmas) == expected, text
             found += len(expected)
     assert found > 0  # the comparison saw markers, not only empty lists
 
@@ -75,4 +76,4 @@ def test_the_index_also_finds_markers_that_start_with_a_prefix_a_suffix_or_a_lem
         "am truly grateful",
         "Please",
     ]
-    assert marker_matches(markers, tokens, lemmas) == expected
+    assert marker_matches(PatternIndex(markers), tokens, lemmas) == expected

@@ -170,9 +170,9 @@ def analyze_reply(
     rules = load_patterns(language_code)
     lemmas = lemmas_of(tokens, language_code)
     markers = {
-        "courtesy_markers": marker_matches(rules.courtesy_markers, tokens, lemmas)
+        "courtesy_markers": marker_matches(rules.courtesy_index, tokens, lemmas)
         + smiley_matches(text),
-        "discourtesy_markers": marker_matches(rules.discourtesy_markers, tokens, lemmas),
+        "discourtesy_markers": marker_matches(rules.discourtesy_index, tokens, lemmas),
     }
     # the ratings learned on the evidence of the sentence model that ran (lemma for patterns
     # only and for a model object of another name)

@@ -20,8 +20,8 @@ The files live next to this module in ``patterns/<lang>.yaml``; see ``patterns/R
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, Literal
 
@@ -98,6 +98,40 @@ class SignalRules:
     patterns: tuple[Pattern, ...]
 
 
+class PatternIndex:
+    """Patterns by the word forms their first element accepts, so that a text is read once
+    rather than once per pattern: :meth:`candidates` gives, for a token, the patterns that
+    could start at it (a superset; :func:`match_at` decides). Exact words and two-letter
+    prefixes are looked up; suffixes and one-letter prefixes are tried at every token."""
+
+    def __init__(self, patterns: Sequence[Pattern]) -> None:
+        self.patterns = tuple(patterns)
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[int]] = {}  # by the prefix's first two letters
+        self._always: list[int] = []
+        for k, pattern in enumerate(self.patterns):
+            for alt in pattern.elements[0].alternatives:
+                if alt.kind == "exact":
+                    self._exact.setdefault(alt.value, []).append(k)
+                elif alt.kind == "prefix" and len(alt.value) >= 2:
+                    self._prefix.setdefault(alt.value[:2], []).append(k)
+                else:
+                    self._always.append(k)
+
+    def candidates(self, lower: str, lemma: str) -> list[int]:
+        """Positions (in :attr:`patterns`) of the patterns whose first element could match a
+        token with these forms, in pattern order per look-up (a position may repeat)."""
+        found: list[int] = []
+        found += self._exact.get(lower, ())
+        if lemma != lower:
+            found += self._exact.get(lemma, ())
+        found += self._prefix.get(lower[:2], ())
+        if lemma[:2] != lower[:2]:
+            found += self._prefix.get(lemma[:2], ())
+        found += self._always
+        return found
+
+
 @dataclass(frozen=True)
 class LanguagePatterns:
     """Everything the signal finder needs for one language."""
@@ -110,35 +144,24 @@ class LanguagePatterns:
     signals: Mapping[str, SignalRules]
     courtesy_markers: tuple[Pattern, ...]
     discourtesy_markers: tuple[Pattern, ...]
-    _exact: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
-    _prefix: dict[str, list[Pattern]] = field(default_factory=dict, repr=False)
-    _suffix: list[Pattern] = field(default_factory=list, repr=False)
 
-    def __post_init__(self) -> None:
-        for rules in self.signals.values():
-            for pattern in rules.patterns:
-                self._index(pattern)
+    @cached_property
+    def signal_index(self) -> PatternIndex:
+        """Every signal pattern, in file order (the order in which a position's matches win)."""
+        return PatternIndex([p for rules in self.signals.values() for p in rules.patterns])
 
-    def _index(self, pattern: Pattern) -> None:
-        for alt in pattern.elements[0].alternatives:
-            if alt.kind == "exact":
-                self._exact.setdefault(alt.value, []).append(pattern)
-            elif alt.kind == "prefix":
-                self._prefix.setdefault(alt.value[:2], []).append(pattern)
-            else:
-                self._suffix.append(pattern)
+    @cached_property
+    def courtesy_index(self) -> PatternIndex:
+        return PatternIndex(self.courtesy_markers)
+
+    @cached_property
+    def discourtesy_index(self) -> PatternIndex:
+        return PatternIndex(self.discourtesy_markers)
 
     def candidates(self, lower: str, lemma: str) -> list[Pattern]:
-        """Patterns whose first element could match a token with these forms."""
-        found: list[Pattern] = []
-        found += self._exact.get(lower, ())
-        if lemma != lower:
-            found += self._exact.get(lemma, ())
-        found += self._prefix.get(lower[:2], ())
-        if lemma[:2] != lower[:2]:
-            found += self._prefix.get(lemma[:2], ())
-        found += self._suffix
-        return found
+        """Signal patterns whose first element could match a token with these forms."""
+        index = self.signal_index
+        return [index.patterns[k] for k in index.candidates(lower, lemma)]
 
     def is_negator(self, lower: str, lemma: str) -> bool:
         return any(alt.matches(lower, lemma) for alt in self.negators)

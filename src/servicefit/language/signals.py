@@ -14,7 +14,12 @@ from typing import Any, Literal
 
 from servicefit.language.cues import NAME_TITLES, name_matches, shouting_matches
 from servicefit.language.lemmas import LEMMA_LANGUAGES, lemmas_of
-from servicefit.language.patterns import LanguagePatterns, Pattern, load_patterns, match_at
+from servicefit.language.patterns import (
+    LanguagePatterns,
+    PatternIndex,
+    load_patterns,
+    match_at,
+)
 from servicefit.language.sentence_model import SentenceModel
 from servicefit.language.sentences import split_sentences
 from servicefit.language.text import Token
@@ -213,58 +218,19 @@ def phrase_matches(
     return found
 
 
-class _MarkerIndex:
-    """Which marker patterns (by position in their list) could start at a token, from the
-    forms their first element accepts: so that a reply is read once, not once per marker
-    (English has 93 markers; the scan per marker was 40 % of the analysis's time)."""
-
-    def __init__(self, markers: Sequence[Pattern]) -> None:
-        self.markers = markers
-        self.exact: dict[str, list[int]] = {}
-        self.prefix: dict[str, list[int]] = {}  # by the prefix's first two letters
-        self.always: list[int] = []  # suffixes and one-letter prefixes: tried at every token
-        for k, pattern in enumerate(markers):
-            for alt in pattern.elements[0].alternatives:
-                if alt.kind == "exact":
-                    self.exact.setdefault(alt.value, []).append(k)
-                elif alt.kind == "prefix" and len(alt.value) >= 2:
-                    self.prefix.setdefault(alt.value[:2], []).append(k)
-                else:
-                    self.always.append(k)
-
-    def candidates(self, lower: str, lemma: str) -> set[int]:
-        found = set(self.always)
-        for form in {lower, lemma}:
-            found.update(self.exact.get(form, ()))
-            found.update(self.prefix.get(form[:2], ()))
-        return found
-
-
-_MARKER_INDEXES: dict[int, _MarkerIndex] = {}
-
-
-def _marker_index(markers: Sequence[Pattern]) -> _MarkerIndex:
-    index = _MARKER_INDEXES.get(id(markers))
-    if index is None or index.markers is not markers:
-        index = _MARKER_INDEXES[id(markers)] = _MarkerIndex(markers)
-    return index
-
-
 def marker_matches(
-    markers: Sequence[Pattern], tokens: Sequence[Token], lemmas: Sequence[str]
+    index: PatternIndex, tokens: Sequence[Token], lemmas: Sequence[str]
 ) -> list[tuple[str, float]]:
-    """The words matched by each distinct marker pattern (each counted once, at its first
-    match), with weights, in the order of ``markers``."""
-    index = _marker_index(markers)
+    """The words matched by each distinct marker pattern of ``index``
+    (:attr:`LanguagePatterns.courtesy_index` or ``discourtesy_index``; each pattern counted
+    once, at its first match), with weights, in the order of the patterns."""
+    markers = index.patterns
     first: dict[int, str] = {}
     for i, token in enumerate(tokens):
         for k in index.candidates(token.lower, lemmas[i]):
             if k in first:
                 continue
-            pattern = markers[k]
-            if not pattern.elements[0].matches(token.lower, lemmas[i]):
-                continue
-            hit = match_at(pattern, tokens, lemmas, i)
+            hit = match_at(markers[k], tokens, lemmas, i)
             if hit is not None:
                 first[k] = " ".join(t.surface for t in tokens[i : hit[0] + 1])
     return [(first[k], markers[k].weight) for k in sorted(first)]
