@@ -136,7 +136,7 @@ def test_staff_change_their_password_and_sign_in_with_the_new_one(desktop, live_
     assert violations == []
 
 
-def test_a_recruiter_corrects_a_candidates_name_and_email(desktop, live_server, recruiter):
+def test_a_recruiter_corrects_a_candidates_details(desktop, live_server, recruiter):
     job = create_job_from_template(
         title="Chat agent", template_id="phone_support", created_by=recruiter
     )
@@ -146,17 +146,21 @@ def test_a_recruiter_corrects_a_candidates_name_and_email(desktop, live_server, 
     fill_login(page, live_server, "rita", "pw-rita")
     page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
     with page.expect_navigation():
-        page.get_by_role("link", name="Edit name and e-mail").click()
+        page.get_by_role("link", name="Edit details").click()
     page.fill("#id_name", "Anna Berg")
     page.fill("#id_email", "anna@example.com")
-    page.fill("#id_reason", "Typo in the application form")
+    page.select_option("#id_language", "da")
+    page.fill("#id_extra_time_percent", "25")
+    page.fill("#id_reason", "Typo in the application form; asked for extra time")
     with page.expect_navigation():
         form(page, "candidate-edit").locator("button[type=submit]").click()
     assert page.locator("h1").first.inner_text() == "Anna Berg"
     stored = Candidate.objects.get(pk=candidate.pk)
     assert (stored.name, stored.email) == ("Anna Berg", "anna@example.com")
+    assert (stored.language, stored.extra_time_percent) == ("da", 25)
     event = AuditEvent.objects.get(action="candidate.updated")
-    assert event.detail["fields"] == ["name", "email"] and event.actor == recruiter
+    assert event.detail["fields"] == ["name", "email", "language", "extra_time_percent"]
+    assert event.actor == recruiter
     assert violations == []
 
 

@@ -122,7 +122,7 @@ def test_no_email_input_carries_a_maxlength_that_would_cut_a_pasted_address(job)
 
     from servicefit.backoffice.forms import CandidateEditForm, CandidateForm
 
-    for form_class in (partial(CandidateForm, job=job), CandidateEditForm):
+    for form_class in (partial(CandidateForm, job=job), partial(CandidateEditForm, job=job)):
         html = str(form_class()["email"])
         assert 'type="email"' in html and "maxlength" not in html
         form = form_class(data={"name": "Bo", "email": LONG_EMAIL, "language": "en"})
@@ -167,7 +167,13 @@ def test_a_recruiter_corrects_name_and_email_and_the_change_is_audited(client, r
     assert page.status_code == 200
     response = client.post(
         f"/candidates/{candidate.pk}/edit/",
-        {"name": "Anna Berg", "email": "Anna@Example.com ", "reason": "typo"},
+        {
+            "name": "Anna Berg",
+            "email": "Anna@Example.com ",
+            "language": "en",
+            "extra_time_percent": "0",
+            "reason": "typo",
+        },
     )
     assert response.status_code == 302
     candidate.refresh_from_db()
@@ -182,7 +188,8 @@ def test_correcting_to_an_address_already_in_the_job_is_refused(client, recruite
     add_candidate(job=job, name="Anna", email="anna@example.com")
     bo = add_candidate(job=job, name="Bo", email="bo@example.com")
     response = client.post(
-        f"/candidates/{bo.pk}/edit/", {"name": "Bo", "email": "anna@example.com"}
+        f"/candidates/{bo.pk}/edit/",
+        {"name": "Bo", "email": "anna@example.com", "language": "en", "extra_time_percent": "0"},
     )
     assert response.status_code == 400
     assert "already a candidate" in response.content.decode()

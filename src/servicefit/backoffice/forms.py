@@ -214,14 +214,60 @@ class CandidateForm(CleanTextMixin, forms.Form):
 
 
 class CandidateEditForm(CleanTextMixin, forms.Form):
-    """Correct a candidate's name or e-mail address (typos, a changed address)."""
+    """Correct a candidate's details: a typo in the name, a changed address, the wrong
+    assessment language, or extra time asked for after the invitation.
+
+    The language is one of the job's; it is shown but cannot be changed once the candidate has
+    started, nor the extra time once a timed part has (the assessment has fixed them)."""
 
     form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = EmailAddressField(label=_("E-mail"))
+    language = forms.ChoiceField(
+        label=_("Assessment language"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of this job's assessment languages. Choose one from the list."
+            )
+        },
+    )
+    extra_time_percent = forms.IntegerField(
+        label=_("Extra time (%)"),
+        min_value=0,
+        max_value=200,
+        help_text=_("An accommodation: extra time on the timed parts."),
+    )
     reason = forms.CharField(
         label=_("Why the change (kept in the audit log)"), max_length=200, required=False
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        job: Job,
+        language_fixed: bool = False,
+        extra_time_fixed: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)  # noqa: S101  (declared above)
+        choices = job.language_choices()
+        current = self.initial.get("language")
+        if current and current not in dict(choices):  # the job no longer offers it
+            choices.append((current, str(dict(settings.LANGUAGES).get(current, current))))
+        language.choices = choices
+        if language_fixed:
+            language.disabled = True
+            language.help_text = _("Fixed: the candidate has started the assessment.")
+        if extra_time_fixed:
+            extra = self.fields["extra_time_percent"]
+            extra.disabled = True
+            extra.help_text = _(
+                "Fixed: a timed part has started, and changing it would move the candidate's "
+                "deadline."
+            )
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()

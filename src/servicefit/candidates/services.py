@@ -68,23 +68,77 @@ def settable_stages(candidate: Candidate) -> list[str]:
     ]
 
 
+class CandidateLocked(ValueError):
+    """A detail that the candidate's assessment has already fixed cannot be changed any more."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} is fixed once the candidate has started")
+        self.field = field
+
+
+def language_is_fixed(candidate: Candidate) -> bool:
+    """The assessment language is fixed once the candidate has started the assessment (their
+    answers are in it); until then a recruiter may correct it."""
+    return getattr(candidate, "assessment", None) is not None
+
+
+def extra_time_is_fixed(candidate: Candidate) -> bool:
+    """Extra time is fixed once a timed part has started or the assessment is over: changing
+    it then would move a deadline the candidate is already working to."""
+    session = getattr(candidate, "assessment", None)
+    if session is None:
+        return False
+    return bool(
+        session.sjt_started_at
+        or session.reply_started_at
+        or session.submitted_at
+        or session.withdrawn_at
+    )
+
+
 @transaction.atomic
 def update_candidate(
-    *, candidate: Candidate, name: str, email: str, changed_by: User | None, reason: str = ""
+    *,
+    candidate: Candidate,
+    name: str,
+    email: str,
+    changed_by: User | None,
+    reason: str = "",
+    language: str | None = None,
+    extra_time_percent: int | None = None,
 ) -> list[str]:
-    """Correct the name and e-mail address; returns the fields that changed (audited, no values).
+    """Correct the name, e-mail address, assessment language or extra time; returns the
+    fields that changed (audited, no values).
 
-    The audit event names the fields, not the old or new values, so it stays free of personal
-    data after an erasure. Raises :class:`DuplicateEmail` when the job already has the address.
+    ``language`` and ``extra_time_percent`` (``None``: unchanged) are for a candidate who was
+    added with the wrong language or who asks for an accommodation after the invitation; they
+    raise :class:`CandidateLocked` once the assessment has fixed them
+    (:func:`language_is_fixed`, :func:`extra_time_is_fixed`). The language must be one of the
+    job's (``ValueError`` otherwise). The audit event names the fields, not the old or new
+    values, so it stays free of personal data after an erasure. Raises
+    :class:`DuplicateEmail` when the job already has the address.
     """
     email = email.strip().lower()
-    changed = [
-        field
-        for field, value in (("name", name), ("email", email))
-        if getattr(candidate, field) != value
-    ]
+    wanted: dict[str, object] = {"name": name, "email": email}
+    if language is not None:
+        wanted["language"] = language
+    if extra_time_percent is not None:
+        wanted["extra_time_percent"] = extra_time_percent
+    changed = [field for field, value in wanted.items() if getattr(candidate, field) != value]
     if not changed:
         return []
+    if {"language", "extra_time_percent"} & set(changed):
+        # the row lock orders this after a start_session in progress (it locks it too), and
+        # the fresh look-up sees a session started since the candidate was read
+        Candidate.objects.select_for_update().filter(pk=candidate.pk).exists()
+        fresh = Candidate.objects.select_related("assessment").get(pk=candidate.pk)
+        if "language" in changed:
+            if language_is_fixed(fresh):
+                raise CandidateLocked("language")
+            if not candidate.job.offers_language(str(language)):
+                raise ValueError(f"{language!r} is not one of this job's assessment languages")
+        if "extra_time_percent" in changed and extra_time_is_fixed(fresh):
+            raise CandidateLocked("extra_time_percent")
     if (
         "email" in changed
         and Candidate.objects.filter(job_id=candidate.job_id, email=email)
@@ -92,7 +146,8 @@ def update_candidate(
         .exists()
     ):
         raise DuplicateEmail(email)
-    candidate.name, candidate.email = name, email
+    for field in changed:
+        setattr(candidate, field, wanted[field])
     candidate.save(update_fields=changed)
     record(
         action="candidate.updated",

@@ -30,8 +30,11 @@ from servicefit.candidates.imports import (
 )
 from servicefit.candidates.models import Candidate, CandidateImport
 from servicefit.candidates.services import (
+    CandidateLocked,
     DuplicateEmail,
     add_candidate,
+    extra_time_is_fixed,
+    language_is_fixed,
     move_to_stage,
     update_candidate,
 )
@@ -86,11 +89,22 @@ def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @recruiter_required
 def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    """Correct a candidate's name or e-mail address; the change is audited."""
-    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
+    """Correct a candidate's name, e-mail address, assessment language or extra time; the
+    change is audited."""
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("job", "assessment"), pk=candidate_id
+    )
     form = CandidateEditForm(
         request.POST if request.method == "POST" else None,
-        initial={"name": candidate.name, "email": candidate.email},
+        initial={
+            "name": candidate.name,
+            "email": candidate.email,
+            "language": candidate.language,
+            "extra_time_percent": candidate.extra_time_percent,
+        },
+        job=candidate.job,
+        language_fixed=language_is_fixed(candidate),
+        extra_time_fixed=extra_time_is_fixed(candidate),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -99,11 +113,19 @@ def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 candidate=candidate,
                 name=data["name"],
                 email=data["email"],
+                language=data["language"],
+                extra_time_percent=data["extra_time_percent"],
                 changed_by=acting_user(request),
                 reason=data.get("reason") or "",
             )
         except DuplicateEmail:
             form.add_error("email", _("This e-mail address is already a candidate for this job."))
+        except CandidateLocked as locked:
+            # the candidate started between opening the page and sending it
+            form.add_error(
+                locked.field,
+                _("The candidate has started the assessment in the meantime; this is now fixed."),
+            )
         else:
             if changed:
                 messages.success(request, _("The candidate's details were corrected."))
