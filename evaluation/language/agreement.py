@@ -22,6 +22,7 @@ Usage (from the project root)::
 
     .venv/bin/python evaluation/language/agreement.py          # tables
     .venv/bin/python evaluation/language/agreement.py --json   # the same numbers as JSON
+    .venv/bin/python evaluation/language/agreement.py --base evaluation/language/testset
 
 "-" (``null`` in JSON) marks a statistic that is undefined, e.g. kappa when both labellers
 mark a signal on no reply at all. The statistics are the project's own
@@ -78,8 +79,12 @@ class Reply:
 
 
 def load_devset(base: Path, language: str) -> list[Reply]:
-    """The replies of one language with labeller a's signals (the devset's ``signals``)."""
+    """The replies of one language with labeller a's signals (the devset's ``signals``):
+    ``base/devset/<lang>.yaml``, or ``base/<lang>.yaml`` where there is no ``devset`` folder
+    (the unseen test set's layout: ``--base evaluation/language/testset``)."""
     path = base / "devset" / f"{language}.yaml"
+    if not path.exists() and (base / f"{language}.yaml").exists():
+        path = base / f"{language}.yaml"
     data = _load(path)
     if not isinstance(data, dict) or not isinstance(data.get("replies"), list):
         raise InputError(f"{path}: expected a mapping with a 'replies' list")
@@ -308,7 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--base",
         type=Path,
         default=HERE,
-        help="folder holding devset/, ratings/ and labels/ (default: this script's folder)",
+        help="folder holding devset/ (or <lang>.yaml), ratings/ and labels/ (default: this "
+        "script's folder; evaluation/language/testset for the unseen test set)",
     )
     parser.add_argument(
         "--languages",

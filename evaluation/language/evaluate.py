@@ -17,6 +17,10 @@ that the part being judged was not tuned on.
   fitted leave-one-situation-out on the held-out predictions' features and the other
   situations' human ratings, beside the hand-set point sums of 1.1.0 on the same signals.
 
+- The unseen test set (``testset/``, two situations no part of the analysis was built on,
+  written by people who never saw the development set or the code) is judged with the
+  shipped models as they are, beside the headline; its errors are never listed.
+
 Beside the headline: in-sample figures (model trained on everything, all situations), the
 quadratic weighted kappa between the suggested and the mean human ratings, the agreement
 between raters, and TyDiP English sign accuracy (anything tuned on the train split only,
@@ -598,6 +602,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--devset", type=Path, default=HERE / "devset")
     parser.add_argument("--ratings", type=Path, default=HERE / "ratings")
     parser.add_argument(
+        "--testset",
+        type=Path,
+        default=HERE / "testset",
+        help="the unseen test set, judged with the shipped models as they are (no training)",
+    )
+    parser.add_argument(
+        "--testset-only", action="store_true", help="only the test set (no development set)"
+    )
+    parser.add_argument(
         "--systems",
         nargs="+",
         default=None,
@@ -642,6 +655,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tydip_only:
         failures = tydip_report(systems[-1], args.tydip_probes)
         return 1 if failures else 0
+    if args.testset_only:
+        testset_report(args.testset, systems)
+        return 0
     replies = [r for r in load_devset(args.devset) if r.text.strip()]
     raters = load_ratings(args.ratings)
     languages = [lang for lang in SUPPORTED_LANGUAGES if any(r.language == lang for r in replies)]
@@ -790,6 +806,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print_rater_agreement(raters)
 
+    testset_report(args.testset, systems)
     if not args.no_tydip:
         failures += tydip_report(headline_system, args.tydip_probes)
 
@@ -799,6 +816,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print("All held-out targets met.")
     return 0
+
+
+def testset_report(folder: Path, systems: Sequence[str]) -> list[Scope]:
+    """The unseen test set: the shipped models (patterns, sentence models, rating models) as
+    they are, on replies to situations that no part of the analysis was written, trained or
+    tuned on, by authors who never saw the development set or the analysis code.
+
+    Shown beside the held-out headline, never used to choose anything: errors are not listed
+    (``--verbose`` does not apply here), so that nobody reads them and tunes on them."""
+    from servicefit.language.training_data import load_devset
+
+    replies = [r for r in load_devset(folder) if r.text.strip()] if folder.is_dir() else []
+    if not replies:
+        print(f"\nUnseen test set: none in {folder}")
+        return []
+    raters = load_ratings(folder / "ratings")
+    languages = [lang for lang in SUPPORTED_LANGUAGES if any(r.language == lang for r in replies)]
+    situations = sorted({r.situation for r in replies})
+    print()
+    print(
+        f"UNSEEN TEST SET: {len(replies)} replies ({', '.join(situations)}), the shipped "
+        "models as they are; raters: " + (", ".join(raters) or "none")
+    )
+    scopes = []
+    for system in systems:
+        model = {"patterns": "off", "legacy": "legacy"}.get(system, system)
+        scope = Scope(f"test set, {system} (shipped)")
+        for r in replies:
+            scope.add(r, predict(r, model))
+        scopes.append(scope)
+        print()
+        print(f"Unseen test set: {scope.name}")
+        print_signal_table(scope, languages)
+        print(f"  Suggested vs mean human rating (QWK), {scope.name}")
+        print_rating_agreement(scope, raters, languages)
+    print()
+    print("Unseen test set, summary")
+    print_summary(scopes, raters, languages)
+    if len(raters) >= 2:
+        print()
+        print_rater_agreement(raters)
+    return scopes
 
 
 def persona_of(reply: Any) -> str | None:
