@@ -33,3 +33,27 @@ def test_the_api_archives_lists_and_refuses(api, job, waiting):
     assert not Invitation.objects.filter(candidate=waiting).exists()
     response = api.post(f"/api/v1/jobs/{job.pk}/reopen")
     assert response.status_code == 200 and response.json()["archived"] is False
+
+
+def test_an_expired_link_of_an_archived_job_is_not_extended_a_live_one_is(api, job, waiting):
+    """Re-opening an expired link is a new invitation in all but name: refused on an archived
+    job (409, nothing changed); a link still open is extended, since links already sent keep
+    working."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicefit.assessments.services import create_invitation
+
+    invitation = create_invitation(candidate=waiting, created_by=None).invitation
+    api.post(f"/api/v1/jobs/{job.pk}/archive")
+    url = f"/api/v1/candidates/{waiting.pk}/invitation/extend"
+    before = Invitation.objects.get(pk=invitation.pk).expires_at
+    assert api.post(url, {"days": 3}).status_code == 200
+    assert Invitation.objects.get(pk=invitation.pk).expires_at == before + timedelta(days=3)
+    expired = timezone.now() - timedelta(hours=1)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=expired)
+    response = api.post(url, {"days": 3})
+    assert response.status_code == 409
+    assert "expired" in response.json()["detail"]
+    assert Invitation.objects.get(pk=invitation.pk).expires_at == expired

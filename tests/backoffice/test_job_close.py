@@ -181,3 +181,33 @@ def test_the_add_and_import_pages_of_an_open_job_show_their_form(client, recruit
     response = client.get(reverse(f"backoffice:{name}", args=[job.pk]))
     assert response.status_code == 200
     assert f'data-form="{name.replace("_", "-")}"' in response.content.decode()
+
+
+def test_an_expired_link_of_a_closed_job_cannot_be_extended(client, recruiter, job, waiting):
+    """A closed job takes no new invitations; re-opening an expired link would be one, so the
+    page offers no extension and says why, and a form sent anyway is refused by the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicefit.assessments.services import extend_invitation
+
+    invitation = create_invitation(candidate=waiting, created_by=recruiter).invitation
+    close_job(job=job, closed_by=recruiter)
+    expired = timezone.now() - timedelta(days=1)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=expired)
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_report", args=[waiting.pk])
+    page = client.get(url).content.decode()
+    assert 'data-form="invitation-extend"' not in page and "data-extend-refused" in page
+    assert 'data-form="invitation-revoke"' in page
+    response = client.post(
+        reverse("backoffice:invitation_extend", args=[waiting.pk]), {"days": 3}, follow=True
+    )
+    assert "The link has expired and the job is closed" in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).expires_at == expired
+    with pytest.raises(LinkClosedError):
+        extend_invitation(
+            invitation=Invitation.objects.get(pk=invitation.pk), days=3, extended_by=recruiter
+        )
+    assert not AuditEvent.objects.filter(action="invitation.extended").exists()

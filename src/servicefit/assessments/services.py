@@ -153,12 +153,34 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User | None) -> Non
         record(action="invitation.revoked", actor=revoked_by, candidate=invitation.candidate)
 
 
+def revives_link_on_closed_job(invitation: Invitation, now: datetime | None = None) -> bool:
+    """Whether extending ``invitation`` would bring an expired link of a closed job back to
+    life. A closed job takes no new invitations, and links already sent keep working until
+    they expire; an expired one re-opened is a new invitation in all but name, so it is
+    refused like one (:func:`extend_invitation`)."""
+    return invitation.candidate.job.archived_at is not None and invitation.expires_at <= (
+        now or timezone.now()
+    )
+
+
+def expired_link_on_closed_job_message() -> str:
+    return _(
+        "The link has expired and the job is closed: extending it would be a new invitation. "
+        "Reopen the job first."
+    )
+
+
 def extend_invitation(*, invitation: Invitation, days: int, extended_by: User | None) -> None:
-    """Keep the link open ``days`` longer (from now if it has expired already)."""
+    """Keep the link open ``days`` longer (from now if it has expired already).
+
+    Raises :class:`LinkClosedError` when the candidate's stage closes their links, or when the
+    link has expired and the job is closed (:func:`revives_link_on_closed_job`)."""
     if days < 1:
         raise ValueError("extend by at least one day")
     if link_closed_by_stage(invitation.candidate):
         raise LinkClosedError(invitation.candidate)
+    if revives_link_on_closed_job(invitation):
+        raise LinkClosedError(invitation.candidate, expired_link_on_closed_job_message())
     base = max(invitation.expires_at, timezone.now())
     invitation.expires_at = base + timedelta(days=days)
     invitation.save(update_fields=["expires_at"])

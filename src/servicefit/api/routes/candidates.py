@@ -22,6 +22,7 @@ from servicefit.assessments.services import (
     create_invitation,
     extend_invitation,
     link_closed_by_stage,
+    revives_link_on_closed_job,
     revoke_invitation,
 )
 from servicefit.audit.models import AuditEvent
@@ -341,9 +342,15 @@ def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> d
         raise ApiProblem(
             409, "Cannot extend", detail=f"The candidate's stage is {candidate.stage}."
         )
-    extend_invitation(
-        invitation=_open_invitation(candidate), days=payload.days, extended_by=token.user
-    )
+    invitation = _open_invitation(candidate)
+    if revives_link_on_closed_job(invitation):
+        raise ApiProblem(
+            409,
+            "Job archived",
+            detail="The link has expired and the candidate's job is archived (closed): "
+            "extending it would be a new invitation. Reopen the job first.",
+        )
+    extend_invitation(invitation=invitation, days=payload.days, extended_by=token.user)
     return invitation_status(candidate)
 
 

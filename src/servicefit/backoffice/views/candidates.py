@@ -16,6 +16,7 @@ from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.bulk import invite_candidates, remind_candidates
 from servicefit.assessments.emails import send_invitation
 from servicefit.assessments.services import (
+    LinkClosedError,
     closed_link_message,
     create_invitation,
     extend_invitation,
@@ -246,10 +247,16 @@ def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
     elif not form.is_valid():
         messages.error(request, _("Extend by 1 to 60 days."))
     else:
-        extend_invitation(
-            invitation=invitation, days=form.cleaned_data["days"], extended_by=acting_user(request)
-        )
-        messages.success(request, _("The invitation was extended."))
+        try:
+            extend_invitation(
+                invitation=invitation,
+                days=form.cleaned_data["days"],
+                extended_by=acting_user(request),
+            )
+        except LinkClosedError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The invitation was extended."))
     return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
 
 

@@ -15,7 +15,12 @@ from servicefit.accounts.permissions import acting_user, recruiter_required
 from servicefit.assessments.emails import reminder_blocker
 from servicefit.assessments.invitation_status import status_of
 from servicefit.assessments.models import ReplyRating, Result
-from servicefit.assessments.services import link_closed_by_stage, link_of
+from servicefit.assessments.services import (
+    expired_link_on_closed_job_message,
+    link_closed_by_stage,
+    link_of,
+    revives_link_on_closed_job,
+)
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, ReasonCode
@@ -81,6 +86,9 @@ def render_report(
         "can_remind": invitation is not None and reminder_blocker(invitation, manual=True) is None,
         "stage_form": stage_form or StageForm(candidate=candidate),
         "extend_form": ExtendForm(),
+        "extend_refused": expired_link_on_closed_job_message()
+        if invitation is not None and revives_link_on_closed_job(invitation)
+        else None,
         "reason_codes": ReasonCode.choices,
         "rater_form": rater_form,
         "my_ratings": my_ratings,
