@@ -43,6 +43,19 @@ def impact_ratio(value: float | None) -> str:
 
 
 @register.filter
+def percentile_rank(value: float | None) -> str:
+    """A mid-point percentile rank as a whole number from 1 to 99, "" for ``None``.
+
+    The mid-point rank never reaches 0 or 100 (half of the person's own score counts), but
+    rounded it would read "100" for the best score of a group of 300 (99.8), as if the person
+    were above everyone including themselves; 1–99 is the usual way to report it.
+    """
+    if value is None:
+        return ""
+    return str(min(99, max(1, round(float(value)))))
+
+
+@register.filter
 def p_value(value: float | None) -> str:
     """A p-value to three decimals, "< 0.001" below that (never "0.000"), "" for ``None``."""
     if value is None:
