@@ -234,3 +234,28 @@ def test_the_scoring_rate_table_says_above_the_median_not_selected(
     assert ">Selected<" not in scoring
     shortlisting = page[re.search(r'<h2 id="t-\d+">Completed → shortlisted', page).start() :]
     assert ">Selected<" in shortlisting[: shortlisting.index("</table>")]
+
+
+def test_the_csv_leaves_the_flag_empty_for_a_group_that_was_not_compared(
+    client, job, build, recruiter
+):
+    # Found in the analyst audit: the only group large enough to show read "Four-fifths
+    # flag: no" in the CSV, as if it had been compared (the page shows "–").
+    build(
+        job,
+        [
+            (WOMAN, Stage.SHORTLISTED, 3),
+            (WOMAN, Stage.COMPLETED, 3),
+            (MAN, Stage.SHORTLISTED, 2),
+            (MAN, Stage.COMPLETED, 1),
+        ],
+    )
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:job_audit_summary", args=[job.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    woman = next(
+        r
+        for r in rows
+        if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
+    )
+    assert woman[5:10] == ["6", "3", "0.500", "", ""]

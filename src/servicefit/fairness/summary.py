@@ -58,6 +58,14 @@ def _p(value: float | None) -> str:
     return f"{value:.2e}" if value < 0.0001 else f"{value:.4f}"
 
 
+def _flag(group: Any) -> str:
+    """ "yes"/"no" for a compared group; empty when it was suppressed or not compared (the only
+    group shown, or nobody selected anywhere): "no" would say it passed a check never made."""
+    if group.four_fifths_flag:
+        return _("yes")
+    return "" if group.suppressed or group.impact_ratio is None else _("no")
+
+
 def summary_rows(report: FairnessReport) -> list[list[Any]]:
     rows: list[list[Any]] = []
     period = period_label(report)
@@ -82,7 +90,7 @@ def summary_rows(report: FairnessReport) -> list[list[Any]]:
                     "" if group.selected is None else group.selected,
                     _num(group.rate),
                     _ratio(group.impact_ratio),
-                    _("yes") if group.four_fifths_flag else ("" if group.suppressed else _("no")),
+                    _flag(group),
                     _p(group.fisher_p),
                     _num(group.z),
                     _p(group.z_p),
