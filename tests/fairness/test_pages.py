@@ -152,3 +152,110 @@ def test_an_invalid_period_shows_the_error_and_no_statistics(
         reverse("backoffice:job_audit_summary", args=[flagged_job.pk, "csv"]), params
     )
     assert summary.status_code == 302 and summary["Location"].startswith(url)
+
+
+def _row(page: str, label: str) -> str:
+    """The table row of ``label`` in the first table of the page (its cells, tags removed)."""
+    row = re.search(r"<tr><th scope=\"row\">" + re.escape(label) + r".*?</tr>", page, re.S)
+    assert row, label
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(0)))
+
+
+def test_a_flagged_ratio_never_reads_as_four_fifths_and_tiny_p_values_are_not_zero(
+    client, job, build, recruiter
+):
+    # Found in the analyst audit: 39 of 100 against 49 of 100 is an impact ratio of 0.7959,
+    # flagged, but shown rounded as "0.80 · below 0.8"; and p = 0.0004 was shown as "0.000".
+    build(
+        job,
+        [
+            (WOMAN, Stage.SHORTLISTED, 39),
+            (WOMAN, Stage.COMPLETED, 61),
+            (MAN, Stage.SHORTLISTED, 49),
+            (MAN, Stage.COMPLETED, 51),
+        ],
+    )
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:job_fairness", args=[job.pk])).content.decode()
+    section = page[re.search(r'<h2 id="t-\d+">Completed → shortlisted', page).start() :]
+    woman = _row(section, "Woman")
+    assert " 0.79 " in woman and "below 0.8" in woman and "0.80" not in woman
+    assert "(impact ratio 0.79)" in page  # the list of flags above the tables
+    response = client.get(reverse("backoffice:job_audit_summary", args=[job.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    woman_csv = next(
+        r
+        for r in rows
+        if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
+    )
+    assert woman_csv[8:10] == ["0.795", "yes"]  # 0.7959… cut, not rounded up to 0.796
+
+
+def test_p_values_below_one_in_a_thousand_are_shown_as_such(client, job, build, recruiter):
+    build(
+        job,
+        [
+            (WOMAN, Stage.SHORTLISTED, 5),
+            (WOMAN, Stage.COMPLETED, 55),
+            (MAN, Stage.SHORTLISTED, 40),
+            (MAN, Stage.COMPLETED, 20),
+        ],
+    )
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:job_fairness", args=[job.pk])).content.decode()
+    section = page[re.search(r'<h2 id="t-\d+">Completed → shortlisted', page).start() :]
+    woman = _row(section, "Woman")
+    assert "&lt; 0.001 " in woman and "(&lt; 0.001)" in woman  # Fisher's p and the z test's p
+    assert "0.000" not in woman
+    response = client.get(reverse("backoffice:job_audit_summary", args=[job.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    woman_csv = next(
+        r
+        for r in rows
+        if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
+    )
+    assert re.fullmatch(r"\d\.\d\de-\d\d", woman_csv[10]), woman_csv  # Fisher's p, not 0.0000
+    assert float(woman_csv[10]) < 1e-4
+
+
+def test_the_scoring_rate_table_says_above_the_median_not_selected(
+    client, job, build, recruiter, monkeypatch
+):
+    from servicefit.fairness import monitoring
+
+    people = build(job, [(WOMAN, Stage.COMPLETED, 10), (MAN, Stage.COMPLETED, 10)])
+    composites = {p.pk: 2.0 + i / 10 for i, p in enumerate(people)}
+    monkeypatch.setattr(monitoring, "_composites", lambda job, ids: composites)
+    client.force_login(recruiter)
+    page = client.get(reverse("backoffice:job_fairness", args=[job.pk])).content.decode()
+    scoring = page[re.search(r'<h2 id="t-\d+">Scoring rate', page).start() :]
+    scoring = scoring[: scoring.index("</table>")]
+    assert "Above the median" in scoring and "Scoring rate</th>" in scoring
+    assert ">Selected<" not in scoring
+    shortlisting = page[re.search(r'<h2 id="t-\d+">Completed → shortlisted', page).start() :]
+    assert ">Selected<" in shortlisting[: shortlisting.index("</table>")]
+
+
+def test_the_csv_leaves_the_flag_empty_for_a_group_that_was_not_compared(
+    client, job, build, recruiter
+):
+    # Found in the analyst audit: the only group large enough to show read "Four-fifths
+    # flag: no" in the CSV, as if it had been compared (the page shows "–").
+    build(
+        job,
+        [
+            (WOMAN, Stage.SHORTLISTED, 3),
+            (WOMAN, Stage.COMPLETED, 3),
+            (MAN, Stage.SHORTLISTED, 2),
+            (MAN, Stage.COMPLETED, 1),
+        ],
+    )
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:job_audit_summary", args=[job.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    woman = next(
+        r
+        for r in rows
+        if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
+    )
+    assert woman[5:10] == ["6", "3", "0.500", "", ""]

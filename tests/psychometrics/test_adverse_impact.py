@@ -96,3 +96,42 @@ def test_it_gives_an_impact_ratio_of_one_for_identical_groups(applicants, select
     for comparison in report.comparisons.values():
         assert comparison.impact_ratio == 1.0
         assert not comparison.four_fifths_flag
+
+
+@pytest.mark.parametrize(
+    ("focal", "reference"),
+    [((2, 3), (5, 6)), ((1, 3), (5, 12)), ((12, 33), (15, 33)), ((4, 10), (7, 14))],
+)
+def test_a_ratio_of_exactly_four_fifths_is_not_flagged(focal, reference):
+    # (2/3) / (5/6) is 0.7999999999999999 in floating point; the rule flags ratios *below*
+    # four-fifths, and the page shows this one as 0.80 (found in the analyst audit).
+    report = adverse_impact({"focal": focal, "reference": reference})
+    assert report.reference_group == "reference"
+    comparison = report.comparisons["focal"]
+    assert comparison.impact_ratio == pytest.approx(0.8)
+    assert not comparison.four_fifths_flag
+
+
+def test_a_ratio_just_below_four_fifths_is_flagged():
+    # 79/100 against 100/100: 0.79
+    assert adverse_impact({"a": (79, 100), "b": (100, 100)}).comparisons["a"].four_fifths_flag
+    # and with another threshold, read as the decimal it is written as
+    report = adverse_impact({"a": (9, 10), "b": (10, 10)}, threshold=0.9)
+    assert not report.comparisons["a"].four_fifths_flag
+
+
+@given(st.integers(1, 60), st.integers(1, 60), st.data())
+def test_the_flag_agrees_with_exact_arithmetic(n1, n2, data):
+    from fractions import Fraction
+
+    x1 = data.draw(st.integers(0, n1))
+    x2 = data.draw(st.integers(1, n2))
+    result = compare_selection(GroupCounts(x1, n1), GroupCounts(x2, n2))
+    assert result.four_fifths_flag is (Fraction(x1, n1) / Fraction(x2, n2) < Fraction(4, 5))
+
+
+def test_no_selections_in_the_focal_group_gives_a_ratio_of_zero_and_says_what_is_undefined():
+    report = adverse_impact({"a": (0, 40), "b": (20, 40)})
+    warning = next(w for w in report.warnings if "no one selected" in w)
+    assert "impact ratio and" not in warning  # IR is 0, not undefined
+    assert "Z_IR" in warning

@@ -64,11 +64,16 @@ def sems_of(group: NormGroup | None) -> dict[str, float | None]:
 
 
 def percentile(group: NormGroup | None, competency: str, score: float | None) -> float | None:
-    """Mid-point percentile rank of ``score`` in ``group`` (``None`` if too small or no score)."""
+    """Mid-point percentile rank of ``score`` in ``group`` (``None`` if too small or no score).
+
+    "Too small" is counted per competency: the group's size counts results, and a result
+    without a score for this competency (nothing answered that informs it) is not in its
+    distribution, so a group of 30 results can hold far fewer scores of one competency.
+    """
     if group is None or score is None or group.n < MIN_NORM_GROUP:
         return None
     data = group.statistics.get(competency, {}).get("norm")
-    if not data:
+    if not data or int(data.get("n", 0)) < MIN_NORM_GROUP:
         return None
     return float(Norm.from_dict(data).percentile_rank([score])[0])
 

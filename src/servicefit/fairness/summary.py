@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -44,6 +45,27 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def _ratio(value: float | None) -> str:
+    """An impact ratio cut (not rounded) to three decimals, so a flagged ratio never reads
+    as 0.800 (the flag is decided on the exact counts; 1e-9 absorbs floating-point error)."""
+    return "" if value is None else f"{math.floor(value * 1000 + 1e-9) / 1000:.3f}"
+
+
+def _p(value: float | None) -> str:
+    """A p-value to four decimals, in scientific notation below 0.0001 (never "0.0000")."""
+    if value is None:
+        return ""
+    return f"{value:.2e}" if value < 0.0001 else f"{value:.4f}"
+
+
+def _flag(group: Any) -> str:
+    """ "yes"/"no" for a compared group; empty when it was suppressed or not compared (the only
+    group shown, or nobody selected anywhere): "no" would say it passed a check never made."""
+    if group.four_fifths_flag:
+        return _("yes")
+    return "" if group.suppressed or group.impact_ratio is None else _("no")
+
+
 def summary_rows(report: FairnessReport) -> list[list[Any]]:
     rows: list[list[Any]] = []
     period = period_label(report)
@@ -67,11 +89,11 @@ def summary_rows(report: FairnessReport) -> list[list[Any]]:
                     "" if group.applicants is None else group.applicants,
                     "" if group.selected is None else group.selected,
                     _num(group.rate),
-                    _num(group.impact_ratio),
-                    _("yes") if group.four_fifths_flag else ("" if group.suppressed else _("no")),
-                    _num(group.fisher_p, 4),
+                    _ratio(group.impact_ratio),
+                    _flag(group),
+                    _p(group.fisher_p),
                     _num(group.z),
-                    _num(group.z_p, 4),
+                    _p(group.z_p),
                     note,
                 ]
             )

@@ -119,21 +119,29 @@ def quality_report(
 ) -> dict[str, Any]:
     """The report stored in :class:`~.models.QualityReport` (plain JSON).
 
-    ``selfid`` maps a self-identification category to each complete row's group ("" = not
-    said), in the row order of ``data.complete()``.
+    ``selfid`` maps a self-identification category to each row's group ("" = not said), in
+    the row order of ``data``.
+
+    Each competency uses the rows that answered all of *its* statements, not only the
+    questionnaires with every statement answered: reliability and DIF of a four-statement
+    scale need nothing else, and with a few skipped statements per person a complete
+    64-statement questionnaire is rare (at 4 % skipped at random, 25 of 300 were complete
+    while about 255 answered all four statements of each competency; the page showed
+    "too few answers" everywhere).
     """
     reverse = reverse_keyed(content)
-    complete = data.complete()
     dif_minimum = max(MIN_DIF_GROUP, min_cell)
-    selfid_labels = {
-        key: _without_small(labels, min_cell) for key, labels in (selfid or {}).items()
-    }
-    languages = sorted(set(complete.languages))
+    all_languages = np.asarray(data.languages, dtype=object)
+    labels_all = {key: list(labels) for key, labels in (selfid or {}).items()}
+    languages = sorted(set(data.languages))
     scales: list[dict[str, Any]] = []
     for competency, items in scales_of(content).items():
-        x = complete.keyed_columns(items, reverse)
+        x_all = data.keyed_columns(items, reverse)
+        keep = np.asarray(~np.isnan(x_all).any(axis=1), dtype=bool)
+        kept: list[bool] = keep.tolist()
+        x = x_all[keep]
+        lang = all_languages[keep]
         groups = {"all": _statistics(x, items)}
-        lang = np.asarray(complete.languages)
         for language in languages:
             groups[language] = _statistics(x[lang == language], items)
         negative: set[str] = set()
@@ -141,7 +149,13 @@ def quality_report(
             scale = parameter_set.scales[competency]
             params = GrmParameters.from_dict(scale["parameters"])
             negative = {i for i, a in zip(scale["items"], params.a, strict=True) if a < 0}
-        dif = _dif(x, complete.languages, items, MIN_DIF_GROUP)
+        dif = _dif(x, [str(g) for g in lang], items, MIN_DIF_GROUP)
+        selfid_labels = {
+            key: _without_small(
+                [label for label, k in zip(labels, kept, strict=True) if k], min_cell
+            )
+            for key, labels in labels_all.items()
+        }
         selfid_dif = [
             {"characteristic": key, **row}
             for key, labels in selfid_labels.items()
@@ -174,7 +188,8 @@ def quality_report(
         )
     return {
         "languages": languages,
-        "n_complete": int(complete.responses.shape[0]),
+        "n_complete": int(data.complete().responses.shape[0]),
+        "n_questionnaires": len(data.session_ids),
         "parameter_version": parameter_set.version if parameter_set else None,
         "scales": scales,
         "selfid": {
@@ -185,7 +200,7 @@ def quality_report(
                     "key": key,
                     "groups": selfid_groups(labels, min_cell=min_cell, min_group=dif_minimum),
                 }
-                for key, labels in (selfid or {}).items()
+                for key, labels in labels_all.items()
             ],
         },
     }

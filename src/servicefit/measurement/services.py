@@ -58,8 +58,7 @@ def refresh_quality_report() -> QualityReport:
     """Compute and store the measurement-quality report (runs in the task worker)."""
     content = default_content()
     data = questionnaire_responses(content)
-    complete = data.complete()
-    selfid = self_identified_groups(complete.session_ids, [c.key for c in categories()])
+    selfid = self_identified_groups(data.session_ids, [c.key for c in categories()])
     report = quality_report(
         content,
         data,

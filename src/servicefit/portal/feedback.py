@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import get_language
@@ -13,25 +14,48 @@ TOP = 3
 
 
 def feedback_for(session: AssessmentSession) -> dict[str, Any] | None:
-    """Strengths and areas to develop from the questionnaire and scenarios, or None if not scored."""
-    result = Result.objects.filter(session=session).first()
+    """Strengths and areas to develop from the questionnaire and scenarios, or None if not scored.
+
+    Competencies are compared by where the candidate stands among others, ``z = (x − mean) /
+    SD`` in the norm group the result was scored with, not by the raw 1–5 scores: the
+    competencies differ in level (in the analyst audit's cohort of 299 the mean of clear
+    communication was 3.14 and of composure 3.75), so raw scores put the same low-mean
+    competencies under "could grow" for most candidates (clear communication for 45 %,
+    where 19 % is the share by chance). Without a norm group yet, raw scores are used. A
+    competency is never both a strength and an area to grow: with fewer than six scored,
+    the upper half are strengths and the rest areas to grow.
+    """
+    result = Result.objects.filter(session=session).select_related("norm_group").first()
     if result is None:
         return None
     content = default_content()
     language = (get_language() or "en").split("-")[0]
-    scored = [
-        (score, content.competency(cid))
-        for cid, score in result.record.scores().items()
-        if score is not None
-    ]
-    scored.sort(key=lambda pair: pair[0], reverse=True)
+    scores = {cid: s for cid, s in result.record.scores().items() if s is not None}
+    norms = result.norm_group.statistics if result.norm_group is not None else {}
+    zs = {cid: _z(score, norms.get(cid)) for cid, score in scores.items()}
+    # no norm for some competency (no group yet): compare raw scores throughout
+    standing = {c: z for c, z in zs.items() if z is not None}
+    if len(standing) < len(scores):
+        standing = dict(scores)
+    ordered = sorted(scores, key=lambda cid: standing[cid], reverse=True)
+    strengths = ordered[: min(TOP, math.ceil(len(ordered) / 2))]
+    develop = ordered[len(strengths) :][-TOP:][::-1]
+
+    def describe(cid: str) -> dict[str, Any]:
+        competency = content.competency(cid)
+        return {
+            "name": competency.name.get(language),
+            "definition": competency.definition.get(language),
+        }
+
     return {
-        "strengths": [
-            {"name": c.name.get(language), "definition": c.definition.get(language)}
-            for _s, c in scored[:TOP]
-        ],
-        "develop": [
-            {"name": c.name.get(language), "definition": c.definition.get(language)}
-            for _s, c in scored[-TOP:][::-1]
-        ],
+        "strengths": [describe(c) for c in strengths],
+        "develop": [describe(c) for c in develop],
     }
+
+
+def _z(score: float, data: dict[str, Any] | None) -> float | None:
+    """``(score − mean) / SD`` in the norm group, or ``None`` without a usable norm."""
+    if not data or data.get("mean") is None or not data.get("sd"):
+        return None
+    return (score - float(data["mean"])) / float(data["sd"])

@@ -5,7 +5,10 @@ with selection rates ``SR1 = x1/n1``, ``SR2 = x2/n2``, ``N = n1 + n2`` and
 ``SR_T = (x1 + x2)/N``:
 
 * impact ratio ``IR = SR1 / SR2``; the four-fifths rule flags ``IR < 0.8``
-  (Uniform Guidelines, 29 CFR 1607.4(D));
+  (Uniform Guidelines, 29 CFR 1607.4(D)), decided on the counts exactly
+  (``x1 n2 < 0.8 x2 n1`` in rational arithmetic), so a ratio of exactly four-fifths such as
+  2/3 against 5/6 (``0.6667 / 0.8333``, which is 0.7999999999999999 in floating point) is
+  not flagged;
 * ``Z_D`` (two-proportion pooled z test, reference minus focal):
   ``(SR2 - SR1) / sqrt(SR_T (1 - SR_T) (1/n1 + 1/n2))``;
 * ``Z_IR`` (Morris & Lobsenz 2000): ``ln(IR) / sqrt((1 - SR_T) / (SR_T N p (1 - p)))`` with
@@ -26,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from scipy import stats
@@ -105,6 +109,18 @@ def _safe_div(a: float, b: float) -> float:
     return a / b if b != 0 else math.nan
 
 
+def _below(x1: int, n1: int, x2: int, n2: int, threshold: float) -> bool:
+    """Whether ``(x1/n1) / (x2/n2) < threshold``, exactly (no flag when ``x2`` is 0).
+
+    Rates are ratios of counts, so the comparison is made in rational arithmetic: in floating
+    point ``(2/3) / (5/6)`` is 0.7999999999999999 and would be flagged although the ratio is
+    exactly four-fifths. ``threshold`` is read as the decimal it is written as (0.8 = 4/5).
+    """
+    if x2 == 0:
+        return False
+    return Fraction(x1 * n2, n1 * x2) < Fraction(repr(float(threshold)))
+
+
 def _chi2(table: np.ndarray, *, yates: bool) -> tuple[float, float]:
     rows = table.sum(axis=1, keepdims=True)
     cols = table.sum(axis=0, keepdims=True)
@@ -126,7 +142,9 @@ def _small_sample_warnings(
         if n < 30:
             out.append(f"{name}: only {n} applicants (fewer than 30); rates are unstable")
         if x == 0:
-            out.append(f"{name}: no one selected; impact ratio and Z_IR are not defined")
+            out.append(
+                f"{name}: no one selected; Z_IR and the impact ratio's interval are not defined"
+            )
         elif x < 5 or n - x < 5:
             out.append(f"{name}: fewer than 5 selected or rejected; prefer Fisher's exact test")
     table = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
@@ -169,7 +187,7 @@ def compare_selection(
         focal_rate=sr1,
         reference_rate=sr2,
         impact_ratio=ir,
-        four_fifths_flag=bool(ir < threshold) if not math.isnan(ir) else False,
+        four_fifths_flag=_below(x1, n1, x2, n2, threshold),
         z_d=z_d,
         p_z_d=float(2 * stats.norm.sf(abs(z_d))) if not math.isnan(z_d) else math.nan,
         z_ir=z_ir,

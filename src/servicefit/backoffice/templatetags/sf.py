@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -25,6 +27,42 @@ from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
 
 register = template.Library()
+
+
+@register.filter
+def impact_ratio(value: float | None) -> str:
+    """An impact ratio cut (not rounded) to two decimals, "" for ``None``.
+
+    The four-fifths flag is decided on the exact ratio; rounding would show a flagged 0.796 as
+    "0.80 · below 0.8". Cut, a flagged ratio always reads 0.79 or less and an unflagged one
+    0.80 or more. (The tiny tolerance keeps 0.58 stored as 0.5799999999999999 at 0.58.)
+    """
+    if value is None:
+        return ""
+    return str(floatformat(math.floor(float(value) * 100 + 1e-9) / 100, 2))
+
+
+@register.filter
+def percentile_rank(value: float | None) -> str:
+    """A mid-point percentile rank as a whole number from 1 to 99, "" for ``None``.
+
+    The mid-point rank never reaches 0 or 100 (half of the person's own score counts), but
+    rounded it would read "100" for the best score of a group of 300 (99.8), as if the person
+    were above everyone including themselves; 1–99 is the usual way to report it.
+    """
+    if value is None:
+        return ""
+    return str(min(99, max(1, round(float(value)))))
+
+
+@register.filter
+def p_value(value: float | None) -> str:
+    """A p-value to three decimals, "< 0.001" below that (never "0.000"), "" for ``None``."""
+    if value is None:
+        return ""
+    if float(value) < 0.001:
+        return f"< {floatformat(0.001, 3)}"
+    return str(floatformat(value, 3))
 
 
 @register.filter
