@@ -18,10 +18,12 @@ from servicefit.assessments.invitation_status import (
     status_of,
     statuses_for,
 )
+from servicefit.assessments.models import Invitation
 from servicefit.assessments.services import (
     create_invitation,
     extend_invitation,
     link_closed_by_stage,
+    link_of,
     revoke_invitation,
 )
 from servicefit.audit.models import AuditEvent
@@ -33,7 +35,7 @@ from servicefit.oversight.models import ScoringSuspension
 from servicefit.oversight.services import current_suspension
 
 from ..auth import require_scope
-from ..idempotency import idempotent
+from ..idempotency import Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
 from ..results import result_payload, result_status
@@ -70,6 +72,8 @@ ERRORS: dict[int, Any] = {
     422: Problem,
     429: Problem,
 }
+#: A create with an Idempotency-Key whose candidate has since been erased is a 410 on retry.
+CREATE_ERRORS: dict[int, Any] = {**ERRORS, 410: Problem}
 
 
 #: The API's invitation statuses (the v1 vocabulary) for the one status the back office shows
@@ -208,7 +212,7 @@ def list_job_candidates(
     return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
-@router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})
+@router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **CREATE_ERRORS})
 def create_candidate(
     request: HttpRequest, job_id: ObjectId, payload: CandidateIn
 ) -> Status[dict[str, Any]]:
@@ -229,7 +233,7 @@ def create_candidate(
             detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
         )
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> Created:
         if Candidate.objects.filter(job=job, email=payload.email).exists():
             raise ApiProblem(
                 409,
@@ -246,7 +250,7 @@ def create_candidate(
         body = candidate_out(candidate)
         if payload.send_invitation:
             send_invitation(candidate=candidate, sent_by=token.user)
-        return 201, body
+        return Created(201, body, candidate=candidate)
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
@@ -285,7 +289,9 @@ def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, A
     return invitation_status(_candidate(candidate_id))
 
 
-@router.post("/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **ERRORS})
+@router.post(
+    "/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **CREATE_ERRORS}
+)
 def invite(
     request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
 ) -> Status[dict[str, Any]]:
@@ -302,14 +308,41 @@ def invite(
     if session is not None and session.is_submitted:
         raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> Created:
         if payload.send_email:
             invitation = send_invitation(candidate=candidate, sent_by=token.user, days=payload.days)
-            return 201, {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+            mailed = {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+            return Created(201, mailed, candidate=candidate)
         new = create_invitation(candidate=candidate, created_by=token.user, days=payload.days)
-        return 201, {"url": new.url, "expires_at": new.invitation.expires_at, "email_queued": False}
+        body: dict[str, Any] = {
+            "url": new.url,
+            "expires_at": new.invitation.expires_at,
+            "email_queued": False,
+        }
+        # The link is kept as the invitation's id, never as text (see _replay_invitation).
+        stored = {**body, "url": None, "invitation_id": new.invitation.pk}
+        return Created(201, body, candidate=candidate, stored=stored)
 
-    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
+    return Status(
+        *idempotent(
+            request,
+            token=token,
+            body=payload.model_dump(),
+            create=create,
+            replay=_replay_invitation,
+        )
+    )
+
+
+def _replay_invitation(stored: dict[str, Any]) -> dict[str, Any]:
+    """The first answer to ``POST …/invitation`` again, its link derived again from the
+    invitation (``null`` if it can no longer be, e.g. after the secret key was changed)."""
+    body = {k: v for k, v in stored.items() if k != "invitation_id"}
+    invitation_id = stored.get("invitation_id")
+    invitation = Invitation.objects.filter(pk=invitation_id).first() if invitation_id else None
+    if invitation is not None:
+        body["url"] = link_of(invitation)
+    return body
 
 
 def _open_invitation(candidate: Candidate) -> Any:
