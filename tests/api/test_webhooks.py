@@ -26,6 +26,17 @@ def test_signature_round_trip_and_tampering():
         verify(body, "v1=abc", "s3cret")
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["t=1000000,v1=\u00e9", "t=1000000,v1=\u00ff\u00fe", "t=\u0661\u0662,v1=ab", "t=1e3,v1=ab"],
+)
+def test_a_forged_header_with_odd_characters_is_a_signature_error(header):
+    """A receiver that catches SignatureError (as documented) must not crash on a forged header:
+    HTTP servers hand non-ASCII header bytes over as Latin-1 text."""
+    with pytest.raises(SignatureError):
+        verify(b"{}", header, "s3cret", now=1_000_000)
+
+
 def test_a_replayed_signature_outside_the_window_is_rejected():
     body = b"{}"
     header = sign(body, "s3cret", timestamp=1_000_000)
