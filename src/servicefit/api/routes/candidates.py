@@ -222,18 +222,20 @@ def create_candidate(
     """
     token = require_scope(request, CANDIDATES_WRITE)
     job = get_object_or_404(Job, pk=job_id)
-    if job.archived_at is not None:
-        raise ApiProblem(
-            409, "Job archived", detail="Candidates cannot be added to an archived job."
-        )
-    if not job.offers_language(payload.language):
-        raise ApiProblem(
-            422,
-            "Language not offered",
-            detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
-        )
 
+    # The checks of the job's state run inside create(), after the Idempotency-Key look-up: a
+    # retry gets the first answer even if the job has been closed since.
     def create() -> Created:
+        if job.archived_at is not None:
+            raise ApiProblem(
+                409, "Job archived", detail="Candidates cannot be added to an archived job."
+            )
+        if not job.offers_language(payload.language):
+            raise ApiProblem(
+                422,
+                "Language not offered",
+                detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
+            )
         if Candidate.objects.filter(job=job, email=payload.email).exists():
             raise ApiProblem(
                 409,
@@ -298,17 +300,21 @@ def invite(
     """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
-    if link_closed_by_stage(candidate):
-        raise ApiProblem(
-            409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
-        )
-    if candidate.job.archived_at is not None:
-        raise ApiProblem(409, "Job archived", detail="The candidate's job is archived (closed).")
-    session = getattr(candidate, "assessment", None)
-    if session is not None and session.is_submitted:
-        raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
 
+    # The state checks run after the Idempotency-Key look-up: a retry of an invitation that was
+    # made gets its first answer even if the candidate has started or moved on since.
     def create() -> Created:
+        if link_closed_by_stage(candidate):
+            raise ApiProblem(
+                409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
+            )
+        if candidate.job.archived_at is not None:
+            raise ApiProblem(
+                409, "Job archived", detail="The candidate's job is archived (closed)."
+            )
+        session = getattr(candidate, "assessment", None)
+        if session is not None and session.is_submitted:
+            raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
         if payload.send_email:
             invitation = send_invitation(candidate=candidate, sent_by=token.user, days=payload.days)
             mailed = {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
