@@ -33,13 +33,29 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers, not deliveries: followed, a 301-303 turns the POST into a GET
+    without the event, whose 200 would mark the event delivered."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    """The response code, and the error to log for one that is not 2xx."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status)
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            code = int(response.status)
     except urllib.error.HTTPError as exc:
-        return int(exc.code)
+        code = int(exc.code)
+        if 300 <= code < 400:
+            where = (exc.headers.get("Location") or "")[:200]
+            return code, f"HTTP {code}: redirects are not followed; use the final URL ({where})"
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
 
 
 def attempt_delivery(delivery_id: int) -> str:
@@ -72,8 +88,7 @@ def attempt_delivery(delivery_id: int) -> str:
         "ServiceFit-Delivery": delivery.event_id,
     }
     try:
-        code = _post(subscription.url, body, headers)
-        error = "" if 200 <= code < 300 else f"HTTP {code}"
+        code, error = _post(subscription.url, body, headers)
     except (OSError, ValueError) as exc:
         code = 0
         error = str(exc)[:300] or exc.__class__.__name__
