@@ -26,9 +26,7 @@ def test_a_retried_invitation_is_replayed_after_the_candidate_moved_on(api, job,
     url = f"/api/v1/candidates/{person.pk}/invitation"
     first = api.post(url, {"send_email": False}, headers={"Idempotency-Key": "inv-kim"})
     assert first.status_code == 201
-    move_to_stage(
-        candidate=person, stage=Stage.REJECTED, changed_by=recruiter, reason_code="other"
-    )
+    move_to_stage(candidate=person, stage=Stage.REJECTED, changed_by=recruiter, reason_code="other")
     again = api.post(url, {"send_email": False}, headers={"Idempotency-Key": "inv-kim"})
     assert (again.status_code, again.json()) == (201, first.json())
     assert api.post(url, {"send_email": False}).status_code == 409
