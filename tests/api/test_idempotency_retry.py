@@ -30,3 +30,26 @@ def test_a_retried_invitation_is_replayed_after_the_candidate_moved_on(api, job,
     again = api.post(url, {"send_email": False}, headers={"Idempotency-Key": "inv-kim"})
     assert (again.status_code, again.json()) == (201, first.json())
     assert api.post(url, {"send_email": False}).status_code == 409
+
+
+def test_a_retry_racing_the_first_attempt_gets_its_response_not_a_conflict(api, job, monkeypatch):
+    """A client that retries while its first attempt still runs: the retry looks the key up
+    before the first attempt commits, then finds the candidate it created. It must answer the
+    first attempt's response, not 409 "Candidate exists"."""
+    from servicefit.api import idempotency
+
+    url = f"/api/v1/jobs/{job.pk}/candidates"
+    body = {"name": "Kim Berg", "email": "kim@example.com"}
+    first = api.post(url, body, headers={"Idempotency-Key": "add-kim"})
+    assert first.status_code == 201
+
+    real = idempotency._stored
+    misses = iter([None])  # the first look-up comes before the first attempt committed
+
+    def racing(token, key):
+        return next(misses, real(token, key))
+
+    monkeypatch.setattr(idempotency, "_stored", racing)
+    again = api.post(url, body, headers={"Idempotency-Key": "add-kim"})
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert Candidate.objects.filter(job=job).count() == 1

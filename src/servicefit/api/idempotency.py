@@ -50,6 +50,10 @@ def _request_hash(request: HttpRequest, body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _stored(token: ApiToken, key: str) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(token=token, key=key).first()
+
+
 def idempotent(
     request: HttpRequest,
     *,
@@ -72,7 +76,7 @@ def idempotent(
         )
     fingerprint = _request_hash(request, body)
     for _attempt in range(2):
-        existing = IdempotencyRecord.objects.filter(token=token, key=key).first()
+        existing = _stored(token, key)
         if existing is not None:
             if existing.request_hash != fingerprint:
                 raise ApiProblem(
@@ -103,4 +107,11 @@ def idempotent(
                 return created.status, created.body
         except IntegrityError:
             continue  # a concurrent request with the same key won; replay its response
+        except ApiProblem:
+            # A concurrent request with the same key (a client retrying while the first attempt
+            # still runs) may have committed what this one then found, e.g. the candidate (409
+            # "Candidate exists"): its response is the one to replay.
+            if _stored(token, key) is not None:
+                continue
+            raise
     raise ApiProblem(409, "Conflict", detail="The request could not be completed; retry it.")
