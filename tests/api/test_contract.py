@@ -45,6 +45,25 @@ def test_schema_has_no_duplicate_keys(client):
 
 
 @pytest.mark.django_db
+def test_schema_documents_the_idempotency_key_of_each_create(client):
+    for _twice in range(2):  # the schema is built per request; the header appears once
+        paths = client.get("/api/v1/openapi.json").json()["paths"]
+        for path in [
+            "/api/v1/jobs",
+            "/api/v1/jobs/{job_id}/candidates",
+            "/api/v1/candidates/{candidate_id}/invitation",
+        ]:
+            operation = paths[path]["post"]
+            headers = [p for p in operation["parameters"] if p["in"] == "header"]
+            assert [h["name"] for h in headers] == ["Idempotency-Key"], path
+            assert headers[0]["schema"]["maxLength"] == 200
+        assert "409" in paths["/api/v1/jobs"]["post"]["responses"]
+        assert "parameters" not in paths["/api/v1/jobs"]["get"] or not [
+            p for p in paths["/api/v1/jobs"]["get"]["parameters"] if p["in"] == "header"
+        ]
+
+
+@pytest.mark.django_db
 def test_docs_page_is_served_without_a_cdn(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

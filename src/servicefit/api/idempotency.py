@@ -28,6 +28,24 @@ from .problems import ApiProblem
 
 MAX_KEY_LENGTH = 200
 
+#: The header in the OpenAPI schema of each create that honours it (``openapi_extra``), so that
+#: a client generated from the schema can send it.
+OPENAPI_EXTRA: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": (
+                "Your id for this request (at most 200 printable characters): a retry with the "
+                "same key and body returns the first response and creates nothing; the same key "
+                "with another body is a 422."
+            ),
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        }
+    ]
+}
+
 
 @dataclass(frozen=True)
 class Created:

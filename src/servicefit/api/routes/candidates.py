@@ -35,7 +35,7 @@ from servicefit.oversight.models import ScoringSuspension
 from servicefit.oversight.services import current_suspension
 
 from ..auth import require_scope
-from ..idempotency import Created, idempotent
+from ..idempotency import OPENAPI_EXTRA, Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
 from ..results import result_payload, result_status
@@ -212,7 +212,11 @@ def list_job_candidates(
     return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
-@router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **CREATE_ERRORS})
+@router.post(
+    "/jobs/{job_id}/candidates",
+    response={201: CandidateCreated, **CREATE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+)
 def create_candidate(
     request: HttpRequest, job_id: ObjectId, payload: CandidateIn
 ) -> Status[dict[str, Any]]:
@@ -292,7 +296,9 @@ def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, A
 
 
 @router.post(
-    "/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **CREATE_ERRORS}
+    "/candidates/{candidate_id}/invitation",
+    response={201: NewInvitationOut, **CREATE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
 )
 def invite(
     request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
