@@ -261,5 +261,22 @@ def test_a_redirect_is_not_a_delivery(db, code, django_capture_on_commit_callbac
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.RETRYING
     assert delivery.response_code == code
-    assert "redirect" in delivery.last_error and "/moved" in delivery.last_error
+    assert delivery.last_error == f"HTTP {code} → /moved"
     assert moved.posts == ["/hook"] and moved.gets == []
+
+
+def test_a_paused_webhook_gets_no_more_retries(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
+    """ "Webhook paused: no events are sent to it": retries already scheduled included."""
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    assert len(receiver.requests) == 1
+    subscription.active = False
+    subscription.save()
+    assert attempt_delivery(delivery.pk) == DeliveryStatus.FAILED
+    assert len(receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.last_error == "paused"
+    assert delivery.next_attempt_at is None

@@ -22,6 +22,9 @@ MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
 TIMEOUT_SECONDS = 10
+#: ``last_error`` of a delivery not sent because its webhook was paused (the delivery log
+#: shows it translated).
+PAUSED = "paused"
 
 
 def backoff(attempt: int) -> timedelta:
@@ -54,7 +57,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         code = int(exc.code)
         if 300 <= code < 400:
             where = (exc.headers.get("Location") or "")[:200]
-            return code, f"HTTP {code}: redirects are not followed; use the final URL ({where})"
+            return code, f"HTTP {code} → {where}"  # not followed: the receiver URL is outdated
     return code, "" if 200 <= code < 300 else f"HTTP {code}"
 
 
@@ -74,6 +77,13 @@ def attempt_delivery(delivery_id: int) -> str:
         if delivery is None:
             return "missing"
         if delivery.status in {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED}:
+            return str(delivery.status)
+        if not delivery.subscription.active:
+            # Paused: nothing more is sent to it, not even the retries already scheduled.
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+            delivery.last_error = PAUSED
+            delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
             return str(delivery.status)
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
