@@ -32,6 +32,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -201,13 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     events: queue.Queue = queue.Queue()
     server = receiver(args.receiver_port, args.webhook_secret, events)
     try:
+        # An Idempotency-Key names one request: its retries send it again, a new request (the
+        # next run) needs a new one, or it gets the first run's answer back.
+        run = uuid.uuid4().hex[:12]
         job = api(
             base,
             args.token,
             "POST",
             "/api/v1/jobs",
             {"title": "Support agent (API example)", "template": "email_chat_support"},
-            key="example-job",
+            key=f"example-job-{run}",
         )
         print(f"job {job['id']}: {job['title']}")
         person = api(
@@ -215,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             args.token,
             "POST",
             f"/api/v1/jobs/{job['id']}/candidates",
-            {"name": "Sam Example", "email": f"sam+{job['id']}@example.com", "language": "en"},
-            key=f"example-candidate-{job['id']}",
+            {"name": "Sam Example", "email": f"sam+{run}@example.com", "language": "en"},
+            key=f"example-candidate-{run}",
         )
         link = api(
             base,
@@ -224,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             "POST",
             f"/api/v1/candidates/{person['id']}/invitation",
             {"send_email": False},
+            key=f"example-invitation-{run}",
         )["url"]
         print(f"candidate {person['id']} invited: {link}")
         Candidate(base, "Sarah Mitchell").take(link)

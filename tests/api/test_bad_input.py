@@ -97,6 +97,36 @@ def test_unknown_endpoint_and_object_are_404_problems(api):
     assert_problem(api.get("/api/v1/candidates/999999"), 404)
 
 
+def test_a_wrong_method_is_a_405_problem_naming_the_allowed_ones(api, client, job):
+    """docs/api.md: every error is an RFC 9457 problem (django-ninja answered 405 in text)."""
+    for method, path in [
+        ("delete", "/api/v1/jobs"),
+        ("put", f"/api/v1/jobs/{job.pk}"),
+        ("get", f"/api/v1/jobs/{job.pk}/archive"),
+    ]:
+        response = getattr(client, method)(path, headers={"Authorization": f"Bearer {api.secret}"})
+        body = assert_problem(response, 405)
+        assert body["instance"] == path
+        assert response["Allow"] and response["Allow"] in body["detail"]
+
+
+def test_a_misspelt_query_parameter_is_a_422_not_an_unfiltered_list(api, job):
+    """``?stgae=hired`` returned every candidate, as if no filter had been asked for."""
+    from servicefit.candidates.services import add_candidate
+
+    add_candidate(job=job, name="Kim", email="kim@example.com")
+    body = assert_problem(api.get("/api/v1/candidates", stgae="hired"), 422)
+    assert body["errors"] == [
+        {"location": "query.stgae", "message": "Unknown query parameter", "type": "extra_forbidden"}
+    ]
+    assert_problem(api.get(f"/api/v1/jobs/{job.pk}/candidates", jobs="1"), 422)
+    assert_problem(api.get(f"/api/v1/candidates/{Candidate.objects.get().pk}", expand="x"), 422)
+    # the documented parameters still work
+    assert api.get("/api/v1/candidates", stage="hired", limit=5).status_code == 200
+    assert api.get(f"/api/v1/jobs/{job.pk}/candidates", stage="invited").json()["items"]
+    assert api.get("/api/v1/jobs", archived="false").status_code == 200
+
+
 def test_bad_cursor_and_limit(api, job):
     assert_problem(api.get("/api/v1/candidates", cursor="%%%"), 422)
     assert_problem(api.get("/api/v1/candidates", limit=0), 422)

@@ -27,6 +27,43 @@ def test_schema_is_openapi_31_with_the_documented_endpoints(client):
 
 
 @pytest.mark.django_db
+def test_schema_has_no_duplicate_keys(client):
+    """The report's 200 was documented twice ("200" and 200 became two "200" keys): Python
+    keeps the last, Swagger UI (a YAML parser) refused the whole schema."""
+    duplicates = []
+
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        duplicates.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+    assert duplicates == []
+    schema = client.get("/api/v1/openapi.json").json()
+    pdf = schema["paths"]["/api/v1/candidates/{candidate_id}/report.pdf"]["get"]["responses"]
+    assert "application/pdf" in pdf["200"]["content"]
+
+
+@pytest.mark.django_db
+def test_schema_documents_the_idempotency_key_of_each_create(client):
+    for _twice in range(2):  # the schema is built per request; the header appears once
+        paths = client.get("/api/v1/openapi.json").json()["paths"]
+        for path in [
+            "/api/v1/jobs",
+            "/api/v1/jobs/{job_id}/candidates",
+            "/api/v1/candidates/{candidate_id}/invitation",
+        ]:
+            operation = paths[path]["post"]
+            headers = [p for p in operation["parameters"] if p["in"] == "header"]
+            assert [h["name"] for h in headers] == ["Idempotency-Key"], path
+            assert headers[0]["schema"]["maxLength"] == 200
+        assert "409" in paths["/api/v1/jobs"]["post"]["responses"]
+        assert "parameters" not in paths["/api/v1/jobs"]["get"] or not [
+            p for p in paths["/api/v1/jobs"]["get"]["parameters"] if p["in"] == "header"
+        ]
+
+
+@pytest.mark.django_db
 def test_docs_page_is_served_without_a_cdn(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

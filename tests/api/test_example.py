@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from servicefit.jobs.models import Job
 from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ats_roundtrip.py"
@@ -36,12 +37,28 @@ def test_the_example_round_trip(live_server, recruiter, make_token, settings):
         secret="whsec_example",
     )
     token = make_token(recruiter)
-    done = subprocess.run(
+    # Twice with the same token, as a developer trying it would: its Idempotency-Keys must name
+    # one run's requests, not replay the first run's job and candidate (whose assessment is
+    # submitted, so the second run's invitation was a 409).
+    for _run in range(2):
+        done = _run_example(live_server.url, token, port)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert '"status": "scored"' in done.stdout
+        assert "signature checked" in done.stdout
+    assert Job.objects.count() == 2
+    deliveries = WebhookDelivery.objects.filter(event="assessment.scored")
+    assert deliveries.count() == 2
+    for delivery in deliveries:
+        assert delivery.status == DeliveryStatus.DELIVERED and delivery.response_code == 204
+
+
+def _run_example(base_url: str, token: str, port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             str(EXAMPLE),
             "--base-url",
-            live_server.url,
+            base_url,
             "--token",
             token,
             "--webhook-secret",
@@ -57,8 +74,3 @@ def test_the_example_round_trip(live_server, recruiter, make_token, settings):
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert '"status": "scored"' in done.stdout
-    assert "signature checked" in done.stdout
-    delivery = WebhookDelivery.objects.get(event="assessment.scored")
-    assert delivery.status == DeliveryStatus.DELIVERED and delivery.response_code == 204

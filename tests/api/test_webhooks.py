@@ -26,6 +26,17 @@ def test_signature_round_trip_and_tampering():
         verify(body, "v1=abc", "s3cret")
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["t=1000000,v1=\u00e9", "t=1000000,v1=\u00ff\u00fe", "t=\u0661\u0662,v1=ab", "t=1e3,v1=ab"],
+)
+def test_a_forged_header_with_odd_characters_is_a_signature_error(header):
+    """A receiver that catches SignatureError (as documented) must not crash on a forged header:
+    HTTP servers hand non-ASCII header bytes over as Latin-1 text."""
+    with pytest.raises(SignatureError):
+        verify(b"{}", header, "s3cret", now=1_000_000)
+
+
 def test_a_replayed_signature_outside_the_window_is_rejected():
     body = b"{}"
     header = sign(body, "s3cret", timestamp=1_000_000)
@@ -200,3 +211,72 @@ def test_opening_an_invitation_is_announced_once(
     bodies = [json.loads(body) for _h, body in receiver.requests]
     assert [b["type"] for b in bodies] == ["invitation.opened"]
     assert bodies[0]["data"] == {"candidate_id": candidate.pk, "job_id": job.pk}
+
+
+class RedirectingReceiver:
+    """A receiver whose POST /hook answers ``code`` to /moved, and whose /moved answers any GET
+    with 200 (a load balancer sending http to https, a moved endpoint, a login page)."""
+
+    def __init__(self, code):
+        self.posts = []
+        self.gets = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                outer.posts.append(self.path)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(code if self.path == "/hook" else 200)
+                self.send_header("Location", "/moved")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):
+                outer.gets.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_a_delivery(db, code, django_capture_on_commit_callbacks):
+    """Following a redirect turns the POST into a GET without the event (301-303), and that
+    answer's 200 marked the event delivered although the receiver never got it."""
+    moved = RedirectingReceiver(code)
+    try:
+        WebhookSubscription.objects.create(
+            name="Moved", url=moved.url, events=["candidate.stage_changed"], secret="x"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    finally:
+        moved.server.shutdown()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.response_code == code
+    assert delivery.last_error == f"HTTP {code} → /moved"
+    assert moved.posts == ["/hook"] and moved.gets == []
+
+
+def test_a_paused_webhook_gets_no_more_retries(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
+    """ "Webhook paused: no events are sent to it": retries already scheduled included."""
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    assert len(receiver.requests) == 1
+    subscription.active = False
+    subscription.save()
+    assert attempt_delivery(delivery.pk) == DeliveryStatus.FAILED
+    assert len(receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.last_error == "paused"
+    assert delivery.next_attempt_at is None

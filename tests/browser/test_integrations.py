@@ -7,6 +7,7 @@ import json
 import pytest
 
 from servicefit.api.models import ApiToken
+from servicefit.webhooks.delivery import attempt_delivery
 from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from servicefit.webhooks.signing import verify
 
@@ -98,9 +99,22 @@ def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
         assert verify(body, headers["servicefit-signature"], secret)
         assert json.loads(body)["type"] == "webhook.test"
 
+        # A failed event waits for its retry; pausing the webhook stops that retry too.
+        receiver.status = 500
+        form(page, "webhook-test").get_by_role("button", name="Send test event").click()
+        page.wait_for_selector("text=Test event queued")
+        failed = WebhookDelivery.objects.latest("id")
+        assert failed.status == DeliveryStatus.RETRYING
+
         form(page, "webhook-toggle").get_by_role("button", name="Pause").click()
         page.wait_for_selector("text=Webhook paused")
         webhook.refresh_from_db()
         assert webhook.active is False
+        assert attempt_delivery(failed.pk) == DeliveryStatus.FAILED  # the scheduled retry
+        assert len(receiver.requests) == 2
+        page.reload()
+        assert (
+            "Not sent: the webhook was paused" in page.get_by_test_id("delivery-log").inner_text()
+        )
     finally:
         receiver.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import time
 
 from django.conf import settings
@@ -31,7 +33,48 @@ class BearerToken(HttpBearer):
         if found is None:
             return None
         _check_rate(found)
+        _check_query(request)
         return found
+
+
+@functools.cache
+def _query_names() -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
+    """(method, path pattern, query parameter names) of every operation, from the schema."""
+    from .v1 import api
+
+    operations = []
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+        for method, operation in methods.items():
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            operations.append((method.upper(), pattern, frozenset(names)))
+    return operations
+
+
+def _check_query(request: HttpRequest) -> None:
+    """An unknown query parameter is a 422, as an unknown body field is: a misspelt filter
+    (``?stgae=hired``) would otherwise be ignored and the whole list returned."""
+    if not request.GET:
+        return
+    for method, pattern, names in _query_names():
+        if method == request.method and pattern.match(request.path):
+            unknown = sorted(set(request.GET) - names)
+            if unknown:
+                raise ApiProblem(
+                    422,
+                    "Invalid request",
+                    detail="The request does not match the schema; see errors.",
+                    kind="invalid-request",
+                    errors=[
+                        {
+                            "location": f"query.{name}",
+                            "message": "Unknown query parameter",
+                            "type": "extra_forbidden",
+                        }
+                        for name in unknown
+                    ],
+                )
+            return
 
 
 def _check_rate(token: ApiToken) -> None:

@@ -3,6 +3,11 @@
 The key is scoped to the token. The first response is stored in the same transaction as what
 it created, so a crash leaves either both or neither. Reusing a key with a different body is
 an error (422), as in the IETF draft "The Idempotency-Key HTTP Header Field".
+
+What is stored is the response minus any secret: a create that returns a candidate's link keeps
+how to derive it again (``stored`` and ``replay``), so a copy of the database reveals no working
+link. A record about a candidate names them, so that erasing the candidate erases the stored
+response too; a retry after that is a ``410``.
 """
 
 from __future__ import annotations
@@ -10,15 +15,48 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from .models import ApiToken, IdempotencyRecord
+from servicefit.candidates.models import Candidate
+
+from .models import ERASED_STATUS, ApiToken, IdempotencyRecord
 from .problems import ApiProblem
 
 MAX_KEY_LENGTH = 200
+
+#: The header in the OpenAPI schema of each create that honours it (``openapi_extra``), so that
+#: a client generated from the schema can send it.
+OPENAPI_EXTRA: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": (
+                "Your id for this request (at most 200 printable characters): a retry with the "
+                "same key and body returns the first response and creates nothing; the same key "
+                "with another body is a 422."
+            ),
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        }
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a create answered: ``status`` and ``body``, the ``candidate`` it concerns (erasing
+    them erases the stored response), and ``stored``, what to keep instead of ``body`` when the
+    body holds a secret (``replay`` of :func:`idempotent` turns it back into the body)."""
+
+    status: int
+    body: dict[str, Any]
+    candidate: Candidate | None = None
+    stored: dict[str, Any] | None = None
 
 
 def _request_hash(request: HttpRequest, body: dict[str, Any]) -> str:
@@ -30,18 +68,24 @@ def _request_hash(request: HttpRequest, body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _stored(token: ApiToken, key: str) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(token=token, key=key).first()
+
+
 def idempotent(
     request: HttpRequest,
     *,
     token: ApiToken,
     body: dict[str, Any],
-    create: Callable[[], tuple[int, dict[str, Any]]],
+    create: Callable[[], Created],
+    replay: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Run ``create`` once per ``Idempotency-Key`` header (or every time without one)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         with transaction.atomic():
-            return create()
+            created = create()
+            return created.status, created.body
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ApiProblem(
             400,
@@ -50,7 +94,7 @@ def idempotent(
         )
     fingerprint = _request_hash(request, body)
     for _attempt in range(2):
-        existing = IdempotencyRecord.objects.filter(token=token, key=key).first()
+        existing = _stored(token, key)
         if existing is not None:
             if existing.request_hash != fingerprint:
                 raise ApiProblem(
@@ -58,18 +102,34 @@ def idempotent(
                     "Idempotency key reused",
                     detail="This Idempotency-Key was used with a different request.",
                 )
-            return existing.status, existing.body
+            if existing.status == ERASED_STATUS and existing.candidate_id is None:
+                raise ApiProblem(
+                    410,
+                    "Candidate erased",
+                    detail="The candidate this request was about has since been erased.",
+                )
+            stored = existing.body
+            return existing.status, replay(stored) if replay is not None else stored
         try:
             with transaction.atomic():
-                status, payload = create()
+                created = create()
+                kept = created.body if created.stored is None else created.stored
                 IdempotencyRecord.objects.create(
                     token=token,
                     key=key,
                     request_hash=fingerprint,
-                    status=status,
-                    body=json.loads(json.dumps(payload, default=str)),
+                    status=created.status,
+                    body=json.loads(json.dumps(kept, default=str)),
+                    candidate=created.candidate,
                 )
-                return status, payload
+                return created.status, created.body
         except IntegrityError:
             continue  # a concurrent request with the same key won; replay its response
+        except ApiProblem:
+            # A concurrent request with the same key (a client retrying while the first attempt
+            # still runs) may have committed what this one then found, e.g. the candidate (409
+            # "Candidate exists"): its response is the one to replay.
+            if _stored(token, key) is not None:
+                continue
+            raise
     raise ApiProblem(409, "Conflict", detail="The request could not be completed; retry it.")

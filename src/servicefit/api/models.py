@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,14 +63,46 @@ class ApiToken(models.Model):
         )
 
 
+#: The status an idempotency record keeps once the candidate it concerned has been erased.
+ERASED_STATUS = 410
+
+
+def erase_stored_response(
+    collector: Collector, field: models.Field[Any, Any], sub_objs: Any, using: str
+) -> None:
+    """``on_delete`` of :attr:`IdempotencyRecord.candidate`: erasing a candidate erases the
+    responses stored for requests about them (their name and e-mail address), but the key stays
+    used, so a late retry is told the candidate is gone instead of adding them again."""
+    # ``sub_objs`` may be a query on ``candidate``: the updates run in this order, so that one
+    # comes last.
+    empty = models.Value({}, output_field=models.JSONField())  # hashable, unlike {}
+    collector.add_field_update(IdempotencyRecord._meta.get_field("body"), empty, sub_objs)
+    collector.add_field_update(IdempotencyRecord._meta.get_field("status"), ERASED_STATUS, sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
+erase_stored_response.lazy_sub_objs = True  # type: ignore[attr-defined]
+
+
 class IdempotencyRecord(models.Model):
-    """The first response to a create request with an ``Idempotency-Key``, replayed on retry."""
+    """The first response to a create request with an ``Idempotency-Key``, replayed on retry.
+
+    ``body`` never holds a candidate's link (an invitation is stored by id and its link derived
+    again on replay); ``candidate`` ties the record to the person it is about, for erasure.
+    """
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=erase_stored_response,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -182,8 +182,9 @@ class InvitationOut(Schema):
 class NewInvitationOut(Schema):
     url: str | None = Field(
         description=(
-            "the candidate's link, returned once and never stored; null when it was e-mailed "
-            "(the link then exists only in the e-mail)"
+            "the candidate's link, returned once (and to a retry with the same Idempotency-Key) "
+            "and never stored; null when it was e-mailed (the link then exists only in the "
+            "e-mail)"
         )
     )
     expires_at: datetime

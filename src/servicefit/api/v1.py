@@ -21,12 +21,22 @@ from .routes import candidates, jobs
 
 
 class ProblemAwareAPI(NinjaAPI):
-    """Documents every 4xx/5xx response as ``application/problem+json``, as it is sent."""
+    """Documents every 4xx/5xx response as ``application/problem+json``, as it is sent.
+
+    Response codes are keyed as strings: django-ninja keys its own as ints and an operation's
+    ``openapi_extra`` as strings, which JSON turns into the same key twice (Swagger UI then
+    refuses the whole schema); the two are merged, the extra's fields winning.
+    """
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                if "responses" in operation:
+                    merged: dict[str, Any] = {}
+                    for status, response in operation["responses"].items():
+                        merged[str(status)] = {**merged.get(str(status), {}), **response}
+                    operation["responses"] = merged
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if str(status)[0] in "45" and "application/json" in content:

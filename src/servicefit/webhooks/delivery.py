@@ -22,6 +22,9 @@ MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
 TIMEOUT_SECONDS = 10
+#: ``last_error`` of a delivery not sent because its webhook was paused (the delivery log
+#: shows it translated).
+PAUSED = "paused"
 
 
 def backoff(attempt: int) -> timedelta:
@@ -33,13 +36,29 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers, not deliveries: followed, a 301-303 turns the POST into a GET
+    without the event, whose 200 would mark the event delivered."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    """The response code, and the error to log for one that is not 2xx."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status)
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            code = int(response.status)
     except urllib.error.HTTPError as exc:
-        return int(exc.code)
+        code = int(exc.code)
+        if 300 <= code < 400:
+            where = (exc.headers.get("Location") or "")[:200]
+            return code, f"HTTP {code} → {where}"  # not followed: the receiver URL is outdated
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
 
 
 def attempt_delivery(delivery_id: int) -> str:
@@ -59,6 +78,13 @@ def attempt_delivery(delivery_id: int) -> str:
             return "missing"
         if delivery.status in {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED}:
             return str(delivery.status)
+        if not delivery.subscription.active:
+            # Paused: nothing more is sent to it, not even the retries already scheduled.
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+            delivery.last_error = PAUSED
+            delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
+            return str(delivery.status)
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         delivery.save(update_fields=["attempts", "last_attempt_at"])
@@ -72,8 +98,7 @@ def attempt_delivery(delivery_id: int) -> str:
         "ServiceFit-Delivery": delivery.event_id,
     }
     try:
-        code = _post(subscription.url, body, headers)
-        error = "" if 200 <= code < 300 else f"HTTP {code}"
+        code, error = _post(subscription.url, body, headers)
     except (OSError, ValueError) as exc:
         code = 0
         error = str(exc)[:300] or exc.__class__.__name__

@@ -43,7 +43,8 @@ def verify(
     except (KeyError, ValueError):
         raise SignatureError("malformed signature header") from None
     expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given):
+    # compare_digest refuses non-ASCII text with a TypeError; a forged header may carry it.
+    if not given.isascii() or not hmac.compare_digest(expected, given):
         raise SignatureError("signature does not match")
     current = int(time.time()) if now is None else now
     if abs(current - t) > tolerance:

@@ -18,10 +18,12 @@ from servicefit.assessments.invitation_status import (
     status_of,
     statuses_for,
 )
+from servicefit.assessments.models import Invitation
 from servicefit.assessments.services import (
     create_invitation,
     extend_invitation,
     link_closed_by_stage,
+    link_of,
     revives_link_on_closed_job,
     revoke_invitation,
 )
@@ -34,7 +36,7 @@ from servicefit.oversight.models import ScoringSuspension
 from servicefit.oversight.services import current_suspension
 
 from ..auth import require_scope
-from ..idempotency import idempotent
+from ..idempotency import OPENAPI_EXTRA, Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
 from ..results import result_payload, result_status
@@ -71,6 +73,8 @@ ERRORS: dict[int, Any] = {
     422: Problem,
     429: Problem,
 }
+#: A create with an Idempotency-Key whose candidate has since been erased is a 410 on retry.
+CREATE_ERRORS: dict[int, Any] = {**ERRORS, 410: Problem}
 
 
 #: The API's invitation statuses (the v1 vocabulary) for the one status the back office shows
@@ -209,7 +213,11 @@ def list_job_candidates(
     return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
-@router.post("/jobs/{job_id}/candidates", response={201: CandidateCreated, **ERRORS})
+@router.post(
+    "/jobs/{job_id}/candidates",
+    response={201: CandidateCreated, **CREATE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+)
 def create_candidate(
     request: HttpRequest, job_id: ObjectId, payload: CandidateIn
 ) -> Status[dict[str, Any]]:
@@ -219,18 +227,20 @@ def create_candidate(
     """
     token = require_scope(request, CANDIDATES_WRITE)
     job = get_object_or_404(Job, pk=job_id)
-    if job.archived_at is not None:
-        raise ApiProblem(
-            409, "Job archived", detail="Candidates cannot be added to an archived job."
-        )
-    if not job.offers_language(payload.language):
-        raise ApiProblem(
-            422,
-            "Language not offered",
-            detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
-        )
 
-    def create() -> tuple[int, dict[str, Any]]:
+    # The checks of the job's state run inside create(), after the Idempotency-Key look-up: a
+    # retry gets the first answer even if the job has been closed since.
+    def create() -> Created:
+        if job.archived_at is not None:
+            raise ApiProblem(
+                409, "Job archived", detail="Candidates cannot be added to an archived job."
+            )
+        if not job.offers_language(payload.language):
+            raise ApiProblem(
+                422,
+                "Language not offered",
+                detail=f"This job's assessment languages are: {', '.join(job.languages)}.",
+            )
         if Candidate.objects.filter(job=job, email=payload.email).exists():
             raise ApiProblem(
                 409,
@@ -247,7 +257,7 @@ def create_candidate(
         body = candidate_out(candidate)
         if payload.send_invitation:
             send_invitation(candidate=candidate, sent_by=token.user)
-        return 201, body
+        return Created(201, body, candidate=candidate)
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
@@ -286,31 +296,66 @@ def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, A
     return invitation_status(_candidate(candidate_id))
 
 
-@router.post("/candidates/{candidate_id}/invitation", response={201: NewInvitationOut, **ERRORS})
+@router.post(
+    "/candidates/{candidate_id}/invitation",
+    response={201: NewInvitationOut, **CREATE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+)
 def invite(
     request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
 ) -> Status[dict[str, Any]]:
     """A fresh link (older links stop working); e-mailed unless ``send_email`` is false."""
     token = require_scope(request, CANDIDATES_WRITE)
     candidate = _candidate(candidate_id)
-    if link_closed_by_stage(candidate):
-        raise ApiProblem(
-            409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
-        )
-    if candidate.job.archived_at is not None:
-        raise ApiProblem(409, "Job archived", detail="The candidate's job is archived (closed).")
-    session = getattr(candidate, "assessment", None)
-    if session is not None and session.is_submitted:
-        raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
 
-    def create() -> tuple[int, dict[str, Any]]:
+    # The state checks run after the Idempotency-Key look-up: a retry of an invitation that was
+    # made gets its first answer even if the candidate has started or moved on since.
+    def create() -> Created:
+        if link_closed_by_stage(candidate):
+            raise ApiProblem(
+                409, "Cannot invite", detail=f"The candidate's stage is {candidate.stage}."
+            )
+        if candidate.job.archived_at is not None:
+            raise ApiProblem(
+                409, "Job archived", detail="The candidate's job is archived (closed)."
+            )
+        session = getattr(candidate, "assessment", None)
+        if session is not None and session.is_submitted:
+            raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
         if payload.send_email:
             invitation = send_invitation(candidate=candidate, sent_by=token.user, days=payload.days)
-            return 201, {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+            mailed = {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+            return Created(201, mailed, candidate=candidate)
         new = create_invitation(candidate=candidate, created_by=token.user, days=payload.days)
-        return 201, {"url": new.url, "expires_at": new.invitation.expires_at, "email_queued": False}
+        body: dict[str, Any] = {
+            "url": new.url,
+            "expires_at": new.invitation.expires_at,
+            "email_queued": False,
+        }
+        # The link is kept as the invitation's id, never as text (see _replay_invitation).
+        stored = {**body, "url": None, "invitation_id": new.invitation.pk}
+        return Created(201, body, candidate=candidate, stored=stored)
 
-    return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
+    return Status(
+        *idempotent(
+            request,
+            token=token,
+            body=payload.model_dump(),
+            create=create,
+            replay=_replay_invitation,
+        )
+    )
+
+
+def _replay_invitation(stored: dict[str, Any]) -> dict[str, Any]:
+    """The first answer to ``POST …/invitation`` again, its link derived again from the
+    invitation (``null`` if it can no longer be, e.g. after the secret key was changed)."""
+    body = {k: v for k, v in stored.items() if k != "invitation_id"}
+    invitation_id = stored.get("invitation_id")
+    invitation = Invitation.objects.filter(pk=invitation_id).first() if invitation_id else None
+    if invitation is not None:
+        body["url"] = link_of(invitation)
+    return body
 
 
 def _open_invitation(candidate: Candidate) -> Any:

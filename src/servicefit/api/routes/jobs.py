@@ -13,7 +13,7 @@ from servicefit.jobs.models import Job
 from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 
 from ..auth import require_scope
-from ..idempotency import idempotent
+from ..idempotency import OPENAPI_EXTRA, Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
 from ..schemas import Cursor, JobIn, JobOut, JobPage, Limit, ObjectId, Problem, TemplateOut
@@ -83,7 +83,7 @@ def read_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     return job_out(get_object_or_404(Job, pk=job_id))
 
 
-@router.post("/jobs", response={201: JobOut, **ERRORS})
+@router.post("/jobs", response={201: JobOut, 409: Problem, **ERRORS}, openapi_extra=OPENAPI_EXTRA)
 def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
     """Create a job from a template (weights and minimums are copied from it).
 
@@ -98,7 +98,7 @@ def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
             detail=f"template must be one of: {', '.join(sorted(templates))}.",
         )
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> Created:
         job = create_job_from_template(
             title=payload.title,
             template_id=payload.template,
@@ -106,7 +106,7 @@ def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
             location=payload.location,
             languages=list(payload.languages) if payload.languages else None,
         )
-        return 201, job_out(job)
+        return Created(201, job_out(job))
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
