@@ -152,3 +152,20 @@ def test_an_invalid_period_shows_the_error_and_no_statistics(
         reverse("backoffice:job_audit_summary", args=[flagged_job.pk, "csv"]), params
     )
     assert summary.status_code == 302 and summary["Location"].startswith(url)
+
+
+@pytest.mark.parametrize(
+    ("language", "twenty_percent"),
+    [("da", "20\u00a0%"), ("sv", "20\u00a0%"), ("nb", "20\u00a0%"), ("pl", "20%"), ("en", "20%")],
+)
+def test_selection_rates_are_written_as_the_readers_language_writes_percentages(
+    client, flagged_job, recruiter, language, twenty_percent
+):
+    """Danish, Swedish and Norwegian put a space before the percent sign ("20 %"); the page
+    printed "20%" in every language."""
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_fairness", args=[flagged_job.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{twenty_percent}<" in page  # women's selection rate at shortlisting: 2 of 10
+    if language in {"da", "sv", "nb"}:
+        assert not re.search(r"\d%", page)
