@@ -86,3 +86,23 @@ def test_every_download_button_uses_the_same_verb(language):
         if english.split()[:1] == ["Download"]
     }
     assert len(verbs) == 1, verbs
+
+
+#: Terms every message that names them translates with the same word.
+TERMS = {
+    # Danish mixed the loan "shortlist(et)" with "kortliste" (the stage read "Shortlistet" on
+    # the candidate page and "på kortlisten" on the fairness page).
+    ("da", r"\bshortlist"): r"kortlist",
+    ("sv", r"\bshortlist"): r"kortlist",
+    ("nb", r"\bshortlist"): r"kortlist",
+}
+
+
+@pytest.mark.parametrize(("language", "english", "word"), [(*k, v) for k, v in TERMS.items()])
+def test_a_term_is_translated_by_the_same_word_everywhere(language, english, word):
+    wrong = [
+        (en, translation)
+        for en, translation in messages(language)
+        if re.search(english, en, re.I) and not re.search(word, translation, re.I)
+    ]
+    assert wrong == []
