@@ -106,3 +106,34 @@ def test_a_term_is_translated_by_the_same_word_everywhere(language, english, wor
         if re.search(english, en, re.I) and not re.search(word, translation, re.I)
     ]
     assert wrong == []
+
+
+#: A count followed by a counted noun ("%(total)s candidates"): such a message needs plural
+#: forms (Polish has three), or it reads "1 candidates" / "1 kandydatów" when the count is one.
+#: A bound ("fewer than %(n)s people", "at least %(n)s ...") is not a count of things present.
+COUNTED = re.compile(
+    r"(?<!than )(?<!least )(?<!most )(?<!Up to )(%\(\w+\)[sd]|\{\{ ?\w+ ?\}\})"
+    r"( (scored|complete|hired|outcome))? (candidates|people|rows|days|answers|problems|"
+    r"invitations|reminders|scorecards|interviews|assessments|values)\b"
+)
+#: Counts that are never one: each is at least a configured minimum group size.
+COUNTS_NEVER_ONE = (
+    "Percentiles compare with the norm group",  # a norm group of at least MIN_NORM_GROUP
+    "Item parameters version",  # calibrated on at least SERVICEFIT_CALIBRATION_MIN per language
+)
+
+
+def test_every_counted_noun_has_plural_forms():
+    """"1 candidates in the job" (Polish "1 kandydatów"), "Rank 1 of 1 scored candidates",
+    "Your data is deleted 1 days after ..." came from messages without plural forms."""
+    with (LOCALE / "pl" / "LC_MESSAGES" / "django.po").open("rb") as fh:
+        catalog = read_po(fh, locale="pl")
+    wrong = [
+        message.id
+        for message in catalog
+        if message.id
+        and not message.pluralizable
+        and COUNTED.search(message.id)
+        and not message.id.startswith(COUNTS_NEVER_ONE)
+    ]
+    assert wrong == []

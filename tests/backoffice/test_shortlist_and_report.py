@@ -286,3 +286,19 @@ def test_report_says_how_many_points_each_piece_of_reply_evidence_added(
     assert moved, "the stored analysis names what moved its ratings"
     assert f"({moved[0]:+.2f})" in html
     assert "how many points it added to or took from the suggested rating" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "one_candidate"),
+    [("en", "1 candidate in the job"), ("da", "1 kandidat i jobbet"), ("pl", "1 kandydat na")],
+)
+def test_a_job_with_one_candidate_says_so_in_the_singular(
+    client, recruiter, job, language, one_candidate
+):
+    """A new job's first candidate read "1 candidates in the job" ("1 kandydatów")."""
+    from servicefit.candidates.services import add_candidate
+
+    add_candidate(job=job, name="Ola Nordmann", email="ola@example.com", language="nb")
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_detail", args=[job.pk])
+    assert one_candidate in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
