@@ -124,7 +124,7 @@ COUNTS_NEVER_ONE = (
 
 
 def test_every_counted_noun_has_plural_forms():
-    """"1 candidates in the job" (Polish "1 kandydatów"), "Rank 1 of 1 scored candidates",
+    """ "1 candidates in the job" (Polish "1 kandydatów"), "Rank 1 of 1 scored candidates",
     "Your data is deleted 1 days after ..." came from messages without plural forms."""
     with (LOCALE / "pl" / "LC_MESSAGES" / "django.po").open("rb") as fh:
         catalog = read_po(fh, locale="pl")
