@@ -302,3 +302,17 @@ def test_a_job_with_one_candidate_says_so_in_the_singular(
     client.force_login(recruiter)
     url = reverse("backoffice:job_detail", args=[job.pk])
     assert one_candidate in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_the_band_in_brackets_is_lower_case_mid_sentence_in_polish(
+    client, recruiter, scored_candidate
+):
+    """The Polish report read "wynik łączny 4,58 w skali 1–5 (Przedział 95% 4,44 … 4,71)": the
+    column header's capital inside a sentence. The header keeps it."""
+    client.force_login(recruiter)
+    for url in (
+        reverse("backoffice:candidate_report", args=[scored_candidate.pk]),
+        reverse("backoffice:candidate_explanation", args=[scored_candidate.pk]),
+    ):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+        assert "(przedział 95%" in html and "(Przedział" not in html, url
