@@ -137,3 +137,16 @@ def test_every_counted_noun_has_plural_forms():
         and not message.id.startswith(COUNTS_NEVER_ONE)
     ]
     assert wrong == []
+
+
+def test_every_app_is_named_in_the_readers_language():
+    """The user administration (Django admin) headed the users "Accounts" in every language,
+    and its permission list named each part of ServiceFit in English."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+    from django.utils.translation import override
+
+    ours = [a for a in apps.get_app_configs() if a.name.startswith("servicefit.")]
+    assert [a.label for a in ours if not isinstance(a.verbose_name, Promise)] == []
+    with override("da"):
+        assert str(apps.get_app_config("accounts").verbose_name) == "Konti"
