@@ -15,32 +15,45 @@ from tests.backoffice.test_no_english_left import EVERYWHERE, interface_text, sa
 pytestmark = pytest.mark.django_db
 
 
+def ok(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
 def pages(client, candidate, token) -> dict[str, str]:
     """Each candidate page before and after submitting, as the candidate's language renders it."""
     base = f"/a/{token}/"
     plan = plan_for(candidate.assessment)
-    paths = ["", "preview/", "withdraw/", "review/"]
+    paths = ["preview/", "withdraw/", "review/"]
     paths += [f"p/{p.slug}/" for p in plan.pages if p.slug.endswith("-1")]
-    seen = {path: client.get(base + path).content.decode() for path in paths}
-    return seen
+    return {path: ok(client, base + path) for path in paths}
 
 
 def after_submitting(client, token) -> dict[str, str]:
     base = f"/a/{token}/"
-    return {path: client.get(base + path).content.decode() for path in ("done/", "about-you/")}
+    paths = ("done/", "about-you/", "review-request/")
+    return {path: ok(client, base + path) for path in paths}
 
 
 @pytest.mark.parametrize("language", ["da", "sv", "nb", "pl"])
-def test_no_candidate_page_is_left_in_english(client, candidate, started, language):
-    def rendered(lang: str, submitted: bool) -> dict[str, str]:
+def test_no_candidate_page_is_left_in_english(client, candidate, token, language):
+    def rendered(lang: str, stage: str) -> dict[str, str]:
         candidate.language = lang
         candidate.save()
-        return after_submitting(client, started) if submitted else pages(client, candidate, started)
+        if stage == "landing":
+            return {"": ok(client, f"/a/{token}/")}
+        return (
+            after_submitting(client, token) if stage == "done" else pages(client, candidate, token)
+        )
 
-    english, translated = rendered("en", False), rendered(language, False)
+    english, translated = rendered("en", "landing"), rendered(language, "landing")
+    assert client.post(f"/a/{token}/", {"consent": "yes"}).status_code == 302
+    english |= rendered("en", "pages")
+    translated |= rendered(language, "pages")
     submit(session=candidate.assessment)
-    english |= rendered("en", True)
-    translated |= rendered(language, True)
+    english |= rendered("en", "done")
+    translated |= rendered(language, "done")
 
     allowed = same_in_translation(language) | EVERYWHERE
     data = [candidate.name, candidate.job.title]
