@@ -169,3 +169,23 @@ def test_selection_rates_are_written_as_the_readers_language_writes_percentages(
     assert f">{twenty_percent}<" in page  # women's selection rate at shortlisting: 2 of 10
     if language in {"da", "sv", "nb"}:
         assert not re.search(r"\d%", page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "da", "sv", "nb", "pl"])
+def test_a_busy_jobs_audit_summary_stays_on_one_page_in_every_language(
+    client, job, build, recruiter, language
+):
+    """Four groups at three steps: the Polish summary ran onto a second page at 7pt (longer
+    words than English wrap more cells onto two lines); at 6.5pt every language fits."""
+    groups = []
+    for gender in ("woman", "man"):
+        for age in ("under_25", "25_39"):
+            answers = {"gender": gender, "age_band": age}
+            for stage in (Stage.COMPLETED, Stage.SHORTLISTED, Stage.INTERVIEW):
+                groups.append((answers, stage, 3 if gender == "woman" else 4))
+    build(job, groups)
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_audit_summary", args=[job.pk, "pdf"])
+    pdf = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
