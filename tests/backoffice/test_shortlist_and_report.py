@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -72,7 +73,7 @@ def test_csv_export_matches_the_ranking_and_neutralises_formulas(client, recruit
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:5] == ["rank", "name", "email", "stage", "composite"]
+    assert rows[0][:5] == ["Rank", "Name", "E-mail", "Stage", "Composite"]
     assert len(rows) == 33
     assert "'=HYPERLINK(1)" in [r[1] for r in rows]
     assert rows[1][0] == "1"
@@ -85,7 +86,31 @@ def test_xlsx_export_opens_in_a_spreadsheet(client, recruiter, scored_job):
     response = client.get(reverse("backoffice:job_export", args=[scored_job.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 33
-    assert sheet["A1"].value == "rank"
+    assert sheet["A1"].value == "Rank"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_exports_are_written_in_the_recruiters_language(client, recruiter, scored_job, fmt):
+    """A Danish recruiter's spreadsheet had English codes for headers ("band_low",
+    "active_listening"), stages ("completed") and flags ("wrong_language")."""
+    from openpyxl import load_workbook
+
+    scored_job.candidates.filter(pk=scored_job.candidates.first().pk).update(stage="shortlisted")
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_export", args=[scored_job.pk, fmt])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="da")
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(body)).active
+        assert sheet.title == "Kandidater"
+        rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:5] == ["Placering", "Navn", "E-mail", "Fase", "Samlet score"]
+    assert "Aktiv lytning" in rows[0]
+    assert {r[3] for r in rows[1:]} == {"Gennemført", "På kortlisten"}
+    codes = [cell for row in rows for cell in row if re.fullmatch(r"[a-z]+(_[a-z]+)+", cell)]
+    assert codes == []
 
 
 def test_report_shows_each_competency_with_band_percentile_and_sources(
@@ -261,3 +286,33 @@ def test_report_says_how_many_points_each_piece_of_reply_evidence_added(
     assert moved, "the stored analysis names what moved its ratings"
     assert f"({moved[0]:+.2f})" in html
     assert "how many points it added to or took from the suggested rating" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "one_candidate"),
+    [("en", "1 candidate in the job"), ("da", "1 kandidat i jobbet"), ("pl", "1 kandydat na")],
+)
+def test_a_job_with_one_candidate_says_so_in_the_singular(
+    client, recruiter, job, language, one_candidate
+):
+    """A new job's first candidate read "1 candidates in the job" ("1 kandydatów")."""
+    from servicefit.candidates.services import add_candidate
+
+    add_candidate(job=job, name="Ola Nordmann", email="ola@example.com", language="nb")
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_detail", args=[job.pk])
+    assert one_candidate in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_the_band_in_brackets_is_lower_case_mid_sentence_in_polish(
+    client, recruiter, scored_candidate
+):
+    """The Polish report read "wynik łączny 4,58 w skali 1–5 (Przedział 95% 4,44 … 4,71)": the
+    column header's capital inside a sentence. The header keeps it."""
+    client.force_login(recruiter)
+    for url in (
+        reverse("backoffice:candidate_report", args=[scored_candidate.pk]),
+        reverse("backoffice:candidate_explanation", args=[scored_candidate.pk]),
+    ):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+        assert "(przedział 95%" in html and "(Przedział" not in html, url

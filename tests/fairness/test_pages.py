@@ -259,3 +259,40 @@ def test_the_csv_leaves_the_flag_empty_for_a_group_that_was_not_compared(
         if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
     )
     assert woman[5:10] == ["6", "3", "0.500", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("language", "twenty_percent"),
+    [("da", "20\u00a0%"), ("sv", "20\u00a0%"), ("nb", "20\u00a0%"), ("pl", "20%"), ("en", "20%")],
+)
+def test_selection_rates_are_written_as_the_readers_language_writes_percentages(
+    client, flagged_job, recruiter, language, twenty_percent
+):
+    """Danish, Swedish and Norwegian put a space before the percent sign ("20 %"); the page
+    printed "20%" in every language."""
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_fairness", args=[flagged_job.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{twenty_percent}<" in page  # women's selection rate at shortlisting: 2 of 10
+    if language in {"da", "sv", "nb"}:
+        assert not re.search(r"\d%", page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "da", "sv", "nb", "pl"])
+def test_a_busy_jobs_audit_summary_stays_on_one_page_in_every_language(
+    client, job, build, recruiter, language
+):
+    """Four groups at three steps: the Polish summary ran onto a second page at 7pt (longer
+    words than English wrap more cells onto two lines); at 6.5pt every language fits."""
+    groups = []
+    for gender in ("woman", "man"):
+        for age in ("under_25", "25_39"):
+            answers = {"gender": gender, "age_band": age}
+            for stage in (Stage.COMPLETED, Stage.SHORTLISTED, Stage.INTERVIEW):
+                groups.append((answers, stage, 3 if gender == "woman" else 4))
+    build(job, groups)
+    client.force_login(recruiter)
+    url = reverse("backoffice:job_audit_summary", args=[job.pk, "pdf"])
+    pdf = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1

@@ -78,6 +78,27 @@ def test_unknown_expired_revoked_and_used_links_get_the_same_neutral_page(
     assert "This link cannot be used" in unknown
 
 
+def test_a_dead_link_is_explained_in_the_language_it_was_sent_in(client, recruiter, job):
+    """A candidate invited in Polish whose link had expired read "Dette link kan ikke bruges"
+    on a Danish phone (the page followed the browser); an unknown link still follows the
+    browser, and the page says the same in both cases."""
+    from servicefit.candidates.services import add_candidate
+
+    polish = add_candidate(job=job, name="Anna", email="anna@example.com", language="pl")
+    expired = create_invitation(candidate=polish, created_by=recruiter)
+    Invitation.objects.filter(pk=expired.invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "da"
+    expired_page = _neutral(client, expired.token)
+    assert '<html lang="pl">' in expired_page and "Nie można użyć tego linku" in expired_page
+    for path in ("withdraw/", "done/", "about-you/", "review-request/"):
+        assert 'lang="pl"' in client.get(f"/a/{expired.token}/{path}").content.decode(), path
+    assert '<html lang="da">' in _neutral(client, "x" * 43)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "pl"
+    assert _neutral(client, "x" * 43) == expired_page
+
+
 def test_a_used_link_opens_the_thank_you_page_with_the_feedback_and_the_rights(
     client, candidate, invitation, recruiter
 ):

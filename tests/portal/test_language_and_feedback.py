@@ -122,3 +122,18 @@ def test_done_is_neutral_after_erasure(client, started, candidate):
     submit(session=AssessmentSession.objects.get())
     erase_candidate(candidate=candidate, erased_by=None, reason="asked")
     assert client.get(f"/a/{started}/done/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "one_day"),
+    [("en", "deleted 1 day after"), ("pl", "usunięte 1 dzień po"), ("sv", "raderas 1 dag efter")],
+)
+def test_a_one_day_retention_period_is_written_in_the_singular(
+    client, candidate, token, language, one_day
+):
+    """The privacy notice said "1 days" ("1 dni") for a job that keeps data one day."""
+    candidate.job.retention_days = 1
+    candidate.job.save()
+    candidate.language = language
+    candidate.save()
+    assert one_day in client.get(f"/a/{token}/").content.decode()

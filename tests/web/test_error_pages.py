@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import path, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,45 @@ def test_the_browsers_favicon_request_is_answered_not_logged_as_not_found(client
     assert response["Location"].endswith("servicefit/favicon.svg")
     assert [r for r in caplog.records if r.name == "django.request"] == []
     assert 'rel="icon"' in client.get("/login/").content.decode()
+
+
+def _server_error(request):
+    raise RuntimeError("a bug")
+
+
+def _bad_request(request):
+    from django.core.exceptions import SuspiciousOperation
+
+    raise SuspiciousOperation("a tampered request")
+
+
+urlpatterns = [
+    path("boom/", _server_error),
+    path("bad/", _bad_request),
+]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("language", "server_error", "bad_request"),
+    [
+        ("da", "Noget gik galt", "Forespørgslen kunne ikke behandles"),
+        ("pl", "Coś poszło nie tak", "Nie udało się obsłużyć żądania"),
+        ("en", "Something went wrong", "The request could not be handled"),
+    ],
+)
+def test_a_server_error_and_a_bad_request_are_explained_in_the_readers_language(
+    client, language, server_error, bad_request
+):
+    """Without a 500.html (and 400.html) Django answered with a bare English "Server Error
+    (500)" whatever the reader's language."""
+    client.raise_request_exception = False
+    response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert server_error in page and f'<html lang="{language}"' in page
+    assert "Server Error" not in page
+    response = client.get("/bad/", HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert bad_request in page and "Bad Request" not in page

@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -425,9 +426,26 @@ def _safe(value: Any) -> Any:
     return value
 
 
+#: The export's first columns, in the reader's language like the page they come from.
+EXPORT_COLUMNS = (
+    _("Rank"),
+    _("Name"),
+    _("E-mail"),
+    _("Stage"),
+    _("Composite"),
+    _("Composite: lower bound"),
+    _("Composite: upper bound"),
+    _("Flags"),
+)
+
+
 def export_header(job: Job) -> list[str]:
-    names = [c for c, _w in _weighted(job)]
-    return ["rank", "name", "email", "stage", "composite", "band_low", "band_high", "flags", *names]
+    """Column names in the active language: the fixed columns, then each weighted competency's
+    name (the scores' scale is 1–5 like the composite's)."""
+    language = (get_language() or "en").split("-")[0]
+    content = default_content()
+    names = [content.competency(c).name.get(language) for c, _w in _weighted(job)]
+    return [str(label) for label in EXPORT_COLUMNS] + names
 
 
 def export_rows(job: Job, query: ShortlistQuery) -> Iterator[list[Any]]:
@@ -463,11 +481,11 @@ def export_rows(job: Job, query: ShortlistQuery) -> Iterator[list[Any]]:
                 row.rank or "",
                 _safe(row.candidate.name),
                 _safe(row.candidate.email),
-                row.candidate.stage,
+                str(Stage(row.candidate.stage).label),
                 "" if row.composite is None else round(row.composite, 3),
                 "" if row.lower is None else round(row.lower, 3),
                 "" if row.upper is None else round(row.upper, 3),
-                " ".join(row.flags),
+                "; ".join(str(FLAG_LABELS.get(f, f)) for f in row.flags),
                 *("" if scores.get(n) is None else round(scores[n], 2) for n in names),  # type: ignore[arg-type]
             ]
 
@@ -478,11 +496,19 @@ class _Echo:
 
 
 def stream_csv(job: Job, query: ShortlistQuery) -> Iterator[str]:
-    """The CSV export, line by line (UTF-8 with BOM so spreadsheets pick the encoding)."""
+    """The CSV export, line by line (UTF-8 with BOM so spreadsheets pick the encoding), in the
+    language active now: the rows are written while the response streams, after the view (and
+    the request's language) may be gone."""
+    language = get_language()
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(export_header(job))
-    for row in export_rows(job, query):
-        yield writer.writerow(row)
+
+    def lines() -> Iterator[str]:
+        with translation.override(language):
+            yield "\ufeff" + writer.writerow(export_header(job))
+            for row in export_rows(job, query):
+                yield writer.writerow(row)
+
+    return lines()
 
 
 def write_xlsx(job: Job, query: ShortlistQuery) -> Any:
@@ -490,7 +516,7 @@ def write_xlsx(job: Job, query: ShortlistQuery) -> Any:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Shortlist")
+    sheet = workbook.create_sheet(str(_("Candidates"))[:31])  # Excel allows 31 characters
     sheet.append(export_header(job))
     for row in export_rows(job, query):
         sheet.append(row)

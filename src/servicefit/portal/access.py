@@ -17,8 +17,15 @@ from servicefit.assessments.services import open_invitation
 from .language import picked_language
 
 
-def unavailable(request: HttpRequest) -> HttpResponse:
-    """One neutral page for unknown, expired, revoked and used links: it reveals nothing."""
+def unavailable(request: HttpRequest, token: str | None = None) -> HttpResponse:
+    """One neutral page for unknown, expired, revoked and used links: it reveals nothing.
+
+    It speaks the link's language when ``token`` belongs to an invitation (a candidate invited
+    in Polish whose link has expired reads it in Polish, whatever the browser's language); an
+    unknown token gets the browser's language. Only the holder of the link sees the difference.
+    """
+    if token is not None and (invitation := Invitation.objects.for_token(token)) is not None:
+        use_candidate_language(request, invitation)
     return render(request, "portal/unavailable.html", status=404)
 
 
@@ -43,7 +50,7 @@ def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation = open_invitation(token)
         if invitation is None:
-            return unavailable(request)
+            return unavailable(request, token)
         use_candidate_language(request, invitation)
         request.invitation = invitation  # type: ignore[attr-defined]
         return view(request, token, invitation, *args, **kwargs)

@@ -33,7 +33,7 @@ def _submitted(request: HttpRequest, token: str) -> Invitation | None:
 def self_identify(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _submitted(request, token)
     if invitation is None:
-        return unavailable(request)
+        return unavailable(request, token)
     asked = categories()
     form = SelfIdForm(request.POST or None, categories=asked)
     if request.method == "POST":
@@ -58,7 +58,7 @@ def self_identify(request: HttpRequest, token: str) -> HttpResponse:
 def contest(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _submitted(request, token)
     if invitation is None:
-        return unavailable(request)
+        return unavailable(request, token)
     form = ReviewRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

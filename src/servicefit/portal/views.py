@@ -285,7 +285,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     """The thank-you page; it shows the feedback once the worker has scored the assessment."""
     session = _submitted_session(request, token)
     if session is None:
-        return unavailable(request)
+        return unavailable(request, token)
     job = session.candidate.job
     context = {
         "job": job,
@@ -301,7 +301,7 @@ def done_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The feedback part of the thank-you page, polled by htmx until scoring has finished."""
     session = _submitted_session(request, token)
     if session is None:
-        return unavailable(request)
+        return unavailable(request, token)
     context = {"job": session.candidate.job, "token": token, **_feedback_context(session)}
     return render(request, "portal/_feedback.html", context)
 

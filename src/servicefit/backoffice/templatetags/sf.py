@@ -25,6 +25,7 @@ from servicefit.backoffice.labels import (
 )
 from servicefit.backoffice.shortlist import FLAG_LABELS
 from servicefit.content import default_content
+from servicefit.formats import format_percent
 
 register = template.Library()
 
@@ -83,6 +84,24 @@ def bar_width(score: float | None, scale: int = 60) -> int:
     if score is None:
         return 0
     return max(2, round((float(score) - 1) / 4 * scale))
+
+
+@register.filter
+def percent(value: Any, decimal_pos: int = 0) -> str:
+    """A number already in percent as the reader's language writes it ("12 %" in Danish, "12%"
+    in English); "–" for no value."""
+    if value is None or value == "":
+        return "–"
+    return format_percent(value, int(decimal_pos))
+
+
+@register.filter
+def share_percent(value: Any, decimal_pos: int = 0) -> str:
+    """A share between 0 and 1 as a percentage in the reader's language (0.5 → "50 %" in
+    Danish); "–" for no value."""
+    if value is None or value == "":
+        return "–"
+    return format_percent(100 * float(value), int(decimal_pos))
 
 
 @register.filter

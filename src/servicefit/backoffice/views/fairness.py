@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicefit.accounts.permissions import acting_user, admin_required, recruiter_required
 from servicefit.audit.recording import record
@@ -117,7 +118,11 @@ def job_validation(request: HttpRequest, job_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported %(values)d outcome values for %(people)d hired people.")
+                ngettext(
+                    "Imported %(values)d outcome values for %(people)d hired person.",
+                    "Imported %(values)d outcome values for %(people)d hired people.",
+                    result.people,
+                )
                 % {"values": result.values, "people": result.people},
             )
             return redirect("backoffice:job_validation", job_id=job.pk)
