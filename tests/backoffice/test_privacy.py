@@ -112,6 +112,33 @@ def test_purge_erases_only_finished_candidates_past_retention(scored_job, recrui
     assert Candidate.objects.filter(pk__in=[recent.pk, active.pk]).count() == 2
 
 
+def test_purge_erases_every_candidate_of_a_job_closed_longer_ago_than_its_retention(
+    scored_job, recruiter
+):
+    """The notice promises deletion N days after the hiring process ends; closing the job ends
+    it for the candidates nobody moved to hired, rejected or withdrawn too."""
+    from servicefit.jobs.services import close_job, reopen_job
+
+    left_over = list(scored_job.candidates.values_list("pk", flat=True))
+    assert left_over
+    assert not Candidate.objects.filter(pk__in=left_over, stage__in=["hired", "rejected"]).exists()
+    close_job(job=scored_job, closed_by=recruiter)
+    assert purge_expired(dry_run=True) == []  # closed today: the period has not passed
+    type(scored_job).objects.filter(pk=scored_job.pk).update(
+        archived_at=timezone.now() - timedelta(days=scored_job.retention_days + 1)
+    )
+    assert sorted(purge_expired(dry_run=True)) == sorted(left_over)
+    scored_job.refresh_from_db()
+    reopen_job(job=scored_job, reopened_by=recruiter)  # reopened: the process goes on
+    assert purge_expired(dry_run=True) == []
+    type(scored_job).objects.filter(pk=scored_job.pk).update(
+        archived_at=timezone.now() - timedelta(days=scored_job.retention_days + 1)
+    )
+    call_command("purge_expired")
+    assert not Candidate.objects.filter(pk__in=left_over).exists()
+    assert AuditEvent.objects.filter(action="candidate.erased").count() == len(left_over)
+
+
 def test_a_huge_retention_stored_before_the_limit_does_not_stop_the_purge(scored_job, recruiter):
     finished = scored_job.candidates.order_by("name").first()
     move_to_stage(

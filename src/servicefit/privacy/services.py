@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from servicefit.accounts.models import User
@@ -112,13 +113,29 @@ def _retention(job: Any) -> timedelta:
     return timedelta(days=min(job.retention_days, MAX_RETENTION_DAYS))
 
 
+FINISHED_STAGES = (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN)
+
+
+def _process_ended_at(candidate: Any) -> Any:
+    """When the candidate's hiring process ended: hired, rejected or withdrawn, or else the
+    closing of their job (a candidate left at "completed" when the job closed is done too)."""
+    if candidate.stage in FINISHED_STAGES:
+        return candidate.stage_changed_at
+    return candidate.job.archived_at
+
+
 def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
-    """Erase candidates whose hiring process ended longer ago than their job's retention period."""
+    """Erase candidates whose hiring process ended longer ago than their job's retention period.
+
+    The process has ended for a hired, rejected or withdrawn candidate (from that stage change)
+    and for every candidate of a closed job (from the closing): the privacy notice promises the
+    deletion "N days after the hiring process ends", also to those nobody moved to a last stage.
+    """
     now = now or timezone.now()
     finished = Candidate.objects.filter(
-        stage__in=[Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+        Q(stage__in=FINISHED_STAGES) | Q(job__archived_at__isnull=False)
     ).select_related("job")
-    due = [c for c in finished if c.stage_changed_at + _retention(c.job) < now]
+    due = [c for c in finished if _process_ended_at(c) + _retention(c.job) < now]
     if not dry_run:
         for candidate in due:
             erase_candidate(candidate=candidate, erased_by=None, reason="retention period ended")
