@@ -34,6 +34,29 @@ def test_export_contains_answers_scores_and_consent(client, recruiter, scored_ca
     assert AuditEvent.objects.filter(action="candidate.exported").exists()
 
 
+def test_export_contains_the_candidates_review_requests_and_the_answers(
+    client, recruiter, scored_candidate
+):
+    """A copy of one's data includes what one wrote to the employer and what they answered."""
+    from servicefit.oversight.services import request_review, resolve_request
+
+    asked = request_review(
+        candidate=scored_candidate, kind="review", message="Please look at my reply again."
+    )
+    request_review(candidate=scored_candidate, kind="contest", message="I contest the result.")
+    resolve_request(review=asked, resolved_by=recruiter, response="We looked again.")
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk]))
+    requests = json.loads(response.content)["review_requests"]
+    assert [(r["kind"], r["message"]) for r in requests] == [
+        ("review", "Please look at my reply again."),
+        ("contest", "I contest the result."),
+    ]
+    assert requests[0]["answer"] == "We looked again."
+    assert requests[0]["answered_by"] == recruiter.username and requests[0]["due_at"]
+    assert requests[1]["answer"] == "" and requests[1]["answered_at"] is None
+
+
 def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])

@@ -19,6 +19,7 @@ from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
+from servicefit.oversight.models import ReviewRequest
 
 
 def export_candidate(candidate: Any) -> dict[str, Any]:
@@ -61,6 +62,21 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
         ],
     }
     data["interviews"] = export_interviews(candidate)
+    # What the candidate asked for (human review, contesting) and the answers they were given.
+    data["review_requests"] = [
+        {
+            "kind": r.kind,
+            "message": r.message,
+            "created_at": r.created_at.isoformat(),
+            "due_at": r.due_at.isoformat(),
+            "answered_at": r.resolved_at.isoformat() if r.resolved_at else None,
+            "answer": r.response,
+            "answered_by": r.resolved_by.get_username() if r.resolved_by else None,
+        }
+        for r in ReviewRequest.objects.filter(candidate=candidate)
+        .select_related("resolved_by")
+        .order_by("created_at", "pk")
+    ]
     if session is not None:
         data["assessment"] = {
             "consented_at": session.consented_at.isoformat(),
