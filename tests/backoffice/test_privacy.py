@@ -75,6 +75,38 @@ def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, sc
     assert event.actor == recruiter
 
 
+def test_erasure_takes_the_address_out_of_refused_imports_that_named_it(
+    client, recruiter, scored_candidate
+):
+    """A refused file ("kim@example.com is already a candidate for this job") keeps its page;
+    after the erasure that page no longer shows the erased candidate's address."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from servicefit.candidates.models import CandidateImport
+
+    job, email = scored_candidate.job, scored_candidate.email
+    client.force_login(recruiter)
+    rows = f"name,email\nSomeone,{email.upper()}\nOther Person,other.person@example.com\n"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_import", args=[job.pk]),
+            {"file": SimpleUploadedFile("people.csv", rows.encode())},
+        )
+    status_url = response["Location"]
+    assert email in client.get(status_url).content.decode()
+
+    client.post(
+        reverse("backoffice:candidate_erase", args=[scored_candidate.pk]),
+        {"confirm": email, "reason": "the candidate's request"},
+    )
+    assert not Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    page = client.get(status_url).content.decode()
+    assert email not in page.lower()
+    assert "already a candidate for this job" in page  # the problem itself is still explained
+    assert email not in str(CandidateImport.objects.get().problems).lower()
+
+
 @pytest.mark.parametrize(
     ("typed", "reason", "error"),
     [

@@ -6,6 +6,7 @@ they never import it. The low-level audit trail it writes to is :mod:`servicefit
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from servicefit.accounts.models import User
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
-from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.models import Candidate, CandidateImport, Stage
 from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
 from servicefit.oversight.models import ReviewRequest
@@ -113,6 +114,7 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
     with transaction.atomic():
         job, candidate_id = candidate.job, candidate.pk
         AuditEvent.objects.filter(candidate=candidate).update(detail={})
+        _scrub_import_problems(job=job, email=candidate.email)
         candidate.delete()
         record(
             action="candidate.erased",
@@ -121,6 +123,24 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
             candidate_id=candidate_id,
             reason=reason,
         )
+
+
+def _scrub_import_problems(*, job: Any, email: str) -> None:
+    """Take the address out of the problems of the job's refused imports ("kim@example.com is
+    already a candidate for this job"), which the import pages go on showing."""
+    if not email:
+        return
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    for refused in CandidateImport.objects.filter(job=job, problem_count__gt=0):
+        problems = [
+            {**p, "message": pattern.sub("…", p["message"])}
+            if isinstance(p, dict) and isinstance(p.get("message"), str)
+            else p
+            for p in refused.problems
+        ]
+        if problems != refused.problems:
+            refused.problems = problems
+            refused.save(update_fields=["problems"])
 
 
 def _retention(job: Any) -> timedelta:
