@@ -31,7 +31,7 @@ def test_admin_adds_an_interviewer(desktop, live_server, admin_user):
 def test_an_administrator_added_in_the_admin_can_manage_users_there(
     browser, desktop, live_server, admin_user
 ):
-    """"Add user" with the role Administrator makes someone who can use /admin/ (before, only
+    """ "Add user" with the role Administrator makes someone who can use /admin/ (before, only
     the is_staff flag, which the form does not offer, let anyone in: they got the login page)."""
     page = desktop
     login(page, live_server, "alice")

@@ -20,7 +20,9 @@ def test_an_administrator_filters_and_downloads_the_audit_log(
 ):
     record(action="branding.changed", actor=admin_user, logo=True)
     record(action="job.closed", actor=recruiter, job=job)
-    record(action="candidate.erased", actor=recruiter, job=job, candidate_id=7, reason="=HYPERLINK()")
+    record(
+        action="candidate.erased", actor=recruiter, job=job, candidate_id=7, reason="=HYPERLINK()"
+    )
     page = desktop
     login(page, live_server, "alice")
     page.goto(f"{live_server.url}/admin/")
