@@ -105,7 +105,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SERVICEFIT_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SERVICEFIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, open to the administrator role (not to is_staff)
+    "servicefit.accounts.admin_site.ServiceFitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -34,6 +34,29 @@ def test_export_contains_answers_scores_and_consent(client, recruiter, scored_ca
     assert AuditEvent.objects.filter(action="candidate.exported").exists()
 
 
+def test_export_contains_the_candidates_review_requests_and_the_answers(
+    client, recruiter, scored_candidate
+):
+    """A copy of one's data includes what one wrote to the employer and what they answered."""
+    from servicefit.oversight.services import request_review, resolve_request
+
+    asked = request_review(
+        candidate=scored_candidate, kind="review", message="Please look at my reply again."
+    )
+    request_review(candidate=scored_candidate, kind="contest", message="I contest the result.")
+    resolve_request(review=asked, resolved_by=recruiter, response="We looked again.")
+    client.force_login(recruiter)
+    response = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk]))
+    requests = json.loads(response.content)["review_requests"]
+    assert [(r["kind"], r["message"]) for r in requests] == [
+        ("review", "Please look at my reply again."),
+        ("contest", "I contest the result."),
+    ]
+    assert requests[0]["answer"] == "We looked again."
+    assert requests[0]["answered_by"] == recruiter.username and requests[0]["due_at"]
+    assert requests[1]["answer"] == "" and requests[1]["answered_at"] is None
+
+
 def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
@@ -50,6 +73,38 @@ def test_erasure_needs_confirmation_and_removes_everything(client, recruiter, sc
         "reason": "Candidate's request of 2026-11-20",
     }
     assert event.actor == recruiter
+
+
+def test_erasure_takes_the_address_out_of_refused_imports_that_named_it(
+    client, recruiter, scored_candidate
+):
+    """A refused file ("kim@example.com is already a candidate for this job") keeps its page;
+    after the erasure that page no longer shows the erased candidate's address."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from servicefit.candidates.models import CandidateImport
+
+    job, email = scored_candidate.job, scored_candidate.email
+    client.force_login(recruiter)
+    rows = f"name,email\nSomeone,{email.upper()}\nOther Person,other.person@example.com\n"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:candidate_import", args=[job.pk]),
+            {"file": SimpleUploadedFile("people.csv", rows.encode())},
+        )
+    status_url = response["Location"]
+    assert email in client.get(status_url).content.decode()
+
+    client.post(
+        reverse("backoffice:candidate_erase", args=[scored_candidate.pk]),
+        {"confirm": email, "reason": "the candidate's request"},
+    )
+    assert not Candidate.objects.filter(pk=scored_candidate.pk).exists()
+    page = client.get(status_url).content.decode()
+    assert email not in page.lower()
+    assert "already a candidate for this job" in page  # the problem itself is still explained
+    assert email not in str(CandidateImport.objects.get().problems).lower()
 
 
 @pytest.mark.parametrize(
@@ -110,6 +165,33 @@ def test_purge_erases_only_finished_candidates_past_retention(scored_job, recrui
     call_command("purge_expired")
     assert not Candidate.objects.filter(pk=finished.pk).exists()
     assert Candidate.objects.filter(pk__in=[recent.pk, active.pk]).count() == 2
+
+
+def test_purge_erases_every_candidate_of_a_job_closed_longer_ago_than_its_retention(
+    scored_job, recruiter
+):
+    """The notice promises deletion N days after the hiring process ends; closing the job ends
+    it for the candidates nobody moved to hired, rejected or withdrawn too."""
+    from servicefit.jobs.services import close_job, reopen_job
+
+    left_over = list(scored_job.candidates.values_list("pk", flat=True))
+    assert left_over
+    assert not Candidate.objects.filter(pk__in=left_over, stage__in=["hired", "rejected"]).exists()
+    close_job(job=scored_job, closed_by=recruiter)
+    assert purge_expired(dry_run=True) == []  # closed today: the period has not passed
+    type(scored_job).objects.filter(pk=scored_job.pk).update(
+        archived_at=timezone.now() - timedelta(days=scored_job.retention_days + 1)
+    )
+    assert sorted(purge_expired(dry_run=True)) == sorted(left_over)
+    scored_job.refresh_from_db()
+    reopen_job(job=scored_job, reopened_by=recruiter)  # reopened: the process goes on
+    assert purge_expired(dry_run=True) == []
+    type(scored_job).objects.filter(pk=scored_job.pk).update(
+        archived_at=timezone.now() - timedelta(days=scored_job.retention_days + 1)
+    )
+    call_command("purge_expired")
+    assert not Candidate.objects.filter(pk__in=left_over).exists()
+    assert AuditEvent.objects.filter(action="candidate.erased").count() == len(left_over)
 
 
 def test_a_huge_retention_stored_before_the_limit_does_not_stop_the_purge(scored_job, recruiter):

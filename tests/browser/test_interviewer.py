@@ -113,3 +113,60 @@ def test_a_date_before_today_is_refused_when_scheduling(
     assert re.search(r"/interviews/\d+/$", page.url)
     stored = timezone.localtime(Interview.objects.get(candidate=candidate).scheduled_at)
     assert stored.date() == next_week.date() and (stored.hour, stored.minute) == (10, 0)
+
+
+def _monday_after_summer_time_starts():
+    """The Monday after the last Sunday of March (EU summer time) after today."""
+    from datetime import date
+
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+        if sunday > today:
+            return sunday + timedelta(days=1)
+    raise AssertionError("unreachable")
+
+
+def test_the_notes_for_the_interviewers_reach_them_and_the_time_stays_local(
+    browser, desktop, live_server, recruiter, interviewer
+):
+    """The schedule form's "Notes for the interviewers" were shown only on the recruiters'
+    interview page; the interviewers now read them on their kit and scorecard. An interview
+    booked in winter for a day after the change to summer time shows the hour that was typed
+    everywhere."""
+    from servicefit.interviews.models import Interview
+
+    job = create_job_from_template(title="Chat agent", template_id="phone_support", created_by=None)
+    candidate = add_candidate(job=job, name="Ana Berg", email="ana@example.com")
+    simulate_assessment(candidate=candidate, rng=random.Random(3))
+    day = _monday_after_summer_time_starts()
+    page = desktop
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/interviews/candidates/{candidate.pk}/schedule/")
+    schedule = form(page, "interview-schedule")
+    schedule.locator("#id_scheduled_at").fill(f"{day:%Y-%m-%d}T10:00")
+    schedule.locator("#id_location").fill("Room 4")
+    schedule.locator(f'input[name=interviewers][value="{interviewer.pk}"]').check()
+    schedule.locator("#id_notes").fill("Ask about weekend shifts.\nShe asked for step-free access.")
+    with page.expect_navigation():
+        schedule.locator("button[type=submit]").click()
+    interview = Interview.objects.get(candidate=candidate)
+    assert interview.notes == "Ask about weekend shifts.\nShe asked for step-free access."
+    local = timezone.localtime(interview.scheduled_at)
+    assert (local.date(), local.hour, local.minute) == (day, 10, 0)
+    assert interview.scheduled_at.utcoffset() == timedelta(0) and interview.scheduled_at.hour == 8
+    short = f"{day:%d/%m/%Y} 10:00"
+    assert short in page.content() or f"{day.day} March {day.year}, 10:00" in page.content()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    other = context.new_page()
+    login(other, live_server, "ivo")
+    assert short in other.locator("main").inner_text()  # dashboard: my interviews
+    other.goto(f"{live_server.url}/interviews/candidates/{candidate.pk}/kit/")
+    kit = other.locator("main").inner_text()
+    assert short in kit and "Ask about weekend shifts." in kit
+    other.goto(f"{live_server.url}/interviews/{interview.pk}/scorecard/")
+    notes = other.locator("[data-interview-notes]").inner_text()
+    assert "Ask about weekend shifts." in notes and "step-free access" in notes
+    assert f"{day.day} March {day.year}, 10:00" in other.locator("main").inner_text()
+    context.close()

@@ -13,9 +13,13 @@ from .models import Role, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
+    # The role decides what a user may do (models.User.has_perm); the staff and superuser
+    # flags, groups and per-user permissions are not offered, as they would change nothing.
     fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
-        (_("ServiceFit"), {"fields": ("role", "language")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("ServiceFit"), {"fields": ("role", "is_active", "language")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

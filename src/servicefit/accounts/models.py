@@ -41,14 +41,26 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # The role is the one source of rights: the superuser and staff flags, groups and
+    # per-user permissions are not used (an admin who demotes a superuser to recruiter must
+    # not leave them an administrator), and an administrator made in "Add user" or by single
+    # sign-on may use the Django admin without them.
+
     @property
     def is_admin(self) -> bool:
-        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+        return self.is_active and self.role == Role.ADMIN
 
     @property
     def is_recruiter(self) -> bool:
         """Recruiter rights: recruiters and admins."""
-        return self.is_active and (self.role in {Role.RECRUITER, Role.ADMIN} or self.is_superuser)
+        return self.is_active and self.role in {Role.RECRUITER, Role.ADMIN}
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Every permission of the Django admin for active administrators, none for others."""
+        return self.is_admin
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_admin
 
     @property
     def is_interviewer(self) -> bool:

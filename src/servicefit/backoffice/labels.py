@@ -60,6 +60,7 @@ AUDIT_LABELS = {
     "assessment.submitted": _("Assessment submitted"),
     "assessment.sjt_started": _("Situations section started"),
     "assessment.reply_started": _("Written reply started"),
+    "audit.exported": _("Audit log downloaded"),
     "auth.break_glass_login": _("Emergency sign-in with a password"),
     "branding.changed": _("Branding changed"),
     "candidate.added": _("Candidate added"),

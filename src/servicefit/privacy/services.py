@@ -6,18 +6,21 @@ they never import it. The low-level audit trail it writes to is :mod:`servicefit
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from servicefit.accounts.models import User
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
-from servicefit.candidates.models import Candidate, Stage
+from servicefit.candidates.models import Candidate, CandidateImport, Stage
 from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
+from servicefit.oversight.models import ReviewRequest
 
 
 def export_candidate(candidate: Any) -> dict[str, Any]:
@@ -60,6 +63,21 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
         ],
     }
     data["interviews"] = export_interviews(candidate)
+    # What the candidate asked for (human review, contesting) and the answers they were given.
+    data["review_requests"] = [
+        {
+            "kind": r.kind,
+            "message": r.message,
+            "created_at": r.created_at.isoformat(),
+            "due_at": r.due_at.isoformat(),
+            "answered_at": r.resolved_at.isoformat() if r.resolved_at else None,
+            "answer": r.response,
+            "answered_by": r.resolved_by.get_username() if r.resolved_by else None,
+        }
+        for r in ReviewRequest.objects.filter(candidate=candidate)
+        .select_related("resolved_by")
+        .order_by("created_at", "pk")
+    ]
     if session is not None:
         data["assessment"] = {
             "consented_at": session.consented_at.isoformat(),
@@ -96,6 +114,7 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
     with transaction.atomic():
         job, candidate_id = candidate.job, candidate.pk
         AuditEvent.objects.filter(candidate=candidate).update(detail={})
+        _scrub_import_problems(job=job, email=candidate.email)
         candidate.delete()
         record(
             action="candidate.erased",
@@ -106,19 +125,53 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
         )
 
 
+def _scrub_import_problems(*, job: Any, email: str) -> None:
+    """Take the address out of the problems of the job's refused imports ("kim@example.com is
+    already a candidate for this job"), which the import pages go on showing."""
+    if not email:
+        return
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    for refused in CandidateImport.objects.filter(job=job, problem_count__gt=0):
+        problems = [
+            {**p, "message": pattern.sub("…", p["message"])}
+            if isinstance(p, dict) and isinstance(p.get("message"), str)
+            else p
+            for p in refused.problems
+        ]
+        if problems != refused.problems:
+            refused.problems = problems
+            refused.save(update_fields=["problems"])
+
+
 def _retention(job: Any) -> timedelta:
     """The job's retention period, at most :data:`MAX_RETENTION_DAYS` (a value stored before
     the limit existed must not stop the purge for every job)."""
     return timedelta(days=min(job.retention_days, MAX_RETENTION_DAYS))
 
 
+FINISHED_STAGES = (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN)
+
+
+def _process_ended_at(candidate: Any) -> Any:
+    """When the candidate's hiring process ended: hired, rejected or withdrawn, or else the
+    closing of their job (a candidate left at "completed" when the job closed is done too)."""
+    if candidate.stage in FINISHED_STAGES:
+        return candidate.stage_changed_at
+    return candidate.job.archived_at
+
+
 def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
-    """Erase candidates whose hiring process ended longer ago than their job's retention period."""
+    """Erase candidates whose hiring process ended longer ago than their job's retention period.
+
+    The process has ended for a hired, rejected or withdrawn candidate (from that stage change)
+    and for every candidate of a closed job (from the closing): the privacy notice promises the
+    deletion "N days after the hiring process ends", also to those nobody moved to a last stage.
+    """
     now = now or timezone.now()
     finished = Candidate.objects.filter(
-        stage__in=[Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+        Q(stage__in=FINISHED_STAGES) | Q(job__archived_at__isnull=False)
     ).select_related("job")
-    due = [c for c in finished if c.stage_changed_at + _retention(c.job) < now]
+    due = [c for c in finished if _process_ended_at(c) + _retention(c.job) < now]
     if not dry_run:
         for candidate in due:
             erase_candidate(candidate=candidate, erased_by=None, reason="retention period ended")

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -194,8 +195,15 @@ def _base32(key: bytes) -> str:
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
-    """The Django admin signs in through ``/login/`` (same throttling, second factor, session)."""
+    """The Django admin signs in through ``/login/`` (same throttling, second factor, session).
+
+    A signed-in user whom the admin turned away (not an administrator) gets the "no access"
+    page, not the login form again, which would look like a failed sign-in.
+    """
     from django.contrib.auth.views import redirect_to_login
+
+    if request.user.is_authenticated:
+        raise PermissionDenied
 
     return redirect_to_login(
         request.GET.get("next") or "/" + settings.SERVICEFIT_ADMIN_URL.strip("/") + "/"
