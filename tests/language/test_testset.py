@@ -21,12 +21,11 @@ import yaml
 
 from servicefit.language.signals import SIGNAL_LABELS
 from servicefit.language.training_data import load_devset, load_supplement
+from tests.language.test_devset_format import LANGUAGES, RATING_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTSET = ROOT / "evaluation" / "language" / "testset"
 DEVSET_DIR = ROOT / "evaluation" / "language" / "devset"
-LANGUAGES = ("en", "da", "sv", "nb", "pl")
-RATING_NAMES = ("courtesy", "empathy", "ownership", "clarity", "overall")
 SITUATIONS = {"pharmacy_prescription", "concert_refund"}
 HARD_CASES = {
     "refused_apology",

@@ -170,13 +170,9 @@ class JobForm(CleanTextMixin, forms.ModelForm):
         return job
 
 
-class CandidateForm(CleanTextMixin, forms.Form):
-    """Add one candidate to ``job``: the language is one of the job's assessment languages."""
-
-    form_id = "candidate-add"
-    name = forms.CharField(label=_("Name"), max_length=200)
-    email = EmailAddressField(label=_("E-mail"))
-    language = forms.ChoiceField(
+def _assessment_language_field() -> forms.ChoiceField:
+    """A candidate's assessment language; the form narrows the choices to the job's."""
+    return forms.ChoiceField(
         label=_("Assessment language"),
         choices=settings.LANGUAGES,
         error_messages={
@@ -185,14 +181,27 @@ class CandidateForm(CleanTextMixin, forms.Form):
             )
         },
     )
-    extra_time_percent = forms.IntegerField(
+
+
+def _extra_time_field(**kwargs: Any) -> forms.IntegerField:
+    """Extra time on the timed parts, an accommodation (0-200 %)."""
+    return forms.IntegerField(
         label=_("Extra time (%)"),
         min_value=0,
         max_value=200,
-        initial=0,
-        required=False,
         help_text=_("An accommodation: extra time on the timed parts."),
+        **kwargs,
     )
+
+
+class CandidateForm(CleanTextMixin, forms.Form):
+    """Add one candidate to ``job``: the language is one of the job's assessment languages."""
+
+    form_id = "candidate-add"
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = EmailAddressField(label=_("E-mail"))
+    language = _assessment_language_field()
+    extra_time_percent = _extra_time_field(initial=0, required=False)
     send_invitation = forms.BooleanField(
         label=_("Send the invitation e-mail now"), required=False, initial=True
     )
@@ -223,21 +232,8 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
     form_id = "candidate-edit"
     name = forms.CharField(label=_("Name"), max_length=200)
     email = EmailAddressField(label=_("E-mail"))
-    language = forms.ChoiceField(
-        label=_("Assessment language"),
-        choices=settings.LANGUAGES,
-        error_messages={
-            "invalid_choice": _(
-                "%(value)s is not one of this job's assessment languages. Choose one from the list."
-            )
-        },
-    )
-    extra_time_percent = forms.IntegerField(
-        label=_("Extra time (%)"),
-        min_value=0,
-        max_value=200,
-        help_text=_("An accommodation: extra time on the timed parts."),
-    )
+    language = _assessment_language_field()
+    extra_time_percent = _extra_time_field()
     reason = forms.CharField(
         label=_("Why the change (kept in the audit log)"), max_length=200, required=False
     )
