@@ -32,3 +32,23 @@ def test_a_recruiter_is_sent_to_an_administrator(client, recruiter):
 def test_an_interviewer_sees_no_notice(client, interviewer):
     client.force_login(interviewer)
     assert NOTICE not in client.get(reverse("backoffice:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("contact", ["", "privacy@example.com"])
+def test_the_privacy_notice_names_one_way_to_ask_for_ones_data(client, job, contact):
+    """With a privacy contact the notice sent candidates to the recruiter and, one line
+    below, to the contact; now it names the contact when there is one, else the recruiter."""
+    from servicefit.assessments.services import create_invitation
+    from servicefit.candidates.services import add_candidate
+
+    branding = Branding.current()
+    branding.privacy_contact = contact
+    branding.save()
+    candidate = add_candidate(job=job, name="Ida", email="ida@example.com")
+    token = create_invitation(candidate=candidate, created_by=None).token
+    page = client.get(f"/a/{token}/").content.decode()
+    notice = page[page.index('id="privacy-heading"') : page.index('id="automation-heading"')]
+    assert "days after the hiring process ends" in notice
+    by_recruiter = "at any time by contacting the recruiter" in notice
+    by_contact = 'href="mailto:privacy@example.com"' in notice
+    assert (by_recruiter, by_contact) == ((False, True) if contact else (True, False))
