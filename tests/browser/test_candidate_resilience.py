@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -194,3 +195,28 @@ def test_the_reply_counter_counts_as_the_server_does_and_warns_when_too_long(
     assert refused.value.status >= 400
     assert phone.locator("#reply-too-long").is_visible()
     assert Answer.objects.get(key=reply.keys[0]).text == text  # the last text within the limit
+
+
+def test_the_sticky_clock_never_hides_the_focused_option(phone, live_server, started_link):
+    """WCAG 2.2 2.4.11 (focus not obscured): Shift+Tab back to an option that sits just under
+    the top edge scrolls it into view below the sticky countdown, not under it."""
+    session = AssessmentSession.objects.get()
+    sjt = next(p for p in plan_for(session).pages if p.section == "sjt")
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{sjt.slug}/")
+    assert start_timed_section(phone)
+    phone.locator(".countdown").wait_for()
+    for key in sjt.keys:  # Shift+Tab lands on a group's checked option
+        phone.locator(f'input[name="{key}"][value="5"]').check()
+    for previous, current in itertools.pairwise(sjt.keys):
+        target = f'input[name="{previous}"][value="5"]'
+        phone.locator(f'input[name="{current}"][value="5"]').evaluate(
+            "e => e.focus({preventScroll: true})"
+        )
+        # Scroll so that the previous group's option is in view, but only just (2 px below
+        # the top edge): the browser does not scroll to an element it thinks is visible.
+        phone.locator(target).evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - 2)")
+        phone.keyboard.press("Shift+Tab")
+        assert phone.evaluate("document.activeElement.name") == previous
+        top = phone.locator(target).evaluate("e => e.getBoundingClientRect().top")
+        clock = phone.locator(".countdown").evaluate("e => e.getBoundingClientRect().bottom")
+        assert top >= clock, (previous, top, clock)
