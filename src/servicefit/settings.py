@@ -408,6 +408,8 @@ LOGGING = {
     "filters": {
         "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
         "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
+        # no e-mail address in a printed message or traceback (e.g. a failed e-mail task)
+        "scrub_personal_data": {"()": "servicefit.security.scrub.ScrubPersonalData"},
     },
     "formatters": {
         # when, how bad and from where, like gunicorn's and the supervisor's lines beside them
@@ -419,7 +421,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["mask_tokens"],
+            "filters": ["mask_tokens", "scrub_personal_data"],
             "formatter": "line",
         },
     },
