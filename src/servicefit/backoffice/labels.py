@@ -115,7 +115,11 @@ AUDIT_LABELS = {
     "review.queue_viewed": _("Review requests viewed"),
     "review.requested": _("Candidate asked for a review"),
     "review.resolved": _("Review request answered"),
+    "review.answer_email_queued": _("Answer to the review request queued for e-mail"),
     "review.answer_emailed": _("Answer to the review request e-mailed to the candidate"),
+    "review.answer_not_emailed": _(
+        "Answer to the review request not e-mailed: no e-mail server is set up"
+    ),
     "scorecard.saved": _("Scorecard saved"),
     "scorecard.submitted": _("Scorecard submitted"),
     "scoring.resumed": _("Scoring resumed"),
