@@ -38,6 +38,7 @@ from servicefit.jobs.models import Job
 
 from .auth import MAX_BODY_BYTES
 from .models import ApiToken, GreenhouseOrder
+from .problems import problem_response
 from .results import result_payload
 from .scopes import PARTNER
 from .tokens import authenticate
@@ -45,12 +46,28 @@ from .tokens import authenticate
 LANGUAGES = {"en", "da", "sv", "nb", "pl"}
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    """Greenhouse shows partner errors to its users; the body is ``{"error": message}``."""
-    response = JsonResponse({"error": message}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="servicefit-greenhouse"'
-    return response
+ERROR_TITLES = {
+    400: "Malformed request",
+    401: "Not authenticated",
+    404: "Not found",
+    413: "Request body too large",
+}
+
+
+def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """Greenhouse shows partner errors to its users from ``error``; the body is a problem
+    (``application/problem+json``) like every other API error, with ``error`` beside
+    ``detail``."""
+    return problem_response(
+        request,
+        status=status,
+        title=ERROR_TITLES.get(status, "Error"),
+        detail=message,
+        headers={"WWW-Authenticate": 'Basic realm="servicefit-greenhouse"'}
+        if status == 401
+        else None,
+        extra={"error": message},
+    )
 
 
 def _token(request: HttpRequest) -> ApiToken | None:
@@ -75,7 +92,7 @@ def _jobs() -> Any:
 @require_GET
 def list_tests(request: HttpRequest) -> HttpResponse:
     if _token(request) is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     return JsonResponse(
         [{"partner_test_id": str(job.pk), "partner_test_name": job.title} for job in _jobs()],
         safe=False,
@@ -87,9 +104,9 @@ def list_tests(request: HttpRequest) -> HttpResponse:
 def send_test(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     if token is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     if len(request.body) > MAX_BODY_BYTES:
-        return _error(413, "Request body too large")
+        return _error(request, 413, "Request body too large")
     try:
         body = json.loads(request.body)
         test_id = str(body["partner_test_id"])
@@ -99,20 +116,23 @@ def send_test(request: HttpRequest) -> HttpResponse:
             str(person.get(part) or "").strip() for part in ("first_name", "last_name")
         ).strip()
     except (ValueError, KeyError, TypeError, AttributeError):
-        return _error(400, "Expected partner_test_id and candidate with an email")
+        return _error(request, 400, "Expected partner_test_id and candidate with an email")
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
     try:
         validate_email(email)
     except ValidationError:
-        return _error(400, "The candidate's email address is not valid")
+        return _error(request, 400, "The candidate's email address is not valid")
     if any(ord(ch) < 32 for ch in name) or len(name) > 200:
-        return _error(400, "The candidate's name is not valid")
-    job = _jobs().filter(pk=int(test_id)).first() if test_id.isdigit() else None
+        return _error(request, 400, "The candidate's name is not valid")
+    # at most 18 digits: a longer id fits no database integer (PostgreSQL would refuse the query)
+    known = test_id.isdigit() and len(test_id) <= 18
+    job = _jobs().filter(pk=int(test_id)).first() if known else None
     if job is None:
-        return _error(404, f"No test with partner_test_id {test_id}")
-    language = str((body.get("metadata") or {}).get("language") or "")
+        return _error(request, 404, f"No test with partner_test_id {test_id}")
+    metadata = body.get("metadata")
+    language = str(metadata.get("language") or "") if isinstance(metadata, dict) else ""
     if language not in job.languages:
         language = job.languages[0] if job.languages else "en"
     callback = str(body.get("url") or "")[:1000]
@@ -157,14 +177,14 @@ STATUS_BY_RESULT = {
 def test_status(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     if token is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     order = (
         GreenhouseOrder.objects.select_related("candidate__job")
         .filter(partner_interview_id=request.GET.get("partner_interview_id", ""))
         .first()
     )
     if order is None:
-        return _error(404, "Unknown partner_interview_id")
+        return _error(request, 404, "Unknown partner_interview_id")
     result = result_payload(order.candidate)
     status = STATUS_BY_RESULT[result["status"]]
     profile = request.build_absolute_uri(
