@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from .test_greenhouse import BASE, send
 
@@ -32,7 +33,9 @@ def assert_problem(response, status):
         ("patch", "test_status", "GET"),
     ],
 )
-def test_a_wrong_method_is_a_json_405(client, basic, method, endpoint, allowed):
+def test_a_wrong_method_is_a_json_405(basic, method, endpoint, allowed):
+    # CSRF checks on, as in production: a POST to a GET endpoint was a CSRF 403, not a 405
+    client = Client(enforce_csrf_checks=True)
     response = getattr(client, method)(f"{BASE}/{endpoint}", headers=basic)
     body = assert_problem(response, 405)
     assert response["Allow"] == allowed

@@ -261,10 +261,10 @@ def create_candidate(
             language=payload.language,
             added_by=token.user,
         )
-        body = candidate_out(candidate)
         if payload.send_invitation:
             send_invitation(candidate=candidate, sent_by=token.user)
-        return Created(201, body, candidate=candidate)
+        # after the invitation: its status is in the answer (it said "none" for an invited one)
+        return Created(201, candidate_out(candidate), candidate=candidate)
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
@@ -379,7 +379,15 @@ def _open_invitation(candidate: Candidate) -> Any:
         candidate.invitations.filter(revoked_at__isnull=True).order_by("-created_at").first()
     )
     if invitation is None:
-        raise ApiProblem(409, "No open invitation", detail="Invite the candidate first.")
+        # "Invite the candidate first" misled a client whose invitation had been revoked
+        revoked = candidate.invitations.exists()
+        raise ApiProblem(
+            409,
+            "No open invitation",
+            detail="The candidate's invitation was revoked: create a new one (POST …/invitation)."
+            if revoked
+            else "The candidate has no invitation: create one (POST …/invitation).",
+        )
     return invitation
 
 
