@@ -102,3 +102,22 @@ def test_the_failure_text_of_a_chained_exception_is_scrubbed():
     assert "ValueError: no mailbox [e-mail address]" in text
     assert "RuntimeError: sending to '[e-mail address]' failed: see /a/…/" in text
     assert "ULLA" not in text and "secret-token" not in text
+
+
+@pytest.mark.django_db
+def test_the_migration_scrubs_failures_stored_before(db_tasks):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from servicefit.assessments.tasks import refresh_norm_group
+
+    task = refresh_norm_group.enqueue()
+    raw = f"Traceback ...\nsmtplib.SMTPRecipientsRefused: {{'{ADDRESS}': (550, b'no')}}\n"
+    DBTaskResult.objects.filter(pk=task.id).update(
+        status=TaskResultStatus.FAILED, traceback=raw
+    )  # .update(): as stored before, without the pre_save scrub
+    migration = import_module("servicefit.runtime.migrations.0002_scrub_stored_task_failures")
+    migration.scrub_stored(apps, None)
+    stored = DBTaskResult.objects.get(pk=task.id).traceback
+    assert ADDRESS not in stored and "(550, b'no')" in stored
