@@ -109,3 +109,18 @@ def test_a_wrong_method_on_the_rest_api_is_still_a_json_405(client, api):
     response = client.put("/api/v1/jobs", headers={"Authorization": f"Bearer {api.secret}"})
     assert assert_problem(response, 405)["detail"] == "This endpoint answers GET, POST."
     assert response["Allow"] == "GET, POST"
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/x", {"href": "https://x.example"}, "x" * 2000]
+)
+def test_send_test_keeps_only_an_http_callback_url(client, basic, job, url):
+    from servicefit.api.greenhouse import notify
+    from servicefit.api.models import GreenhouseOrder
+
+    response = send(client, basic, job, url=url)
+    assert response.status_code == 200
+    order = GreenhouseOrder.objects.get()
+    assert order.callback_url == ""
+    GreenhouseOrder.objects.filter(pk=order.pk).update(callback_url="file:///etc/passwd")
+    assert notify(order.pk) is None  # an order stored before: not followed either

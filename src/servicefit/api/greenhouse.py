@@ -85,6 +85,13 @@ def _token(request: HttpRequest) -> ApiToken | None:
     return token
 
 
+def _callback_url(value: Any) -> str:
+    """The ``url`` Greenhouse gave for the completion callback, if it is an http(s) URL (the
+    callback is a request from the server: a ``file:`` or other URL is not followed)."""
+    url = value.strip() if isinstance(value, str) else ""
+    return url if url.lower().startswith(("https://", "http://")) and len(url) <= 1000 else ""
+
+
 def _jobs() -> Any:
     return Job.objects.filter(archived_at__isnull=True).order_by("pk")
 
@@ -136,7 +143,7 @@ def send_test(request: HttpRequest) -> HttpResponse:
     language = str(metadata.get("language") or "") if isinstance(metadata, dict) else ""
     if language not in job.languages:
         language = job.languages[0] if job.languages else "en"
-    callback = str(body.get("url") or "")[:1000]
+    callback = _callback_url(body.get("url"))
     with transaction.atomic():
         existing = (
             GreenhouseOrder.objects.filter(candidate__job=job, candidate__email=email)
@@ -229,7 +236,11 @@ def notify(order_id: int) -> int | None:
     from django.utils import timezone
 
     order = GreenhouseOrder.objects.filter(pk=order_id).first()
-    if order is None or order.completed_notified_at is not None or not order.callback_url:
+    if (
+        order is None
+        or order.completed_notified_at is not None
+        or not _callback_url(order.callback_url)
+    ):
         return None
     request = urllib.request.Request(  # noqa: S310 (an https URL given by Greenhouse)
         order.callback_url,
