@@ -368,6 +368,9 @@ if SERVICEFIT_ENGLISH_FORMATS.lower() == "en-gb":
 FAIRNESS_MIN_CELL = env_int("SERVICEFIT_FAIRNESS_MIN_CELL", "5")
 DECISION_LOG_RETENTION_DAYS = env_int("SERVICEFIT_DECISION_LOG_RETENTION_DAYS", "183")
 REVIEW_REQUEST_DAYS = env_int("SERVICEFIT_REVIEW_REQUEST_DAYS", "14")
+# How long the API keeps the first response to a create sent with an Idempotency-Key (the
+# window for retries); ``purge_expired`` deletes older ones and an older key counts as new.
+SERVICEFIT_API_IDEMPOTENCY_HOURS = env_int("SERVICEFIT_API_IDEMPOTENCY_HOURS", "24")
 SERVICEFIT_EMAIL_ATTEMPTS = env_int("SERVICEFIT_EMAIL_ATTEMPTS", "5")
 # Task worker: a worker that has not written its heartbeat for this long is presumed dead and
 # the tasks it was running are queued again (see servicefit.runtime.leases).
@@ -405,6 +408,8 @@ LOGGING = {
     "filters": {
         "mask_tokens": {"()": "servicefit.security.logs.MaskInvitationTokens"},
         "without_traceback": {"()": "servicefit.security.logs.WithoutTraceback"},
+        # no e-mail address in a printed message or traceback (e.g. a failed e-mail task)
+        "scrub_personal_data": {"()": "servicefit.security.scrub.ScrubPersonalData"},
     },
     "formatters": {
         # when, how bad and from where, like gunicorn's and the supervisor's lines beside them
@@ -416,7 +421,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["mask_tokens"],
+            "filters": ["mask_tokens", "scrub_personal_data"],
             "formatter": "line",
         },
     },

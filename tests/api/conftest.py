@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from servicefit.api.scopes import SCOPES
@@ -48,6 +50,13 @@ def api(client, token):
             )
 
     return Api(token)
+
+
+@pytest.fixture
+def basic(recruiter, make_token):
+    """HTTP Basic with a Greenhouse partner key (the key as the user name, no password)."""
+    secret = make_token(recruiter, scopes=["partner:greenhouse"])
+    return {"Authorization": "Basic " + base64.b64encode(f"{secret}:".encode()).decode()}
 
 
 from tests.backoffice.conftest import scored_candidate, scored_job  # noqa: E402, F401

@@ -13,20 +13,12 @@ import base64
 import json
 import random
 
-import pytest
-
 from servicefit.api.models import GreenhouseOrder
 from servicefit.candidates.models import Candidate
 
 from .test_webhooks import Receiver
 
 BASE = "/api/partners/greenhouse"
-
-
-@pytest.fixture
-def basic(recruiter, make_token):
-    secret = make_token(recruiter, scopes=["partner:greenhouse"])
-    return {"Authorization": "Basic " + base64.b64encode(f"{secret}:".encode()).decode()}
 
 
 SEND_TEST = {
@@ -64,7 +56,8 @@ def test_a_key_without_the_partner_scope_is_refused(client, recruiter, make_toke
     headers = {"Authorization": "Basic " + base64.b64encode(f"{secret}:".encode()).decode()}
     response = client.get(f"{BASE}/list_tests", headers=headers)
     assert response.status_code == 401
-    assert response.json() == {"error": "Invalid API key"}
+    assert response.json()["error"] == "Invalid API key"
+    assert response["Content-Type"] == "application/problem+json"
     assert client.get(f"{BASE}/list_tests").status_code == 401
 
 

@@ -153,3 +153,50 @@ def test_anonymous_gets_401_everywhere(client, world):
 
 def test_reverse_names_exist():
     assert reverse("api-v1:openapi-json") == "/api/v1/openapi.json"
+
+
+#: Requests django-ninja would refuse (422) before the view ran: a bad body, a bad path id, an
+#: unknown query parameter.
+INVALID_BODIES = [b"{", b"[]", b'{"unknown_field": 1}', b'{"title": 7, "days": "many"}']
+
+
+@pytest.mark.parametrize("invalid", INVALID_BODIES)
+def test_a_token_without_the_scope_gets_403_before_its_body_is_validated(
+    client, world, recruiter, invalid
+):
+    """Authorisation before validation: a token that may not make the call is told so (403),
+    not what was wrong with its request (422), on every route."""
+    failures = []
+    for (method, template), needed in MATRIX.items():
+        others = [scope for scope in SCOPES if scope != needed]
+        secret = raw_token(recruiter, others)
+        headers = {"Authorization": f"Bearer {secret}"}
+        for path in (
+            template.format(**world),
+            template.format(job_id="x", candidate_id="x", import_id="x"),
+        ):
+            if method == "GET":
+                response = client.get(path, {"unknown": "1"}, headers=headers)
+            else:
+                response = client.post(
+                    path, invalid, content_type="application/json", headers=headers
+                )
+            if response.status_code != 403:
+                failures.append(f"{method} {path}: {response.status_code}")
+            else:
+                assert response.json()["title"] == "Missing scope"
+        ApiToken.objects.filter(token_hash=hash_secret(secret)).delete()
+    assert not failures, "\n".join(failures)
+
+
+def test_with_the_scope_an_invalid_body_is_still_a_422(client, world, recruiter):
+    secret = raw_token(recruiter, list(SCOPES))
+    headers = {"Authorization": f"Bearer {secret}"}
+    for (method, template), _needed in MATRIX.items():
+        if method != "POST" or template.endswith(("/archive", "/reopen", "/revoke")):
+            continue
+        path = template.format(**world)
+        response = client.post(
+            path, b'{"unknown_field": 1}', content_type="application/json", headers=headers
+        )
+        assert response.status_code == 422, (method, template, response.status_code)

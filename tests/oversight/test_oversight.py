@@ -217,3 +217,47 @@ def test_the_answer_is_emailed_to_the_candidate_in_their_language_once(job, recr
     assert send_review_answer(review_id=review.pk) is False  # a task run again sends nothing
     assert len(mail.outbox) == 1
     assert AuditEvent.objects.filter(action="review.answer_emailed", candidate=person).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "servicefit.security.mail.ConsoleEmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    ],
+)
+def test_without_an_email_server_the_audit_says_the_answer_was_not_emailed(
+    job, recruiter, settings, backend
+):
+    settings.EMAIL_BACKEND = backend
+    person = add_candidate(job=job, name="Ola Nordmann", email="ola@example.no", language="nb")
+    simulate_assessment(candidate=person, rng=random.Random(5))
+    review = request_review(candidate=person, kind="contest", message="Svaret mitt ble feillest")
+    resolve_request(review=review, resolved_by=recruiter, response="Vi har lest svaret på nytt.")
+    actions = list(
+        AuditEvent.objects.filter(candidate=person, action__startswith="review.answer")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["review.answer_email_queued", "review.answer_not_emailed"]
+    queued = AuditEvent.objects.get(action="review.answer_email_queued")
+    assert queued.actor == recruiter and queued.detail == {"request": review.pk}
+    not_sent = AuditEvent.objects.get(action="review.answer_not_emailed")
+    assert not_sent.detail == {"request": review.pk, "reason": "e-mail is not configured"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_answer_is_audited_as_queued_until_the_worker_sends_it(job, recruiter, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    person = add_candidate(job=job, name="Ola Nordmann", email="ola@example.no", language="nb")
+    simulate_assessment(candidate=person, rng=random.Random(5))
+    review = request_review(candidate=person, kind="contest", message="Svaret mitt ble feillest")
+    resolve_request(review=review, resolved_by=recruiter, response="Vi har lest svaret på nytt.")
+    answered = AuditEvent.objects.filter(candidate=person, action__startswith="review.answer")
+    assert list(answered.values_list("action", flat=True)) == ["review.answer_email_queued"]
+
+    from servicefit.oversight.emails import send_review_answer
+
+    assert send_review_answer(review_id=review.pk) is True  # what the worker runs
+    assert answered.filter(action="review.answer_emailed").count() == 1

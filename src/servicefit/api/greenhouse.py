@@ -38,6 +38,7 @@ from servicefit.jobs.models import Job
 
 from .auth import MAX_BODY_BYTES
 from .models import ApiToken, GreenhouseOrder
+from .problems import problem_response
 from .results import result_payload
 from .scopes import PARTNER
 from .tokens import authenticate
@@ -45,12 +46,28 @@ from .tokens import authenticate
 LANGUAGES = {"en", "da", "sv", "nb", "pl"}
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    """Greenhouse shows partner errors to its users; the body is ``{"error": message}``."""
-    response = JsonResponse({"error": message}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="servicefit-greenhouse"'
-    return response
+ERROR_TITLES = {
+    400: "Malformed request",
+    401: "Not authenticated",
+    404: "Not found",
+    413: "Request body too large",
+}
+
+
+def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """Greenhouse shows partner errors to its users from ``error``; the body is a problem
+    (``application/problem+json``) like every other API error, with ``error`` beside
+    ``detail``."""
+    return problem_response(
+        request,
+        status=status,
+        title=ERROR_TITLES.get(status, "Error"),
+        detail=message,
+        headers={"WWW-Authenticate": 'Basic realm="servicefit-greenhouse"'}
+        if status == 401
+        else None,
+        extra={"error": message},
+    )
 
 
 def _token(request: HttpRequest) -> ApiToken | None:
@@ -68,14 +85,22 @@ def _token(request: HttpRequest) -> ApiToken | None:
     return token
 
 
+def _callback_url(value: Any) -> str:
+    """The ``url`` Greenhouse gave for the completion callback, if it is an http(s) URL (the
+    callback is a request from the server: a ``file:`` or other URL is not followed)."""
+    url = value.strip() if isinstance(value, str) else ""
+    return url if url.lower().startswith(("https://", "http://")) and len(url) <= 1000 else ""
+
+
 def _jobs() -> Any:
     return Job.objects.filter(archived_at__isnull=True).order_by("pk")
 
 
+@csrf_exempt  # HTTP Basic, no cookies: a wrong method is a 405, not a CSRF 403
 @require_GET
 def list_tests(request: HttpRequest) -> HttpResponse:
     if _token(request) is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     return JsonResponse(
         [{"partner_test_id": str(job.pk), "partner_test_name": job.title} for job in _jobs()],
         safe=False,
@@ -87,9 +112,9 @@ def list_tests(request: HttpRequest) -> HttpResponse:
 def send_test(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     if token is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     if len(request.body) > MAX_BODY_BYTES:
-        return _error(413, "Request body too large")
+        return _error(request, 413, "Request body too large")
     try:
         body = json.loads(request.body)
         test_id = str(body["partner_test_id"])
@@ -99,23 +124,26 @@ def send_test(request: HttpRequest) -> HttpResponse:
             str(person.get(part) or "").strip() for part in ("first_name", "last_name")
         ).strip()
     except (ValueError, KeyError, TypeError, AttributeError):
-        return _error(400, "Expected partner_test_id and candidate with an email")
+        return _error(request, 400, "Expected partner_test_id and candidate with an email")
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
     try:
         validate_email(email)
     except ValidationError:
-        return _error(400, "The candidate's email address is not valid")
+        return _error(request, 400, "The candidate's email address is not valid")
     if any(ord(ch) < 32 for ch in name) or len(name) > 200:
-        return _error(400, "The candidate's name is not valid")
-    job = _jobs().filter(pk=int(test_id)).first() if test_id.isdigit() else None
+        return _error(request, 400, "The candidate's name is not valid")
+    # at most 18 digits: a longer id fits no database integer (PostgreSQL would refuse the query)
+    known = test_id.isdigit() and len(test_id) <= 18
+    job = _jobs().filter(pk=int(test_id)).first() if known else None
     if job is None:
-        return _error(404, f"No test with partner_test_id {test_id}")
-    language = str((body.get("metadata") or {}).get("language") or "")
+        return _error(request, 404, f"No test with partner_test_id {test_id}")
+    metadata = body.get("metadata")
+    language = str(metadata.get("language") or "") if isinstance(metadata, dict) else ""
     if language not in job.languages:
         language = job.languages[0] if job.languages else "en"
-    callback = str(body.get("url") or "")[:1000]
+    callback = _callback_url(body.get("url"))
     with transaction.atomic():
         existing = (
             GreenhouseOrder.objects.filter(candidate__job=job, candidate__email=email)
@@ -153,18 +181,19 @@ STATUS_BY_RESULT = {
 }
 
 
+@csrf_exempt  # HTTP Basic, no cookies: a wrong method is a 405, not a CSRF 403
 @require_GET
 def test_status(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     if token is None:
-        return _error(401, "Invalid API key")
+        return _error(request, 401, "Invalid API key")
     order = (
         GreenhouseOrder.objects.select_related("candidate__job")
         .filter(partner_interview_id=request.GET.get("partner_interview_id", ""))
         .first()
     )
     if order is None:
-        return _error(404, "Unknown partner_interview_id")
+        return _error(request, 404, "Unknown partner_interview_id")
     result = result_payload(order.candidate)
     status = STATUS_BY_RESULT[result["status"]]
     profile = request.build_absolute_uri(
@@ -207,7 +236,11 @@ def notify(order_id: int) -> int | None:
     from django.utils import timezone
 
     order = GreenhouseOrder.objects.filter(pk=order_id).first()
-    if order is None or order.completed_notified_at is not None or not order.callback_url:
+    if (
+        order is None
+        or order.completed_notified_at is not None
+        or not _callback_url(order.callback_url)
+    ):
         return None
     request = urllib.request.Request(  # noqa: S310 (an https URL given by Greenhouse)
         order.callback_url,

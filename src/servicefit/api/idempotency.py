@@ -8,6 +8,10 @@ What is stored is the response minus any secret: a create that returns a candida
 how to derive it again (``stored`` and ``replay``), so a copy of the database reveals no working
 link. A record about a candidate names them, so that erasing the candidate erases the stored
 response too; a retry after that is a ``410``.
+
+Records are kept ``SERVICEFIT_API_IDEMPOTENCY_HOURS`` (24): the daily ``purge_expired``
+deletes older ones (:func:`purge_idempotency_records`), and until it runs an older record is
+ignored, so a key counts as new once its retry window has passed, whenever the purge ran.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from servicefit.candidates.models import Candidate
 
@@ -68,8 +75,27 @@ def _request_hash(request: HttpRequest, body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def retention() -> timedelta:
+    """How long a stored first response is replayed (``SERVICEFIT_API_IDEMPOTENCY_HOURS``)."""
+    return timedelta(hours=max(1, int(settings.SERVICEFIT_API_IDEMPOTENCY_HOURS)))
+
+
+def purge_idempotency_records(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the stored responses older than :func:`retention`; how many (would be) deleted."""
+    expired = IdempotencyRecord.objects.filter(created_at__lt=(now or timezone.now()) - retention())
+    if dry_run:
+        return expired.count()
+    deleted, _by_model = expired.delete()
+    return deleted
+
+
 def _stored(token: ApiToken, key: str) -> IdempotencyRecord | None:
-    return IdempotencyRecord.objects.filter(token=token, key=key).first()
+    """The live record of ``key``; one past its retention is deleted here (the key is new)."""
+    record = IdempotencyRecord.objects.filter(token=token, key=key).first()
+    if record is not None and record.created_at < timezone.now() - retention():
+        IdempotencyRecord.objects.filter(pk=record.pk, created_at=record.created_at).delete()
+        return None
+    return record
 
 
 def idempotent(

@@ -1,12 +1,17 @@
 """Every API call is audited: which token (by prefix), which user, what, and the answer.
 
-The middleware also turns django-ninja's plain-text ``405 Method not allowed`` into a problem,
-so that every error of ``/api/v1/`` is ``application/problem+json`` as documented.
+The middleware also makes every error under ``/api/`` JSON, as documented: Django's and
+django-ninja's own answers (a plain-text or empty ``405``, an HTML ``400``/``404``/``413``, an
+uncaught exception's HTML ``500``) become RFC 9457 problems. Under the Greenhouse partner
+endpoints (``/api/partners/greenhouse/``) the problem also carries ``error``, the member
+Greenhouse shows its users.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 
@@ -14,6 +19,43 @@ from servicefit.audit.recording import record
 
 from .models import ApiToken
 from .problems import PROBLEM_CONTENT_TYPE, problem_response
+
+logger = logging.getLogger("django.request")
+
+GREENHOUSE_PREFIX = "/api/partners/greenhouse/"
+
+TITLES = {
+    400: "Malformed request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+    500: "Server error",
+}
+
+
+def api_problem(request: HttpRequest, status: int, *, allow: str = "") -> HttpResponse:
+    """The problem answer for ``status`` (``allow``: the methods a 405's endpoint answers)."""
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    detail = {
+        405: f"This endpoint answers {allow}.",
+        500: "The server could not answer this request; it has been logged. Try again later.",
+    }.get(status, "")
+    extra = {"error": detail or title} if request.path.startswith(GREENHOUSE_PREFIX) else None
+    response = problem_response(
+        request,
+        status=status,
+        title=title,
+        detail=detail,
+        kind={405: "method-not-allowed", 500: "server-error"}.get(status, ""),
+        headers={"Allow": allow} if status == 405 else None,
+        extra=extra,
+    )
+    return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    return content_type in {"application/json", PROBLEM_CONTENT_TYPE}
 
 
 class ApiAuditMiddleware:
@@ -23,19 +65,13 @@ class ApiAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.status_code == 405
-            and request.path.startswith("/api/v1/")
-            and response.get("Content-Type") != PROBLEM_CONTENT_TYPE
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not _is_json(response)
         ):
-            allowed = response.get("Allow", "")
-            response = problem_response(
-                request,
-                status=405,
-                title="Method not allowed",
-                detail=f"This endpoint answers {allowed}.",
-                kind="method-not-allowed",
-                headers={"Allow": allowed},
-            )
+            # django-ninja lists the methods from a set: sorted, the header is the same each time
+            methods = sorted(m.strip() for m in response.get("Allow", "").split(",") if m.strip())
+            response = api_problem(request, response.status_code, allow=", ".join(methods))
         token = getattr(request, "auth", None)
         if request.path.startswith("/api/") and isinstance(token, ApiToken):
             record(
@@ -47,3 +83,16 @@ class ApiAuditMiddleware:
                 status=response.status_code,
             )
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """An uncaught exception in an API view: logged as Django logs a 500, answered as a
+        problem instead of the HTML error page."""
+        if not request.path.startswith("/api/"):
+            return None
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=(type(exception), exception, exception.__traceback__),
+            extra={"status_code": 500, "request": request},
+        )
+        return api_problem(request, 500)

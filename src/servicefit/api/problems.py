@@ -41,7 +41,9 @@ def problem_response(
     kind: str = "",
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The problem body (``extra``: further members, e.g. Greenhouse's ``error``)."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (kind or title.lower().replace(" ", "-")),
         "title": title,
@@ -53,6 +55,7 @@ def problem_response(
         body["instance"] = request.path
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value

@@ -46,6 +46,7 @@ from servicefit.audit.recording import record
 from servicefit.branding.models import Branding
 from servicefit.candidates.models import Candidate, Stage
 from servicefit.runtime.bulk import PreparedInsert, chunked
+from servicefit.security.scrub import failure_summary
 
 from .links import new_nonce, token_from_nonce
 from .models import AssessmentSession, EmailStatus, Invitation, Result, hash_token
@@ -343,7 +344,7 @@ def deliver_invitation_email(*, invitation_id: int) -> str:
 
 
 def _record_failure(invitation: Invitation, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {exc}"[:500]
+    error = failure_summary(exc)  # the reason, not the candidate's address
     final = invitation.email_attempts >= max_attempts()
     status = EmailStatus.FAILED if final else EmailStatus.QUEUED
     logger.warning(

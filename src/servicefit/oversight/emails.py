@@ -2,6 +2,11 @@
 
 The e-mail carries the answer itself and no link: the thank-you page that also shows it closes
 ``SERVICEFIT_FEEDBACK_DAYS`` after submission, and a request may be answered after that.
+
+The audit trail says what happened: ``review.answer_email_queued`` when the answer is given
+(the worker sends it after the commit), then ``review.answer_emailed`` once the e-mail server
+accepted the message, or ``review.answer_not_emailed`` when no e-mail server is set up (the
+console or dummy backend accepts the message but delivers it to nobody).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from django.utils import timezone
 
 from servicefit.assessments.emails import mail_candidate
 from servicefit.audit.recording import record
+from servicefit.security.mail import email_is_delivered
 
 from .models import ReviewRequest
 
@@ -20,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 def send_review_answer(*, review_id: int) -> bool:
-    """E-mail the answer of a resolved request; at most once. True if sent.
+    """E-mail the answer of a resolved request; at most once. True if handed to the e-mail
+    server (False when there was nothing to send or no e-mail server is set up).
 
     Marked as sent in a short transaction and mailed after it; a failed send clears the mark
     and raises, so the task fails visibly and may run again.
@@ -41,5 +48,13 @@ def send_review_answer(*, review_id: int) -> bool:
     except Exception:
         ReviewRequest.objects.filter(pk=review_id).update(answer_emailed_at=None)
         raise
+    if not email_is_delivered():
+        record(
+            action="review.answer_not_emailed",
+            candidate=review.candidate,
+            request=review.pk,
+            reason="e-mail is not configured",
+        )
+        return False
     record(action="review.answer_emailed", candidate=review.candidate, request=review.pk)
     return True

@@ -128,6 +128,12 @@ def resolve_request(*, review: ReviewRequest, resolved_by: User, response: str) 
     # The thank-you page shows the answer only while it is open (SERVICEFIT_FEEDBACK_DAYS after
     # submitting); the e-mail reaches the candidate whenever the answer is given.
     transaction.on_commit(lambda: send_review_answer_email.enqueue(locked.pk))
+    record(
+        action="review.answer_email_queued",
+        actor=resolved_by,
+        candidate=locked.candidate,
+        request=locked.pk,
+    )
     return locked
 
 

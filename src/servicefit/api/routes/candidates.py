@@ -35,7 +35,7 @@ from servicefit.jobs.models import Job
 from servicefit.oversight.models import ScoringSuspension
 from servicefit.oversight.services import current_suspension
 
-from ..auth import require_scope
+from ..auth import BearerToken, require_scope
 from ..idempotency import OPENAPI_EXTRA, Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
@@ -169,7 +169,9 @@ def _day_start(value: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-@router.get("/candidates", response={200: CandidatePage, **ERRORS})
+@router.get(
+    "/candidates", response={200: CandidatePage, **ERRORS}, auth=BearerToken(CANDIDATES_READ)
+)
 def list_candidates(
     request: HttpRequest,
     job: ObjectId | None = None,
@@ -191,7 +193,11 @@ def list_candidates(
     return {"items": _page_out(page.items), "next_cursor": page.next_cursor}
 
 
-@router.get("/jobs/{job_id}/candidates", response={200: CandidatePage, **ERRORS})
+@router.get(
+    "/jobs/{job_id}/candidates",
+    response={200: CandidatePage, **ERRORS},
+    auth=BearerToken(CANDIDATES_READ),
+)
 def list_job_candidates(
     request: HttpRequest,
     job_id: ObjectId,
@@ -217,6 +223,7 @@ def list_job_candidates(
     "/jobs/{job_id}/candidates",
     response={201: CandidateCreated, **CREATE_ERRORS},
     openapi_extra=OPENAPI_EXTRA,
+    auth=BearerToken(CANDIDATES_WRITE),
 )
 def create_candidate(
     request: HttpRequest, job_id: ObjectId, payload: CandidateIn
@@ -254,10 +261,10 @@ def create_candidate(
             language=payload.language,
             added_by=token.user,
         )
-        body = candidate_out(candidate)
         if payload.send_invitation:
             send_invitation(candidate=candidate, sent_by=token.user)
-        return Created(201, body, candidate=candidate)
+        # after the invitation: its status is in the answer (it said "none" for an invited one)
+        return Created(201, candidate_out(candidate), candidate=candidate)
 
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
@@ -266,7 +273,11 @@ def _candidate(candidate_id: int) -> Candidate:
     return get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
 
 
-@router.get("/candidates/{candidate_id}", response={200: CandidateOut, **ERRORS})
+@router.get(
+    "/candidates/{candidate_id}",
+    response={200: CandidateOut, **ERRORS},
+    auth=BearerToken(CANDIDATES_READ),
+)
 def read_candidate(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     require_scope(request, CANDIDATES_READ)
     return candidate_out(_candidate(candidate_id))
@@ -288,7 +299,11 @@ def invitation_status(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-@router.get("/candidates/{candidate_id}/invitation", response={200: InvitationOut, **ERRORS})
+@router.get(
+    "/candidates/{candidate_id}/invitation",
+    response={200: InvitationOut, **ERRORS},
+    auth=BearerToken(CANDIDATES_READ),
+)
 def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     """The latest invitation's status: none, created, sent, failed, opened, started, submitted,
     withdrawn, expired or revoked; ``email`` is the e-mail's delivery (queued, sent, failed)."""
@@ -300,6 +315,7 @@ def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, A
     "/candidates/{candidate_id}/invitation",
     response={201: NewInvitationOut, **CREATE_ERRORS},
     openapi_extra=OPENAPI_EXTRA,
+    auth=BearerToken(CANDIDATES_WRITE),
 )
 def invite(
     request: HttpRequest, candidate_id: ObjectId, payload: InvitationIn
@@ -363,12 +379,22 @@ def _open_invitation(candidate: Candidate) -> Any:
         candidate.invitations.filter(revoked_at__isnull=True).order_by("-created_at").first()
     )
     if invitation is None:
-        raise ApiProblem(409, "No open invitation", detail="Invite the candidate first.")
+        # "Invite the candidate first" misled a client whose invitation had been revoked
+        revoked = candidate.invitations.exists()
+        raise ApiProblem(
+            409,
+            "No open invitation",
+            detail="The candidate's invitation was revoked: create a new one (POST …/invitation)."
+            if revoked
+            else "The candidate has no invitation: create one (POST …/invitation).",
+        )
     return invitation
 
 
 @router.post(
-    "/candidates/{candidate_id}/invitation/revoke", response={200: InvitationOut, **ERRORS}
+    "/candidates/{candidate_id}/invitation/revoke",
+    response={200: InvitationOut, **ERRORS},
+    auth=BearerToken(CANDIDATES_WRITE),
 )
 def revoke(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     token = require_scope(request, CANDIDATES_WRITE)
@@ -378,7 +404,9 @@ def revoke(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
 
 
 @router.post(
-    "/candidates/{candidate_id}/invitation/extend", response={200: InvitationOut, **ERRORS}
+    "/candidates/{candidate_id}/invitation/extend",
+    response={200: InvitationOut, **ERRORS},
+    auth=BearerToken(CANDIDATES_WRITE),
 )
 def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> dict[str, Any]:
     token = require_scope(request, CANDIDATES_WRITE)
@@ -399,7 +427,11 @@ def extend(request: HttpRequest, candidate_id: ObjectId, payload: ExtendIn) -> d
     return invitation_status(candidate)
 
 
-@router.get("/candidates/{candidate_id}/result", response={200: ResultOut, **ERRORS})
+@router.get(
+    "/candidates/{candidate_id}/result",
+    response={200: ResultOut, **ERRORS},
+    auth=BearerToken(RESULTS_READ),
+)
 def read_result(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     """Competency scores with their bands, the composite and flags, once scored."""
     token = require_scope(request, RESULTS_READ)
@@ -419,6 +451,7 @@ def read_result(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
             }
         }
     },
+    auth=BearerToken(RESULTS_READ),
 )
 def read_report_pdf(request: HttpRequest, candidate_id: ObjectId) -> HttpResponse:
     token = require_scope(request, RESULTS_READ)
@@ -435,7 +468,11 @@ def read_report_pdf(request: HttpRequest, candidate_id: ObjectId) -> HttpRespons
     return response
 
 
-@router.get("/candidates/{candidate_id}/decisions", response={200: list[DecisionOut], **ERRORS})
+@router.get(
+    "/candidates/{candidate_id}/decisions",
+    response={200: list[DecisionOut], **ERRORS},
+    auth=BearerToken(CANDIDATES_READ),
+)
 def list_decisions(request: HttpRequest, candidate_id: ObjectId) -> list[dict[str, Any]]:
     """Every stage change with who made it and why (read-only: people decide in the back office)."""
     require_scope(request, CANDIDATES_READ)
@@ -453,7 +490,9 @@ def list_decisions(request: HttpRequest, candidate_id: ObjectId) -> list[dict[st
     ]
 
 
-@router.get("/imports/{import_id}", response={200: ImportOut, **ERRORS})
+@router.get(
+    "/imports/{import_id}", response={200: ImportOut, **ERRORS}, auth=BearerToken(CANDIDATES_READ)
+)
 def read_import(request: HttpRequest, import_id: ObjectId) -> dict[str, Any]:
     """The progress and outcome of a candidate import (uploaded in the back office).
 
@@ -479,7 +518,11 @@ def read_import(request: HttpRequest, import_id: ObjectId) -> dict[str, Any]:
     }
 
 
-@router.get("/candidates/{candidate_id}/audit", response={200: AuditPage, **ERRORS})
+@router.get(
+    "/candidates/{candidate_id}/audit",
+    response={200: AuditPage, **ERRORS},
+    auth=BearerToken(AUDIT_READ),
+)
 def list_audit(
     request: HttpRequest,
     candidate_id: ObjectId,

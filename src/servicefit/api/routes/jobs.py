@@ -12,7 +12,7 @@ from servicefit.content import default_content
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 
-from ..auth import require_scope
+from ..auth import BearerToken, require_scope
 from ..idempotency import OPENAPI_EXTRA, Created, idempotent
 from ..pagination import paginate
 from ..problems import ApiProblem
@@ -46,7 +46,9 @@ def job_out(job: Job) -> dict[str, Any]:
     }
 
 
-@router.get("/job-templates", response={200: list[TemplateOut], **ERRORS})
+@router.get(
+    "/job-templates", response={200: list[TemplateOut], **ERRORS}, auth=BearerToken(JOBS_READ)
+)
 def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
     """The job-profile templates a job can be created from."""
     require_scope(request, JOBS_READ)
@@ -61,7 +63,7 @@ def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/jobs", response={200: JobPage, **ERRORS})
+@router.get("/jobs", response={200: JobPage, **ERRORS}, auth=BearerToken(JOBS_READ))
 def list_jobs(
     request: HttpRequest,
     cursor: Cursor | None = None,
@@ -77,13 +79,18 @@ def list_jobs(
     return {"items": [job_out(j) for j in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS})
+@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, auth=BearerToken(JOBS_READ))
 def read_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     require_scope(request, JOBS_READ)
     return job_out(get_object_or_404(Job, pk=job_id))
 
 
-@router.post("/jobs", response={201: JobOut, 409: Problem, **ERRORS}, openapi_extra=OPENAPI_EXTRA)
+@router.post(
+    "/jobs",
+    response={201: JobOut, 409: Problem, **ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+    auth=BearerToken(JOBS_WRITE),
+)
 def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
     """Create a job from a template (weights and minimums are copied from it).
 
@@ -111,7 +118,9 @@ def create_job(request: HttpRequest, payload: JobIn) -> Status[dict[str, Any]]:
     return Status(*idempotent(request, token=token, body=payload.model_dump(), create=create))
 
 
-@router.post("/jobs/{job_id}/archive", response={200: JobOut, **ERRORS})
+@router.post(
+    "/jobs/{job_id}/archive", response={200: JobOut, **ERRORS}, auth=BearerToken(JOBS_WRITE)
+)
 def archive_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     """Close a job, as the back office's "Close job" does (repeating it changes nothing)."""
     token = require_scope(request, JOBS_WRITE)
@@ -120,7 +129,9 @@ def archive_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     return job_out(job)
 
 
-@router.post("/jobs/{job_id}/reopen", response={200: JobOut, **ERRORS})
+@router.post(
+    "/jobs/{job_id}/reopen", response={200: JobOut, **ERRORS}, auth=BearerToken(JOBS_WRITE)
+)
 def reopen_archived_job(request: HttpRequest, job_id: ObjectId) -> dict[str, Any]:
     """Reopen a closed job (repeating it changes nothing)."""
     token = require_scope(request, JOBS_WRITE)

@@ -1,5 +1,6 @@
 """Erase candidates past their job's retention period and audit events past the decision-log
-retention. Run daily (cron or a systemd timer)."""
+retention, and delete the API's stored idempotent responses past their retry window. Run daily
+(cron or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from servicefit.api.idempotency import purge_idempotency_records
 from servicefit.oversight.services import purge_decision_log
 from servicefit.privacy.services import purge_expired
 
@@ -24,3 +26,7 @@ class Command(BaseCommand):
         events = purge_decision_log(dry_run=options["dry_run"])
         verb = "would delete" if options["dry_run"] else "deleted"
         self.stdout.write(f"{verb} {events} decision-log event(s) past the retention period")
+        records = purge_idempotency_records(dry_run=options["dry_run"])
+        self.stdout.write(
+            f"{verb} {records} stored API response(s) (Idempotency-Key) past the retry window"
+        )
