@@ -6,8 +6,10 @@ import math
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from servicefit.assessments.models import AssessmentSession, Result
+from servicefit.assessments.record import ResultRecord
 from servicefit.content import default_content
 
 TOP = 3
@@ -51,7 +53,30 @@ def feedback_for(session: AssessmentSession) -> dict[str, Any] | None:
     return {
         "strengths": [describe(c) for c in strengths],
         "develop": [describe(c) for c in develop],
+        "notes": candidate_notes(result.record),
     }
+
+
+def candidate_notes(record: ResultRecord) -> list[str]:
+    """What an empty, unopened or partly answered part meant for the candidate's scores."""
+    notes = []
+    if record.reply.submitted_empty:
+        notes.append(
+            _(
+                "No written reply was submitted: it was rated lowest, which lowers the "
+                "competencies the reply measures."
+            )
+        )
+    elif record.reply.not_reached:
+        notes.append(_("You did not open the written reply, so it is not part of your results."))
+    if record.sjt.not_counted:
+        notes.append(
+            _(
+                "Situations where you rated only some of the options are not counted in "
+                "your results."
+            )
+        )
+    return notes
 
 
 def _z(score: float, data: dict[str, Any] | None) -> float | None:
