@@ -5,6 +5,7 @@ candidate read."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import numpy as np
@@ -233,3 +234,29 @@ def test_a_scenario_rated_in_part_is_named_on_the_report(client, recruiter, job)
     assert "not counted: 1 of 4 options rated" in html
     assert "1 situation had only some of its options rated: it is not counted." in html
     assert "Situations rated in part: not counted" in html
+
+
+def test_content_without_judgement_scenarios_or_written_reply_scores_and_is_complete(content):
+    """A part the content does not include is neither missing nor rated: nothing to flag."""
+    without_sjt = dataclasses.replace(content, sjt=None)
+    values = {i.id: 4 for i in content.questionnaire.items}
+    scored = score_assessment(
+        without_sjt,
+        values=values,
+        reply_message="late_delivery",
+        reply_text=GOOD_REPLY,
+        reply_language="en",
+    )
+    assert scored.flags == ()
+    assert scored.sjt.scenarios == {} and scored.sjt.not_counted == {}
+    questionnaire_only = dataclasses.replace(without_sjt, written_reply=None)
+    scored = score_assessment(
+        questionnaire_only,
+        values=values,
+        reply_message="late_delivery",
+        reply_text="",
+        reply_language="en",
+    )
+    assert scored.flags == ()  # it was "incomplete": no reply text, though none was asked for
+    assert scored.reply.status == ""
+    assert all("reply" not in c.sources for c in scored.competencies.values())

@@ -102,7 +102,7 @@ def score_questionnaire(content: Content, values: Mapping[str, int | None]) -> d
 def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, Any]:
     """Per scenario: distance score (0–1) against the expert key, with each rating beside its key."""
     if content.sjt is None:
-        return {"scenarios": {}, "competencies": {}}
+        return {"scenarios": {}, "competencies": {}, "not_counted": {}}
     scenarios: dict[str, Any] = {}
     per_competency: dict[str, list[float]] = defaultdict(list)
     not_counted: dict[str, int] = defaultdict(int)
