@@ -6,12 +6,14 @@ candidate read."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import timedelta
 
 import numpy as np
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from servicefit.assessments.models import Answer, AssessmentSession, Standing
 from servicefit.assessments.plan import REPLY_MESSAGE_BY_CHANNEL, reply_key, sjt_key
@@ -201,6 +203,12 @@ def test_the_empty_reply_ranks_below_the_written_one_and_says_why(client, recrui
     )
     assert "There is no written reply to rate." in refused.content.decode()
 
+    pdf = client.get(reverse("backoffice:candidate_report_pdf", args=[three["Empty Reply"].pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "No written reply was submitted: rated lowest (1) on every reply rating." in text
     never = client.get(reverse("backoffice:candidate_report", args=[three["Never Opened"].pk]))
     assert "The written reply was never opened: it is not rated" in never.content.decode()
 
