@@ -372,6 +372,9 @@ def test_a_reply_in_another_language_names_the_pages_language_as_expected():
         language="da",
         message="late_delivery",
         error=None,
+        status="answered",
+        submitted_empty=False,
+        not_reached=False,
     )
     shown = _reply(SimpleNamespace(reply=reply), "en")
     assert shown is not None

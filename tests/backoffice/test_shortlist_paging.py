@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import re
 
 import pytest
 from django.apps import apps
@@ -235,3 +236,20 @@ def test_the_paged_source_reads_one_position_or_a_slice(mixed_job):
         pages[len(order)]
     with pytest.raises(ValueError):
         pages[0:10:2]
+
+
+def test_a_kappa_below_zero_reads_as_no_agreement(client, scored_job, recruiter):
+    """People rating against the suggestions gave a bare negative kappa beside "0 = chance"."""
+    pairs = [(1, 5), (2, 4), (4, 2), (5, 1), (3, 3), (2, 5)]
+    for candidate, (suggested, rating) in zip(
+        scored_job.candidates.order_by("name"), pairs, strict=False
+    ):
+        _rate(candidate.assessment.result, scored_job, recruiter, "clarity", suggested, rating)
+    clarity = {a.dimension: a for a in reply_agreement(scored_job)}["clarity"]
+    assert clarity.kappa < 0
+    client.force_login(recruiter)
+    page = client.get(f"/jobs/{scored_job.pk}/").content.decode()
+    cell = re.search(r'data-kappa="clarity">([^<]+)<span class="badge bad">([^<]+)<', page)
+    assert cell and cell.group(1).strip() == f"{clarity.kappa:.2f}"
+    assert cell.group(2) == "No agreement"
+    assert 'data-kappa="courtesy">–</td>' in page  # no ratings, no badge

@@ -231,8 +231,77 @@ def test_the_export_holds_every_interview_and_scorecard(interviewer, interview, 
 
 
 def test_degenerate_ratings_give_no_icc_rather_than_an_impossible_one():
+    """ICC2k's denominator is 0 here (NaN). ICC2 is -1: the interviewers disagree on two of
+    three questions, which is no agreement, not "ratings that hardly vary"."""
     from servicefit.interviews.services.ratings import agreement_between
 
     agreement = agreement_between(np.array([[5, 1], [1, 1], [1, 5]], dtype=float))
-    assert agreement.icc_single is None and agreement.icc_average is None
-    assert agreement.icc_problem
+    assert agreement.icc_single.icc == pytest.approx(-1.0)
+    assert agreement.icc_average_value is None  # the NaN is never shown
+    assert agreement.icc_average_reading.below_zero
+
+    flat = agreement_between(np.array([[3, 3], [3, 3], [3, 3]], dtype=float))
+    assert flat.icc_single is None and flat.icc_average is None
+    assert flat.icc_problem
+
+
+def test_a_negative_icc_is_shown_as_no_agreement_never_as_good(
+    login, recruiter, interviewer, second_interviewer, interview
+):
+    """Opposite ratings give an ICC below 0: the page says what it means and never calls it
+    good (it showed the bare number)."""
+    kit = kit_for_interview(interview, language="en")
+    first = ratings_for(kit, [0])
+    # two of every three questions rated the other way round
+    second = {q: (6 - r if i % 3 else r) for i, (q, r) in enumerate(first.items())}
+    submit(interview, interviewer, first)
+    submit(interview, second_interviewer, second)
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    agreement = response.context["summary"].agreement
+    assert agreement.icc_single.icc < 0 and agreement.icc_average.icc < 0
+    assert agreement.alpha < 0
+    page = response.content.decode()
+    for name in ("icc2", "icc2k", "alpha"):
+        assert float(stat(page, name)) < 0
+        badge = re.search(rf'data-reading="{name}">([^<]+)<', page)
+        assert badge and badge.group(1) == "No agreement"
+        note = re.search(rf'data-reading-note="{name}">([^<]+)<', page)
+        assert note and "agree less than chance would; treat it as no agreement" in note.group(1)
+    readings = re.findall(r'data-reading="[^"]+">([^<]+)<', page)
+    assert readings == ["No agreement"] * 3
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (-0.3, "below_zero"),
+        (float("nan"), "below_zero"),
+        (0.0, "poor"),
+        (0.49, "poor"),
+        (0.5, "moderate"),
+        (0.75, "good"),
+        (0.9, "excellent"),
+        (1.0, "excellent"),
+    ],
+)
+def test_icc_reading_bands(value, code):
+    from servicefit.interviews.services.ratings import icc_reading
+
+    assert icc_reading(value).code == code
+
+
+def test_icc2k_never_shows_a_positive_number_when_icc2_is_below_zero():
+    """Opposite ratings: ICC2 is about -1.06 and ICC2k's formula gives +34 (Spearman-Brown
+    flips sign below -1/(k-1)). It was dropped as "the ratings hardly vary"; now both forms
+    read as no agreement and the +34 is never shown."""
+    from servicefit.interviews.services.ratings import agreement_between
+
+    a = np.array([1, 2, 3, 4, 5, 3, 2, 4, 5, 1, 1, 2], dtype=float)
+    b = 6 - a
+    b[0], b[3] = 4, 3
+    agreement = agreement_between(np.c_[a, b])
+    assert agreement.icc_single is not None and agreement.icc_single.icc < -1
+    assert agreement.icc_average.icc > 1  # what the formula gives
+    assert agreement.below_chance and agreement.icc_average_value is None
+    assert agreement.icc_single_reading.below_zero and agreement.icc_average_reading.below_zero
+    assert agreement.icc_problem == ""

@@ -160,3 +160,35 @@ def test_the_quality_page_uses_everyone_who_answered_a_competencys_statements(
     page = client.get("/measurement/").content.decode()
     assert "on 400 submitted questionnaires" in page
     assert "too few answers" not in page
+
+
+def test_a_negative_alpha_on_the_quality_page_reads_as_no_consistency(client, recruiter):
+    """Alpha below 0 was shown as a bare number beside the "0 to 1" legend."""
+    from servicefit.content import default_content
+
+    competency = default_content().competencies[0].id
+    item = {"item": "q01", "item_total_r": -0.3, "alpha_if_deleted": 0.2}
+    QualityReport.objects.create(
+        content_version=default_content().version,
+        n_sessions=60,
+        report={
+            "n_complete": 60,
+            "scales": [
+                {
+                    "competency": competency,
+                    "items": ["q01"],
+                    "groups": {
+                        "all": {"n": 60, "alpha": -0.25, "omega": None, "items": [item]},
+                        "da": {"n": 60, "alpha": 0.71, "omega": 0.72, "items": [item]},
+                    },
+                    "flags": {},
+                    "dif": [],
+                }
+            ],
+        },
+    )
+    client.force_login(recruiter)
+    page = client.get("/measurement/").content.decode()
+    assert '-0.25 <span class="badge bad" data-below-zero>below 0: no consistency</span>' in page
+    assert page.count("data-below-zero") == 1  # not beside the 0.71
+    assert "Treat it as no consistency at all, never as a small amount." in page

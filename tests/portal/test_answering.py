@@ -304,3 +304,22 @@ def test_page_titles_say_which_page_it_is(client, started):
     second = plan.pages[1]
     html = client.get(f"/a/{started}/p/{second.slug}/").content.decode()
     assert f"<title>Work style – Page 2 of {len(plan.pages)} ·" in html
+
+
+def test_the_review_page_says_what_an_empty_reply_and_a_half_rated_situation_mean(client, started):
+    plan = plan_for(session_of(started))
+    review = client.get(f"/a/{started}/review/").content.decode()
+    assert 'data-review-note="reply-empty"' not in review  # not opened: nothing to warn of
+    assert 'data-review-note="partial"' not in review
+    first_sjt = next(p for p in plan.pages if p.section == "sjt")
+    answer(client, started, first_sjt.keys[0], "4")  # one of four options
+    reply = next(p for p in plan.pages if p.section == "reply")
+    client.post(f"/a/{started}/p/{reply.slug}/", {"start": "yes"})  # opens the reply
+    review = client.get(f"/a/{started}/review/").content.decode()
+    assert "Your written reply is empty. If you submit now, it is rated lowest." in review
+    assert "1 situation has only some of its options rated: it will not be counted." in review
+    answer(client, started, reply.keys[0], "Dear Mette, I am sorry. I will refund the fee.")
+    for key in first_sjt.keys[1:]:
+        answer(client, started, key, "3")
+    review = client.get(f"/a/{started}/review/").content.decode()
+    assert "data-review-note" not in review

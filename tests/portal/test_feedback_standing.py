@@ -88,3 +88,32 @@ def test_a_competency_is_never_both_a_strength_and_an_area_to_grow(started, coun
     assert not set(strengths) & set(develop)
     assert len(strengths) + len(develop) == count
     assert len(strengths) >= len(develop)
+
+
+def test_every_answer_the_same_names_no_strength_and_no_area_to_grow(started):
+    """Equal scores were split by the competencies' order in the content: the first three
+    became "strengths" and the last three "areas to grow"."""
+    feedback = feedback_for(_scored(dict.fromkeys(COMPETENCIES, 3.0), None))
+    assert feedback["strengths"] == [] and feedback["develop"] == []
+    assert feedback["even"] is True
+
+
+def test_a_tie_across_the_cut_is_named_on_neither_side(started):
+    scores = dict(zip(COMPETENCIES, (4.0, 4.0, 4.0, 4.0, 3.0, 2.0, 1.0), strict=True))
+    feedback = feedback_for(_scored(scores, None))
+    assert feedback["strengths"] == []  # four tied at the top, three places
+    assert _names(feedback["develop"]) == [
+        "Willingness to learn",
+        "Courtesy and professional conduct",
+        "Teamwork",
+    ]
+    assert feedback["even"] is False
+
+
+def test_the_thank_you_page_says_when_every_competency_is_level(started, client):
+    from django.urls import reverse
+
+    _scored(dict.fromkeys(COMPETENCIES, 3.0), None)
+    page = client.get(reverse("portal:done", args=[started])).content.decode()
+    assert "Your answers put every competency at the same level" in page
+    assert "too few questions" not in page

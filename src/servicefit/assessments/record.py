@@ -69,6 +69,9 @@ class SjtScenario(_Frozen):
 class SjtRecord(_Frozen):
     scenarios: dict[str, SjtScenario] = Field(default_factory=dict)
     competencies: dict[str, float] = Field(default_factory=dict)
+    not_counted: dict[str, int] = Field(default_factory=dict)
+    """Competency → how many of its scenarios were rated in part and so not counted
+    (scoring 2.1; empty in older records, which counted such scenarios)."""
 
 
 class ReplyRecord(_Frozen):
@@ -80,6 +83,18 @@ class ReplyRecord(_Frozen):
     """The language of the customer's message the candidate saw ("" in older records)."""
     analysis: dict[str, Any] | None = None
     error: str | None = None
+    status: str = ""
+    """``"answered"``; ``"empty"``: shown and submitted blank, rated lowest on every
+    dimension; ``"not_reached"``: never opened, missing; ``""`` in records before scoring 2.1
+    (a blank reply was then missing)."""
+
+    @property
+    def submitted_empty(self) -> bool:
+        return self.status == "empty"
+
+    @property
+    def not_reached(self) -> bool:
+        return self.status == "not_reached"
 
     @property
     def suggested_ratings(self) -> dict[str, int]:

@@ -124,7 +124,18 @@ def _score(
         sems=sems_of(group),
         questionnaire_items=questionnaire_keys(session),
         reply_model=settings.SERVICEFIT_REPLY_MODEL,
+        reply_shown=reply_shown(session, reply_answer is not None),
     )
+
+
+def reply_shown(session: AssessmentSession, saved: bool) -> bool:
+    """Whether the candidate saw the customer's message: the reply's clock was started (the
+    Start button, or a saved reply, which starts it too). An untimed written reply records no
+    opening; the candidate then had it on the way to the review page and counts as shown."""
+    written = default_content().written_reply
+    if written is None:
+        return False
+    return saved or session.reply_started_at is not None or written.time_limit_minutes is None
 
 
 def _values(answers: list[Answer]) -> dict[str, int | None]:

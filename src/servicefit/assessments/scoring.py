@@ -7,10 +7,14 @@ explain every number:
   half the items answered), via :func:`servicefit.psychometrics.score_scale`;
 - **sjt**: each scenario's distance score against the expert key (mean absolute deviation,
   rescaled to 0–1, :func:`servicefit.psychometrics.score_ratings`), mapped to 1–5 as
-  ``1 + 4 * score`` and averaged over the scenarios that inform the competency;
+  ``1 + 4 * score`` and averaged over the scenarios that inform the competency. A scenario
+  counts only when every one of its options is rated: one rated in part is not counted, and
+  the competencies it informs are listed in ``sjt.not_counted`` (flag ``sjt_partial``);
 - **reply**: the written-reply analysis's suggested ratings (courtesy → courtesy and
   valuing_customer, empathy → empathy, ownership → helpfulness and problem_solving,
-  clarity → clear_communication).
+  clarity → clear_communication). A reply the candidate was shown and submitted empty is
+  rated 1, the lowest rating, on every dimension (``reply.status == "empty"``, flag
+  ``reply_empty``); one never opened stays missing (``"not_reached"``, ``reply_not_reached``).
 
 The competency score is the mean of the available sources, made in one place
 (:func:`servicefit.assessments.record.combine_sources`), with a 95 % band from the standard error
@@ -39,8 +43,14 @@ from servicefit.psychometrics import score_ratings, score_scale
 from .plan import SCALE_MAX, SCALE_MIN, sjt_key
 from .record import CompetencyScore, ResultRecord, combine_sources
 
-SCORING_VERSION = f"2.0.0+reply-{ANALYSIS_VERSION}"
-"""2.0.0: record version 2 (bands from the SEM) and the 1–5 weighted-mean composite."""
+SCORING_VERSION = f"2.1.0+reply-{ANALYSIS_VERSION}"
+"""2.0.0: record version 2 (bands from the SEM) and the 1–5 weighted-mean composite.
+2.1.0: a written reply shown and submitted empty is rated lowest (it was missing); a judgement
+scenario counts only when all its options are rated (one rated in part counted fully)."""
+
+REPLY_LOWEST = 1
+"""The rating of every written-reply dimension when the candidate was shown the customer's
+message and submitted no reply: a non-response to a work sample is evidence, not a gap."""
 
 REPLY_RATING_COMPETENCIES: dict[str, tuple[str, ...]] = {
     "courtesy": ("courtesy", "valuing_customer"),
@@ -92,9 +102,10 @@ def score_questionnaire(content: Content, values: Mapping[str, int | None]) -> d
 def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, Any]:
     """Per scenario: distance score (0–1) against the expert key, with each rating beside its key."""
     if content.sjt is None:
-        return {"scenarios": {}, "competencies": {}}
+        return {"scenarios": {}, "competencies": {}, "not_counted": {}}
     scenarios: dict[str, Any] = {}
     per_competency: dict[str, list[float]] = defaultdict(list)
+    not_counted: dict[str, int] = defaultdict(int)
     for scenario in content.sjt.scenarios:
         ratings = np.array(
             [
@@ -108,13 +119,24 @@ def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, A
             dtype=float,
         )
         key = np.array([o.key for o in scenario.options])
+        # A scenario counts only when every option is rated: a distance over the options a
+        # candidate chose to rate is not comparable with one over all of them.
         result = score_ratings(
-            ratings, key, minimum=SCALE_MIN, maximum=SCALE_MAX, distance="absolute"
+            ratings,
+            key,
+            minimum=SCALE_MIN,
+            maximum=SCALE_MAX,
+            distance="absolute",
+            min_rated=len(scenario.options),
         )
         score = float(result.scores[0])
+        answered = int(result.n_answered[0])
+        if 0 < answered < len(scenario.options):
+            for competency in scenario.competencies:
+                not_counted[competency] += 1
         scenarios[scenario.id] = {
             "score": None if np.isnan(score) else round(score, 4),
-            "answered": int(result.n_answered[0]),
+            "answered": answered,
             "competencies": list(scenario.competencies),
             "options": [
                 {"option": o.id, "rating": values.get(sjt_key(scenario.id, o.id)), "key": o.key}
@@ -125,13 +147,27 @@ def score_sjt(content: Content, values: Mapping[str, int | None]) -> dict[str, A
             for competency in scenario.competencies:
                 per_competency[competency].append(SCALE_MIN + (SCALE_MAX - SCALE_MIN) * score)
     competencies = {c: round(float(np.mean(v)), 4) for c, v in per_competency.items()}
-    return {"scenarios": scenarios, "competencies": competencies}
+    return {
+        "scenarios": scenarios,
+        "competencies": competencies,
+        "not_counted": dict(not_counted),
+    }
 
 
 def score_reply(
-    content: Content, *, message_id: str, text: str, language: str, reply_model: str = "lemma"
+    content: Content,
+    *,
+    message_id: str,
+    text: str,
+    language: str,
+    reply_model: str = "lemma",
+    shown: bool = True,
 ) -> dict[str, Any]:
     """The written-reply analysis (signals with evidence, suggested ratings) as a dict.
+
+    A blank reply is not analysed. Its ``status`` says what it means: ``"empty"`` when the
+    candidate was ``shown`` the customer's message (rated lowest, see
+    :func:`reply_competency_scores`), ``"not_reached"`` when they never opened it (missing).
 
     ``reply_model`` is the sentence model that adds evidence for the semantic signals and
     whose rating model suggests the ratings: ``"lemma"`` (the default) or ``"e5"`` (needs
@@ -143,8 +179,10 @@ def score_reply(
     is always the one the candidate saw. ``shown_language`` keeps which message was shown.
     """
     base = {"message": message_id, "text": text, "language": language, "shown_language": language}
-    if content.written_reply is None or not text.strip():
+    if content.written_reply is None:
         return {**base, "analysis": None}
+    if not text.strip():
+        return {**base, "analysis": None, "status": "empty" if shown else "not_reached"}
     message = next(m for m in content.written_reply.messages if m.id == message_id)
     customer = message.customer_name.get(language)
     try:
@@ -160,8 +198,8 @@ def score_reply(
             analysis = _analysis(text, detected, customer, reply_model)
             analysed = detected
     except ReplyAnalysisError as exc:
-        return {**base, "analysis": None, "error": str(exc)}
-    return {**base, "analysis": analysis, "language": analysed}
+        return {**base, "analysis": None, "error": str(exc), "status": "answered"}
+    return {**base, "analysis": analysis, "language": analysed, "status": "answered"}
 
 
 @functools.lru_cache(maxsize=512)
@@ -180,11 +218,18 @@ def _analysis(
 def reply_competency_scores(
     reply: Mapping[str, Any], overrides: Mapping[str, int] | None = None
 ) -> dict[str, float]:
-    """Competency scores (1–5) from the reply's ratings; rater ``overrides`` win over suggestions."""
+    """Competency scores (1–5) from the reply's ratings; rater ``overrides`` win over suggestions.
+
+    A reply submitted empty (``status == "empty"``) is rated :data:`REPLY_LOWEST` on every
+    dimension; a reply never reached, or one whose analysis failed, informs nothing.
+    """
     analysis = reply.get("analysis")
-    if not analysis:
+    if reply.get("status") == "empty":
+        ratings = dict.fromkeys(REPLY_RATING_COMPETENCIES, REPLY_LOWEST)
+    elif not analysis:
         return {}
-    ratings = {name: int(value) for name, value in analysis["ratings"].items()}
+    else:
+        ratings = {name: int(value) for name, value in analysis["ratings"].items()}
     ratings.update(overrides or {})
     out: dict[str, list[float]] = defaultdict(list)
     for rating, competencies in REPLY_RATING_COMPETENCIES.items():
@@ -230,6 +275,7 @@ def score_assessment(
     sems: Mapping[str, float | None] | None = None,
     questionnaire_items: Sequence[str] | None = None,
     reply_model: str = "lemma",
+    reply_shown: bool = True,
 ) -> ResultRecord:
     """Everything stored in a :class:`~servicefit.assessments.models.Result`, as a typed record.
 
@@ -237,6 +283,8 @@ def score_assessment(
     force (:func:`servicefit.assessments.norms.sems_of`); without them the bands stay empty.
     ``questionnaire_items`` are the items the candidate was given (an adaptive questionnaire
     gives a subset); by default all of them. ``reply_model``: see :func:`score_reply`.
+    ``reply_shown``: whether the candidate opened the written reply (saw the customer's
+    message); a blank reply is then rated lowest, else it is missing (:func:`score_reply`).
     """
     questionnaire = score_questionnaire(content, values)
     sjt = score_sjt(content, values)
@@ -246,6 +294,7 @@ def score_assessment(
         text=reply_text,
         language=reply_language,
         reply_model=reply_model,
+        shown=reply_shown,
     )
     competencies = combine(
         content,
@@ -265,8 +314,16 @@ def score_assessment(
         for s in (content.sjt.scenarios if content.sjt else [])
         for o in s.options
     ]
-    if any(key not in answered_keys for key in expected) or not reply_text.strip():
+    if any(key not in answered_keys for key in expected) or (
+        content.written_reply is not None and not reply_text.strip()
+    ):
         flags.append("incomplete")
+    if reply.get("status") == "empty":
+        flags.append("reply_empty")
+    elif reply.get("status") == "not_reached":
+        flags.append("reply_not_reached")
+    if sjt["not_counted"]:
+        flags.append("sjt_partial")
     analysis = reply.get("analysis") or {}
     if analysis and (
         analysis.get("language", {}).get("matches_expected") is False

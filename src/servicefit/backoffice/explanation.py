@@ -19,6 +19,7 @@ from servicefit.oversight.services import is_scoring_suspended
 
 from .labels import reason_text
 from .report import build_report
+from .shortlist import FLAG_LABELS
 
 
 def _signals(reply: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -117,6 +118,10 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
             for c in report.get("competencies", [])
         ],
         "flags": list(result.flags),
+        "flag_labels": [
+            str(FLAG_LABELS.get(f, f)) for f in getattr(ranked, "flags", None) or result.flags
+        ],
+        "notes": report.get("notes", []),
     }
     data["evidence"] = {
         "scenarios": [
@@ -130,6 +135,7 @@ def build_explanation(candidate: Candidate) -> dict[str, Any]:
             }
             for row in report.get("sjt", [])
         ],
+        "written_reply_status": result.record.reply.status,
         "written_reply_signals": _signals(result.reply),
         "person_ratings_of_the_reply": [
             {

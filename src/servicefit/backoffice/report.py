@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from servicefit.assessments.models import Result, Standing
@@ -210,6 +210,7 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
                 "minimum": candidate.job.minimums.get(competency.id),
                 "below_minimum": bool(contribution and contribution.below_minimum),
                 "contribution": contribution.contribution if contribution else None,
+                "sjt_not_counted": record.sjt.not_counted.get(competency.id, 0),
             }
         )
     report.update(
@@ -223,9 +224,38 @@ def build_report(candidate: Candidate) -> dict[str, Any]:
             "chart_stacked": chart_geometry(competencies, stacked=True),
             "sjt": _sjt_rows(record, language),
             "reply": _reply(record, language),
+            "notes": scoring_notes(record),
         }
     )
     return report
+
+
+def reply_note(record: ResultRecord) -> str | None:
+    """What a blank written reply meant for the scores, in the reader's language."""
+    if record.reply.submitted_empty:
+        return _("No written reply was submitted: rated lowest (1) on every reply rating.")
+    if record.reply.not_reached:
+        return _(
+            "The written reply was never opened: it is not rated, and its competencies rest "
+            "on the other parts."
+        )
+    return None
+
+
+def scoring_notes(record: ResultRecord) -> list[str]:
+    """Plain sentences on the parts that were empty, never opened or answered in part."""
+    notes = [note] if (note := reply_note(record)) else []
+    partial = sum(1 for s in record.sjt.scenarios.values() if 0 < s.answered < len(s.options))
+    if partial:
+        notes.append(
+            ngettext(
+                "%(n)d situation had only some of its options rated: it is not counted.",
+                "%(n)d situations had only some of their options rated: they are not counted.",
+                partial,
+            )
+            % {"n": partial}
+        )
+    return notes
 
 
 #: The phone's chart (``stacked``): each label above its bar, the whole 1–5 scale in a
@@ -301,6 +331,8 @@ def _sjt_rows(record: ResultRecord, language: str) -> list[dict[str, Any]]:
             {
                 "situation": scenario.situation.get(language),
                 "score": data.score,
+                "answered": data.answered,
+                "not_counted": 0 < data.answered < len(data.options),
                 "options": [
                     {
                         "letter": o.id.upper(),
@@ -350,4 +382,6 @@ def _reply(record: ResultRecord, language: str) -> dict[str, Any] | None:
         "analysis": analysis,
         "segments": evidence_segments(text, analysis["signals"]) if analysis else [],
         "error": reply.error,
+        "status": reply.status,
+        "note": reply_note(record),
     }

@@ -53,6 +53,9 @@ FLAG_LABELS = {
     "minimum_not_measured": _("A minimum not measured"),
     "wrong_language": _("Reply in another language"),
     "incomplete": _("Incomplete"),
+    "reply_empty": _("No written reply was submitted: rated lowest"),
+    "reply_not_reached": _("Written reply never opened: not rated"),
+    "sjt_partial": _("Situations rated in part: not counted"),
 }
 FILTERS = {
     "all": _("All candidates"),

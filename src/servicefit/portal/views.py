@@ -238,12 +238,23 @@ def review(request: HttpRequest, token: str, invitation: Invitation) -> HttpResp
             }
         )
     done, total = plan.progress(answered)
+    reply_keys = plan.keys("reply")
     context = {
         "token": token,
         "sections": sections,
         "done": done,
         "total": total,
         "complete": done == total,
+        # what submitting now means for the score (docs/scoring.md, "Parts left empty"): an
+        # opened reply left empty is rated lowest; a situation rated in part is not counted
+        "reply_empty": bool(reply_keys)
+        and session.reply_started_at is not None
+        and not any(k in answered for k in reply_keys),
+        "partial_scenarios": sum(
+            1
+            for p in plan.pages
+            if p.section == "sjt" and 0 < sum(k in answered for k in p.keys) < len(p.keys)
+        ),
     }
     return render(request, "portal/review.html", context)
 

@@ -7,6 +7,9 @@ rescaled so that higher is better:
 
     score = 1 - D / D_max
 
+With ``min_rated`` a person who rated fewer of the options than that gets no score (NaN)
+rather than a score from the few options they chose to rate.
+
 with ``D_max = (max - min)`` or ``(max - min)^2``, so 1 is a perfect match and 0 the worst
 possible. A candidate who moves any rating closer to the key never gets a lower score.
 
@@ -124,12 +127,16 @@ def score_ratings(
     maximum: float,
     distance: Distance = "absolute",
     standardize: bool = False,
+    min_rated: int = 1,
 ) -> SjtScores:
     """Distance scores of effectiveness ratings against ``key`` (see the module docstring).
 
     ``ratings`` is ``(people, options)`` or ``(people, scenarios, options)`` with NaN for an
-    unrated option; ``key`` has the matching shape without the people axis.
+    unrated option; ``key`` has the matching shape without the people axis. A row with fewer
+    than ``min_rated`` rated options gets NaN (``n_answered`` still counts its ratings).
     """
+    if min_rated < 1:
+        raise PsychometricsError(f"min_rated must be at least 1, got {min_rated}")
     if distance not in ("absolute", "squared"):
         raise PsychometricsError(f"distance must be 'absolute' or 'squared', got {distance!r}")
     if not minimum < maximum:
@@ -155,7 +162,7 @@ def score_ratings(
     valid = ~np.isnan(dev)
     n_valid = valid.sum(axis=1)
     d = np.full(r.shape[0], np.nan)
-    np.divide(np.where(valid, dev, 0.0).sum(axis=1), n_valid, out=d, where=n_valid > 0)
+    np.divide(np.where(valid, dev, 0.0).sum(axis=1), n_valid, out=d, where=n_valid >= min_rated)
     return SjtScores(
         scores=1.0 - d / d_max,
         distance=d,

@@ -42,6 +42,48 @@ from .kit import InterviewKit
 DISAGREEMENT_POINTS = 2
 RATER_DEVIATION_THRESHOLD = 1.0
 
+ICC_READINGS = ((0.9, "excellent"), (0.75, "good"), (0.5, "moderate"), (0.0, "poor"))
+"""Koo & Li (2016): below 0.5 poor, 0.5–0.75 moderate, 0.75–0.9 good, above 0.9 excellent."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an agreement coefficient means, for the page: ``code`` for styling, ``label``."""
+
+    code: str
+    label: str
+
+    @property
+    def below_zero(self) -> bool:
+        return self.code == "below_zero"
+
+
+def icc_reading(value: float) -> Reading:
+    """The ICC in words (Koo & Li 2016). Below 0 the interviewers agree less than chance
+    would (the between-question variance is smaller than the disagreement): no agreement,
+    never a small amount of it."""
+    if not value >= 0:  # also NaN
+        return Reading("below_zero", below_zero_text())
+    code = next(code for bound, code in ICC_READINGS if value >= bound)
+    labels = {
+        "excellent": _("excellent agreement"),
+        "good": _("good agreement"),
+        "moderate": _("moderate agreement"),
+        "poor": _("poor agreement"),
+    }
+    return Reading(code, labels[code])
+
+
+def alpha_reading(value: float) -> Reading | None:
+    """Krippendorff's alpha below 0 gets the same words as a negative ICC; else ``None``
+    (the page states 0.67 as the common lowest acceptable value)."""
+    return Reading("below_zero", below_zero_text()) if not value >= 0 else None
+
+
+def below_zero_text() -> str:
+    """The note beside a negative agreement coefficient (in the reader's language)."""
+    return _("Below 0: the interviewers agree less than chance would; treat it as no agreement.")
+
 
 def _scorecard_means(
     rows: Iterable[tuple[int, str, int]], competencies: set[str]
@@ -145,6 +187,37 @@ class Agreement:
     ratings_matrix: tuple[tuple[float, ...], ...]
     """Questions × raters (NaN = not rated): the numbers the statistics were computed on."""
 
+    @property
+    def icc_single_reading(self) -> Reading | None:
+        return None if self.icc_single is None else icc_reading(self.icc_single.icc)
+
+    @property
+    def below_chance(self) -> bool:
+        """ICC2 below 0: the interviewers agree less than chance would."""
+        return self.icc_single is not None and _below_chance(self.icc_single)
+
+    @property
+    def icc_average_value(self) -> float | None:
+        """ICC2k as it may be shown: ``None`` when ICC2 is below 0 but ICC2k's formula came
+        out at 0 or above (a sign flip, see :func:`agreement_between`), else its value."""
+        if self.icc_average is None:
+            return None
+        if self.below_chance and not self.icc_average.icc < 0:
+            return None
+        return float(self.icc_average.icc)
+
+    @property
+    def icc_average_reading(self) -> Reading | None:
+        if self.icc_average is None:
+            return None
+        if self.below_chance:
+            return icc_reading(-1.0)
+        return icc_reading(self.icc_average.icc)
+
+    @property
+    def alpha_reading(self) -> Reading | None:
+        return None if self.alpha is None else alpha_reading(self.alpha)
+
 
 @dataclass(frozen=True)
 class InterviewSummary:
@@ -165,11 +238,21 @@ def _plausible_icc(form: IccForm) -> bool:
     return bool(np.isfinite(form.icc)) and form.icc <= 1.0 + 1e-9
 
 
+def _below_chance(single: IccForm) -> bool:
+    """ICC2 below 0: the questions differ less than the interviewers disagree (MSB < MSE)."""
+    return bool(np.isfinite(single.icc)) and single.icc < 0
+
+
 def agreement_between(matrix: np.ndarray) -> Agreement:
     """ICC2/ICC2k on complete rows, ordinal alpha on all; a readable reason when undefined.
 
     ``matrix`` is questions × raters (NaN = not rated). An ICC outside its possible range
     (a near-zero denominator in degenerate data) is reported as undefined, not shown.
+
+    Below 0 both forms share the numerator ``MSB − MSE``: when ICC2 is negative, ICC2k is
+    no agreement too. Its formula can then come out positive, even above 1 (Spearman–Brown,
+    ``k·r / (1 + (k − 1) r)``, flips sign once ``r < −1/(k − 1)``), so the page shows
+    "below 0" for it, never that number (``icc_average_value``).
     """
     complete = matrix[~np.isnan(matrix).any(axis=1)]
     icc_single = icc_average = None
@@ -178,7 +261,9 @@ def agreement_between(matrix: np.ndarray) -> Agreement:
     try:
         icc = intraclass_correlations(complete)
         icc_single, icc_average = icc.form("ICC2"), icc.form("ICC2k")
-        if not all(_plausible_icc(f) for f in (icc_single, icc_average)):
+        if not _below_chance(icc_single) and not all(
+            _plausible_icc(f) for f in (icc_single, icc_average)
+        ):
             raise ZeroDivisionError("degenerate ICC denominator")
     except (PsychometricsError, ZeroDivisionError, FloatingPointError):
         icc_single = icc_average = None
