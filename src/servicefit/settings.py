@@ -213,6 +213,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Candidates' names, e-mails and answers: a new database file is readable by its owner
     # only (SQLite gives the -wal and -shm files the same mode), like the secret key beside it.
     _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if _sqlite_file.parent == DATA_DIR:
+        # The data folder is made here too, not only when a secret key is generated into it:
+        # with SERVICEFIT_SECRET_KEY set, `migrate` on a new server found no folder and failed
+        # with "unable to open database file".
+        with contextlib.suppress(OSError):
+            DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     if str(_sqlite_file) not in ("", ":memory:") and _sqlite_file.parent.is_dir():
         # An existing file keeps the mode the operator gave it; a read-only folder is skipped.
         with contextlib.suppress(OSError):

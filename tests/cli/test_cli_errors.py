@@ -111,8 +111,16 @@ def test_api_token_numbers_out_of_range(recruiter, capsys, option, expected):
     assert not ApiToken.objects.exists()
 
 
-def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path):
-    done = servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0")
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},  # the secret key is generated into the new data folder
+        # The production way: the key from the environment, so nothing else makes the folder.
+        {"SERVICEFIT_SECRET_KEY": "k" * 20 + "-operator-key-from-the-environment-0123456789"},
+    ],
+)
+def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path, env):
+    done = servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0", env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
     for name in ("servicefit.sqlite3", "servicefit.sqlite3-wal", "servicefit.sqlite3-shm"):
