@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -100,6 +101,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 SECRET_KEY_FROM_ENV = bool(env("SERVICEFIT_SECRET_KEY"))
+# Earlier keys, while a new one takes over (docs/operations.md, "Rotating the secret key"):
+# sessions signed with them stay valid and links made under them can still be shown again.
+# Comma- or line-separated (a file from SERVICEFIT_SECRET_KEY_FALLBACKS_FILE: one per line).
+SECRET_KEY_FALLBACKS = [
+    key for key in re.split(r"[,\s]+", env("SERVICEFIT_SECRET_KEY_FALLBACKS")) if key
+]
 ALLOWED_HOSTS = env_list("SERVICEFIT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SERVICEFIT_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SERVICEFIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
