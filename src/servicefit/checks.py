@@ -136,6 +136,12 @@ def check_reply_model(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
     return []
 
 
+def _weak_secret(key: str) -> bool:
+    """Django's test for ``security.W009`` and ``W025`` (too short, too few characters, or
+    Django's insecure default)."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 #: Django's deploy warnings name Django settings an operator of the package cannot set; each
 #: pair is (Django's check id and setting, what to set instead).
 DJANGO_DEPLOY_HINTS = (
@@ -158,6 +164,32 @@ DJANGO_DEPLOY_HINTS = (
         lambda: settings.DEBUG,
         "security.W018 (DEBUG)",
         "SERVICEFIT_DEBUG=0 (or leave it unset)",
+    ),
+    (
+        lambda: bool(settings.SECURE_HSTS_SECONDS) and not settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+        "security.W005 (SECURE_HSTS_INCLUDE_SUBDOMAINS)",
+        "SERVICEFIT_HSTS_INCLUDE_SUBDOMAINS=1 (only if every subdomain is served over https)",
+    ),
+    (
+        lambda: bool(settings.SECURE_HSTS_SECONDS) and not settings.SECURE_HSTS_PRELOAD,
+        "security.W021 (SECURE_HSTS_PRELOAD)",
+        "SERVICEFIT_HSTS_PRELOAD=1",
+    ),
+    (
+        lambda: not settings.ALLOWED_HOSTS,
+        "security.W020 (ALLOWED_HOSTS)",
+        "SERVICEFIT_ALLOWED_HOSTS to the public host name, e.g. hiring.example.com",
+    ),
+    (
+        lambda: _weak_secret(settings.SECRET_KEY),
+        "security.W009 (SECRET_KEY)",
+        "SERVICEFIT_SECRET_KEY (or SERVICEFIT_SECRET_KEY_FILE) to a random value of 50 or more "
+        'characters: python3 -c "import secrets; print(secrets.token_urlsafe(50))"',
+    ),
+    (
+        lambda: any(_weak_secret(key) for key in settings.SECRET_KEY_FALLBACKS),
+        "security.W025 (SECRET_KEY_FALLBACKS)",
+        "SERVICEFIT_SECRET_KEY_FALLBACKS to the earlier keys only, each as generated",
     ),
 )
 
@@ -240,3 +272,70 @@ def check_site_url(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_proxy_count(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """Behind a reverse proxy the login lockout must count the client's address: counting the
+    proxy's, 30 failed sign-ins by anyone (SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT) lock every
+    user out for the lockout time."""
+    behind_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
+    if not behind_proxy or int(getattr(settings, "SERVICEFIT_PROXY_COUNT", 0)) > 0:
+        return []
+    return [
+        Warning(
+            "SERVICEFIT_PROXY_SSL_HEADER says ServiceFit runs behind a reverse proxy, but "
+            "SERVICEFIT_PROXY_COUNT is 0: the login lockout counts every sign-in as coming "
+            "from the proxy's address, so "
+            f"{settings.SERVICEFIT_LOGIN_ADDRESS_FAILURE_LIMIT} failed sign-ins by anyone lock "
+            "everybody out.",
+            hint="Set SERVICEFIT_PROXY_COUNT to the number of proxies in front that append to "
+            "X-Forwarded-For (1 for one nginx).",
+            id="servicefit.W007",
+        )
+    ]
+
+
+#: what collectstatic leaves out by default
+STATIC_IGNORE_PATTERNS = ["CVS", ".*", "*~"]
+
+
+@register()
+def check_collected_static(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """With SERVICEFIT_STATIC_FINDERS=0 pages get their styles and scripts only from
+    SERVICEFIT_STATIC_ROOT: a new data folder (a restore, a new server) or an upgrade without
+    ``collectstatic`` serves pages without them, or with the old release's."""
+    import filecmp
+    from pathlib import Path
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    if getattr(settings, "WHITENOISE_USE_FINDERS", True):
+        return []
+    root = Path(settings.STATIC_ROOT)
+    missing: list[str] = []
+    stale: list[str] = []
+    for finder in get_finders():
+        for path, storage in finder.list(STATIC_IGNORE_PATTERNS):
+            prefix = getattr(storage, "prefix", None) or ""
+            name = f"{prefix}/{path}" if prefix else path
+            collected = root / name
+            if not collected.is_file():
+                missing.append(name)
+            elif not filecmp.cmp(storage.path(path), collected, shallow=False):
+                stale.append(name)
+    if not missing and not stale:
+        return []
+    found = f"{len(missing)} missing" if missing else ""
+    if stale:
+        found = f"{found}, {len(stale)} out of date" if found else f"{len(stale)} out of date"
+    return [
+        Warning(
+            f"SERVICEFIT_STATIC_FINDERS is off but the static files in {root} are not this "
+            f"release's ({found}, e.g. {(missing or stale)[0]}): pages would be served "
+            "without their styles and scripts, or with the old ones.",
+            hint="Run `servicefit manage collectstatic --no-input` (after every upgrade and on "
+            "a new data folder), or set SERVICEFIT_STATIC_FINDERS=1.",
+            id="servicefit.W008",
+        )
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -100,6 +101,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 SECRET_KEY_FROM_ENV = bool(env("SERVICEFIT_SECRET_KEY"))
+# Earlier keys, while a new one takes over (docs/operations.md, "Rotating the secret key"):
+# sessions signed with them stay valid and links made under them can still be shown again.
+# Comma- or line-separated (a file from SERVICEFIT_SECRET_KEY_FALLBACKS_FILE: one per line).
+SECRET_KEY_FALLBACKS = [
+    key for key in re.split(r"[,\s]+", env("SERVICEFIT_SECRET_KEY_FALLBACKS")) if key
+]
 ALLOWED_HOSTS = env_list("SERVICEFIT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SERVICEFIT_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SERVICEFIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -213,6 +220,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Candidates' names, e-mails and answers: a new database file is readable by its owner
     # only (SQLite gives the -wal and -shm files the same mode), like the secret key beside it.
     _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if _sqlite_file.parent == DATA_DIR:
+        # The data folder is made here too, not only when a secret key is generated into it:
+        # with SERVICEFIT_SECRET_KEY set, `migrate` on a new server found no folder and failed
+        # with "unable to open database file".
+        with contextlib.suppress(OSError):
+            DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     if str(_sqlite_file) not in ("", ":memory:") and _sqlite_file.parent.is_dir():
         # An existing file keeps the mode the operator gave it; a read-only folder is skipped.
         with contextlib.suppress(OSError):

@@ -111,8 +111,16 @@ def test_api_token_numbers_out_of_range(recruiter, capsys, option, expected):
     assert not ApiToken.objects.exists()
 
 
-def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path):
-    done = servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0")
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},  # the secret key is generated into the new data folder
+        # The production way: the key from the environment, so nothing else makes the folder.
+        {"SERVICEFIT_SECRET_KEY": "k" * 20 + "-operator-key-from-the-environment-0123456789"},
+    ],
+)
+def test_a_new_sqlite_database_and_data_folder_are_private(tmp_path, env):
+    done = servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0", env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
     for name in ("servicefit.sqlite3", "servicefit.sqlite3-wal", "servicefit.sqlite3-shm"):
@@ -160,3 +168,20 @@ def test_an_unknown_option_is_reported_with_the_subcommands_usage(capsys):
     err = capsys.readouterr().err
     assert err.startswith("usage: servicefit stats alpha")
     assert "servicefit stats alpha: error: unrecognized arguments: --bogus" in err
+
+
+def test_serve_says_why_it_cannot_start(tmp_path):
+    """A failed system check or an unreachable database was reported as "the database is not
+    up to date: run 'servicefit manage migrate'", which sent the operator the wrong way."""
+    done = servicefit(tmp_path, "serve", "--bind", "127.0.0.1:8397")
+    assert done.returncode != 0 and "the database is not up to date" in done.stderr
+    assert servicefit(tmp_path, "manage", "migrate", "--no-input", "-v", "0").returncode == 0
+    failed_check = {"SERVICEFIT_DECISION_LOG_RETENTION_DAYS": "10"}
+    done = servicefit(tmp_path, "serve", "--bind", "127.0.0.1:8397", env=failed_check)
+    assert done.returncode != 0 and "servicefit.E010" in done.stderr
+    assert "ServiceFit cannot start: fix the error above" in done.stderr
+    assert "not up to date" not in done.stderr
+    no_database = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:8398/none"}
+    done = servicefit(tmp_path, "serve", "--bind", "127.0.0.1:8397", env=no_database)
+    assert done.returncode != 0 and "cannot use the database" in done.stderr
+    assert "not up to date" not in done.stderr

@@ -32,6 +32,7 @@ PRODUCTION_ENV = {
     "SERVICEFIT_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SERVICEFIT_HSTS_PRELOAD": "1",
     "SERVICEFIT_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
+    "SERVICEFIT_PROXY_COUNT": "1",
     "SERVICEFIT_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 

@@ -72,12 +72,16 @@ class NewInvitation:
 def token_of(invitation: Invitation) -> str | None:
     """The invitation's token, derived again from its nonce; ``None`` if it cannot be.
 
-    Links made before nonces existed, or under an earlier secret key, cannot be derived.
+    Links made before nonces existed, or under an earlier secret key that is no longer among
+    ``SECRET_KEY_FALLBACKS``, cannot be derived.
     """
     if not invitation.token_nonce:
         return None
-    token = token_from_nonce(invitation.token_nonce)
-    return token if hash_token(token) == invitation.token_hash else None
+    for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
+        token = token_from_nonce(invitation.token_nonce, key)
+        if hash_token(token) == invitation.token_hash:
+            return token
+    return None
 
 
 def link_of(invitation: Invitation) -> str | None:

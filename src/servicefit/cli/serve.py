@@ -61,12 +61,21 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.migrate:
         if _manage("migrate", "--no-input") != 0:
             raise CommandError("the database migrations failed")
-    elif _manage("migrate", "--check", "-v", "0") != 0:
-        raise CommandError(
+    elif (status := _manage("migrate", "--check", "-v", "0")) != 0:
+        raise CommandError(_not_ready(status))
+    return serve(options, web=not args.no_web)
+
+
+def _not_ready(status: int) -> str:
+    """Why ``migrate --check`` failed. Its exit status 1 means missing migrations *or* a failed
+    system check (``servicefit.E010`` …), and 2 a database it could not reach (both printed
+    above): only the first is answered with "migrate", the others were misreported so."""
+    if status == 1 and _manage("migrate", "--check", "--skip-checks", "-v", "0") == 1:
+        return (
             "the database is not up to date: run 'servicefit manage migrate' "
             "(or 'servicefit serve --migrate')"
         )
-    return serve(options, web=not args.no_web)
+    return "ServiceFit cannot start: fix the error above"
 
 
 def run_worker(args: argparse.Namespace) -> int:
