@@ -13,18 +13,64 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
 from servicefit.audit.models import AuditEvent
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, CandidateImport, Stage
+from servicefit.fairness.models import SelfIdentification
+from servicefit.fairness.selfid import PREFER_NOT, categories
 from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
 from servicefit.oversight.models import ReviewRequest
 
+SELF_IDENTIFICATION_NOTE = (
+    'The voluntary answers the candidate gave after the assessment ("About you"), stored '
+    "apart and used only for fairness statistics over groups; recruiters never see them."
+)
+SELF_IDENTIFICATION_LEFT_OUT = (
+    "Not in this export: only an administrator's export (the copy for the candidate) "
+    "includes the voluntary self-identification."
+)
 
-def export_candidate(candidate: Any) -> dict[str, Any]:
-    """Everything stored about a candidate, as JSON-ready data (a data-subject access request)."""
+
+def export_self_identification(candidate: Any) -> dict[str, Any] | None:
+    """The candidate's self-identification, each answer with its question and option written
+    out (and the stored keys), or ``None`` when they gave none (Art. 15 covers it too)."""
+    given = SelfIdentification.objects.filter(candidate=candidate).first()
+    if given is None:
+        return None
+    known = {c.key: c for c in categories(asked_now=False)}
+    answers = []
+    for key, value in sorted(given.answers.items()):
+        category = known.get(key)
+        answers.append(
+            {
+                "question": str(category.label) if category else key,
+                "answer": _("I prefer not to say")
+                if value == PREFER_NOT
+                else (category.option_label(value) if category else value),
+                "question_key": key,
+                "answer_key": value,
+            }
+        )
+    return {
+        "note": SELF_IDENTIFICATION_NOTE,
+        "given_at": given.given_at.isoformat(),
+        "answers": answers,
+    }
+
+
+def export_candidate(
+    candidate: Any, *, include_self_identification: bool = False
+) -> dict[str, Any]:
+    """Everything stored about a candidate, as JSON-ready data (a data-subject access request).
+
+    The voluntary self-identification is included only when ``include_self_identification``
+    (an administrator's export, the copy handed to the candidate); a recruiter's export says
+    that it is left out, the same words whether or not the candidate answered.
+    """
     session = getattr(candidate, "assessment", None)
     result = getattr(session, "result", None) if session is not None else None
     data: dict[str, Any] = {
@@ -62,6 +108,11 @@ def export_candidate(candidate: Any) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(candidate=candidate).order_by("at")
         ],
     }
+    data["self_identification"] = (
+        export_self_identification(candidate)
+        if include_self_identification
+        else SELF_IDENTIFICATION_LEFT_OUT
+    )
     data["interviews"] = export_interviews(candidate)
     # What the candidate asked for (human review, contesting) and the answers they were given.
     data["review_requests"] = [

@@ -19,8 +19,12 @@ from servicefit.privacy.services import erase_candidate, export_candidate
 @recruiter_required
 def candidate_export(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
-    record(action="candidate.exported", actor=acting_user(request), candidate=candidate)
-    body = json.dumps(export_candidate(candidate), ensure_ascii=False, indent=2)
+    user = acting_user(request)
+    record(action="candidate.exported", actor=user, candidate=candidate)
+    # The voluntary self-identification is in an administrator's export only (the copy for
+    # the candidate, Art. 15): recruiters never see it next to a name.
+    data = export_candidate(candidate, include_self_identification=user.is_admin)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="servicefit-candidate-{candidate.pk}.json"'
