@@ -25,6 +25,8 @@ from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
 from servicefit.oversight.models import ReviewRequest
 
+from .models import DataSubjectRequest, add_months
+
 SELF_IDENTIFICATION_NOTE = (
     'The voluntary answers the candidate gave after the assessment ("About you"), stored '
     "apart and used only for fairness statistics over groups; recruiters never see them."
@@ -166,6 +168,7 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
         job, candidate_id = candidate.job, candidate.pk
         AuditEvent.objects.filter(candidate=candidate).update(detail={})
         _scrub_import_problems(job=job, email=candidate.email)
+        _scrub_requests(candidate)
         candidate.delete()
         record(
             action="candidate.erased",
@@ -174,6 +177,111 @@ def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> N
             candidate_id=candidate_id,
             reason=reason,
         )
+
+
+def _scrub_requests(candidate: Any) -> None:
+    """The candidate's data-subject requests keep what proves they were handled (kind, dates,
+    extension, outcome, when the copy was made or the data erased) and lose the name, the
+    address and the free-text notes, unless another candidate with that address remains (the
+    same person in another job). A request registered by address alone is matched by it."""
+    now = timezone.now()
+    linked = DataSubjectRequest.objects.filter(
+        Q(candidates=candidate)
+        | Q(candidates__isnull=True, email__iexact=candidate.email or "\x00")
+    ).distinct()
+    for dsr in linked:
+        dsr.candidates.remove(candidate)
+        if dsr.kind == "erasure" and dsr.erased_at is None:
+            dsr.erased_at = now
+            dsr.save(update_fields=["erased_at"])
+        if dsr.candidates.exclude(pk=candidate.pk).exists():
+            continue
+        dsr.name = dsr.email = dsr.notes = dsr.extension_reason = ""
+        dsr.personal_data_removed_at = now
+        dsr.save()
+
+
+def register_request(
+    *, kind: str, email: str, name: str, received_on: Any, notes: str, registered_by: User
+) -> DataSubjectRequest:
+    """Register a data-subject request, linked to every candidate with the address; due one
+    month after receipt (Art. 12(3))."""
+    with transaction.atomic():
+        dsr = DataSubjectRequest.objects.create(
+            kind=kind,
+            email=email.strip(),
+            name=name.strip(),
+            received_on=received_on,
+            due_on=add_months(received_on, 1),
+            notes=notes,
+            created_by=registered_by,
+        )
+        matches = list(Candidate.objects.filter(email__iexact=email.strip()))
+        dsr.candidates.set(matches)
+        record(
+            action="privacy_request.registered",
+            actor=registered_by,
+            request_id=dsr.pk,
+            kind=kind,
+            candidates=[c.pk for c in matches],
+        )
+    return dsr
+
+
+class RequestStateError(Exception):
+    """The request cannot take this step (closed already, or extended already)."""
+
+
+def extend_request(*, dsr: DataSubjectRequest, reason: str, extended_by: User) -> None:
+    """Two further months from receipt (three in all), once, with the reason."""
+    with transaction.atomic():
+        dsr = DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
+        if not dsr.is_open or dsr.extended:
+            raise RequestStateError(dsr.pk)
+        dsr.extension_reason = reason
+        dsr.due_on = add_months(dsr.received_on, 3)
+        dsr.save(update_fields=["extension_reason", "due_on"])
+        record(
+            action="privacy_request.extended",
+            actor=extended_by,
+            request_id=dsr.pk,
+            due_on=dsr.due_on.isoformat(),
+        )
+
+
+def close_request(*, dsr: DataSubjectRequest, outcome: str, notes: str, closed_by: User) -> None:
+    with transaction.atomic():
+        dsr = DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
+        if not dsr.is_open:
+            raise RequestStateError(dsr.pk)
+        dsr.outcome = outcome
+        dsr.notes = "\n\n".join(n for n in (dsr.notes, notes) if n)
+        dsr.closed_on = timezone.localdate()
+        dsr.save(update_fields=["outcome", "notes", "closed_on"])
+        record(
+            action="privacy_request.closed",
+            actor=closed_by,
+            request_id=dsr.pk,
+            outcome=outcome,
+            late=dsr.closed_on > dsr.due_on,
+        )
+
+
+def note_export(*, dsr: DataSubjectRequest, candidate: Any) -> None:
+    """The copy of the candidate's data was made for this request (the first time counts)."""
+    if dsr.candidates.filter(pk=candidate.pk).exists() and dsr.exported_at is None:
+        dsr.exported_at = timezone.now()
+        dsr.save(update_fields=["exported_at"])
+
+
+def ordered_requests() -> list[DataSubjectRequest]:
+    """Open requests by due date (overdue first, then due soon), then closed ones, latest
+    closed first."""
+    open_ = DataSubjectRequest.objects.filter(closed_on__isnull=True).order_by("due_on", "pk")
+    closed = DataSubjectRequest.objects.filter(closed_on__isnull=False).order_by(
+        "-closed_on", "-pk"
+    )
+    return [*open_.prefetch_related("candidates"), *closed.prefetch_related("candidates")]
 
 
 def _scrub_import_problems(*, job: Any, email: str) -> None:
