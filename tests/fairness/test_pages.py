@@ -102,6 +102,18 @@ def test_self_identification_is_optional_and_stored_apart(client, submitted_toke
     assert not AuditEvent.objects.filter(action="selfid.given", candidate=person).exists()
 
 
+def test_the_self_identification_notice_names_the_minimum_group_really_used(
+    client, submitted_token, settings
+):
+    """The page promised "groups of at least five people" whatever
+    SERVICEFIT_FAIRNESS_MIN_CELL said; and it now says the answers are in one's copy."""
+    settings.FAIRNESS_MIN_CELL = 8
+    _person, token = submitted_token
+    page = client.get(reverse("portal:self_identify", args=[token])).content.decode()
+    assert "counted in groups of at least 8 people" in page and "five" not in page
+    assert "part of the copy of your data you can ask for" in page
+
+
 def test_self_identification_needs_a_submitted_assessment(client, job, recruiter):
     person = add_candidate(job=job, name="Not Done", email="nd@example.com")
     token = create_invitation(candidate=person, created_by=recruiter).token

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 Key = Hashable
 
@@ -89,32 +90,43 @@ def bounds(problem: Problem, hidden: set[Key]) -> dict[Key, tuple[int, int]]:
         else:
             lo[key] = hi[key] = value
     relations = [r for r in problem.relations if any(k in hidden for k, _c in r.terms)]
-    for _ in range(500):
-        changed = False
-        for relation in relations:
-            # the smallest and largest value of the sum
-            least = sum(c * (lo[k] if c > 0 else hi[k]) for k, c in relation.terms)
-            most = sum(c * (hi[k] if c > 0 else lo[k]) for k, c in relation.terms)
-            for key, c in relation.terms:
-                if key not in hidden:
-                    continue
-                own_least = c * (lo[key] if c > 0 else hi[key])
-                own_most = c * (hi[key] if c > 0 else lo[key])
-                rest_least, rest_most = least - own_least, most - own_most
-                # c * key lies within [low - rest_most, high - rest_least]
-                top, bottom = relation.high - rest_least, relation.low - rest_most
-                new_lo, new_hi = lo[key], hi[key]
-                if c > 0:
-                    new_hi, new_lo = min(new_hi, top), max(new_lo, bottom)
-                else:
-                    new_lo, new_hi = max(new_lo, -top), min(new_hi, -bottom)
-                if (new_lo, new_hi) != (lo[key], hi[key]):
-                    lo[key], hi[key] = new_lo, new_hi
-                    least = sum(c2 * (lo[k] if c2 > 0 else hi[k]) for k, c2 in relation.terms)
-                    most = sum(c2 * (hi[k] if c2 > 0 else lo[k]) for k, c2 in relation.terms)
-                    changed = True
-        if not changed:
-            break
+    touching: dict[Key, list[int]] = {}
+    for number, relation in enumerate(relations):
+        for key, _c in relation.terms:
+            if key in hidden:
+                touching.setdefault(key, []).append(number)
+    queue = list(range(len(relations)))
+    waiting = set(queue)
+    steps = 0
+    while queue and steps < 200 * max(len(relations), 1):
+        steps += 1
+        number = queue.pop()
+        waiting.discard(number)
+        relation = relations[number]
+        # the smallest and largest value of the sum
+        least = sum(c * (lo[k] if c > 0 else hi[k]) for k, c in relation.terms)
+        most = sum(c * (hi[k] if c > 0 else lo[k]) for k, c in relation.terms)
+        for key, c in relation.terms:
+            if key not in hidden:
+                continue
+            own_least = c * (lo[key] if c > 0 else hi[key])
+            own_most = c * (hi[key] if c > 0 else lo[key])
+            # c * key lies within [low - (most - own_most), high - (least - own_least)]
+            top = relation.high - (least - own_least)
+            bottom = relation.low - (most - own_most)
+            if c > 0:
+                new_lo, new_hi = max(lo[key], bottom), min(hi[key], top)
+            else:
+                new_lo, new_hi = max(lo[key], -top), min(hi[key], -bottom)
+            if (new_lo, new_hi) == (lo[key], hi[key]):
+                continue
+            lo[key], hi[key] = new_lo, new_hi
+            least += c * (new_lo if c > 0 else new_hi) - own_least
+            most += c * (new_hi if c > 0 else new_lo) - own_most
+            for other in touching[key]:  # this relation too: its other terms may tighten
+                if other not in waiting:
+                    waiting.add(other)
+                    queue.append(other)
     return {key: (lo[key], hi[key]) for key in problem.values}
 
 
@@ -160,34 +172,40 @@ def _candidates(problem: Problem, key: Key, hidden: set[Key]) -> list[Key]:
 
 
 def _complement(problem: Problem, exposed: list[Key], hidden: set[Key]) -> Key | None:
-    """The next count to hide (greedy): of the best few candidates of every exposed count, the
-    one that leaves the fewest counts exposed; on a tie a "did not say" count (it says
-    nothing about any group), then the smaller count and the earlier column."""
+    """The next count to hide (greedy): of the best few candidates of the first exposed counts,
+    the one that leaves the fewest of them exposed (the first that leaves none wins at once);
+    on a tie a "did not say" count (it says nothing about any group), then the smaller count
+    and the earlier column."""
     pool: list[Key] = []
-    for key in exposed:
+    for key in exposed[:LOOK_AT]:
         for candidate in _candidates(problem, key, hidden)[:TRIES]:
             if candidate not in pool:
                 pool.append(candidate)
     if not pool:
         return None
-    protected = set(exposed)
-
-    def cost(candidate: Key) -> tuple[int, int, int, int, str]:
-        trial = hidden | {candidate}
-        limits = bounds(problem, trial)
+    protected = exposed[:LOOK_AT]
+    best: tuple[Any, ...] | None = None
+    choice = None
+    for candidate in pool:
+        limits = bounds(problem, hidden | {candidate})
         left = sum(1 for k in protected if limits[k][0] >= limits[k][1])
-        return (
+        cost = (
             left,
             0 if candidate not in problem.groups else 1,
             problem.values[candidate],
             problem.rank.get(candidate, 0),
             str(candidate),
         )
+        if best is None or cost < best:
+            best, choice = cost, candidate
+        if left == 0 and candidate not in problem.groups:
+            break  # nothing better than a "did not say" count that protects them all
+    return choice
 
-    return min(pool, key=cost)
 
-
-TRIES = 8
+LOOK_AT = 3
+"""How many exposed counts :func:`_complement` looks for candidates for."""
+TRIES = 5
 """How many candidates :func:`_complement` tries before taking the best one."""
 
 
