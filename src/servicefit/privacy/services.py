@@ -302,10 +302,17 @@ def _scrub_import_problems(*, job: Any, email: str) -> None:
             refused.save(update_fields=["problems"])
 
 
-def _retention(job: Any) -> timedelta:
+def _retention(candidate: Any) -> timedelta:
     """The job's retention period, at most :data:`MAX_RETENTION_DAYS` (a value stored before
-    the limit existed must not stop the purge for every job)."""
-    return timedelta(days=min(job.retention_days, MAX_RETENTION_DAYS))
+    the limit existed must not stop the purge for every job), and never longer than the period
+    the privacy notice named when the candidate agreed ("Your data is deleted N days after the
+    hiring process ends"): raising the job's period later does not keep them longer."""
+    days = min(candidate.job.retention_days, MAX_RETENTION_DAYS)
+    session = getattr(candidate, "assessment", None)
+    notified = getattr(session, "retention_days_notified", None)
+    if notified is not None:
+        days = min(days, notified)
+    return timedelta(days=days)
 
 
 FINISHED_STAGES = (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN)
@@ -329,8 +336,8 @@ def purge_expired(*, now: Any = None, dry_run: bool = False) -> list[int]:
     now = now or timezone.now()
     finished = Candidate.objects.filter(
         Q(stage__in=FINISHED_STAGES) | Q(job__archived_at__isnull=False)
-    ).select_related("job")
-    due = [c for c in finished if _process_ended_at(c) + _retention(c.job) < now]
+    ).select_related("job", "assessment")
+    due = [c for c in finished if _process_ended_at(c) + _retention(c) < now]
     if not dry_run:
         for candidate in due:
             erase_candidate(candidate=candidate, erased_by=None, reason="retention period ended")
