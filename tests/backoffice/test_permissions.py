@@ -42,7 +42,18 @@ def world(admin_user, recruiter, interviewer, scored_candidate):
         name="ATS", url="http://127.0.0.1:9/hook", events=["assessment.scored"], secret="s"
     )
     api_token = create_token(user=recruiter, name="ATS", scopes=["jobs:read"], created_by=None)
+    from servicefit.privacy.services import register_request
+
+    dsr = register_request(
+        kind="access",
+        email=scored_candidate.email,
+        name="",
+        received_on=scored_candidate.created_at.date(),
+        notes="",
+        registered_by=admin_user,
+    )
     return {
+        "dsr": dsr,
         "webhook": webhook,
         "api_token": api_token.token,
         "review": review,
@@ -230,6 +241,26 @@ def fairness_urls(world):
             reverse("backoffice:selfid_questions"),
             {ANON: LOGIN, ADMIN: 200, RECRUITER: 403, INTERVIEWER: 403},
         ),
+        (
+            "GET",
+            reverse("backoffice:privacy_requests"),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:privacy_requests"),
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        (
+            "GET",
+            reverse("backoffice:privacy_request", args=[world["dsr"].pk]),
+            {ANON: LOGIN, ADMIN: 200, RECRUITER: 403, INTERVIEWER: 403},
+        ),
+        (
+            "POST",
+            reverse("backoffice:privacy_request", args=[world["dsr"].pk]),
+            {ANON: LOGIN, ADMIN: 400, RECRUITER: 403, INTERVIEWER: 403},
+        ),
         ("GET", reverse("backoffice:review_queue"), staff),
         (
             "POST",
@@ -326,6 +357,8 @@ def test_every_backoffice_url_is_in_the_matrix(world):
         "scoring_suspend",
         "scoring_resume",
         "selfid_questions",
+        "privacy_requests",
+        "privacy_request",
         "review_queue",
         "review_resolve",
         "candidate_explanation",

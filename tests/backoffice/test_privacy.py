@@ -205,3 +205,73 @@ def test_a_huge_retention_stored_before_the_limit_does_not_stop_the_purge(scored
     type(scored_job).objects.filter(pk=scored_job.pk).update(retention_days=2_000_000_000)
 
     assert purge_expired(dry_run=True) == [finished.pk]
+
+
+def test_an_administrators_export_includes_the_self_identification_even_of_a_question_no_longer_asked(
+    client, admin_user, recruiter, scored_candidate
+):
+    """Art. 15: the copy of one's data includes the voluntary self-identification, labelled."""
+    from servicefit.fairness.models import SelfIdQuestion
+    from servicefit.fairness.selfid import save_self_identification
+
+    question = SelfIdQuestion.objects.create(
+        key="region", label="Region", options=["North", "South"], lawful_basis="consent"
+    )
+    save_self_identification(
+        candidate=scored_candidate, raw={"gender": "woman", "age_band": "", "region": "South"}
+    )
+    question.active = False  # no longer asked: the answer is still stored, so it is exported
+    question.save()
+    client.force_login(admin_user)
+    data = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk])).json()
+    given = data["self_identification"]
+    assert given["given_at"]
+    assert [(a["question"], a["answer"]) for a in given["answers"]] == [
+        ("Sex or gender", "Woman"),
+        ("Region", "South"),
+    ]
+    # a recruiter's export of the same person does not show it
+    client.force_login(recruiter)
+    body = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk])).content
+    assert b"Woman" not in body and b"South" not in body
+    assert json.loads(body)["self_identification"].startswith("Not in this export")
+
+
+def test_an_administrators_export_says_when_there_is_no_self_identification(
+    client, admin_user, scored_candidate
+):
+    client.force_login(admin_user)
+    data = client.get(reverse("backoffice:candidate_export", args=[scored_candidate.pk])).json()
+    assert data["self_identification"] is None
+
+
+def test_raising_the_jobs_retention_later_does_not_keep_data_longer_than_the_notice_said(
+    job, recruiter
+):
+    """The notice at consent says "Your data is deleted 30 days after the hiring process
+    ends"; the purge used the job's period of the day, so raising it kept everyone longer."""
+    from servicefit.assessments.services import create_invitation, start_session
+    from servicefit.candidates.services import add_candidate
+
+    type(job).objects.filter(pk=job.pk).update(retention_days=30)
+    job.refresh_from_db()
+    told, untold = (
+        add_candidate(job=job, name=f"P{i}", email=f"p{i}@example.com") for i in range(2)
+    )
+    session = start_session(
+        invitation=create_invitation(candidate=told, created_by=recruiter).invitation,
+        language="en",
+    )
+    assert session.retention_days_notified == 30
+    event = AuditEvent.objects.get(action="assessment.consented", candidate=told)
+    assert event.detail["retention_days"] == 30
+    type(job).objects.filter(pk=job.pk).update(retention_days=365)
+    for person in (told, untold):
+        move_to_stage(
+            candidate=person, stage=Stage.REJECTED, changed_by=recruiter, reason_code="assessment"
+        )
+    Candidate.objects.filter(pk__in=[told.pk, untold.pk]).update(
+        stage_changed_at=timezone.now() - timedelta(days=31)
+    )
+    # the candidate who read "30 days" is purged; one who never saw the notice follows the job
+    assert purge_expired(dry_run=True) == [told.pk]

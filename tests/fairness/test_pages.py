@@ -29,10 +29,10 @@ def flagged_job(job, build):
     build(
         job,
         [
-            (WOMAN, Stage.SHORTLISTED, 2),
-            (WOMAN, Stage.COMPLETED, 8),
-            (MAN, Stage.SHORTLISTED, 6),
-            (MAN, Stage.COMPLETED, 4),
+            (WOMAN, Stage.SHORTLISTED, 5),
+            (WOMAN, Stage.COMPLETED, 20),
+            (MAN, Stage.SHORTLISTED, 12),
+            (MAN, Stage.COMPLETED, 8),
             ({"gender": "another", "age_band": "55_plus"}, Stage.COMPLETED, 3),
         ],
     )
@@ -48,7 +48,7 @@ def test_recruiters_see_the_fairness_page_and_interviewers_do_not(
     client.force_login(recruiter)
     page = client.get(url).content.decode()
     assert "Completed → shortlisted" in page and "four-fifths flag" in page
-    assert "suppressed (fewer than 5 people)" in page
+    assert "suppressed to protect privacy" in page
     assert "Person 0" not in page  # aggregates only
     assert AuditEvent.objects.filter(action="fairness.viewed", job=flagged_job).exists()
     by_age = client.get(url, {"by": "age_band"}).content.decode()
@@ -74,7 +74,7 @@ def test_the_audit_summary_is_one_page_and_the_csv_has_every_group(client, flagg
         r for r in rows if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender"
     ]
     woman = next(r for r in shortlisting if r[4] == "Woman")
-    assert woman[5:10] == ["10", "2", "0.200", "0.333", "yes"]
+    assert woman[5:10] == ["25", "5", "0.200", "0.333", "yes"]
     hidden = next(r for r in shortlisting if r[4] == "Non-binary or another gender")
     assert hidden[5] == "" and "suppressed" in hidden[-1]
     assert not any("Person" in cell for row in rows for cell in row)
@@ -100,6 +100,18 @@ def test_self_identification_is_optional_and_stored_apart(client, submitted_toke
     stored = SelfIdentification.objects.get()
     assert stored.answers == {"gender": "woman"}  # "prefer not to say" is simply not stored
     assert not AuditEvent.objects.filter(action="selfid.given", candidate=person).exists()
+
+
+def test_the_self_identification_notice_names_the_minimum_group_really_used(
+    client, submitted_token, settings
+):
+    """The page promised "groups of at least five people" whatever
+    SERVICEFIT_FAIRNESS_MIN_CELL said; and it now says the answers are in one's copy."""
+    settings.FAIRNESS_MIN_CELL = 8
+    _person, token = submitted_token
+    page = client.get(reverse("portal:self_identify", args=[token])).content.decode()
+    assert "counted in groups of at least 8 people" in page and "five" not in page
+    assert "part of the copy of your data you can ask for" in page
 
 
 def test_self_identification_needs_a_submitted_assessment(client, job, recruiter):
@@ -244,7 +256,7 @@ def test_the_csv_leaves_the_flag_empty_for_a_group_that_was_not_compared(
     build(
         job,
         [
-            (WOMAN, Stage.SHORTLISTED, 3),
+            (WOMAN, Stage.SHORTLISTED, 5),
             (WOMAN, Stage.COMPLETED, 3),
             (MAN, Stage.SHORTLISTED, 2),
             (MAN, Stage.COMPLETED, 1),
@@ -258,7 +270,7 @@ def test_the_csv_leaves_the_flag_empty_for_a_group_that_was_not_compared(
         for r in rows
         if r[2] == "Completed → shortlisted" and r[3] == "Sex or gender" and r[4] == "Woman"
     )
-    assert woman[5:10] == ["6", "3", "0.500", "", ""]
+    assert woman[5:10] == ["8", "5", "0.625", "", ""]
 
 
 @pytest.mark.parametrize(
@@ -273,7 +285,7 @@ def test_selection_rates_are_written_as_the_readers_language_writes_percentages(
     client.force_login(recruiter)
     url = reverse("backoffice:job_fairness", args=[flagged_job.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert f">{twenty_percent}<" in page  # women's selection rate at shortlisting: 2 of 10
+    assert f">{twenty_percent}<" in page  # women's selection rate at shortlisting: 5 of 25
     if language in {"da", "sv", "nb"}:
         assert not re.search(r"\d%", page)
 
@@ -283,14 +295,14 @@ def test_selection_rates_are_written_as_the_readers_language_writes_percentages(
 def test_a_busy_jobs_audit_summary_stays_on_one_page_in_every_language(
     client, job, build, recruiter, language
 ):
-    """Four groups at three steps: the Polish summary ran onto a second page at 7pt (longer
+    """Four groups at three steps (none suppressed): the Polish summary ran onto a second page at 7pt (longer
     words than English wrap more cells onto two lines); at 6.5pt every language fits."""
     groups = []
     for gender in ("woman", "man"):
         for age in ("under_25", "25_39"):
             answers = {"gender": gender, "age_band": age}
             for stage in (Stage.COMPLETED, Stage.SHORTLISTED, Stage.INTERVIEW):
-                groups.append((answers, stage, 3 if gender == "woman" else 4))
+                groups.append((answers, stage, 6 if gender == "woman" else 7))
     build(job, groups)
     client.force_login(recruiter)
     url = reverse("backoffice:job_audit_summary", args=[job.pk, "pdf"])

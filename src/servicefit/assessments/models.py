@@ -116,6 +116,9 @@ class AssessmentSession(models.Model):
     privacy_notice_version = models.CharField(max_length=40)
     automation_notice_version = models.CharField(max_length=40)
     consented_at = models.DateTimeField()
+    retention_days_notified = models.PositiveIntegerField(null=True, blank=True)
+    """The retention period the privacy notice named when the candidate agreed: the purge never
+    keeps their data longer, even if the job's period is raised later."""
     language = models.CharField(max_length=8)
     reply_message = models.CharField(max_length=50)
     sjt_started_at = models.DateTimeField(null=True, blank=True)

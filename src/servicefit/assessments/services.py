@@ -276,6 +276,7 @@ def start_session(
         privacy_notice_version=PRIVACY_NOTICE_VERSION,
         automation_notice_version=AUTOMATION_NOTICE_VERSION,
         consented_at=now,
+        retention_days_notified=candidate.job.retention_days,
         language=language,
         reply_message=REPLY_MESSAGE_BY_CHANNEL.get(candidate.job.channel, "late_delivery"),
     )
@@ -291,6 +292,7 @@ def start_session(
         candidate=candidate,
         privacy_notice=PRIVACY_NOTICE_VERSION,
         automation_notice=AUTOMATION_NOTICE_VERSION,
+        retention_days=candidate.job.retention_days,
         language=language,
     )
     return session

@@ -1,12 +1,15 @@
-"""The confirmation a recruiter gives before a candidate's data is erased."""
+"""The confirmation before a candidate's data is erased; the data-subject request register."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicefit.privacy.models import DsrKind, DsrOutcome
 from servicefit.security.forms import CleanTextMixin
 
 
@@ -43,3 +46,80 @@ class EraseForm(CleanTextMixin, forms.Form):
         if not same_address(typed, self.email):
             raise forms.ValidationError(_("This does not match the candidate's e-mail address."))
         return typed
+
+
+class DataSubjectRequestForm(CleanTextMixin, forms.Form):
+    """A request a person made about their data, as the privacy officer registers it."""
+
+    form_id = "privacy-request-add"
+
+    kind = forms.ChoiceField(
+        label=_("What they ask for"),
+        choices=DsrKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what the person asks for.")},
+    )
+    email = forms.EmailField(
+        label=_("Their e-mail address"),
+        max_length=254,
+        help_text=_("Candidates with this address are linked to the request."),
+        error_messages={
+            "required": _("Give the person's e-mail address."),
+            "invalid": _("Enter an e-mail address such as name@example.com."),
+        },
+    )
+    name = forms.CharField(label=_("Their name (optional)"), max_length=200, required=False)
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Give the day the request was received."),
+            "invalid": _("Enter the date as YYYY-MM-DD."),
+        },
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_received_on(self) -> date:
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The day received cannot be in the future."))
+        return day
+
+
+class ExtendRequestForm(CleanTextMixin, forms.Form):
+    """Art. 12(3): two more months where the requests are complex or many, with the reason."""
+
+    form_id = "privacy-request-extend"
+
+    reason = forms.CharField(
+        label=_("Why more time is needed (tell the person within the first month)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the extension.")},
+    )
+
+
+class CloseRequestForm(CleanTextMixin, forms.Form):
+    form_id = "privacy-request-close"
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=DsrOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome.")},
+    )
+    notes = forms.CharField(
+        label=_("What was done"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was done.")},
+    )

@@ -67,6 +67,8 @@ urlpatterns = [
         name="candidate_export",
     ),
     path("candidates/<int:candidate_id>/erase/", privacy.candidate_erase, name="candidate_erase"),
+    path("privacy/requests/", privacy.privacy_requests, name="privacy_requests"),
+    path("privacy/requests/<int:request_id>/", privacy.privacy_request, name="privacy_request"),
     # fairness, validation and oversight (issue 13)
     path("jobs/<int:job_id>/fairness/", fairness.job_fairness, name="job_fairness"),
     path(

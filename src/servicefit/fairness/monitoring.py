@@ -1,8 +1,11 @@
 """Adverse-impact monitoring of one job: selection rates per group at each stage transition.
 
 Groups come only from voluntary self-identification and are shown only as aggregates: a
-group with fewer than ``min_cell`` people at a transition is suppressed (its numbers are
-neither shown nor used in a comparison). The statistics are those of
+group with fewer than ``min_cell`` people at a transition, or with 1 to ``min_cell - 1`` of
+them selected (who are the group's people at the next step), is suppressed (its numbers are
+neither shown nor used in a comparison), and so are the further numbers (the "did not say"
+count, the next smallest group) without which a suppressed one could be worked out from the
+stage totals, the other steps or the crossed groups (:mod:`.disclosure`). The statistics are those of
 :func:`servicefit.psychometrics.adverse_impact`: selection rate, impact ratio against the
 group with the highest rate, the four-fifths flag, Fisher's exact test and the
 two-proportion z-test.
@@ -13,9 +16,10 @@ composite is above the median composite of everyone scored in the job and period
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +33,7 @@ from servicefit.candidates.models import PIPELINE, Candidate, Stage
 from servicefit.jobs.models import Job
 from servicefit.psychometrics import GroupCounts, InsufficientDataError, adverse_impact
 
+from .disclosure import Problem, suppress
 from .models import SelfIdentification
 from .selfid import Category, categories
 
@@ -116,12 +121,18 @@ class Comparison:
     transition: Transition
     dimension: Dimension
     groups: tuple[GroupRow, ...]
-    not_said: int
+    not_said: int | None
+    """People at the start who did not say; ``None`` when hidden to protect a small group."""
     warnings: tuple[str, ...]
 
     @property
     def flagged(self) -> bool:
         return any(g.four_fifths_flag for g in self.groups)
+
+    @property
+    def anyone(self) -> bool:
+        """Someone is at this step (or might be, in a suppressed group)."""
+        return any(g.suppressed or g.applicants for g in self.groups)
 
     @property
     def compared(self) -> bool:
@@ -170,42 +181,146 @@ def _composites(job: Job, ids: set[int]) -> dict[int, float]:
     }
 
 
-def _outcomes(
-    transition: Transition,
-    people: Iterable[Candidate],
+NOT_SAID = None
+"""The group key of people who did not say (in a :mod:`.disclosure` count key)."""
+
+SCORED, ABOVE = "scored", "above_median"
+"""The two columns of the scoring rate: people scored, and of them above the median."""
+
+
+def _columns() -> list[str]:
+    """The stage columns of the transitions, in pipeline order (invited, completed, …)."""
+    stages: list[str] = []
+    for transition in TRANSITIONS:
+        for stage in (transition.from_stage, transition.to_stage):
+            if stage is not None and stage not in stages:
+                stages.append(stage)
+    return sorted(stages, key=PIPELINE.index)
+
+
+@dataclass
+class _Counts:
+    """Every count the report can show, the relations between them, and what to hide."""
+
+    problem: Problem
+    hidden: set[Any]
+    primary: set[Any]
+    min_cell: int = 0
+
+    def value(self, key: Any) -> int:
+        return int(self.problem.values.get(key, 0))
+
+
+def _counts(
+    dims: Sequence[Dimension],
+    people: Sequence[Candidate],
     furthest: dict[int, int],
     composites: dict[int, float],
-) -> dict[int, bool]:
-    """Who was at the start of ``transition`` (the keys) and who made it (True)."""
-    if transition.from_stage is None:
-        if not composites:
-            return {}
-        median = statistics.median(composites.values())
-        return {pk: value > median for pk, value in composites.items()}
-    start = PIPELINE.index(transition.from_stage)
-    end = PIPELINE.index(transition.to_stage)
-    return {c.pk: furthest[c.pk] >= end for c in people if furthest[c.pk] >= start}
-
-
-def _compare(
-    transition: Transition,
-    dimension: Dimension,
-    outcome: dict[int, bool],
     answers: dict[int, dict[str, str]],
     min_cell: int,
-) -> Comparison:
-    counts: dict[str, list[int]] = {}
-    not_said = 0
-    for pk, selected in outcome.items():
-        group = dimension.group_of(answers.get(pk, {}))
-        if group is None:
-            not_said += 1
+) -> _Counts:
+    """People per group (and who did not say) at each stage and for the scoring rate, and the
+    cells to hide so that no group smaller than ``min_cell`` at a step, or among those who
+    went on from it, can be worked out from what is shown (see :mod:`.disclosure`)."""
+    columns = _columns()
+    median = statistics.median(composites.values()) if composites else None
+    reached: dict[str, set[int]] = {
+        k: {c.pk for c in people if furthest[c.pk] >= PIPELINE.index(k)} for k in columns
+    }
+    reached[SCORED] = set(composites)
+    reached[ABOVE] = {pk for pk, v in composites.items() if median is not None and v > median}
+    problem = Problem(values={}, shown=set(), groups=set(), column={})
+    every = [*columns, SCORED, ABOVE]
+    group_of: dict[str, dict[int, str | None]] = {}
+    for dim in dims:
+        group_of[dim.key] = {c.pk: dim.group_of(answers.get(c.pk, {})) for c in people}
+        labels = sorted({g for g in group_of[dim.key].values() if g is not None})
+        for column in every:
+            ids = reached[column]
+            keys = []
+            for label in [*labels, NOT_SAID]:
+                key = (dim.key, label, column)
+                problem.values[key] = sum(1 for pk in ids if group_of[dim.key][pk] == label)
+                problem.column[key] = (dim.key, column)
+                problem.rank[key] = every.index(column)
+                keys.append(key)
+                if label is not NOT_SAID:
+                    problem.groups.add(key)
+                    problem.shown.add(key)
+                elif column not in {columns[-1], ABOVE}:
+                    problem.shown.add(key)  # "N people at this step did not say"
+            problem.equal(keys, len(ids))
+        for label in [*labels, NOT_SAID]:
+            for earlier, later in itertools.pairwise(columns):
+                problem.not_more_than((dim.key, label, later), (dim.key, label, earlier))
+            problem.not_more_than((dim.key, label, ABOVE), (dim.key, label, SCORED))
+        # everyone in a group answered the form, so at most that many people at the start
+        problem.at_most([(dim.key, g, columns[0]) for g in labels], len(answers))
+    for dim in dims:
+        if len(dim.categories) != 2:
             continue
-        tally = counts.setdefault(group, [0, 0])
-        tally[0] += int(selected)
-        tally[1] += 1
-    shown = {g: GroupCounts(s, n) for g, (s, n) in counts.items() if n >= min_cell}
-    suppressed = sorted(g for g, (_s, n) in counts.items() if n < min_cell)
+        parts = [d for d in dims if len(d.categories) == 1 and d.categories[0] in dim.categories]
+        if len(parts) != 2:
+            continue
+        crossed: dict[str, tuple[str, str]] = {}
+        for pk, label in group_of[dim.key].items():
+            if label is not None:
+                crossed[label] = (
+                    group_of[parts[0].key][pk] or "",
+                    group_of[parts[1].key][pk] or "",
+                )
+        for column in every:
+            for index, part in enumerate(parts):
+                sums = []
+                for single in sorted({pair[index] for pair in crossed.values()}):
+                    members = [
+                        (dim.key, label, column)
+                        for label, pair in crossed.items()
+                        if pair[index] == single
+                    ]
+                    # the crossed groups of e.g. "Woman" add up to at most the women (some
+                    # did not give their age); their sum, never shown, links the two tables
+                    total = ("sum", dim.key, part.key, single, column)
+                    problem.values[total] = sum(problem.values[m] for m in members)
+                    problem.total(total, members)
+                    problem.not_more_than(total, (part.key, single, column))
+                    sums.append(total)
+                problem.equal([*sums, (dim.key, NOT_SAID, column)], len(reached[column]))
+                problem.not_more_than((part.key, NOT_SAID, column), (dim.key, NOT_SAID, column))
+    hidden, primary = suppress(problem, min_cell)
+    return _Counts(problem=problem, hidden=hidden, primary=primary, min_cell=min_cell)
+
+
+def _compare(transition: Transition, dimension: Dimension, counts: _Counts) -> Comparison:
+    start = transition.from_stage or SCORED
+    end = transition.to_stage or ABOVE
+    problem = counts.problem
+    # every group of the period is listed at every step, also with nobody in it, so that a
+    # suppressed row does not say "at least one" and a missing row does not say "nobody"
+    cells: list[tuple[str, Any, str]] = [k for k in problem.values if len(k) == 3]  # type: ignore[arg-type,misc]
+    labels = sorted(
+        str(key[1])
+        for key in cells
+        if key[0] == dimension.key and key[2] == start and key[1] is not NOT_SAID
+    )
+    shown: dict[str, GroupCounts] = {}
+    empty: list[str] = []
+    suppressed: list[str] = []
+    for label in labels:
+        at_start, at_end = (dimension.key, label, start), (dimension.key, label, end)
+        if at_start in counts.hidden or at_end in counts.hidden:
+            suppressed.append(label)
+        elif counts.value(at_start) == 0:
+            empty.append(label)
+        else:
+            shown[label] = GroupCounts(counts.value(at_end), counts.value(at_start))
+    not_said_key = (dimension.key, NOT_SAID, start)
+    not_said = None if not_said_key in counts.hidden else counts.value(not_said_key)
+    complementary = any(
+        key in counts.hidden and key not in counts.primary
+        for label in labels
+        for key in ((dimension.key, label, start), (dimension.key, label, end))
+    )
     warnings: list[str] = []
     rows: list[GroupRow] = []
     stats: dict[str, Any] = {}
@@ -240,6 +355,7 @@ def _compare(
                 small=small,
             )
         )
+    rows.extend(GroupRow(label=g, suppressed=False, applicants=0, selected=0) for g in empty)
     rows.extend(GroupRow(label=g, suppressed=True) for g in suppressed)
     if any(r.small for r in rows if not r.suppressed) and stats:
         warnings.append(
@@ -249,7 +365,7 @@ def _compare(
             )
             % {"n": SMALL_GROUP}
         )
-    if transition.key == "invited_completed" and outcome:
+    if transition.key == "invited_completed" and (shown or suppressed):
         warnings.append(
             _(
                 "Self-identification is offered after submitting, so people who did not "
@@ -258,8 +374,18 @@ def _compare(
         )
     if suppressed:
         warnings.append(
-            _("Groups with fewer than %(n)d people are not shown, to protect privacy.")
-            % {"n": min_cell}
+            _(
+                "Groups with fewer than %(n)d people at this step or among those who went on "
+                "are not shown, to protect privacy."
+            )
+            % {"n": counts.min_cell}
+        )
+    if complementary or (suppressed and not_said is None):
+        warnings.append(
+            _(
+                "Some larger numbers are hidden too, so that a hidden group cannot be worked "
+                "out from the totals."
+            )
         )
     return Comparison(
         transition=transition,
@@ -294,11 +420,11 @@ def fairness_report(
         s.candidate_id: s.answers for s in SelfIdentification.objects.filter(candidate_id__in=ids)
     }
     composites = _composites(job, ids) if ids else {}
-    comparisons = []
-    for transition in TRANSITIONS:
-        outcome = _outcomes(transition, people, furthest, composites)
-        for dimension in dimensions():
-            comparisons.append(_compare(transition, dimension, outcome, answers, min_cell))
+    dims = dimensions()
+    counts = _counts(dims, people, furthest, composites, answers, min_cell)
+    comparisons = [
+        _compare(transition, dimension, counts) for transition in TRANSITIONS for dimension in dims
+    ]
     return FairnessReport(
         job=job,
         start=start,

@@ -60,8 +60,12 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 )
 
 
-def categories() -> list[Category]:
-    """The categories asked now: the defaults, then the admin's active further ones."""
+def categories(*, asked_now: bool = True) -> list[Category]:
+    """The categories asked now: the defaults, then the admin's active further ones (with
+    ``asked_now=False`` also those no longer asked, whose answers may still be stored)."""
+    questions = SelfIdQuestion.objects.all()
+    if asked_now:
+        questions = questions.filter(active=True)
     extra = [
         Category(
             key=q.key,
@@ -69,7 +73,7 @@ def categories() -> list[Category]:
             options=tuple((str(o), str(o)) for o in q.options),
             lawful_basis=q.lawful_basis,
         )
-        for q in SelfIdQuestion.objects.filter(active=True)
+        for q in questions
     ]
     return [*DEFAULT_CATEGORIES, *extra]
 

@@ -1,6 +1,7 @@
 """The one-page audit summary of a job and period, as CSV rows (the PDF uses the same rows).
 
-Only aggregates: a group below the minimum cell size appears as "suppressed" without
+Only aggregates: a group below the minimum cell size (at the step or among those who went on),
+and a group hidden so that such a group cannot be worked out, appears as "suppressed" without
 numbers. No row names a person.
 """
 
@@ -72,7 +73,7 @@ def summary_rows(report: FairnessReport) -> list[list[Any]]:
     for comparison in report.comparisons:
         for group in comparison.groups:
             if group.suppressed:
-                note = _("suppressed: fewer than %(n)d people") % {"n": report.min_cell}
+                note = _("suppressed to protect privacy")
             elif group.reference:
                 note = _("reference group (highest rate)")
             elif group.small:

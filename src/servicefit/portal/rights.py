@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from servicefit.assessments.models import Invitation
+from servicefit.fairness.monitoring import min_cell_size
 from servicefit.fairness.selfid import categories, has_answered, save_self_identification
 from servicefit.oversight.services import OversightError, request_review
 
@@ -51,6 +52,8 @@ def self_identify(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "already": has_answered(invitation.candidate),
         "bases": [c for c in asked if c.lawful_basis],
+        # the notice names the minimum group the fairness statistics really use
+        "min_cell": min_cell_size(),
     }
     return render(request, "portal/self_identify.html", context)
 
