@@ -384,6 +384,9 @@ REVIEW_REQUEST_DAYS = env_int("SERVICEFIT_REVIEW_REQUEST_DAYS", "14")
 # How long the API keeps the first response to a create sent with an Idempotency-Key (the
 # window for retries); ``purge_expired`` deletes older ones and an older key counts as new.
 SERVICEFIT_API_IDEMPOTENCY_HOURS = env_int("SERVICEFIT_API_IDEMPOTENCY_HOURS", "24")
+# The largest API request body (bytes); a larger one is a 413 that names this limit. Above
+# DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB) Django refuses the body first.
+SERVICEFIT_API_MAX_BODY_BYTES = env_int("SERVICEFIT_API_MAX_BODY_BYTES", str(64 * 1024))
 SERVICEFIT_EMAIL_ATTEMPTS = env_int("SERVICEFIT_EMAIL_ATTEMPTS", "5")
 # Task worker: a worker that has not written its heartbeat for this long is presumed dead and
 # the tasks it was running are queued again (see servicefit.runtime.leases).
