@@ -333,6 +333,12 @@ SERVICEFIT_CSP = env(
     "object-src 'none'",
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file too large for memory goes to a temporary file; on a full disk that handler drops it
+# and the form says so (servicefit.runtime.uploads) instead of a server error.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "servicefit.runtime.uploads.SpaceAwareTemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env("SERVICEFIT_EMAIL_BACKEND", "servicefit.security.mail.ConsoleEmailBackend")
 EMAIL_HOST = env("SERVICEFIT_EMAIL_HOST", "localhost")
