@@ -183,3 +183,20 @@ def test_a_child_that_ran_a_while_is_restarted_however_often_it_died_before():
     tick_until(supervisor, lambda: child.restart_at is not None)
     assert child.quick_exits == 0 and not supervisor.stopping
     supervisor._stop_all()
+
+
+def test_a_slow_start_on_a_taken_port_counts_as_a_failed_start(monkeypatch):
+    """gunicorn loads the application (--preload) before it tries to bind for five seconds: on
+    a busy host that can outlast QUICK_EXIT, and the supervisor must still give up."""
+    from servicefit.runtime import supervisor as module
+
+    monkeypatch.setattr(module, "QUICK_EXIT", 0.0)  # every exit is "slow"
+    holder = taken_port()
+    bind = f"127.0.0.1:{holder.getsockname()[1]}"
+    web = Child("web", lambda: [sys.executable, "-c", "raise SystemExit(1)"], bind=bind)
+    web.backoff = 0.02
+    supervisor = Supervisor([web])
+    web.start()
+    with holder:
+        tick_until(supervisor, lambda: supervisor.stopping)
+    assert supervisor.exit_code == 1 and web.restarts == 2

@@ -251,8 +251,12 @@ class Supervisor:
                 continue
             _kill_group(child.process.pid)
             ran = now - child.started_at
-            child.quick_exits = child.quick_exits + 1 if ran < QUICK_EXIT else 0
-            if self._give_up(child):
+            # With its address taken, gunicorn loads the application and tries to bind for a
+            # while before it exits: any exit within HEALTHY_AFTER then failed to start.
+            taken = child.bind is not None and address_in_use(child.bind)
+            failed_start = ran < (HEALTHY_AFTER if taken else QUICK_EXIT)
+            child.quick_exits = child.quick_exits + 1 if failed_start else 0
+            if self._give_up(child, taken=taken):
                 return
             if ran >= HEALTHY_AFTER:
                 child.backoff = BACKOFF_START
@@ -267,15 +271,14 @@ class Supervisor:
             child.backoff = min(child.backoff * 2, BACKOFF_MAX)
             child.restart_at = now + delay
 
-    def _give_up(self, child: Child) -> bool:
+    def _give_up(self, child: Child, *, taken: bool) -> bool:
         """Stop everything (exit status 1) when a child keeps failing at its start: restarting
         it for ever only fills the log (e.g. gunicorn's "Connection in use")."""
-        taken = child.bind if child.bind is not None and address_in_use(child.bind) else None
         limit = GIVE_UP_AFTER_PORT_IN_USE if taken else GIVE_UP_AFTER
         if child.quick_exits < limit:
             return False
-        if taken:
-            logger.error("%s; stopping", port_in_use_message(taken))
+        if taken and child.bind is not None:
+            logger.error("%s; stopping", port_in_use_message(child.bind))
         else:
             logger.error(
                 "%s failed to start %d times in a row (exit status %s; its errors are above): "
