@@ -333,6 +333,12 @@ SERVICEFIT_CSP = env(
     "object-src 'none'",
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file too large for memory goes to a temporary file; on a full disk that handler drops it
+# and the form says so (servicefit.runtime.uploads) instead of a server error.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "servicefit.runtime.uploads.SpaceAwareTemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env("SERVICEFIT_EMAIL_BACKEND", "servicefit.security.mail.ConsoleEmailBackend")
 EMAIL_HOST = env("SERVICEFIT_EMAIL_HOST", "localhost")
@@ -384,6 +390,9 @@ REVIEW_REQUEST_DAYS = env_int("SERVICEFIT_REVIEW_REQUEST_DAYS", "14")
 # How long the API keeps the first response to a create sent with an Idempotency-Key (the
 # window for retries); ``purge_expired`` deletes older ones and an older key counts as new.
 SERVICEFIT_API_IDEMPOTENCY_HOURS = env_int("SERVICEFIT_API_IDEMPOTENCY_HOURS", "24")
+# The largest API request body (bytes); a larger one is a 413 that names this limit. Above
+# DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB) Django refuses the body first.
+SERVICEFIT_API_MAX_BODY_BYTES = env_int("SERVICEFIT_API_MAX_BODY_BYTES", str(64 * 1024))
 SERVICEFIT_EMAIL_ATTEMPTS = env_int("SERVICEFIT_EMAIL_ATTEMPTS", "5")
 # Task worker: a worker that has not written its heartbeat for this long is presumed dead and
 # the tasks it was running are queued again (see servicefit.runtime.leases).

@@ -62,8 +62,23 @@ def test_unknown_fields_are_rejected_by_name(api, job):
 def test_oversized_body(api, job):
     big = {"name": "A", "email": "a@example.com", "padding": "x" * 70_000}
     response = api.post(f"/api/v1/jobs/{job.pk}/candidates", big)
-    assert_problem(response, 413)
+    problem = assert_problem(response, 413)
+    assert problem["detail"] == "The limit is 65536 bytes."
     assert Candidate.objects.count() == 0
+
+
+def test_the_413_names_the_configured_limit(api, job, settings):
+    """SERVICEFIT_API_MAX_BODY_BYTES is both the limit and what the answer says (it said 64 KB
+    whatever the setting)."""
+    settings.SERVICEFIT_API_MAX_BODY_BYTES = 1000
+    body = {"name": "A", "email": "a@example.com", "padding": "x" * 1200}
+    problem = assert_problem(api.post(f"/api/v1/jobs/{job.pk}/candidates", body), 413)
+    assert problem["detail"] == "The limit is 1000 bytes."
+    assert Candidate.objects.count() == 0
+    settings.SERVICEFIT_API_MAX_BODY_BYTES = 200_000
+    big = {"name": "A", "email": "a@example.com", "padding": "x" * 70_000}
+    response = api.post(f"/api/v1/jobs/{job.pk}/candidates", big)
+    assert response.status_code != 413, response.content
 
 
 def test_missing_token_is_401(client, job):

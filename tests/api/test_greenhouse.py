@@ -135,3 +135,11 @@ def test_scoring_patches_the_greenhouse_callback(
         assert GreenhouseOrder.objects.get().completed_notified_at is not None
     finally:
         receiver.close()
+
+
+def test_an_oversized_send_test_names_the_configured_limit(client, basic, job, settings):
+    settings.SERVICEFIT_API_MAX_BODY_BYTES = 300
+    response = send(client, basic, job, padding="x" * 400)
+    assert response.status_code == 413
+    assert response.json()["error"] == "Request body too large. The limit is 300 bytes."
+    assert Candidate.objects.count() == 0

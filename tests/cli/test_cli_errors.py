@@ -185,3 +185,19 @@ def test_serve_says_why_it_cannot_start(tmp_path):
     done = servicefit(tmp_path, "serve", "--bind", "127.0.0.1:8397", env=no_database)
     assert done.returncode != 0 and "cannot use the database" in done.stderr
     assert "not up to date" not in done.stderr
+
+
+def test_serve_on_a_taken_port_says_so_at_once(tmp_path):
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = servicefit(tmp_path, "serve", "--bind", f"127.0.0.1:{port}")
+    assert done.returncode == 1
+    assert (
+        f"cannot listen on 127.0.0.1:{port}: another program is using that address" in done.stderr
+    )
+    assert "SERVICEFIT_BIND" in done.stderr
+    assert "not up to date" not in done.stderr  # refused before the database was looked at

@@ -16,6 +16,17 @@ from .problems import ApiProblem
 from .tokens import authenticate
 
 MAX_BODY_BYTES = 64 * 1024
+"""The default of ``SERVICEFIT_API_MAX_BODY_BYTES``."""
+
+
+def max_body_bytes() -> int:
+    """The configured body limit (``SERVICEFIT_API_MAX_BODY_BYTES``, 64 KB by default)."""
+    return int(getattr(settings, "SERVICEFIT_API_MAX_BODY_BYTES", MAX_BODY_BYTES))
+
+
+def body_too_large_detail(limit: int) -> str:
+    """The 413's detail names the limit in force, not the default."""
+    return f"The limit is {limit} bytes."
 
 
 class BearerToken(HttpBearer):
@@ -33,12 +44,9 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > getattr(
-            settings, "SERVICEFIT_API_MAX_BODY_BYTES", MAX_BODY_BYTES
-        ):
-            raise ApiProblem(
-                413, "Request body too large", detail=f"The limit is {MAX_BODY_BYTES} bytes."
-            )
+        limit = max_body_bytes()
+        if length.isdigit() and int(length) > limit:
+            raise ApiProblem(413, "Request body too large", detail=body_too_large_detail(limit))
         found = authenticate(token.strip())
         if found is None:
             return None

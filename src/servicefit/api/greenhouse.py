@@ -36,7 +36,7 @@ from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
 
-from .auth import MAX_BODY_BYTES
+from .auth import body_too_large_detail, max_body_bytes
 from .models import ApiToken, GreenhouseOrder
 from .problems import problem_response
 from .results import result_payload
@@ -113,8 +113,9 @@ def send_test(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     if token is None:
         return _error(request, 401, "Invalid API key")
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error(request, 413, "Request body too large")
+    limit = max_body_bytes()
+    if len(request.body) > limit:
+        return _error(request, 413, f"Request body too large. {body_too_large_detail(limit)}")
     try:
         body = json.loads(request.body)
         test_id = str(body["partner_test_id"])

@@ -9,6 +9,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.permissions import acting_user, admin_required
+from servicefit.runtime.uploads import NO_SPACE_SAVED, refuse_lost_uploads
 
 from .forms import BrandingForm
 from .models import Branding
@@ -27,6 +28,7 @@ def branding_settings(request: HttpRequest) -> HttpResponse:
             "accent_colour": current.accent_colour,
         },
     )
+    refuse_lost_uploads(request, form, NO_SPACE_SAVED)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         update_branding(

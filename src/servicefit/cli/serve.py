@@ -45,7 +45,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from servicefit.cli import CommandError
-    from servicefit.runtime.supervisor import ServeOptions, serve
+    from servicefit.runtime.supervisor import (
+        ServeOptions,
+        address_in_use,
+        port_in_use_message,
+        serve,
+    )
 
     options = ServeOptions.from_environment()
     overrides = {
@@ -57,6 +62,8 @@ def run_serve(args: argparse.Namespace) -> int:
     options = replace(options, **{k: v for k, v in overrides.items() if v is not None})
     if options.web_workers < 1 or options.threads < 1 or options.task_workers < 0:
         raise CommandError("--workers and --threads must be at least 1, --task-workers at least 0")
+    if not args.no_web and address_in_use(options.bind):
+        raise CommandError(port_in_use_message(options.bind), exit_code=1)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicefit.settings")
     if args.migrate:
         if _manage("migrate", "--no-input") != 0:

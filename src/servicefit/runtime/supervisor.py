@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import logging
 import os
 import secrets
@@ -37,6 +38,14 @@ BACKOFF_START = 1.0
 BACKOFF_MAX = 30.0
 HEALTHY_AFTER = 60.0
 """A child that ran this long before dying is restarted at once (the back-off resets)."""
+QUICK_EXIT = 15.0
+"""A child that exits sooner than this after its start failed to start (gunicorn alone tries
+to bind its address for about five seconds before it gives up)."""
+GIVE_UP_AFTER = 5
+"""Quick exits in a row after which the supervisor stops everything and exits with status 1,
+instead of restarting a child that cannot start for ever."""
+GIVE_UP_AFTER_PORT_IN_USE = 3
+"""The same when the web server's address is taken by another program: that will not pass."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,42 @@ def task_worker_command() -> list[str]:
     ]
 
 
+def address_in_use(bind: str) -> bool:
+    """Whether another program listens on gunicorn's ``--bind`` address ``host:port``.
+
+    Probed as gunicorn binds (``SO_REUSEADDR``, so a port in TIME_WAIT counts as free); a Unix
+    socket or an address that cannot be resolved is not probed (gunicorn reports those)."""
+    if bind.startswith(("unix:", "fd://")):
+        return False
+    host, _, port = bind.rpartition(":") if ":" in bind.strip("[]") else (bind, "", "8000")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        port_number = int(port)
+        infos = socket.getaddrinfo(
+            host or None, port_number, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (ValueError, OSError):
+        return False
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def port_in_use_message(bind: str) -> str:
+    port = bind.rpartition(":")[2]
+    return (
+        f"the web server cannot listen on {bind}: another program is using that address "
+        f"(see which with: ss -ltnp 'sport = :{port}'). Stop that program, or give "
+        "servicefit serve a free address with SERVICEFIT_BIND or --bind"
+    )
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Linux: the child gets SIGTERM if the supervisor is killed (no orphaned servers)."""
     try:
@@ -145,6 +190,10 @@ class Child:
     restarts: int = 0
     backoff: float = BACKOFF_START
     restart_at: float | None = None
+    quick_exits: int = 0
+    """Exits in a row, each within ``QUICK_EXIT`` of the start."""
+    bind: str | None = None
+    """The web server's address (only the web child has one)."""
 
     def start(self) -> None:
         command = self.command_factory()  # type: ignore[operator]
@@ -202,6 +251,13 @@ class Supervisor:
                 continue
             _kill_group(child.process.pid)
             ran = now - child.started_at
+            # With its address taken, gunicorn loads the application and tries to bind for a
+            # while before it exits: any exit within HEALTHY_AFTER then failed to start.
+            taken = child.bind is not None and address_in_use(child.bind)
+            failed_start = ran < (HEALTHY_AFTER if taken else QUICK_EXIT)
+            child.quick_exits = child.quick_exits + 1 if failed_start else 0
+            if self._give_up(child, taken=taken):
+                return
             if ran >= HEALTHY_AFTER:
                 child.backoff = BACKOFF_START
             delay = 0.0 if ran >= HEALTHY_AFTER else child.backoff
@@ -214,6 +270,26 @@ class Supervisor:
             )
             child.backoff = min(child.backoff * 2, BACKOFF_MAX)
             child.restart_at = now + delay
+
+    def _give_up(self, child: Child, *, taken: bool) -> bool:
+        """Stop everything (exit status 1) when a child keeps failing at its start: restarting
+        it for ever only fills the log (e.g. gunicorn's "Connection in use")."""
+        limit = GIVE_UP_AFTER_PORT_IN_USE if taken else GIVE_UP_AFTER
+        if child.quick_exits < limit:
+            return False
+        if taken and child.bind is not None:
+            logger.error("%s; stopping", port_in_use_message(child.bind))
+        else:
+            logger.error(
+                "%s failed to start %d times in a row (exit status %s; its errors are above): "
+                "stopping. Fix the cause and start servicefit serve again",
+                child.name,
+                child.quick_exits,
+                child.process.returncode if child.process else None,
+            )
+        self.exit_code = 1
+        self.stopping = True
+        return True
 
     def _stop_all(self) -> None:
         running = [c.process for c in self.children if c.process and c.process.poll() is None]
@@ -232,7 +308,7 @@ class Supervisor:
 def build_supervisor(options: ServeOptions, *, web: bool = True) -> Supervisor:
     children: list[Child] = []
     if web:
-        children.append(Child("web", lambda: gunicorn_command(options)))
+        children.append(Child("web", lambda: gunicorn_command(options), bind=options.bind))
     for index in range(options.task_workers):
         children.append(Child(f"task-worker-{index + 1}", task_worker_command))
     return Supervisor(children, stop_timeout=float(options.timeout) + 5)
@@ -253,4 +329,7 @@ def serve(options: ServeOptions, *, web: bool = True) -> int:
         options.threads,
         options.task_workers,
     )
+    if web and address_in_use(options.bind):
+        logger.error(port_in_use_message(options.bind))
+        return 1
     return build_supervisor(options, web=web).run()

@@ -41,6 +41,7 @@ from servicefit.candidates.services import (
 )
 from servicefit.jobs.models import Job
 from servicefit.jobs.services import closed_job_message
+from servicefit.runtime.uploads import NO_SPACE_IMPORT, refuse_lost_uploads
 from servicefit.security.mail import email_is_delivered
 
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
@@ -144,6 +145,7 @@ def candidate_import(request: HttpRequest, job_id: int) -> HttpResponse:
     if refused := _refuse_closed_job_page(request, job):
         return refused
     form = ImportForm(request.POST or None, request.FILES or None)
+    refuse_lost_uploads(request, form, NO_SPACE_IMPORT)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -24,6 +24,7 @@ from servicefit.fairness.selfid import DEFAULT_CATEGORIES, add_question
 from servicefit.fairness.summary import period_label, summary_csv
 from servicefit.fairness.validation import validity_table
 from servicefit.jobs.models import Job
+from servicefit.runtime.uploads import NO_SPACE_IMPORT, refuse_lost_uploads
 
 from ..fairness_forms import OutcomeImportForm, PeriodForm, SelfIdQuestionForm
 
@@ -103,6 +104,7 @@ def job_validation(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import outcomes of hired people; show each predictor's correlation with each outcome."""
     job = get_object_or_404(Job, pk=job_id)
     form = OutcomeImportForm(request.POST or None, request.FILES or None)
+    refuse_lost_uploads(request, form, NO_SPACE_IMPORT)
     problems: list[object] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
