@@ -140,6 +140,30 @@ def test_erasure_ignores_spaces_and_letter_case_in_the_typed_address(
     assert AuditEvent.objects.get(action="candidate.erased").detail["reason"] == "Request of 3 May"
 
 
+def test_the_reason_kept_after_an_erasure_does_not_name_the_person(
+    client, recruiter, scored_candidate
+):
+    scored_candidate.name = "Ulla-Mai Østergaard"
+    scored_candidate.email = "ulla.oestergaard@example.com"
+    scored_candidate.save()
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])
+    page = client.get(url).content.decode()
+    assert "do not name the person" in page  # said under the field
+    reason = (
+        "ULLA-MAI ØSTERGAARD asked on 3 May (ulla.oestergaard@example.com); "
+        "Østergaard's mail from ulla.oestergaard, Ulla-Mai called too. Ullabella stays."
+    )
+    response = client.post(url, {"confirm": scored_candidate.email, "reason": reason})
+    assert response.status_code == 302
+    kept = AuditEvent.objects.get(action="candidate.erased").detail["reason"]
+    assert kept == (
+        "[name] asked on 3 May ([e-mail address]); "
+        "[name]'s mail from [name], [name] called too. Ullabella stays."
+    )
+    assert "stergaard" not in kept.lower() and "ulla-mai" not in kept.lower()
+
+
 def test_the_reason_label_gives_a_clear_example(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     url = reverse("backoffice:candidate_erase", args=[scored_candidate.pk])

@@ -102,11 +102,14 @@ def test_the_quality_page_compares_self_identified_groups_and_suppresses_small_o
     age = next(c for c in report["selfid"]["categories"] if c["key"] == "age_band")
     assert age["groups"] == [
         {"group": "25_39", "n": 387, "tested": True},
+        {"group": "40_54", "suppressed": True, "tested": False},  # nobody: listed all the same
         {"group": "55_plus", "n": 400, "tested": True},
         {"group": "under_25", "suppressed": True, "tested": False},
     ]
     gender = next(c for c in report["selfid"]["categories"] if c["key"] == "gender")
-    assert gender["groups"] == []
+    assert gender["groups"] == [
+        {"group": g, "suppressed": True, "tested": False} for g in ("another", "man", "woman")
+    ]
     flagged = {
         item: f
         for s in report["scales"]
@@ -125,6 +128,7 @@ def test_the_quality_page_compares_self_identified_groups_and_suppresses_small_o
 
     page = client.get("/measurement/").content.decode()
     assert "Under 25: suppressed (fewer than 5 people)" in page
+    assert "40 to 54: suppressed (fewer than 5 people)" in page
     assert "25 to 39: 387" in page and "55 or over: 400" in page
     assert "Under 25: 3" not in page
     assert (

@@ -30,7 +30,7 @@ from .models import Answer, AssessmentSession, Invitation, hash_token
 from .plan import REPLY_MESSAGE_BY_CHANNEL, SCALE_MAX, SCALE_MIN, AssessmentPlan
 
 TOKEN_BYTES = 32  # 256 random bits
-PRIVACY_NOTICE_VERSION = "2026-12-privacy-2"
+PRIVACY_NOTICE_VERSION = "2026-12-privacy-3"
 AUTOMATION_NOTICE_VERSION = "2026-11-automation-1"
 WITHDRAW_REASON_MAX = 500
 TIMER_GRACE = timedelta(seconds=15)

@@ -31,6 +31,10 @@ class EraseForm(CleanTextMixin, forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason (e.g. the candidate's request of 3 May)"),
+        help_text=_(
+            "The reason stays in the audit log after the erasure, so do not name the person: "
+            "their name and e-mail address are removed from it."
+        ),
         max_length=500,
         error_messages={"required": _("Give the reason for erasing the data.")},
     )

@@ -98,14 +98,27 @@ def _dif(x: np.ndarray, groups: Sequence[str], items: list[str], min_group: int)
     ]
 
 
-def selfid_groups(labels: Sequence[str], *, min_cell: int, min_group: int) -> list[dict]:
-    """Each self-identified group's size, or ``suppressed`` (no number) below ``min_cell``."""
+def selfid_groups(
+    labels: Sequence[str], *, min_cell: int, min_group: int, options: Sequence[str] = ()
+) -> list[dict]:
+    """Each self-identified group's size, or ``suppressed`` (no number) below ``min_cell``.
+
+    Every one of the category's ``options`` is listed, also with nobody in it (suppressed
+    like any group below ``min_cell``): listing only the groups someone chose told a reader
+    that a suppressed group had at least one person, and with everyone else's group shown and
+    the number of questionnaires in the heading, a group of one could be worked out (11
+    questionnaires, "Woman: 10", "Man: suppressed" meant one man and nobody who did not say).
+    Now a suppressed count may be 0 and "did not say" is never shown, so no suppressed count
+    is pinned (``tests/measurement/test_quality_disclosure.py`` checks it as an attacker).
+    A group that is no longer an option is listed only when it is shown with its number.
+    """
     counts = Counter(label for label in labels if label)
+    listed = set(options) | {group for group, n in counts.items() if n >= min_cell}
     return [
-        {"group": group, "n": n, "tested": n >= min_group}
-        if n >= min_cell
+        {"group": group, "n": counts[group], "tested": counts[group] >= min_group}
+        if counts[group] >= min_cell
         else {"group": group, "suppressed": True, "tested": False}
-        for group, n in sorted(counts.items())
+        for group in sorted(listed)
     ]
 
 
@@ -116,11 +129,13 @@ def quality_report(
     *,
     selfid: Mapping[str, Sequence[str]] | None = None,
     min_cell: int = 5,
+    options: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The report stored in :class:`~.models.QualityReport` (plain JSON).
 
     ``selfid`` maps a self-identification category to each row's group ("" = not said), in
-    the row order of ``data``.
+    the row order of ``data``; ``options`` maps it to the groups one can choose (each is
+    listed, see :func:`selfid_groups`).
 
     Each competency uses the rows that answered all of *its* statements, not only the
     questionnaires with every statement answered: reliability and DIF of a four-statement
@@ -198,7 +213,12 @@ def quality_report(
             "categories": [
                 {
                     "key": key,
-                    "groups": selfid_groups(labels, min_cell=min_cell, min_group=dif_minimum),
+                    "groups": selfid_groups(
+                        labels,
+                        min_cell=min_cell,
+                        min_group=dif_minimum,
+                        options=(options or {}).get(key, ()),
+                    ),
                 }
                 for key, labels in labels_all.items()
             ],

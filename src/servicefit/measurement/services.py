@@ -58,13 +58,15 @@ def refresh_quality_report() -> QualityReport:
     """Compute and store the measurement-quality report (runs in the task worker)."""
     content = default_content()
     data = questionnaire_responses(content)
-    selfid = self_identified_groups(data.session_ids, [c.key for c in categories()])
+    asked = categories()
+    selfid = self_identified_groups(data.session_ids, [c.key for c in asked])
     report = quality_report(
         content,
         data,
         ParameterSet.objects.current(),
         selfid=selfid,
         min_cell=min_cell_size(),
+        options={c.key: [key for key, _label in c.options] for c in asked},
     )
     return QualityReport.objects.create(
         content_version=content.version,

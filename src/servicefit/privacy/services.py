@@ -24,6 +24,7 @@ from servicefit.fairness.selfid import PREFER_NOT, categories
 from servicefit.interviews.services import export_interviews
 from servicefit.jobs.models import MAX_RETENTION_DAYS
 from servicefit.oversight.models import ReviewRequest
+from servicefit.security.scrub import scrub_person
 
 from .models import DataSubjectRequest, add_months
 
@@ -163,9 +164,14 @@ def export_candidate(
 
 
 def erase_candidate(*, candidate: Any, erased_by: User | None, reason: str) -> None:
-    """Delete a candidate and everything stored about them; the audit log keeps that it happened."""
+    """Delete a candidate and everything stored about them; the audit log keeps that it happened.
+
+    The audit event outlives the candidate, so the typed ``reason`` is stored without their
+    name and e-mail address (:func:`servicefit.security.scrub.scrub_person`).
+    """
     with transaction.atomic():
         job, candidate_id = candidate.job, candidate.pk
+        reason = scrub_person(reason, name=candidate.name, email=candidate.email)
         AuditEvent.objects.filter(candidate=candidate).update(detail={})
         _scrub_import_problems(job=job, email=candidate.email)
         _scrub_requests(candidate)

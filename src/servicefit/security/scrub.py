@@ -26,6 +26,29 @@ def scrub(text: str) -> str:
     return mask_tokens(EMAIL.sub(EMAIL_MASK, text))
 
 
+#: What :func:`scrub_person` puts where the person's name was.
+NAME_MASK = "[name]"
+#: Shorter parts of a name (an initial, "de") are left: masking them would garble the text.
+MIN_NAME_PART = 2
+
+
+def scrub_person(text: str, *, name: str, email: str) -> str:
+    """``text`` (e.g. the reason typed for an erasure) without the person's name or address.
+
+    Removed, case-insensitively and only as whole words: every e-mail address and link token
+    (:func:`scrub`), the person's address and its local part (``ulla.jensen``), the full name
+    and each part of it of at least :data:`MIN_NAME_PART` letters ("Ulla", "Jensen", also
+    in "Ulla's"). A full name goes before its parts, so "Ulla Jensen" becomes one ``[name]``.
+    """
+    text = scrub(text)
+    local = email.split("@", 1)[0] if "@" in email else ""
+    words = [name.strip(), *name.split(), local]
+    for word in sorted({w for w in words if len(w) >= MIN_NAME_PART}, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        text = pattern.sub(NAME_MASK, text)
+    return text
+
+
 def failure_text(exc: BaseException) -> str:
     """The traceback of ``exc`` (with its causes) as Python prints it, scrubbed: the frames
     (file, line, function, source line), each exception's type and its scrubbed message."""
