@@ -15,13 +15,11 @@ from .models import ApiToken
 from .problems import ApiProblem
 from .tokens import authenticate
 
-MAX_BODY_BYTES = 64 * 1024
-"""The default of ``SERVICEFIT_API_MAX_BODY_BYTES``."""
-
 
 def max_body_bytes() -> int:
-    """The configured body limit (``SERVICEFIT_API_MAX_BODY_BYTES``, 64 KB by default)."""
-    return int(getattr(settings, "SERVICEFIT_API_MAX_BODY_BYTES", MAX_BODY_BYTES))
+    """The configured body limit (``SERVICEFIT_API_MAX_BODY_BYTES``; its 64 KB default is set
+    once, in the settings)."""
+    return int(settings.SERVICEFIT_API_MAX_BODY_BYTES)
 
 
 def body_too_large_detail(limit: int) -> str:

@@ -7,11 +7,10 @@ rescaled so that higher is better:
 
     score = 1 - D / D_max
 
-With ``min_rated`` a person who rated fewer of the options than that gets no score (NaN)
-rather than a score from the few options they chose to rate.
-
 with ``D_max = (max - min)`` or ``(max - min)^2``, so 1 is a perfect match and 0 the worst
 possible. A candidate who moves any rating closer to the key never gets a lower score.
+With ``min_rated`` a person who rated fewer of the options than that gets no score (NaN)
+rather than a score from the few options they chose to rate.
 
 *Within-person standardization* (McDaniel, Psotka, Legree, Yost & Weekley 2011, "Toward an
 understanding of situational judgment item validity and group differences", J. Appl.
