@@ -64,3 +64,26 @@ def test_bulk_remind_says_nothing_was_delivered_when_no_email_is_delivered(
     assert not AuditEvent.objects.filter(
         action="invitation.reminder_requested", candidate=never
     ).exists()
+
+
+def test_enter_on_a_ticked_box_invites_nobody(live_server, desktop, recruiter):
+    """Enter on a ticked box must not run a bulk action: Chromium submits a form from a
+    checkbox with its first submit button, which was "Invite selected"."""
+    job = create_job_from_template(
+        title="Support, keyboard", template_id="phone_support", created_by=recruiter
+    )
+    person = add_candidate(job=job, name="Keyboard Kim", email="kim@example.com")
+    login(desktop, live_server, "rita")
+    desktop.goto(f"{live_server.url}/jobs/{job.pk}/")
+    posts: list[str] = []
+    desktop.on("request", lambda r: r.method == "POST" and posts.append(r.url))
+    desktop.focus(f"#pick-{person.pk}")
+    desktop.keyboard.press("Space")
+    assert desktop.is_checked(f"#pick-{person.pk}")
+    desktop.keyboard.press("Enter")
+    desktop.wait_for_timeout(700)  # long enough for a submission to leave the browser
+    assert posts == []
+    assert person.invitations.count() == 0
+    form(desktop, "shortlist-bulk").locator("button[value=invite]").click()  # a click still works
+    desktop.wait_for_selector(".message")
+    assert person.invitations.count() == 1

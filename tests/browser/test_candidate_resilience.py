@@ -220,3 +220,23 @@ def test_the_sticky_clock_never_hides_the_focused_option(phone, live_server, sta
         top = phone.locator(target).evaluate("e => e.getBoundingClientRect().top")
         clock = phone.locator(".countdown").evaluate("e => e.getBoundingClientRect().bottom")
         assert top >= clock, (previous, top, clock)
+
+
+def test_enter_on_an_answer_goes_forward_and_keeps_the_answer(phone, live_server, started_link):
+    """Enter on a chosen option submits the page with its default (first) button.
+
+    With "Back" first, a keyboard user on page 2 who pressed Enter to continue was sent back to
+    page 1: Chromium submits a form from a radio button with the first submit button in it.
+    """
+    session = AssessmentSession.objects.get()
+    pages = plan_for(session).pages
+    second, third = pages[1], pages[2]
+    phone.goto(f"{live_server.url}/a/{started_link}/p/{second.slug}/")
+    option = phone.locator(f"input[type=radio][name='{second.keys[0]}']").first
+    option.focus()
+    with phone.expect_response(lambda r: r.url.endswith("/answer/")):
+        phone.keyboard.press("Space")
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    assert phone.url.endswith(f"/p/{third.slug}/")
+    assert Answer.objects.get(key=second.keys[0]).value == 1

@@ -25,4 +25,13 @@
       Array.prototype.forEach.call(boxes, function (b) { b.checked = anyOff; });
     }
   });
+  // A form marked data-explicit-submit (the shortlist's bulk actions) runs only on a click:
+  // Chromium submits a form when Enter is pressed on a checkbox or radio button, with the
+  // form's first submit button, which would invite every ticked candidate.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !(box instanceof HTMLInputElement)) { return; }
+    if (box.type !== "checkbox" && box.type !== "radio") { return; }
+    if (box.form && box.form.hasAttribute("data-explicit-submit")) { event.preventDefault(); }
+  });
 })();
