@@ -352,6 +352,11 @@ EMAIL_USE_SSL = env_bool("SERVICEFIT_EMAIL_USE_SSL", False)  # implicit TLS, por
 EMAIL_TIMEOUT = env_int("SERVICEFIT_EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = env("SERVICEFIT_FROM_EMAIL", "ServiceFit <noreply@localhost>")
 
+# Webhooks and Greenhouse callbacks never reach loopback, private, link-local or other internal
+# addresses (servicefit.security.outbound) unless listed here: comma-separated addresses,
+# networks (CIDR) or host names, e.g. "10.0.5.0/24,hooks.internal".
+SERVICEFIT_OUTBOUND_ALLOW = env_list("SERVICEFIT_OUTBOUND_ALLOW", "")
+
 TASKS = {
     "default": {
         "BACKEND": env("SERVICEFIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
