@@ -265,3 +265,56 @@ def test_environment_proxies_are_not_used(monkeypatch, settings, local):
     request = urllib.request.Request(f"http://127.0.0.1:{local.port}/", data=b"", method="POST")
     with open_checked(request, timeout=5) as response:
         assert response.status == 200
+
+
+def _certificate(tmp_path, name):
+    """A self-signed certificate for ``name`` (openssl), and its key."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.parametrize(("served", "ok"), [("hooks.example", True), ("other.example", False)])
+def test_https_is_pinned_and_the_certificate_is_checked_against_the_name(
+    monkeypatch, settings, tmp_path, served, ok
+):
+    """The TLS connection goes to the checked address while SNI and the certificate check use
+    the host name: a certificate for the name passes, one for another name does not."""
+    import ssl
+
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]
+    cert, key = _certificate(tmp_path, served)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the default context trusts it
+    server = Local()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.server.socket = context.wrap_socket(server.server.socket, server_side=True)
+    fake_dns(monkeypatch, {"hooks.example": ["127.0.0.1"]})
+    try:
+        request = urllib.request.Request(
+            f"https://hooks.example:{server.port}/hook", data=b"{}", method="POST"
+        )
+        if ok:
+            with open_checked(request, timeout=5) as response:
+                assert response.status == 200
+            assert server.requests[0][1]["Host"] == f"hooks.example:{server.port}"
+        else:
+            with pytest.raises(OSError) as error:
+                open_checked(request, timeout=5)
+            assert "certificate" in str(error.value).lower()
+            assert server.requests == []
+    finally:
+        server.close()
