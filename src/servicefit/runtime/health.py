@@ -1,19 +1,46 @@
 """The readiness report behind ``/healthz``: for load balancers and monitoring, no secrets.
 
-``status`` is ``ok``; ``degraded`` when tasks wait with no live worker or the oldest waiting
-task is older than ``SERVICEFIT_QUEUE_ALERT_SECONDS`` (300); ``error`` when the database does
-not answer (HTTP 503, so a load balancer takes the server out). Counts and ages only: no
+``status`` is ``ok``; ``degraded`` when tasks wait with no live worker, the oldest waiting
+task is older than ``SERVICEFIT_QUEUE_ALERT_SECONDS`` (300), or ``storage`` is ``full``;
+``error`` when the database does not answer (HTTP 503, so a load balancer takes the server
+out). ``storage`` is ``full`` when this process had a write refused for want of space in the
+last 10 minutes (:mod:`.storage`), or, on SQLite, when the database's disk has less than
+1 MB free or the database has reached ``PRAGMA max_page_count``. Counts and ages only: no
 names, no hosts, no task arguments.
 """
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection
 
 from .leases import queue_state
+from .storage import recently_full
+
+#: Below this much free space on the disk of a SQLite database, ``storage`` reads ``full``.
+SQLITE_MIN_FREE_BYTES = 1024 * 1024
+
+
+def _sqlite_full() -> bool:
+    """SQLite only (PostgreSQL's disk is not visible from here): two pragmas and a statvfs."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        limit = cursor.execute("PRAGMA max_page_count").fetchone()[0]
+    if pages >= limit:
+        return True
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return False
+    try:
+        return shutil.disk_usage(Path(name).parent).free < SQLITE_MIN_FREE_BYTES
+    except OSError:
+        return False
 
 
 def readiness() -> tuple[int, dict[str, Any]]:
@@ -22,14 +49,16 @@ def readiness() -> tuple[int, dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         queue = queue_state()
+        full = recently_full() or _sqlite_full()
     except (DatabaseError, InterfaceError):
         return 503, {"status": "error", "database": "unavailable"}
     alert_after = float(getattr(settings, "SERVICEFIT_QUEUE_ALERT_SECONDS", 300))
     stale = queue.oldest_waiting_seconds is not None and queue.oldest_waiting_seconds > alert_after
     unattended = queue.waiting > 0 and queue.workers_alive == 0
     return 200, {
-        "status": "degraded" if stale or unattended else "ok",
+        "status": "degraded" if stale or unattended or full else "ok",
         "database": "ok",
+        "storage": "full" if full else "ok",
         "queue": {
             "waiting": queue.waiting,
             "running": queue.running,
