@@ -227,3 +227,31 @@ def test_a_wrapped_sqlstate_is_found():
 def test_healthz_reports_a_full_sqlite_database(full_sqlite, client):
     body = client.get("/healthz").json()
     assert body["storage"] == "full" and body["status"] == "degraded"
+
+
+def test_a_sqlite_io_error_counts_as_full_only_when_the_disk_is_full(monkeypatch):
+    """In WAL mode a full disk is mostly "disk I/O error" (measured: SQLITE_IOERR_SHMSIZE on
+    every new connection); an I/O error with space left stays a 500."""
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    error = _sqlite_error("disk I/O error", 4874)  # SQLITE_IOERR_SHMSIZE
+    monkeypatch.setattr(storage.shutil, "disk_usage", lambda path: usage(10, 10, 0))
+    assert storage_full_cause(error) == "disk_full"
+    monkeypatch.setattr(storage.shutil, "disk_usage", lambda path: usage(10, 5, 10**9))
+    assert storage_full_cause(error) == ""
+
+
+def test_healthz_says_storage_full_when_the_database_cannot_even_be_read(
+    monkeypatch, no_raise_client
+):
+    from servicefit.runtime import health
+
+    def unreadable():
+        raise OperationalError("disk I/O error") from _sqlite_error("disk I/O error", 4874)
+
+    monkeypatch.setattr(health, "queue_state", unreadable)
+    monkeypatch.setattr(storage, "sqlite_disk_nearly_full", lambda: True)
+    response = no_raise_client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable", "storage": "full"}

@@ -11,18 +11,13 @@ names, no hosts, no task arguments.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection
 
 from .leases import queue_state
-from .storage import recently_full
-
-#: Below this much free space on the disk of a SQLite database, ``storage`` reads ``full``.
-SQLITE_MIN_FREE_BYTES = 1024 * 1024
+from .storage import recently_full, sqlite_disk_nearly_full, storage_full_cause
 
 
 def _sqlite_full() -> bool:
@@ -32,15 +27,7 @@ def _sqlite_full() -> bool:
     with connection.cursor() as cursor:
         pages = cursor.execute("PRAGMA page_count").fetchone()[0]
         limit = cursor.execute("PRAGMA max_page_count").fetchone()[0]
-    if pages >= limit:
-        return True
-    name = str(connection.settings_dict.get("NAME") or "")
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return False
-    try:
-        return shutil.disk_usage(Path(name).parent).free < SQLITE_MIN_FREE_BYTES
-    except OSError:
-        return False
+    return pages >= limit or sqlite_disk_nearly_full()
 
 
 def readiness() -> tuple[int, dict[str, Any]]:
@@ -50,8 +37,11 @@ def readiness() -> tuple[int, dict[str, Any]]:
             cursor.execute("SELECT 1")
         queue = queue_state()
         full = recently_full() or _sqlite_full()
-    except (DatabaseError, InterfaceError):
-        return 503, {"status": "error", "database": "unavailable"}
+    except (DatabaseError, InterfaceError) as exc:
+        body = {"status": "error", "database": "unavailable"}
+        if storage_full_cause(exc):  # SQLite in WAL mode cannot even read on a full disk
+            body["storage"] = "full"
+        return 503, body
     alert_after = float(getattr(settings, "SERVICEFIT_QUEUE_ALERT_SECONDS", 300))
     stale = queue.oldest_waiting_seconds is not None and queue.oldest_waiting_seconds > alert_after
     unattended = queue.waiting > 0 and queue.workers_alive == 0
