@@ -255,3 +255,26 @@ def test_healthz_says_storage_full_when_the_database_cannot_even_be_read(
     response = no_raise_client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable", "storage": "full"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_section_clock_is_not_started_when_its_audit_event_cannot_be_stored(started):
+    """Half-written before: the reply's clock started, its audit event refused, the answer
+    not stored."""
+    from servicefit.assessments.services import save_answer
+
+    session = AssessmentSession.objects.get()
+    assert session.reply_started_at is None
+
+    def refuse_audit(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and "audit" in sql:
+            raise OperationalError("database or disk is full") from _sqlite_error(
+                "database or disk is full", sqlite3.SQLITE_FULL
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_audit), pytest.raises(OperationalError):
+        save_answer(session=session, key=f"reply.{session.reply_message}", value="Dear customer")
+    session.refresh_from_db()
+    assert session.reply_started_at is None
+    assert not Answer.objects.exists()
