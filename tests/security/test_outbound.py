@@ -318,3 +318,16 @@ def test_https_is_pinned_and_the_certificate_is_checked_against_the_name(
             assert server.requests == []
     finally:
         server.close()
+
+
+def test_every_checked_address_is_tried_in_order(monkeypatch, settings, local):
+    """Like ``socket.create_connection``: a first address that does not answer (here ``::1``,
+    where nothing listens) falls back to the next checked one, never to a new DNS answer."""
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1", "::1"]
+    fake_dns(monkeypatch, {"dual.example": ["::1", "127.0.0.1"]})
+    request = urllib.request.Request(
+        f"http://dual.example:{local.port}/hook", data=b"{}", method="POST"
+    )
+    with open_checked(request, timeout=5) as response:
+        assert response.status == 200
+    assert len(local.requests) == 1

@@ -153,6 +153,9 @@ class Target:
     host: str
     port: int
     address: IPAddress
+    #: every address the name resolved to, all checked, tried in order like
+    #: ``socket.create_connection`` (an IPv6 address first on a host without IPv6 falls back)
+    addresses: tuple[IPAddress, ...] = ()
 
 
 def check_url(url: str, *, allow: AllowList | None = None) -> Target:
@@ -187,17 +190,28 @@ def check_url(url: str, *, allow: AllowList | None = None) -> Target:
                     address=str(address),
                     kind=kind,
                 )
-    return Target(scheme, host, port, addresses[0])
+    return Target(scheme, host, port, addresses[0], tuple(addresses))
+
+
+def _connect(addresses: tuple[str, ...], port: int, timeout: Any, source: Any) -> socket.socket:
+    error: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout, source)
+        except OSError as exc:
+            error = exc
+    raise error or OSError("no address to connect to")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, pinned: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pinned: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pinned = pinned
 
     def connect(self) -> None:
-        self.sock = socket.create_connection(
-            (self._pinned, self.port),
+        self.sock = _connect(
+            self._pinned,
+            self.port,
             self.timeout,
             self.source_address,  # type: ignore[attr-defined]
         )
@@ -205,13 +219,14 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, pinned: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pinned: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pinned = pinned
 
     def connect(self) -> None:
-        sock = socket.create_connection(
-            (self._pinned, self.port),
+        sock = _connect(
+            self._pinned,
+            self.port,
             self.timeout,
             self.source_address,  # type: ignore[attr-defined]
         )
@@ -220,7 +235,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 class _PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, pinned: str) -> None:
+    def __init__(self, pinned: tuple[str, ...]) -> None:
         super().__init__()
         self._pinned = pinned
 
@@ -229,7 +244,7 @@ class _PinnedHTTPHandler(urllib.request.HTTPHandler):
 
 
 class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, pinned: str) -> None:
+    def __init__(self, pinned: tuple[str, ...]) -> None:
         super().__init__()
         self._pinned = pinned
 
@@ -254,7 +269,7 @@ def open_checked(request: urllib.request.Request, *, timeout: float) -> Any:
     redirects, no environment proxies. Raises :class:`OutboundRefused`, ``HTTPError``
     (non-2xx answers, redirects included) and ``OSError``."""
     target = check_url(request.full_url)
-    pinned = str(target.address)
+    pinned = tuple(str(a) for a in target.addresses)
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler({}),
