@@ -53,6 +53,7 @@ build: install
 # the per-user default (see docs/operations.md).
 run: export SERVICEFIT_DATA_DIR ?= $(CURDIR)/data
 run: export SERVICEFIT_SITE_URL ?= http://$(HOST):$(PORT)
+run: export SERVICEFIT_OUTBOUND_ALLOW ?= 127.0.0.1,::1
 run: build
 	$(BIN)/servicefit manage migrate --no-input
 	$(BIN)/servicefit manage collectstatic --no-input -v 0

@@ -16,7 +16,8 @@ candidates:write and results:read, and a webhook for ``assessment.scored`` point
     python examples/ats_roundtrip.py --base-url http://127.0.0.1:8000 --token sf_… \\
         --webhook-secret whsec_… --receiver-port 8765
 
-The task worker must run (``servicefit serve`` or ``make run`` start one).
+The task worker must run (``servicefit serve`` or ``make run`` start one) and may reach the
+receiver on loopback (``make run`` allows it; otherwise ``SERVICEFIT_OUTBOUND_ALLOW=127.0.0.1``).
 """
 
 from __future__ import annotations

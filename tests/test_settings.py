@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from servicefit.settings import env, env_bool, env_list
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from servicefit.settings import env, env_bool, env_list, env_outbound_allow
 
 
 def test_env_reads_a_secret_from_a_file(tmp_path, monkeypatch):
@@ -27,3 +30,20 @@ def test_env_bool_and_list_parse_operator_input(monkeypatch):
     assert env_bool("SERVICEFIT_TEST_FLAG", False) is True
     assert env_bool("SERVICEFIT_TEST_UNSET", True) is True
     assert env_list("SERVICEFIT_TEST_HOSTS", "") == ["a.example", "b.example"]
+
+
+def test_the_outbound_allow_list_takes_addresses_networks_and_names(monkeypatch):
+    monkeypatch.setenv("SERVICEFIT_OUTBOUND_ALLOW", "10.0.5.0/24, 127.0.0.1,[::1],hooks.internal")
+    assert env_outbound_allow("SERVICEFIT_OUTBOUND_ALLOW") == [
+        "10.0.5.0/24",
+        "127.0.0.1",
+        "[::1]",
+        "hooks.internal",
+    ]
+
+
+@pytest.mark.parametrize("value", ["10.0.0.0/33", "hooks internal", "http://hooks.internal/"])
+def test_a_mistyped_outbound_allow_entry_stops_the_start(monkeypatch, value):
+    monkeypatch.setenv("SERVICEFIT_OUTBOUND_ALLOW", value)
+    with pytest.raises(ImproperlyConfigured, match="SERVICEFIT_OUTBOUND_ALLOW"):
+        env_outbound_allow("SERVICEFIT_OUTBOUND_ALLOW")

@@ -352,6 +352,30 @@ EMAIL_USE_SSL = env_bool("SERVICEFIT_EMAIL_USE_SSL", False)  # implicit TLS, por
 EMAIL_TIMEOUT = env_int("SERVICEFIT_EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = env("SERVICEFIT_FROM_EMAIL", "ServiceFit <noreply@localhost>")
 
+
+# Webhooks and Greenhouse callbacks never reach loopback, private, link-local or other internal
+# addresses (servicefit.security.outbound) unless listed here: comma-separated addresses,
+# networks (CIDR) or host names, e.g. "10.0.5.0/24,hooks.internal".
+def env_outbound_allow(name: str) -> list[str]:
+    """Addresses, networks and host names; a typo (``10.0.0.0/33``) stops the start instead of
+    being taken as a host name that never matches."""
+    import ipaddress
+
+    entries = env_list(name, "")
+    for entry in entries:
+        bare = entry.strip("[]")
+        try:
+            ipaddress.ip_network(bare, strict=False)
+        except ValueError:
+            if "/" in bare or not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?", bare):
+                raise ImproperlyConfigured(
+                    f"{name}: {entry!r} is neither an address, a network (CIDR) nor a host name"
+                ) from None
+    return entries
+
+
+SERVICEFIT_OUTBOUND_ALLOW = env_outbound_allow("SERVICEFIT_OUTBOUND_ALLOW")
+
 TASKS = {
     "default": {
         "BACKEND": env("SERVICEFIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

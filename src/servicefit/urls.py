@@ -21,6 +21,8 @@ def admin_urls() -> list[URLPattern | URLResolver]:
     ]
 
 
+handler500 = "servicefit.runtime.views.server_error"
+
 urlpatterns = [
     path("login/", security_views.LoginView.as_view(), name="login"),
     path("login/verify/", security_views.login_verify, name="login_verify"),

@@ -58,3 +58,25 @@ def test_extending_a_revoked_invitation_says_it_was_revoked(api, job):
     late = api.post(f"{base}/extend", {"days": 3})
     assert late.status_code == 409
     assert late.json()["detail"].startswith("The candidate's invitation was revoked")
+
+
+def test_without_an_email_server_the_documented_not_sent_is_what_the_api_says(
+    api, job, settings, django_capture_on_commit_callbacks
+):
+    """docs/api.md: without an e-mail server ``POST …/invitation`` answers ``"email":
+    "not_sent"`` with ``email_reason`` and ``email_queued: false``; ``GET …/invitation`` says
+    ``email: not_sent`` and the status stays ``created``, never ``sent``."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert '`"email": "not_sent"`' in doc and "`email_queued: false`" in doc
+    assert "not_sent (no e-mail server; `email_reason` says so)" in doc
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    person = api.post(f"/api/v1/jobs/{job.pk}/candidates", {"name": "K", "email": "k@x.example"})
+    url = f"/api/v1/candidates/{person.json()['id']}/invitation"
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(url, {}).json()
+    assert (created["email"], created["email_queued"]) == ("not_sent", False)
+    assert created["email_reason"]
+    read = api.get(url).json()
+    assert (read["email"], read["status"]) == ("not_sent", "created") and read["email_reason"]

@@ -29,6 +29,7 @@ def free_port() -> int:
 
 def test_the_example_round_trip(live_server, recruiter, make_token, settings):
     settings.SITE_URL = live_server.url  # invitation links point at this server
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]  # the example's receiver is on loopback
     port = free_port()
     WebhookSubscription.objects.create(
         name="Example ATS",

@@ -13,6 +13,8 @@ import base64
 import json
 import random
 
+import pytest
+
 from servicefit.api.models import GreenhouseOrder
 from servicefit.candidates.models import Candidate
 
@@ -109,8 +111,9 @@ def test_status_moves_to_complete_with_a_score(client, basic, job):
 
 
 def test_scoring_patches_the_greenhouse_callback(
-    client, basic, job, django_capture_on_commit_callbacks
+    client, basic, job, settings, django_capture_on_commit_callbacks
 ):
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]  # the receiver listens on loopback
     from servicefit.assessments.services import submit
     from servicefit.demo_assessments import simulate_assessment
 
@@ -143,3 +146,42 @@ def test_an_oversized_send_test_names_the_configured_limit(client, basic, job, s
     assert response.status_code == 413
     assert response.json()["error"] == "Request body too large. The limit is 300 bytes."
     assert Candidate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8100/cb",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:10.0.0.1]/cb",
+        "http://localhost/cb",
+    ],
+)
+def test_send_test_refuses_a_callback_to_an_internal_address(client, basic, job, settings, url):
+    settings.SERVICEFIT_OUTBOUND_ALLOW = []
+    response = send(client, basic, job, url=url)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("The url for the completion callback is refused")
+    assert "SERVICEFIT_OUTBOUND_ALLOW" in response.json()["detail"]
+    assert GreenhouseOrder.objects.count() == 0 and Candidate.objects.count() == 0
+
+
+def test_a_stored_internal_callback_is_not_called(
+    client, basic, job, settings, django_capture_on_commit_callbacks
+):
+    """A callback allowed when the order came (or stored before the guard) and refused when
+    scoring finishes: nothing is sent and the order stays un-notified."""
+    from servicefit.api.greenhouse import notify
+
+    receiver = Receiver()
+    patched = []
+    receiver.server.RequestHandlerClass.do_PATCH = lambda handler: patched.append(handler.path)
+    try:
+        settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]
+        send(client, basic, job, url=receiver.url)
+        settings.SERVICEFIT_OUTBOUND_ALLOW = []
+        assert notify(GreenhouseOrder.objects.get().pk) == 0
+        assert patched == []
+        assert GreenhouseOrder.objects.get().completed_notified_at is None
+    finally:
+        receiver.close()

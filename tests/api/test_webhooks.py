@@ -14,6 +14,13 @@ from servicefit.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookS
 from servicefit.webhooks.signing import SIGNATURE_HEADER, SignatureError, sign, verify
 
 
+@pytest.fixture(autouse=True)
+def allow_local(settings):
+    """The receivers here listen on loopback, which the outbound guard refuses unless the
+    operator allows it."""
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]
+
+
 def test_signature_round_trip_and_tampering():
     body = b'{"a":1}'
     header = sign(body, "s3cret", timestamp=1_000_000)
@@ -280,3 +287,54 @@ def test_a_paused_webhook_gets_no_more_retries(
     delivery.refresh_from_db()
     assert delivery.attempts == 1 and delivery.last_error == "paused"
     assert delivery.next_attempt_at is None
+
+
+def test_a_receiver_on_an_internal_address_is_refused_unless_allowed(
+    db, settings, receiver, django_capture_on_commit_callbacks
+):
+    """End to end: without the allow-list the worker does not call 127.0.0.1, fails the
+    delivery at once (a retry would get the same answer) and the log says why; allowed, the
+    same local receiver gets the event."""
+    settings.SERVICEFIT_OUTBOUND_ALLOW = []
+    hook = WebhookSubscription.objects.create(
+        name="Local", url=receiver.url, events=["candidate.stage_changed"], secret="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        (refused,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    refused.refresh_from_db()
+    assert receiver.requests == []
+    assert refused.status == DeliveryStatus.FAILED and refused.next_attempt_at is None
+    assert refused.last_error.startswith("refused:loopback:127.0.0.1:127.0.0.1")
+    assert "127.0.0.1 is 127.0.0.1, an internal address (loopback, this server)" in refused.refusal
+
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1/32"]
+    with django_capture_on_commit_callbacks(execute=True):
+        (allowed,) = emit("candidate.stage_changed", {"candidate_id": 1})
+    allowed.refresh_from_db()
+    assert allowed.status == DeliveryStatus.DELIVERED and len(receiver.requests) == 1
+    assert hook.deliveries.count() == 2
+
+
+def test_the_delivery_log_shows_the_refusal_translated(
+    db, settings, client, admin_user, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_user)
+    settings.SERVICEFIT_OUTBOUND_ALLOW = []
+    hook = WebhookSubscription.objects.create(
+        name="Metadata",
+        url="http://169.254.169.254/latest/meta-data/",
+        events=["candidate.stage_changed"],
+        secret="x",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        emit("candidate.stage_changed", {"candidate_id": 1})
+    page = client.get(f"/integrations/webhooks/{hook.pk}/").content.decode()
+    assert (
+        "169.254.169.254 is 169.254.169.254, an internal address (link-local, e.g. cloud "
+        "metadata)" in page
+    )
+    page = client.get(
+        f"/integrations/webhooks/{hook.pk}/", HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    assert "169.254.169.254" in page and "SERVICEFIT_OUTBOUND_ALLOW" in page
+    assert "an internal address" not in page

@@ -67,7 +67,8 @@ def test_token_form_shows_errors_in_words(admin_page, live_server):
     assert ApiToken.objects.count() == 0
 
 
-def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
+def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server, settings):
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["127.0.0.1"]  # the receiver listens on loopback
     receiver = Receiver()
     try:
         page = admin_page
@@ -118,3 +119,28 @@ def test_admin_adds_a_webhook_and_sends_a_test_event(admin_page, live_server):
         )
     finally:
         receiver.close()
+
+
+def test_a_webhook_to_an_internal_address_is_refused_in_words(admin_page, live_server, settings):
+    settings.SERVICEFIT_OUTBOUND_ALLOW = []
+    page = admin_page
+    page.goto(f"{live_server.url}/integrations/")
+    hook_form = form(page, "webhook-create")
+    hook_form.get_by_label("Name").fill("Metadata")
+    hook_form.get_by_label("Receiver URL").fill("http://169.254.169.254/latest/meta-data/")
+    hook_form.get_by_label("An assessment was scored").check()
+    hook_form.locator("button[type=submit]").click()
+    errors = form(page, "webhook-create").locator(".errorlist").inner_text()
+    assert "169.254.169.254 is 169.254.169.254, an internal address" in errors
+    assert "SERVICEFIT_OUTBOUND_ALLOW" in errors
+    assert WebhookSubscription.objects.count() == 0
+
+    # an allowed internal receiver is stored
+    settings.SERVICEFIT_OUTBOUND_ALLOW = ["169.254.169.254"]
+    hook_form = form(page, "webhook-create")
+    hook_form.get_by_label("Name").fill("Metadata")
+    hook_form.get_by_label("Receiver URL").fill("http://169.254.169.254/latest/meta-data/")
+    hook_form.get_by_label("An assessment was scored").check()
+    hook_form.locator("button[type=submit]").click()
+    page.get_by_test_id("new-webhook-secret").wait_for()
+    assert WebhookSubscription.objects.get().url == "http://169.254.169.254/latest/meta-data/"

@@ -52,13 +52,13 @@ def test_healthz_reveals_nothing_about_tasks_or_hosts(client, db_tasks, unscored
     score_assessment.enqueue(unscored.pk)
     leases.beat("worker-secret-id")
     body = client.get("/healthz").json()
-    assert set(body) == {"status", "database", "queue", "workers"}
+    assert set(body) == {"status", "database", "storage", "queue", "workers"}
     assert set(body["queue"]) == {"waiting", "running", "oldest_waiting_seconds"}
     text = json.dumps(body)
     assert "worker-secret-id" not in text
     assert "score_assessment" not in text
     assert settings.SECRET_KEY not in text
-    strings = {v for v in (body["status"], body["database"]) if isinstance(v, str)}
+    strings = {v for v in (body["status"], body["database"], body["storage"]) if isinstance(v, str)}
     assert strings <= {"ok", "degraded"}
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import secrets
 from typing import Any
 
@@ -35,6 +36,7 @@ from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
+from servicefit.security.outbound import OutboundRefused, check_url, open_checked
 
 from .auth import body_too_large_detail, max_body_bytes
 from .models import ApiToken, GreenhouseOrder
@@ -42,6 +44,8 @@ from .problems import problem_response
 from .results import result_payload
 from .scopes import PARTNER
 from .tokens import authenticate
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = {"en", "da", "sv", "nb", "pl"}
 
@@ -145,6 +149,13 @@ def send_test(request: HttpRequest) -> HttpResponse:
     if language not in job.languages:
         language = job.languages[0] if job.languages else "en"
     callback = _callback_url(body.get("url"))
+    if callback:
+        try:
+            check_url(callback)
+        except OutboundRefused as exc:
+            return _error(request, 400, f"The url for the completion callback is refused: {exc}")
+        except (OSError, UnicodeError):
+            pass  # not resolvable now; checked again when the callback is sent
     with transaction.atomic():
         existing = (
             GreenhouseOrder.objects.filter(candidate__job=job, candidate__email=email)
@@ -243,15 +254,19 @@ def notify(order_id: int) -> int | None:
         or not _callback_url(order.callback_url)
     ):
         return None
-    request = urllib.request.Request(  # noqa: S310 (an https URL given by Greenhouse)
+    request = urllib.request.Request(  # noqa: S310 (checked by open_checked)
         order.callback_url,
         data=json.dumps({"partner_interview_id": order.partner_interview_id}).encode(),
         headers={"Content-Type": "application/json"},
         method="PATCH",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        # an internal address is refused, a redirect is an answer (not followed)
+        with open_checked(request, timeout=10) as response:
             code = int(response.status)
+    except OutboundRefused as exc:
+        logger.warning("Greenhouse callback of order %s not sent: %s", order.pk, exc.reason)
+        code = 0
     except urllib.error.HTTPError as exc:
         code = int(exc.code)
     except OSError:

@@ -89,6 +89,21 @@ class ApiAuditMiddleware:
         problem instead of the HTML error page."""
         if not request.path.startswith("/api/"):
             return None
+        from servicefit.runtime.storage import (
+            note_storage_full,
+            storage_full_cause,
+            storage_full_response,
+        )
+
+        if cause := storage_full_cause(exception):
+            logger.error(
+                "Service Unavailable: %s",
+                request.path,
+                exc_info=(type(exception), exception, exception.__traceback__),
+                extra={"status_code": 503, "request": request},
+            )
+            note_storage_full(cause, exception, request)
+            return storage_full_response(request)
         logger.error(
             "Internal Server Error: %s",
             request.path,

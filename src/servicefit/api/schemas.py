@@ -22,6 +22,7 @@ StageName = Literal[
     "rejected",
     "withdrawn",
 ]
+EmailDelivery = Literal["queued", "sent", "failed", "not_sent"]
 InvitationStatusName = Literal[
     "none",
     "created",
@@ -168,8 +169,14 @@ class ExtendIn(Strict):
 
 class InvitationOut(Schema):
     status: InvitationStatusName
-    email: Literal["queued", "sent", "failed"] | None = Field(
-        description="the invitation e-mail's delivery; null when no e-mail was asked for"
+    email: EmailDelivery | None = Field(
+        description=(
+            "the invitation e-mail's delivery; not_sent when no e-mail server is set up (see "
+            "email_reason); null when no e-mail was asked for"
+        )
+    )
+    email_reason: str | None = Field(
+        description="why the e-mail reaches nobody (with not_sent); else null"
     )
     created_at: datetime | None
     sent_at: datetime | None
@@ -188,7 +195,20 @@ class NewInvitationOut(Schema):
         )
     )
     expires_at: datetime
-    email_queued: bool
+    email: Literal["queued", "not_sent"] | None = Field(
+        default=None,
+        description=(
+            "queued: the worker e-mails the link; not_sent: no e-mail server is set up, the "
+            "candidate receives nothing (see email_reason); null when send_email was false"
+        ),
+    )
+    email_reason: str | None = Field(
+        default=None, description="why the e-mail reaches nobody (with not_sent); else null"
+    )
+    email_queued: bool = Field(
+        description='kept for compatibility: the same as email == "queued" (since 2026-12 '
+        "false when no e-mail server is set up)"
+    )
 
 
 class Band(Schema):

@@ -367,12 +367,14 @@ def start_section(
     if field is None:
         return None
     if getattr(session, field) is None:
-        updated = AssessmentSession.objects.filter(
-            pk=session.pk, **{f"{field}__isnull": True}
-        ).update(**{field: now or timezone.now()})
+        # the clock and its audit event together or not at all (a full disk refuses the second)
+        with transaction.atomic():
+            updated = AssessmentSession.objects.filter(
+                pk=session.pk, **{f"{field}__isnull": True}
+            ).update(**{field: now or timezone.now()})
+            if updated:
+                record(action=f"assessment.{section}_started", candidate=session.candidate)
         session.refresh_from_db(fields=[field])
-        if updated:
-            record(action=f"assessment.{section}_started", candidate=session.candidate)
     return deadline(session, section)
 
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from servicefit.accounts.models import Role, User
 from servicefit.api.scopes import scope_choices
+from servicefit.security.outbound import OutboundRefused, check_url
 from servicefit.webhooks.events import EVENTS
+from servicefit.webhooks.models import ADDRESS_KINDS
 
 
 class ApiTokenForm(forms.Form):
@@ -53,3 +55,25 @@ class WebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_url(self) -> str:
+        """Refuse a receiver on an internal address now, not only when the worker sends to it
+        (a host name that does not resolve yet is kept: the delivery log will say so)."""
+        url = str(self.cleaned_data["url"])
+        try:
+            check_url(url)
+        except OutboundRefused as exc:
+            kind = ADDRESS_KINDS.get(exc.kind)
+            if kind is None:
+                raise forms.ValidationError(_("Use an http or https URL.")) from None
+            raise forms.ValidationError(
+                _(
+                    "%(host)s is %(address)s, an internal address (%(kind)s). Webhooks do not "
+                    "reach internal addresses unless the operator allows them with "
+                    "SERVICEFIT_OUTBOUND_ALLOW."
+                ),
+                params={"host": exc.host, "address": exc.address, "kind": kind},
+            ) from None
+        except (OSError, UnicodeError):
+            pass
+        return url

@@ -7,6 +7,7 @@ Retries back off exponentially: 30 s, 1 min, 2 min, … capped at 6 h, for up to
 from __future__ import annotations
 
 import json
+import logging
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -15,8 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from servicefit.security.outbound import OutboundRefused, open_checked
+
 from .models import DeliveryStatus, WebhookDelivery
 from .signing import SIGNATURE_HEADER, sign
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
@@ -36,22 +41,17 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are answers, not deliveries: followed, a 301-303 turns the POST into a GET
-    without the event, whose 200 would mark the event delivered."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    """The response code, and the error to log for one that is not 2xx."""
+    """The response code, and the error to log for one that is not 2xx.
+
+    Sent through :func:`~servicefit.security.outbound.open_checked`: an internal address is
+    refused (:class:`OutboundRefused`), and redirects are answers, not deliveries: followed,
+    a 301-303 turns the POST into a GET without the event, whose 200 would mark the event
+    delivered.
+    """
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with open_checked(request, timeout=TIMEOUT_SECONDS) as response:
             code = int(response.status)
     except urllib.error.HTTPError as exc:
         code = int(exc.code)
@@ -97,8 +97,13 @@ def attempt_delivery(delivery_id: int) -> str:
         "ServiceFit-Event": delivery.event,
         "ServiceFit-Delivery": delivery.event_id,
     }
+    refused = False
     try:
         code, error = _post(subscription.url, body, headers)
+    except OutboundRefused as exc:
+        # the same answer on every retry until the URL or SERVICEFIT_OUTBOUND_ALLOW changes
+        code, error, refused = 0, exc.log_text()[:300], True
+        logger.warning("webhook %s not sent: %s", subscription.pk, exc.reason)
     except (OSError, ValueError) as exc:
         code = 0
         error = str(exc)[:300] or exc.__class__.__name__
@@ -107,7 +112,7 @@ def attempt_delivery(delivery_id: int) -> str:
     if 200 <= code < 300:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.next_attempt_at = None
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif refused or delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
     else:

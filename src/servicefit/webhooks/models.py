@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from servicefit.security.outbound import parse_log_text
+
+#: The kinds of address the outbound guard refuses, as the delivery log names them.
+ADDRESS_KINDS = {
+    "unspecified": _("unspecified"),
+    "loopback": _("loopback, this server"),
+    "link-local": _("link-local, e.g. cloud metadata"),
+    "multicast": _("multicast"),
+    "private": _("private network"),
+    "reserved": _("reserved"),
+}
 
 
 class WebhookSubscription(models.Model):
@@ -62,3 +75,18 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription}"
+
+    @property
+    def refusal(self) -> str:
+        """Why the server refused to send to the receiver's address (translated), or ``""``."""
+        parsed = parse_log_text(self.last_error)
+        if parsed is None:
+            return ""
+        kind = ADDRESS_KINDS.get(parsed["kind"])
+        if kind is None:
+            return gettext("Not sent: webhooks are sent only to http and https URLs.")
+        return gettext(
+            "Not sent: %(host)s is %(address)s, an internal address (%(kind)s). Webhooks do "
+            "not reach internal addresses unless the operator allows them with "
+            "SERVICEFIT_OUTBOUND_ALLOW."
+        ) % {"host": parsed["host"], "address": parsed["address"], "kind": kind}

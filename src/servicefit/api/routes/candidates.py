@@ -34,6 +34,7 @@ from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
 from servicefit.oversight.models import ScoringSuspension
 from servicefit.oversight.services import current_suspension
+from servicefit.security.mail import email_is_delivered
 
 from ..auth import BearerToken, require_scope
 from ..idempotency import OPENAPI_EXTRA, Created, idempotent
@@ -94,6 +95,33 @@ API_INVITATION_STATUS: dict[InvitationStatus, str] = {
     InvitationStatus.REVOKED: "revoked",
 }
 
+#: ``email_reason`` of an e-mail that reaches nobody because no e-mail server is set up.
+EMAIL_NOT_SENT_REASON = (
+    "No e-mail server is set up on this ServiceFit installation (SERVICEFIT_EMAIL_BACKEND is a "
+    "backend that delivers nothing), so the candidate receives no e-mail. Ask for the link "
+    'with "send_email": false and deliver it yourself.'
+)
+
+
+def api_invitation_status(status: InvitationStatus) -> str:
+    """The API's word for ``status``: an e-mail "sent" while no e-mail server is set up
+    reached nobody, so the invitation reads "created" (a link exists, nothing was sent)."""
+    if status in {InvitationStatus.SENT, InvitationStatus.DELIVERED} and not email_is_delivered():
+        return "created"
+    return API_INVITATION_STATUS[status]
+
+
+def api_email_status(delivery: str | None) -> str | None:
+    """``email`` of an invitation: queued, sent, failed, ``not_sent`` (no e-mail server: the
+    worker hands it to a backend that delivers nothing) or None (no e-mail asked for)."""
+    if delivery in {"queued", "sent"} and not email_is_delivered():
+        return "not_sent"
+    return delivery
+
+
+def email_reason(email: str | None) -> str | None:
+    return EMAIL_NOT_SENT_REASON if email == "not_sent" else None
+
 
 def candidate_out(
     candidate: Candidate,
@@ -114,7 +142,7 @@ def candidate_out(
         "email": candidate.email,
         "language": candidate.language,
         "stage": candidate.stage,
-        "invitation_status": API_INVITATION_STATUS[invitation],
+        "invitation_status": api_invitation_status(invitation),
         "stage_changed_at": candidate.stage_changed_at,
         "created_at": candidate.created_at,
         "result_status": status,
@@ -287,9 +315,11 @@ def invitation_status(candidate: Candidate) -> dict[str, Any]:
     """The latest invitation and its status, from the back office's one rule (``status_of``)."""
     invitation = candidate.invitations.order_by("-created_at", "-id").first()
     session = getattr(candidate, "assessment", None)
+    email = api_email_status(delivery_status(invitation) if invitation is not None else None)
     return {
-        "status": API_INVITATION_STATUS[status_of(invitation, session)],
-        "email": delivery_status(invitation) if invitation is not None else None,
+        "status": api_invitation_status(status_of(invitation, session)),
+        "email": email,
+        "email_reason": email_reason(email),
         "created_at": invitation.created_at if invitation else None,
         "sent_at": invitation.sent_at if invitation else None,
         "expires_at": invitation.expires_at if invitation else None,
@@ -306,7 +336,8 @@ def invitation_status(candidate: Candidate) -> dict[str, Any]:
 )
 def read_invitation(request: HttpRequest, candidate_id: ObjectId) -> dict[str, Any]:
     """The latest invitation's status: none, created, sent, failed, opened, started, submitted,
-    withdrawn, expired or revoked; ``email`` is the e-mail's delivery (queued, sent, failed)."""
+    withdrawn, expired or revoked; ``email`` is the e-mail's delivery (queued, sent, failed, or
+    not_sent with ``email_reason`` when no e-mail server is set up)."""
     require_scope(request, CANDIDATES_READ)
     return invitation_status(_candidate(candidate_id))
 
@@ -340,12 +371,21 @@ def invite(
             raise ApiProblem(409, "Already submitted", detail="The assessment has been submitted.")
         if payload.send_email:
             invitation = send_invitation(candidate=candidate, sent_by=token.user, days=payload.days)
-            mailed = {"url": None, "expires_at": invitation.expires_at, "email_queued": True}
+            email = api_email_status("queued")
+            mailed = {
+                "url": None,
+                "expires_at": invitation.expires_at,
+                "email": email,
+                "email_reason": email_reason(email),
+                "email_queued": email == "queued",
+            }
             return Created(201, mailed, candidate=candidate)
         new = create_invitation(candidate=candidate, created_by=token.user, days=payload.days)
         body: dict[str, Any] = {
             "url": new.url,
             "expires_at": new.invitation.expires_at,
+            "email": None,
+            "email_reason": None,
             "email_queued": False,
         }
         # The link is kept as the invitation's id, never as text (see _replay_invitation).
