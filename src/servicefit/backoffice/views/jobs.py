@@ -20,6 +20,7 @@ from servicefit.jobs.models import Job
 from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 from servicefit.oversight.services import current_suspension
 
+from ..concurrency import is_stale, refresh_version
 from ..forms import JobCloseForm, JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, stream_csv, write_xlsx
 
@@ -49,10 +50,17 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 @recruiter_required
 def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=job_id)
-    form = JobForm(request.POST or None, instance=job)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+    if request.method != "POST":
+        job = get_object_or_404(Job, pk=job_id)
+        return render(
+            request, "backoffice/job_edit.html", {"job": job, "form": JobForm(instance=job)}
+        )
+    with transaction.atomic():
+        # Checked and saved under the row lock, so of two saves from pages showing the same
+        # version only the first applies; the second is refused (backoffice/concurrency.py).
+        job = get_object_or_404(Job.objects.select_for_update(), pk=job_id)
+        form = JobForm(request.POST, instance=job)
+        if form.is_valid():
             form.save()
             record(
                 action="job.edited",
@@ -62,9 +70,14 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
             )
             if any(f.startswith(("weight_", "minimum_")) for f in form.changed_data):
                 schedule_recompute(job=job)
-        messages.success(request, _("Job saved."))
-        return redirect("backoffice:job_detail", job_id=job.pk)
-    return render(request, "backoffice/job_edit.html", {"job": job, "form": form})
+            messages.success(request, _("Job saved."))
+            return redirect("backoffice:job_detail", job_id=job.pk)
+    status = 200
+    if is_stale(form):
+        refresh_version(form)
+        status = 409
+    job = Job.objects.get(pk=job_id)  # the form changed the instance in validating it
+    return render(request, "backoffice/job_edit.html", {"job": job, "form": form}, status=status)
 
 
 @recruiter_required
