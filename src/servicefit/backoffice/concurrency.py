@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -77,15 +79,17 @@ def _shown(field: forms.Field, value: Any) -> str:
 
 
 def is_stale(form: forms.BaseForm) -> bool:
-    return form.has_error(forms.forms.NON_FIELD_ERRORS, STALE)
+    return form.has_error(NON_FIELD_ERRORS, STALE)
 
 
 def refresh_version(form: forms.BaseForm) -> None:
     """After a refused save (the form validated): the form now carries the current version,
     so saving it again (after the recruiter has checked it) applies it over the other change,
     on purpose; beside each field the other save changed, what it holds now."""
-    form.data = form.data.copy()
-    form.data[OPENED_VERSION] = form.stored_version  # type: ignore[attr-defined]
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data[OPENED_VERSION] = form.stored_version  # type: ignore[attr-defined]
+    form.data = data
     for name in getattr(form, "stale_fields", []):
         if name in form.fields and not form.fields[name].widget.is_hidden:
             value = _shown(form.fields[name], form[name].initial)

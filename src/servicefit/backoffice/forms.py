@@ -186,7 +186,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
 
 def job_version(job: Job) -> str:
     """The version of what :class:`JobForm` edits, as stored (see ``concurrency.py``)."""
-    values = {name: getattr(job, name) for name in JobForm._meta.fields or ()}
+    values = {name: getattr(job, name) for name in JobForm.Meta.fields}
     return version_of({**values, "weights": job.weights, "minimums": job.minimums})
 
 
