@@ -125,3 +125,17 @@ def test_saving_a_job_counts_only_what_was_changed_not_every_weight(
     assert response.status_code == 302
     assert AuditEvent.objects.get(action="job.edited").detail == {"fields": ["title"]}
     assert callbacks == []  # no recompute of the standings queued
+
+
+def test_the_new_job_page_sent_twice_creates_one_job(client, recruiter):
+    client.force_login(recruiter)
+    data = _form_data(client.get("/jobs/new/"))
+    data.update(title="Kundeservice", template="phone_support", pay_period="month")
+    first = client.post("/jobs/new/", data)
+    second = client.post("/jobs/new/", data)  # Back, then "Create job" again
+    job = Job.objects.get(title="Kundeservice")
+    assert first["Location"] == second["Location"] == f"/jobs/{job.pk}/edit/"
+    assert "with the same details: here it is" in client.get(second["Location"]).content.decode()
+    # other details: another job
+    client.post("/jobs/new/", {**data, "location": "Aarhus"})
+    assert Job.objects.filter(title="Kundeservice").count() == 2

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +21,15 @@ from servicefit.jobs.models import Job
 from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 from servicefit.oversight.services import current_suspension
 
-from ..concurrency import is_stale, refresh_version
+from ..concurrency import is_stale, refresh_version, version_of
 from ..forms import JobCloseForm, JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, stream_csv, write_xlsx
+
+#: The session remembers the jobs it created in the last minutes, by their details, so the
+#: same page sent again (Back, then "Create job"; a double click) leads to that job instead of
+#: creating a duplicate.
+CREATED_JOBS = "created_jobs"
+SAME_JOB_SECONDS = 600
 
 
 @recruiter_required
@@ -30,6 +37,21 @@ def job_create(request: HttpRequest) -> HttpResponse:
     form = JobCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        details = version_of(data)
+        now = timezone.now().timestamp()
+        created = {
+            key: (job_id, at)
+            for key, (job_id, at) in request.session.get(CREATED_JOBS, {}).items()
+            if now - at < SAME_JOB_SECONDS
+        }
+        if details in created:
+            job = Job.objects.filter(pk=created[details][0]).first()
+            if job is not None:
+                messages.info(
+                    request,
+                    _("This job was created a moment ago with the same details: here it is."),
+                )
+                return redirect("backoffice:job_edit", job_id=job.pk)
         job = create_job_from_template(
             title=data["title"],
             template_id=data["template"],
@@ -41,6 +63,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             pay_currency=data["pay_currency"],
             pay_period=data["pay_period"],
         )
+        request.session[CREATED_JOBS] = {**created, details: (job.pk, now)}
         messages.success(
             request, _("Job created from the template. Review the weights and minimums.")
         )
