@@ -15,6 +15,7 @@ from django.utils import timezone
 from servicefit.assessments.models import AssessmentSession
 from servicefit.assessments.services import create_invitation, start_section, start_session
 from servicefit.audit.models import AuditEvent
+from servicefit.backoffice.forms import candidate_version
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import CandidateLocked, add_candidate, update_candidate
 
@@ -28,6 +29,7 @@ def _post(client, candidate, **fields):
         "language": candidate.language,
         "extra_time_percent": str(candidate.extra_time_percent),
         "reason": "",
+        "opened_version": candidate_version(candidate),  # the page showed the stored details
     }
     data.update(fields)
     return client.post(f"/candidates/{candidate.pk}/edit/", data)

@@ -70,11 +70,13 @@ def _edit_data(job, **overrides):
         "retention_days": 180,
         "feedback_report": "on",
     }
+    from servicefit.backoffice.forms import job_version
     from servicefit.content import default_content
 
     for competency in default_content().competencies:
         data[f"weight_{competency.id}"] = job.weights.get(competency.id, 0)
         data[f"minimum_{competency.id}"] = job.minimums.get(competency.id, "")
+    data["opened_version"] = job_version(job)  # the page was opened from the stored job
     data.update(overrides)
     return data
 

@@ -149,3 +149,22 @@ def test_the_schedule_form_offers_interviewers_and_recruiters(
     response = login(recruiter).get(reverse("interviews:schedule", args=[candidate.pk]))
     choices = {u.pk for u in response.context["form"].fields["interviewers"].queryset}
     assert {recruiter.pk, interviewer.pk} <= choices
+
+
+def test_the_schedule_form_sent_twice_adds_one_interview(login, recruiter, interviewer, candidate):
+    """A double click, or Back and send again: the second request leads to the interview the
+    first one scheduled, and nothing is added."""
+    client = login(recruiter)
+    url = reverse("interviews:schedule", args=[candidate.pk])
+    first = client.post(url, form_data(interviewer))
+    second = client.post(url, form_data(interviewer))
+    interview = Interview.objects.get(candidate=candidate)  # one, not two
+    assert (
+        first["Location"] == second["Location"] == reverse("interviews:detail", args=[interview.pk])
+    )
+    assert AuditEvent.objects.filter(action="interview.scheduled").count() == 1
+    page = client.get(second["Location"]).content.decode()
+    assert "This interview was already scheduled; nothing was added." in page
+    # another time is another interview
+    assert client.post(url, form_data(interviewer, when="2030-05-07T10:30")).status_code == 302
+    assert Interview.objects.filter(candidate=candidate).count() == 2

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from servicefit.assessments.models import Answer, AssessmentSession, Result
+from servicefit.assessments.models import Answer, AssessmentSession, Invitation, Result
 from servicefit.assessments.services import (
     AUTOMATION_NOTICE_VERSION,
     PRIVACY_NOTICE_VERSION,
@@ -283,7 +283,9 @@ def test_submitting_twice_produces_one_result_with_versions(
 def test_answers_after_submitting_are_refused(client, started):
     client.post(f"/a/{started}/submit/")
     response = answer(client, started, "q01", "3")
-    assert response.status_code == 404
+    # refused: not saved, and the link leads to the thank-you page (htmx: see below)
+    assert (response.status_code, response["Location"]) == (302, f"/a/{started}/done/")
+    assert not Answer.objects.filter(key="q01").exists()
 
 
 def test_when_the_situations_time_is_up_a_page_offers_the_next_part(client, started):
@@ -323,3 +325,39 @@ def test_the_review_page_says_what_an_empty_reply_and_a_half_rated_situation_mea
         answer(client, started, key, "3")
     review = client.get(f"/a/{started}/review/").content.decode()
     assert "data-review-note" not in review
+
+
+def test_pages_opened_before_the_submit_lead_to_the_thank_you_page(client, started):
+    """Back, Next or Save on a page opened before submitting (another device, another tab)."""
+    token = started
+    plan = plan_for(session_of(token))
+    first = plan.pages[0]
+    assert client.post(f"/a/{token}/submit/").status_code == 302
+    done = f"/a/{token}/done/"
+    for response in (
+        client.get(f"/a/{token}/p/{first.slug}/"),
+        client.post(f"/a/{token}/p/{first.slug}/", {first.keys[0]: "3", "go": "next"}),
+        client.get(f"/a/{token}/review/"),
+        client.get(f"/a/{token}/preview/"),
+    ):
+        assert (response.status_code, response["Location"]) == (302, done)
+    # an answer sent by htmx: a short reason for beside the answer, not a whole page
+    saved = client.post(
+        f"/a/{token}/answer/", {"key": first.keys[0], first.keys[0]: "3"}, HTTP_HX_REQUEST="true"
+    )
+    assert saved.status_code == 409
+    assert saved.content.decode() == (
+        "Your assessment is already submitted; this answer was not saved."
+    )
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_through_a_revoked_link_gets_a_short_neutral_reason(client, started):
+    token = started
+    key = plan_for(session_of(token)).pages[0].keys[0]
+    Invitation.objects.update(revoked_at=timezone.now())
+    saved = client.post(f"/a/{token}/answer/", {"key": key, key: "3"}, HTTP_HX_REQUEST="true")
+    assert (saved.status_code, saved.content.decode()) == (404, "This link cannot be used")
+    page = client.get(f"/a/{token}/review/")  # not an htmx request: the neutral page
+    assert page.status_code == 404
+    assert "<h1>This link cannot be used</h1>" in page.content.decode()

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from servicefit.assessments.models import Answer, AssessmentSession
 from servicefit.assessments.services import create_invitation, plan_for
 from servicefit.audit.models import AuditEvent
+from servicefit.backoffice.forms import candidate_version
 from servicefit.candidates.importing import (
     CandidateImportError,
     import_candidates,
@@ -122,7 +123,9 @@ def test_no_email_input_carries_a_maxlength_that_would_cut_a_pasted_address(job)
 
     from servicefit.backoffice.forms import CandidateEditForm, CandidateForm
 
-    for form_class in (partial(CandidateForm, job=job), partial(CandidateEditForm, job=job)):
+    candidate = add_candidate(job=job, name="Bo", email="bo@example.com")
+    edit_form = partial(CandidateEditForm, candidate=candidate)
+    for form_class in (partial(CandidateForm, job=job), edit_form):
         html = str(form_class()["email"])
         assert 'type="email"' in html and "maxlength" not in html
         form = form_class(data={"name": "Bo", "email": LONG_EMAIL, "language": "en"})
@@ -173,6 +176,7 @@ def test_a_recruiter_corrects_name_and_email_and_the_change_is_audited(client, r
             "language": "en",
             "extra_time_percent": "0",
             "reason": "typo",
+            "opened_version": page.context["form"]["opened_version"].value(),
         },
     )
     assert response.status_code == 302
@@ -189,7 +193,13 @@ def test_correcting_to_an_address_already_in_the_job_is_refused(client, recruite
     bo = add_candidate(job=job, name="Bo", email="bo@example.com")
     response = client.post(
         f"/candidates/{bo.pk}/edit/",
-        {"name": "Bo", "email": "anna@example.com", "language": "en", "extra_time_percent": "0"},
+        {
+            "name": "Bo",
+            "email": "anna@example.com",
+            "language": "en",
+            "extra_time_percent": "0",
+            "opened_version": candidate_version(bo),
+        },
     )
     assert response.status_code == 400
     assert "already a candidate" in response.content.decode()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from servicefit.audit.models import AuditEvent
 from servicefit.candidates.models import Candidate, ReasonCode, Stage
 from servicefit.candidates.services import settable_stages
 from servicefit.content import default_content
@@ -18,7 +19,16 @@ from servicefit.jobs.models import CURRENCY_CHOICES, CURRENCY_FOR_LANGUAGE, PAY_
 from servicefit.jobs.services import closed_job_message
 from servicefit.security.forms import CleanTextMixin, EmailAddressField
 
+from .concurrency import add_version_field, refuse_stale, version_of
+
 WEIGHT_TOLERANCE = 0.001
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A stored weight or minimum (a float) as the form's decimal field reads the page: a
+    float initial (0.15) never equals the Decimal posted back ("0.15"), so every save counted
+    every weight as changed (audited as such, and recomputing the standings for nothing)."""
+    return None if value is None else Decimal(str(value))
 
 
 def _language() -> str:
@@ -121,7 +131,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
                 min_value=Decimal(0),
                 max_value=Decimal(1),
                 decimal_places=3,
-                initial=self.instance.weights.get(competency.id, 0),
+                initial=_decimal(self.instance.weights.get(competency.id, 0)),
             )
             self.fields[minimum_name] = forms.DecimalField(
                 label=_("Minimum: %(name)s") % {"name": label},
@@ -129,7 +139,7 @@ class JobForm(CleanTextMixin, forms.ModelForm):
                 max_value=Decimal(5),
                 decimal_places=2,
                 required=False,
-                initial=self.instance.minimums.get(competency.id),
+                initial=_decimal(self.instance.minimums.get(competency.id)),
             )
             self.competency_fields.append((competency.id, label, weight_name, minimum_name))
         current = self.instance.pay_currency
@@ -140,9 +150,13 @@ class JobForm(CleanTextMixin, forms.ModelForm):
             assert isinstance(currency, CurrencyField)  # noqa: S101  (declared above)
             notice = _("%(value)s is not a currency code: choose one") % {"value": current}
             currency.choices = [("", notice), *CURRENCY_CHOICES]
+        add_version_field(self, job_version(self.instance))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # Not over a save made since this page was opened (another tab, another recruiter).
+        saves = AuditEvent.objects.filter(job=self.instance, action="job.edited")
+        refuse_stale(self, kind="job", events=saves.order_by("-at", "-pk"))
         total = math.fsum(float(data.get(w) or 0) for _c, _l, w, _m in self.competency_fields)
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
             raise forms.ValidationError(
@@ -168,6 +182,24 @@ class JobForm(CleanTextMixin, forms.ModelForm):
         if commit:
             job.save()
         return job
+
+
+def job_version(job: Job) -> str:
+    """The version of what :class:`JobForm` edits, as stored (see ``concurrency.py``)."""
+    values = {name: getattr(job, name) for name in JobForm.Meta.fields}
+    return version_of({**values, "weights": job.weights, "minimums": job.minimums})
+
+
+def candidate_version(candidate: Candidate) -> str:
+    """The version of what :class:`CandidateEditForm` edits, as stored."""
+    return version_of(
+        {
+            "name": candidate.name,
+            "email": candidate.email,
+            "language": candidate.language,
+            "extra_time_percent": candidate.extra_time_percent,
+        }
+    )
 
 
 def _assessment_language_field() -> forms.ChoiceField:
@@ -241,12 +273,24 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        job: Job,
+        candidate: Candidate,
         language_fixed: bool = False,
         extra_time_fixed: bool = False,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": candidate.name,
+                "email": candidate.email,
+                "language": candidate.language,
+                "extra_time_percent": candidate.extra_time_percent,
+            },
+        )
         super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        job = candidate.job
+        add_version_field(self, candidate_version(candidate))
         language = self.fields["language"]
         assert isinstance(language, forms.ChoiceField)  # noqa: S101  (declared above)
         choices = job.language_choices()
@@ -267,6 +311,13 @@ class CandidateEditForm(CleanTextMixin, forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Not over a correction made since this page was opened (another tab or recruiter).
+        saves = AuditEvent.objects.filter(candidate=self.candidate, action="candidate.updated")
+        refuse_stale(self, kind="candidate", events=saves.order_by("-at", "-pk"))
+        return data
 
 
 class ImportForm(forms.Form):

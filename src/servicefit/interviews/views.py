@@ -23,6 +23,7 @@ from servicefit.candidates.models import Candidate
 from .forms import ScheduleForm, ScorecardForm
 from .models import Interview, Scorecard
 from .services import (
+    AlreadyScheduled,
     InterviewError,
     ScorecardLocked,
     interview_summary,
@@ -97,6 +98,10 @@ def schedule(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
             )
+        except AlreadyScheduled as exc:
+            # the same form sent again (a double click, or Back and send): show the one made
+            messages.info(request, str(exc))
+            return redirect("interviews:detail", interview_id=exc.interview.pk)
         except InterviewError as exc:
             form.add_error(None, str(exc))
         else:

@@ -23,7 +23,7 @@ from servicefit.content import Content, default_content
 from servicefit.fairness.selfid import has_answered
 from servicefit.oversight.services import is_scoring_suspended
 
-from .access import session_of, unavailable, use_candidate_language, with_invitation
+from .access import session_of, submitted_session, unavailable, with_invitation
 from .pages import page_context
 
 
@@ -48,7 +48,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     the feedback and the request for a human review for as long as the thank-you page is
     shown (``SERVICEFIT_FEEDBACK_DAYS``); after that, it gets the neutral page.
     """
-    if _submitted_session(request, token) is not None:
+    if submitted_session(request, token) is not None:
         return redirect(_url("done", token))
     return _landing(request, token)
 
@@ -274,27 +274,9 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(_url("done", token))
 
 
-def _submitted_session(request: HttpRequest, token: str) -> AssessmentSession | None:
-    """The submitted session behind a link whose thank-you page may still be shown, or ``None``.
-
-    Revoked links and erased candidates get the neutral page; so does a link once
-    ``SERVICEFIT_FEEDBACK_DAYS`` have passed since submission.
-    """
-    invitation = Invitation.objects.for_token(token)
-    if invitation is None or invitation.revoked_at is not None:
-        return None
-    session = session_of(invitation)
-    if session is None or session.submitted_at is None:
-        return None
-    if timezone.now() > services.feedback_available_until(session):
-        return None
-    use_candidate_language(request, invitation)
-    return session
-
-
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The thank-you page; it shows the feedback once the worker has scored the assessment."""
-    session = _submitted_session(request, token)
+    session = submitted_session(request, token)
     if session is None:
         return unavailable(request, token)
     job = session.candidate.job
@@ -310,7 +292,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 
 def done_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The feedback part of the thank-you page, polled by htmx until scoring has finished."""
-    session = _submitted_session(request, token)
+    session = submitted_session(request, token)
     if session is None:
         return unavailable(request, token)
     context = {"job": session.candidate.job, "token": token, **_feedback_context(session)}

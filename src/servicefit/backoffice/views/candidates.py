@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -44,6 +44,7 @@ from servicefit.jobs.services import closed_job_message
 from servicefit.runtime.uploads import NO_SPACE_IMPORT, refuse_lost_uploads
 from servicefit.security.mail import email_is_delivered
 
+from ..concurrency import is_stale, refresh_version
 from ..forms import BulkForm, CandidateEditForm, CandidateForm, ExtendForm, ImportForm, StageForm
 from .reports import render_report
 
@@ -93,49 +94,69 @@ def candidate_add(request: HttpRequest, job_id: int) -> HttpResponse:
 def candidate_edit(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Correct a candidate's name, e-mail address, assessment language or extra time; the
     change is audited."""
-    candidate = get_object_or_404(
-        Candidate.objects.select_related("job", "assessment"), pk=candidate_id
-    )
-    form = CandidateEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "name": candidate.name,
-            "email": candidate.email,
-            "language": candidate.language,
-            "extra_time_percent": candidate.extra_time_percent,
-        },
-        job=candidate.job,
+    if request.method != "POST":
+        candidate = get_object_or_404(
+            Candidate.objects.select_related("job", "assessment"), pk=candidate_id
+        )
+        form = _candidate_edit_form(candidate, None)
+        return _candidate_edit_page(request, candidate, form)
+    with transaction.atomic():
+        # Checked and saved under the row lock: two saves at once cannot both pass the
+        # "nothing changed since the page was opened" check (backoffice/concurrency.py).
+        candidate = get_object_or_404(
+            Candidate.objects.select_for_update(of=("self",)).select_related("job", "assessment"),
+            pk=candidate_id,
+        )
+        form = _candidate_edit_form(candidate, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changed = update_candidate(
+                    candidate=candidate,
+                    name=data["name"],
+                    email=data["email"],
+                    language=data["language"],
+                    extra_time_percent=data["extra_time_percent"],
+                    changed_by=acting_user(request),
+                    reason=data.get("reason") or "",
+                )
+            except DuplicateEmail:
+                form.add_error(
+                    "email", _("This e-mail address is already a candidate for this job.")
+                )
+            except CandidateLocked as locked:
+                # the candidate started between opening the page and sending it
+                form.add_error(
+                    locked.field,
+                    _(
+                        "The candidate has started the assessment in the meantime; this is now "
+                        "fixed."
+                    ),
+                )
+            else:
+                if changed:
+                    messages.success(request, _("The candidate's details were corrected."))
+                return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    if is_stale(form):
+        refresh_version(form)
+        return _candidate_edit_page(request, candidate, form, status=409)
+    return _candidate_edit_page(request, candidate, form, status=400)
+
+
+def _candidate_edit_form(candidate: Candidate, data: QueryDict | None) -> CandidateEditForm:
+    return CandidateEditForm(
+        data,
+        candidate=candidate,
         language_fixed=language_is_fixed(candidate),
         extra_time_fixed=extra_time_is_fixed(candidate),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            changed = update_candidate(
-                candidate=candidate,
-                name=data["name"],
-                email=data["email"],
-                language=data["language"],
-                extra_time_percent=data["extra_time_percent"],
-                changed_by=acting_user(request),
-                reason=data.get("reason") or "",
-            )
-        except DuplicateEmail:
-            form.add_error("email", _("This e-mail address is already a candidate for this job."))
-        except CandidateLocked as locked:
-            # the candidate started between opening the page and sending it
-            form.add_error(
-                locked.field,
-                _("The candidate has started the assessment in the meantime; this is now fixed."),
-            )
-        else:
-            if changed:
-                messages.success(request, _("The candidate's details were corrected."))
-            return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+
+
+def _candidate_edit_page(
+    request: HttpRequest, candidate: Candidate, form: CandidateEditForm, status: int = 200
+) -> HttpResponse:
     context = {"candidate": candidate, "job": candidate.job, "form": form}
-    return render(
-        request, "backoffice/candidate_edit.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "backoffice/candidate_edit.html", context, status=status)
 
 
 @recruiter_required

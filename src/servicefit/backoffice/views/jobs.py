@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,15 @@ from servicefit.jobs.models import Job
 from servicefit.jobs.services import close_job, create_job_from_template, reopen_job
 from servicefit.oversight.services import current_suspension
 
+from ..concurrency import is_stale, refresh_version, version_of
 from ..forms import JobCloseForm, JobCreateForm, JobForm
 from ..shortlist import FILTERS, SORTS, ShortlistQuery, build_shortlist, stream_csv, write_xlsx
+
+#: The session remembers the jobs it created in the last minutes, by their details, so the
+#: same page sent again (Back, then "Create job"; a double click) leads to that job instead of
+#: creating a duplicate.
+CREATED_JOBS = "created_jobs"
+SAME_JOB_SECONDS = 600
 
 
 @recruiter_required
@@ -29,6 +37,21 @@ def job_create(request: HttpRequest) -> HttpResponse:
     form = JobCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        details = version_of(data)
+        now = timezone.now().timestamp()
+        created = {
+            key: (job_id, at)
+            for key, (job_id, at) in request.session.get(CREATED_JOBS, {}).items()
+            if now - at < SAME_JOB_SECONDS
+        }
+        if details in created:
+            job = Job.objects.filter(pk=created[details][0]).first()
+            if job is not None:
+                messages.info(
+                    request,
+                    _("This job was created a moment ago with the same details: here it is."),
+                )
+                return redirect("backoffice:job_edit", job_id=job.pk)
         job = create_job_from_template(
             title=data["title"],
             template_id=data["template"],
@@ -40,6 +63,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             pay_currency=data["pay_currency"],
             pay_period=data["pay_period"],
         )
+        request.session[CREATED_JOBS] = {**created, details: (job.pk, now)}
         messages.success(
             request, _("Job created from the template. Review the weights and minimums.")
         )
@@ -49,10 +73,17 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 @recruiter_required
 def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=job_id)
-    form = JobForm(request.POST or None, instance=job)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+    if request.method != "POST":
+        job = get_object_or_404(Job, pk=job_id)
+        return render(
+            request, "backoffice/job_edit.html", {"job": job, "form": JobForm(instance=job)}
+        )
+    with transaction.atomic():
+        # Checked and saved under the row lock, so of two saves from pages showing the same
+        # version only the first applies; the second is refused (backoffice/concurrency.py).
+        job = get_object_or_404(Job.objects.select_for_update(), pk=job_id)
+        form = JobForm(request.POST, instance=job)
+        if form.is_valid():
             form.save()
             record(
                 action="job.edited",
@@ -62,9 +93,14 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
             )
             if any(f.startswith(("weight_", "minimum_")) for f in form.changed_data):
                 schedule_recompute(job=job)
-        messages.success(request, _("Job saved."))
-        return redirect("backoffice:job_detail", job_id=job.pk)
-    return render(request, "backoffice/job_edit.html", {"job": job, "form": form})
+            messages.success(request, _("Job saved."))
+            return redirect("backoffice:job_detail", job_id=job.pk)
+    status = 200
+    if is_stale(form):
+        refresh_version(form)
+        status = 409
+    job = Job.objects.get(pk=job_id)  # the form changed the instance in validating it
+    return render(request, "backoffice/job_edit.html", {"job": job, "form": form}, status=status)
 
 
 @recruiter_required

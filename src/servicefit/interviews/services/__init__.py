@@ -21,6 +21,7 @@ from .ratings import (
     interview_summary,
 )
 from .workflows import (
+    AlreadyScheduled,
     InterviewError,
     NotOnPanel,
     SchedulingError,
@@ -33,6 +34,7 @@ from .workflows import (
 )
 
 __all__ = [
+    "AlreadyScheduled",
     "InterviewError",
     "InterviewKit",
     "InterviewSummary",

@@ -31,6 +31,15 @@ class SchedulingError(InterviewError):
     pass
 
 
+class AlreadyScheduled(SchedulingError):
+    """The candidate already has an interview at that time (the same form sent twice: a double
+    click, or sent again after the browser's Back button); ``interview`` is that one."""
+
+    def __init__(self, interview: Interview) -> None:
+        super().__init__(_("This interview was already scheduled; nothing was added."))
+        self.interview = interview
+
+
 class NotOnPanel(InterviewError):
     """The user is not an interviewer on this interview."""
 
@@ -67,7 +76,8 @@ def schedule_interview(
 
     A candidate before the interview stage moves forward (logged with ``scheduled_by``); one at
     the interview or offer stage keeps their stage; hired, rejected or withdrawn candidates
-    cannot be scheduled until a person reopens them.
+    cannot be scheduled until a person reopens them. A second interview of the candidate at
+    the same time raises :class:`AlreadyScheduled` (a form sent twice adds nothing).
     """
     candidate = Candidate.objects.select_for_update().select_related("job").get(pk=candidate.pk)
     if candidate.stage in CLOSED_STAGES:
@@ -83,6 +93,10 @@ def schedule_interview(
         raise SchedulingError(_("Only active interviewers and recruiters can interview."))
     if timezone.is_naive(scheduled_at):
         raise SchedulingError(_("The interview time needs a time zone."))
+    # Under the candidate's row lock: of two identical requests only the first schedules.
+    existing = Interview.objects.filter(candidate=candidate, scheduled_at=scheduled_at).first()
+    if existing is not None:
+        raise AlreadyScheduled(existing)
     kit = kit_for_candidate(candidate, language="en")
     interview = Interview.objects.create(
         candidate=candidate,
