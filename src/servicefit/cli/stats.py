@@ -29,7 +29,7 @@ from servicefit.psychometrics import (
     omega_total,
     reverse_score,
 )
-from servicefit.tabular import NumericTable, TabularError, read_numeric_csv
+from servicefit.tabular import NumericTable, TabularError, read_header, read_numeric_csv
 
 __all__ = ["dump_json", "register", "render_table"]
 
@@ -126,11 +126,26 @@ def _read_items(args: argparse.Namespace, *, minimum_items: int = 2) -> tuple[Nu
         lo, hi = args.min, args.max
     else:
         lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    _require_two_answers(table)
     if reverse:
         x = x.copy()
         cols = [items.index(r) for r in reverse]
         x[:, cols] = reverse_score(x[:, cols], minimum=lo, maximum=hi)
     return table, x
+
+
+def _require_two_answers(table: NumericTable) -> None:
+    """Name the first item column with fewer than two different answers (no variance): the
+    statistics need every item to vary, and the library can only give its position."""
+    for j, name in enumerate(table.columns):
+        col = table.data[:, j]
+        values = np.unique(col[~np.isnan(col)])
+        if values.size < 2:
+            said = "no answers" if values.size == 0 else f"every answer is {values[0]:g}"
+            raise CommandError(
+                f"{table.path}: column {name!r}: {said}; an item needs at least two "
+                "different answers (leave it out of --items)"
+            )
 
 
 def _add_item_options(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +198,13 @@ def cmd_alpha(args: argparse.Namespace) -> int:
         [i, a, r] for i, a, r in zip(items, res.alpha_if_deleted, res.item_total_r, strict=True)
     ]
     print(render_table(["item", "alpha if deleted", "item-total r"], rows))
+    if math.isnan(res.g6):
+        print(
+            f"note: Guttman lambda 6 is not given: the item correlation matrix is singular or "
+            f"not positive definite ({res.n} rows for {res.n_items} items, or an item that "
+            "follows from the others)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -215,9 +237,38 @@ def cmd_omega(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_rating_table(args: argparse.Namespace, *, what: str, min_rows: int = 1) -> NumericTable:
+    """The rating matrix of ``icc``/``krippendorff``: every column but the label column.
+
+    The first column labels the rows when its header is empty or one of ``id``, ``target``,
+    ``coder``, ``rater`` … (:data:`servicefit.tabular.LABEL_HEADERS`), or when ``--id-column``
+    names it; any other column is rated data. A first column of other, non-numeric labels gets
+    a hint to name it with ``--id-column``.
+    """
+    try:
+        return read_numeric_csv(args.data, id_column=args.id_column, min_rows=min_rows)
+    except TabularError as exc:
+        if args.id_column is None and "is not a number" in str(exc):
+            first = read_header(args.data)[0]
+            if f"column {first!r}:" in str(exc):
+                raise TabularError(
+                    f"{exc} (if column {first!r} names the {what}, pass --id-column {first})"
+                ) from None
+        raise
+
+
+def _add_id_column_option(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help=f"column that names the {what} (default: the first column when its header is "
+        "empty or id, target, subject, rater, coder, unit …; any other column is rated)",
+    )
+
+
 @_guard
 def cmd_icc(args: argparse.Namespace) -> int:
-    table = read_numeric_csv(args.data, min_rows=2)
+    table = _read_rating_table(args, what="targets", min_rows=2)
     if len(table.columns) < 2:
         raise CommandError(f"{table.path}: ICC needs at least two rater columns")
     missing = np.argwhere(np.isnan(table.data))
@@ -238,19 +289,50 @@ def cmd_icc(args: argparse.Namespace) -> int:
         }
         for f in res.forms
     ]
+    notes = _icc_notes(res)
     if args.json:
-        dump_json({"n_targets": res.n_targets, "n_raters": res.n_raters, "forms": forms})
+        dump_json(
+            {
+                "n_targets": res.n_targets,
+                "n_raters": res.n_raters,
+                "raters": list(table.columns),
+                "forms": forms,
+                "notes": notes,
+            }
+        )
         return 0
     print(f"Intraclass correlations ({res.n_targets} targets, {res.n_raters} raters)")
+    print(f"raters (columns): {', '.join(table.columns)}")
     headers = ["type", "icc", "F", "df1", "df2", "p", "lower", "upper"]
     rows = [[f[h] if h not in ("df1", "df2") else f"{f[h]:g}" for h in headers] for f in forms]
     print(render_table(headers, rows))
+    for note in notes:
+        print(f"note: {note}")
     return 0
+
+
+def _icc_notes(res: Any) -> list[str]:
+    """Why an ICC2k number is missing or unbounded (Spearman-Brown's pole, see icc.py)."""
+    k = res.n_raters
+    pole = f"-1/(k-1) = {-1 / (k - 1):.4g}"
+    icc2k = res.form("ICC2k")
+    notes = []
+    if math.isnan(icc2k.icc):
+        notes.append(
+            f"ICC2k is not given: ICC2 is below {pole}, where the average-rater formula turns "
+            "positive without meaning; read it as no agreement"
+        )
+    if icc2k.lower == -math.inf:
+        notes.append(
+            f"ICC2k's lower bound is -inf: ICC2's lower bound is below {pole}, so the "
+            "interval for the average of the raters is unbounded below"
+        )
+    return notes
 
 
 @_guard
 def cmd_krippendorff(args: argparse.Namespace) -> int:
-    table = read_numeric_csv(args.data)
+    table = _read_rating_table(args, what="coders")
     alpha = krippendorff_alpha(table.data, level=args.level)
     n_values = int((~np.isnan(table.data)).sum())
     if args.json:
@@ -261,9 +343,11 @@ def cmd_krippendorff(args: argparse.Namespace) -> int:
                 "n_coders": table.data.shape[0],
                 "n_units": table.data.shape[1],
                 "n_values": n_values,
+                "units": list(table.columns),
             }
         )
         return 0
+    print(f"units (columns): {', '.join(table.columns)}")
     print(
         render_table(
             ["level", "alpha", "coders", "units", "values"],
@@ -448,6 +532,7 @@ def register(subparsers: Any) -> None:
 
     icc = sub.add_parser("icc", help="Shrout & Fleiss intraclass correlations")
     icc.add_argument("data", metavar="DATA.csv", help="rows = targets, columns = raters")
+    _add_id_column_option(icc, what="targets")
     icc.add_argument("--json", action="store_true", help="print one JSON object")
     icc.set_defaults(func=cmd_icc)
 
@@ -456,6 +541,7 @@ def register(subparsers: Any) -> None:
     kripp.add_argument(
         "--level", choices=("nominal", "ordinal", "interval", "ratio"), required=True
     )
+    _add_id_column_option(kripp, what="coders")
     kripp.add_argument("--json", action="store_true", help="print one JSON object")
     kripp.set_defaults(func=cmd_krippendorff)
 

@@ -19,13 +19,15 @@ Bad input ends with one ``servicefit: error: ...`` line and exit status 2, as th
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from servicefit.cli import CommandError
 from servicefit.cli.stats import _add_item_options, _guard, _read_items, dump_json, render_table
-from servicefit.psychometrics import eap_scores, fit_grm
+from servicefit.psychometrics import GrmFit, eap_scores, fit_grm
 from servicefit.psychometrics.cat import CatPool, CatRules, simulate_cat
 from servicefit.psychometrics.dif import mantel_haenszel_dif
 from servicefit.tabular import read_numeric_csv
@@ -45,6 +47,7 @@ def _answered_rows(x: np.ndarray) -> np.ndarray:
 def cmd_grm(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
     fit = fit_grm(x)
+    _warn_unconverged(fit, table.columns)
     params = fit.parameters
     items = [
         {"item": name, "a": float(params.a[j]), "b": params.b[j, : len(cats) - 1].tolist()}
@@ -82,7 +85,7 @@ def cmd_grm(args: argparse.Namespace) -> int:
 
 @_guard
 def cmd_cat_simulate(args: argparse.Namespace) -> int:
-    _, x = _read_items(args)
+    table, x = _read_items(args)
     if not args.se_stop > 0:
         raise _error(f"--se-stop must be positive, got {args.se_stop:g}")
     if args.max_items is not None and args.max_items < 1:
@@ -93,6 +96,7 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
         if args.max_items is not None:
             min_items = min(min_items, args.max_items)
     fit = fit_grm(x)
+    _warn_unconverged(fit, table.columns)
     rules = CatRules(
         se_stop=args.se_stop,
         min_items=min_items,
@@ -118,6 +122,21 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _warn_unconverged(fit: GrmFit, columns: Sequence[str]) -> None:
+    """One line on stderr when EM stopped at its cycle limit: the estimates are not final
+    (``converged`` in the JSON says the same). Names the steepest item, the usual cause."""
+    if fit.converged:
+        return
+    slopes = np.abs(fit.parameters.a)
+    j = int(np.argmax(slopes))
+    print(
+        f"warning: the model did not converge in {fit.cycles} EM cycles; the estimates are not "
+        f"final. The steepest item is {columns[j]!r} (a = {fit.parameters.a[j]:.4g}): an item "
+        "that splits the people almost perfectly has no finite slope",
+        file=sys.stderr,
+    )
 
 
 def _error(message: str) -> CommandError:

@@ -21,6 +21,7 @@ see :func:`servicefit.psychometrics.reverse_score`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,13 @@ from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_item
 from servicefit.psychometrics.covariance import Missing, pairwise_moments
 from servicefit.psychometrics.errors import InsufficientDataError, PsychometricsError
 
-__all__ = ["AlphaResult", "cronbach_alpha", "feldt_interval", "guttman_lambda6"]
+__all__ = [
+    "AlphaResult",
+    "cronbach_alpha",
+    "feldt_interval",
+    "guttman_lambda6",
+    "singular_correlations",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -74,12 +81,32 @@ def _smc(cor: FloatArray) -> FloatArray:
     return np.clip(smc, 0.0, 1.0)
 
 
+def singular_correlations(cor: FloatArray) -> bool:
+    """True when ``cor`` is singular or not positive definite (smallest eigenvalue at most
+    1e-8 of the largest): then some item is predicted perfectly and its squared multiple
+    correlation, hence lambda 6, says nothing about the data. It happens with fewer rows than
+    items, an item that is a linear combination of others, or pairwise estimates that do not
+    fit together."""
+    values = np.linalg.eigvalsh(cor)
+    return bool(values[0] <= 1e-8 * max(float(values[-1]), 1.0))
+
+
 def guttman_lambda6(cor: ArrayLike) -> float:
-    """Guttman's (1945) lambda 6 from a correlation matrix: ``1 - sum(1 - smc) / sum(R)``."""
+    """Guttman's (1945) lambda 6 from a correlation matrix: ``1 - sum(1 - smc) / sum(R)``.
+
+    Raises :class:`InsufficientDataError` for a singular or not positive definite matrix
+    (:func:`singular_correlations`), where every number it could give would be an artefact.
+    """
     r = as_matrix(cor, name="cor")
     if r.shape[0] != r.shape[1]:
         raise PsychometricsError("cor must be square")
     require_items(r)
+    if not np.isfinite(r).all():
+        raise PsychometricsError("cor must be finite")
+    if singular_correlations(r):
+        raise InsufficientDataError(
+            "lambda 6 is undefined: the correlation matrix is singular or not positive definite"
+        )
     k = r.shape[0]
     return 1.0 - (k - float(_smc(r).sum())) / float(r.sum())
 
@@ -112,7 +139,9 @@ def cronbach_alpha(
 
     ``data`` is ``(n_people, k_items)`` of keyed responses, NaN = missing. The confidence
     interval is Feldt's; ``n`` is the number of rows with at least one answer (pairwise) or
-    the number of complete rows (listwise).
+    the number of complete rows (listwise). ``g6`` is NaN when the correlation matrix is
+    singular or not positive definite (:func:`singular_correlations`: e.g. fewer rows than
+    items), where lambda 6 would come out as a meaningless value near 1.
     """
     x = as_matrix(data)
     require_items(x)
@@ -125,7 +154,11 @@ def cronbach_alpha(
         raise InsufficientDataError("the total score has no variance (items cancel out)")
     raw = _raw_alpha(cov)
     std = _std_alpha(cor)
-    g6 = 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
+    g6 = (
+        math.nan
+        if singular_correlations(cor)
+        else 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
+    )
     average_r = (float(cor.sum()) - k) / (k * (k - 1))
 
     total = float(cov.sum())
