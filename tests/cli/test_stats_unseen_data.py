@@ -144,3 +144,46 @@ def test_grm_that_did_not_converge_says_so(capsys, tmp_path):
     assert code == 0
     assert json.loads(out)["converged"] is False
     assert "warning: the model did not converge" in err
+
+
+# 22 people, 5 items on 1-5, item C keyed against the others (simulated: one factor,
+# numpy default_rng(11), C = 6 - x). pingouin 0.7.0: pg.cronbach_alpha(df) -> 0.13622672508214667
+# as given, 0.7263774459320288 with C reversed (df["C"] = 6 - df["C"]).
+REVERSED_C = """A,B,C,D,E
+3,2,3,5,2
+5,4,2,2,3
+5,4,1,3,4
+5,2,4,3,2
+4,3,4,3,5
+4,1,4,2,3
+3,5,2,4,4
+3,3,2,3,3
+5,4,2,3,3
+1,1,4,2,1
+5,5,1,2,4
+3,5,1,4,2
+1,4,2,5,3
+3,1,3,2,3
+3,3,3,3,3
+4,3,3,5,3
+5,4,3,3,4
+3,3,4,2,3
+4,1,3,2,3
+3,4,1,4,4
+3,1,3,2,1
+2,1,4,2,1
+"""
+
+
+def test_an_item_keyed_the_other_way_is_named_by_alpha_and_omega(capsys, tmp_path):
+    path = write(tmp_path, "rev.csv", REVERSED_C)
+    code, out, err = run(capsys, "stats", "alpha", str(path), "--items", "A,B,C,D,E", "--json")
+    assert code == 0
+    assert json.loads(out)["raw_alpha"] == pytest.approx(0.13622672508214667, abs=1e-12)
+    assert "item 'C' correlates negatively with the rest of the scale" in err
+    code, _, err = run(capsys, "stats", "omega", str(path), "--items", "A,B,C,D,E")
+    assert code == 0 and "item 'C' loads negatively on the common factor" in err
+    argv = ["stats", "alpha", str(path), "--items", "A,B,C,D,E", "--reverse", "C"]
+    code, out, err = run(capsys, *argv, "--min", "1", "--max", "5", "--json")
+    assert json.loads(out)["raw_alpha"] == pytest.approx(0.7263774459320288, abs=1e-12)
+    assert "negatively" not in err

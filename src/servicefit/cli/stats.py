@@ -179,6 +179,7 @@ def cmd_alpha(args: argparse.Namespace) -> int:
                 "item_total_r": dict(zip(items, res.item_total_r, strict=True)),
             }
         )
+        _alpha_warnings(res, items)
         return 0
     print(f"Cronbach's alpha ({res.missing}, n = {res.n}, {res.n_items} items)")
     print(
@@ -198,6 +199,13 @@ def cmd_alpha(args: argparse.Namespace) -> int:
         [i, a, r] for i, a, r in zip(items, res.alpha_if_deleted, res.item_total_r, strict=True)
     ]
     print(render_table(["item", "alpha if deleted", "item-total r"], rows))
+    _alpha_warnings(res, items)
+    return 0
+
+
+def _alpha_warnings(res: Any, items: Sequence[str]) -> None:
+    """stderr lines for what the numbers cannot say themselves (also with --json)."""
+    _warn_negative(items, res.item_total_r, "correlate", "with the rest of the scale")
     if math.isnan(res.g6):
         print(
             f"note: Guttman lambda 6 is not given: the item correlation matrix is singular or "
@@ -205,7 +213,6 @@ def cmd_alpha(args: argparse.Namespace) -> int:
             "follows from the others)",
             file=sys.stderr,
         )
-    return 0
 
 
 @_guard
@@ -224,6 +231,7 @@ def cmd_omega(args: argparse.Namespace) -> int:
                 "converged": res.converged,
             }
         )
+        _warn_negative(items, res.standardized_loadings, "load", "on the common factor")
         return 0
     print(f"McDonald's omega total = {res.omega_total:.4f}  (one-factor ML, n = {res.n},")
     print("model-implied total variance as denominator)")
@@ -232,9 +240,25 @@ def cmd_omega(args: argparse.Namespace) -> int:
         for i, ld, sl in zip(items, res.loadings, res.standardized_loadings, strict=True)
     ]
     print(render_table(["item", "loading", "standardized"], rows))
+    _warn_negative(items, res.standardized_loadings, "load", "on the common factor")
     if res.heywood:
         print("warning: a uniqueness hit its lower bound (Heywood case)", file=sys.stderr)
     return 0
+
+
+def _warn_negative(items: Sequence[str], values: Any, verb: str, what: str) -> None:
+    """One stderr line naming the items with a negative item-total r or loading: mostly
+    reverse-keyed items not given to --reverse, which pull alpha and omega down (psych::alpha
+    warns the same way)."""
+    negative = [name for name, v in zip(items, values, strict=True) if v < 0]
+    if negative:
+        names = ", ".join(repr(n) for n in negative)
+        subject = f"item {names} {verb}s" if len(negative) == 1 else f"items {names} {verb}"
+        print(
+            f"warning: {subject} negatively {what}; if reverse-keyed, "
+            "give it to --reverse",
+            file=sys.stderr,
+        )
 
 
 def _read_rating_table(args: argparse.Namespace, *, what: str, min_rows: int = 1) -> NumericTable:
