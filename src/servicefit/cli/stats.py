@@ -255,8 +255,7 @@ def _warn_negative(items: Sequence[str], values: Any, verb: str, what: str) -> N
         names = ", ".join(repr(n) for n in negative)
         subject = f"item {names} {verb}s" if len(negative) == 1 else f"items {names} {verb}"
         print(
-            f"warning: {subject} negatively {what}; if reverse-keyed, "
-            "give it to --reverse",
+            f"warning: {subject} negatively {what}; if reverse-keyed, give it to --reverse",
             file=sys.stderr,
         )
 
