@@ -40,3 +40,11 @@ def test_it_reproduces_a_one_factor_covariance_matrix_exactly():
 def test_it_refuses_fewer_than_three_items():
     with pytest.raises(InsufficientDataError, match="at least 3"):
         omega_total(np.random.default_rng(0).normal(size=(20, 2)))
+
+
+def test_an_item_with_one_decimal_answer_throughout_is_refused():
+    # A column of 3.3 has a computed variance of ~1e-31, not 0: omega came out as 0.095.
+    g = np.random.default_rng(1)
+    x = np.column_stack([np.full(30, 3.3), g.normal(size=(30, 3))])
+    with pytest.raises(InsufficientDataError, match="item 0 does not vary"):
+        omega_total(x)

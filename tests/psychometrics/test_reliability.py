@@ -183,3 +183,18 @@ def test_lambda6_refuses_a_singular_correlation_matrix():
     with pytest.raises(InsufficientDataError, match="singular"):
         guttman_lambda6(np.corrcoef(x, rowvar=False))
     assert np.isnan(cronbach_alpha(x).g6)
+
+
+def test_an_item_with_one_decimal_answer_throughout_is_refused():
+    # A column of 0.1 has a computed variance of ~1e-33, not 0: alpha and an item-total r of
+    # rounding noise (1.6e-17) came out instead of the refusal integer answers get.
+    g = np.random.default_rng(1)
+    x = np.column_stack([g.normal(size=10), np.full(10, 0.1), g.normal(size=10)])
+    with pytest.raises(InsufficientDataError, match="item 1 does not vary"):
+        cronbach_alpha(x)
+    x[0, 1] = 0.2  # varies only in a row listwise deletion drops
+    x[1, 0] = np.nan
+    x[0, 2] = np.nan
+    assert np.isfinite(cronbach_alpha(x).raw_alpha)  # pairwise, it varies: no refusal
+    with pytest.raises(InsufficientDataError, match="item 1 does not vary"):
+        cronbach_alpha(x, missing="listwise")

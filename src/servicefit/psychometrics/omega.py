@@ -26,8 +26,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize
 
-from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_items
-from servicefit.psychometrics.covariance import Missing, pairwise_moments
+from servicefit.psychometrics._arrays import (
+    FloatArray,
+    as_matrix,
+    constant_columns,
+    require_items,
+)
+from servicefit.psychometrics.covariance import Missing, complete_rows, pairwise_moments
 from servicefit.psychometrics.errors import InsufficientDataError
 
 __all__ = ["OmegaResult", "OneFactorModel", "fit_one_factor", "omega_total"]
@@ -119,6 +124,11 @@ def omega_total(data: ArrayLike, *, missing: Missing = "listwise") -> OmegaResul
     """
     x = as_matrix(data)
     require_items(x, minimum=3, what="items for omega")
+    flat = constant_columns(complete_rows(x) if missing == "listwise" else x)
+    if flat.any():
+        raise InsufficientDataError(
+            f"every item needs a non-zero variance (item {int(np.argmax(flat))} does not vary)"
+        )
     moments = pairwise_moments(x, missing=missing)
     model = fit_one_factor(moments.cov)
     common = float(model.loadings.sum()) ** 2

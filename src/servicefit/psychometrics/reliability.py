@@ -28,8 +28,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_items
-from servicefit.psychometrics.covariance import Missing, pairwise_moments
+from servicefit.psychometrics._arrays import (
+    FloatArray,
+    as_matrix,
+    constant_columns,
+    require_items,
+)
+from servicefit.psychometrics.covariance import Missing, complete_rows, pairwise_moments
 from servicefit.psychometrics.errors import InsufficientDataError, PsychometricsError
 
 __all__ = [
@@ -147,8 +152,11 @@ def cronbach_alpha(
     require_items(x)
     moments = pairwise_moments(x, missing=missing)
     cov, cor = moments.cov, moments.cor
-    if not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
-        raise InsufficientDataError("every item needs a non-zero variance")
+    used = complete_rows(x) if missing == "listwise" else x
+    flat = constant_columns(used)
+    if flat.any() or not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
+        which = f" (item {int(np.argmax(flat))} does not vary)" if flat.any() else ""
+        raise InsufficientDataError(f"every item needs a non-zero variance{which}")
     k = cov.shape[0]
     if float(cov.sum()) <= 1e-12 * float(np.trace(cov)):
         raise InsufficientDataError("the total score has no variance (items cancel out)")
