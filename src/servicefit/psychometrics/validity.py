@@ -107,7 +107,6 @@ def criterion_validity(
     if n < 4:
         raise InsufficientDataError(f"need at least 4 complete pairs, got {n}")
     sd_x = float(np.std(x, ddof=1))
-    sd_y = float(np.std(y, ddof=1))
     # Compared exactly: n copies of 3.3 have an SD of ~1e-16, not 0, and an "r" of noise.
     flat = constant_columns(np.column_stack([x, y]))
     if flat.any():
