@@ -169,6 +169,19 @@ def read_numeric_csv(
     if len(cells) < min_rows:
         raise TabularError(f"{p}: no data rows" if not cells else f"{p}: too few data rows")
     data = _to_float(cells, p, wanted, lines)
+    if columns is None and "" in wanted:
+        # A delimiter at the end of every line (some exports write one) makes a last column
+        # without a name or values: left out. An unnamed column with values is refused.
+        for i, name in enumerate(wanted):
+            if name == "" and not np.isnan(data[:, i]).all():
+                position = index[i] + 1
+                raise TabularError(
+                    f"{p}: column {position} has values but no name in the header; name it"
+                )
+        keep = [i for i, name in enumerate(wanted) if name != ""]
+        wanted, data = [wanted[i] for i in keep], data[:, keep]
+        if not wanted:
+            raise TabularError(f"{p}: no data columns")
     return NumericTable(
         path=p,
         columns=tuple(wanted),
@@ -190,6 +203,8 @@ def read_header(path: str | Path) -> list[str]:
 def _refuse_duplicate_columns(path: Path, header: Sequence[str], used: Sequence[str]) -> None:
     """A used column whose name the header gives twice: which one is meant is unknowable."""
     for name in dict.fromkeys(used):
+        if not name:
+            continue  # unnamed columns: see read_numeric_csv
         places = [str(i + 1) for i, h in enumerate(header) if h == name]
         if len(places) > 1:
             raise TabularError(

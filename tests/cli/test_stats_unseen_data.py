@@ -187,3 +187,14 @@ def test_an_item_keyed_the_other_way_is_named_by_alpha_and_omega(capsys, tmp_pat
     code, out, err = run(capsys, *argv, "--min", "1", "--max", "5", "--json")
     assert json.loads(out)["raw_alpha"] == pytest.approx(0.7263774459320288, abs=1e-12)
     assert "negatively" not in err
+
+
+def test_a_delimiter_at_the_end_of_every_line_adds_no_rater(capsys, tmp_path):
+    # Was: "line 2, column '': missing rating (ICC needs complete ratings)".
+    path = write(tmp_path, "t.csv", "target,A,B,,\n1,1,2,,\n2,3,3,,\n3,4,5,,\n4,2,1,,\n")
+    code, out, _ = run(capsys, "stats", "icc", str(path), "--json")
+    assert code == 0
+    assert json.loads(out)["raters"] == ["A", "B"]
+    unnamed = write(tmp_path, "u.csv", "target,A,,B\n1,1,3,2\n2,3,3,3\n3,4,2,5\n4,2,1,1\n")
+    code, _, err = run(capsys, "stats", "icc", str(unnamed))
+    assert code == 2 and "column 3 has values but no name in the header" in err
