@@ -198,3 +198,11 @@ def test_a_delimiter_at_the_end_of_every_line_adds_no_rater(capsys, tmp_path):
     unnamed = write(tmp_path, "u.csv", "target,A,,B\n1,1,3,2\n2,3,3,3\n3,4,2,5\n4,2,1,1\n")
     code, _, err = run(capsys, "stats", "icc", str(unnamed))
     assert code == 2 and "column 3 has values but no name in the header" in err
+
+
+def test_alpha_names_two_items_nobody_answered_together(capsys, tmp_path):
+    # Was: "some pair of items has fewer than 2 rows answered together" (which pair?).
+    path = write(tmp_path, "p.csv", "id,A,B,C\n1,1,,3\n2,2,,4\n3,,3,5\n4,,5,5\n5,,2,2\n")
+    code, _, err = run(capsys, "stats", "alpha", str(path), "--items", "A,B,C")
+    assert code == 2
+    assert "columns 'A' and 'B' have fewer than 2 rows answered together" in err

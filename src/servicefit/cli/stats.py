@@ -161,6 +161,17 @@ def _add_item_options(parser: argparse.ArgumentParser) -> None:
 @_guard
 def cmd_alpha(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
+    if args.missing == "pairwise":
+        answered = (~np.isnan(x)).astype(np.float64)
+        together = answered.T @ answered
+        if (together < 2).any():
+            i, j = (int(v) for v in np.argwhere(together < 2)[0])
+            a, b = table.columns[i], table.columns[j]
+            pair = f"column {a!r} has" if i == j else f"columns {a!r} and {b!r} have"
+            raise CommandError(
+                f"{table.path}: {pair} fewer than 2 rows answered together; alpha needs "
+                "every pair of items answered by the same people at least twice"
+            )
     res = cronbach_alpha(x, missing=args.missing)
     items = table.columns
     if args.json:
