@@ -141,3 +141,12 @@ def test_icc2k_lower_bound_past_the_pole_is_minus_infinity_not_above_the_upper_b
     assert result.form("ICC2").lower == pytest.approx(-1.6559, abs=1e-4)
     assert icc2k.lower == -np.inf
     assert icc2k.upper == pytest.approx(0.9506, abs=1e-4)
+
+
+def test_the_refusal_says_whether_the_raters_agree_or_only_differ_by_a_constant():
+    same = np.array([[1.0, 1.0], [2.0, 2.0], [4.0, 4.0]])
+    with pytest.raises(InsufficientDataError, match="perfect agreement, every ICC would be 1"):
+        intraclass_correlations(same)
+    shifted = np.array([[1.0, 2.0], [2.0, 3.0], [4.0, 5.0]])
+    with pytest.raises(InsufficientDataError, match="differ only by a constant"):
+        intraclass_correlations(shifted)

@@ -116,10 +116,15 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     tiny = 1e-12 * max(ss_total, 1e-300)
     if ss_rows <= tiny:
         raise InsufficientDataError("targets do not differ (no between-target variance)")
-    if abs(ss_error) <= tiny or ss_total - ss_rows <= tiny:
+    if ss_total - ss_rows <= tiny:
         raise InsufficientDataError(
-            "ratings have no residual variance (perfectly consistent raters); "
-            "the F tests and bounds are undefined"
+            "ratings have no residual variance: every rater gave each target the same rating "
+            "(perfect agreement, every ICC would be 1); the F tests and bounds are undefined"
+        )
+    if abs(ss_error) <= tiny:
+        raise InsufficientDataError(
+            "ratings have no residual variance: the raters differ only by a constant "
+            "(perfectly consistent, ICC3 would be 1); the F tests and bounds are undefined"
         )
     msb = ss_rows / (n - 1)
     msw = (ss_total - ss_rows) / (n * (k - 1))
