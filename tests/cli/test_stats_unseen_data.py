@@ -206,3 +206,25 @@ def test_alpha_names_two_items_nobody_answered_together(capsys, tmp_path):
     code, _, err = run(capsys, "stats", "alpha", str(path), "--items", "A,B,C")
     assert code == 2
     assert "columns 'A' and 'B' have fewer than 2 rows answered together" in err
+
+
+def test_omega_that_did_not_converge_says_so(capsys, tmp_path):
+    # 9 rows of 8 items (one factor plus noise, numpy default_rng(25)): the ML fit ends at
+    # L-BFGS-B's limit without convergence; omega 0.971 was printed without a word.
+    rows = [
+        "5,3,3,4,3,4,4,4",
+        "3,3,3,3,3,3,4,3",
+        "2,1,1,2,3,2,4,3",
+        "1,1,1,1,0,2,0,1",
+        "3,3,3,3,4,3,3,3",
+        "5,5,4,5,5,3,4,5",
+        "4,5,4,4,4,3,4,3",
+        "3,2,1,3,2,2,2,3",
+        "5,5,7,6,7,6,6,5",
+    ]
+    items = ",".join(f"Q{i}" for i in range(1, 9))
+    path = write(tmp_path, "o.csv", items + "\n" + "\n".join(rows) + "\n")
+    code, out, err = run(capsys, "stats", "omega", str(path), "--items", items, "--json")
+    assert code == 0
+    assert json.loads(out)["converged"] is False
+    assert "warning: the factor model did not converge" in err

@@ -242,7 +242,7 @@ def cmd_omega(args: argparse.Namespace) -> int:
                 "converged": res.converged,
             }
         )
-        _warn_negative(items, res.standardized_loadings, "load", "on the common factor")
+        _omega_warnings(res, items)
         return 0
     print(f"McDonald's omega total = {res.omega_total:.4f}  (one-factor ML, n = {res.n},")
     print("model-implied total variance as denominator)")
@@ -251,10 +251,17 @@ def cmd_omega(args: argparse.Namespace) -> int:
         for i, ld, sl in zip(items, res.loadings, res.standardized_loadings, strict=True)
     ]
     print(render_table(["item", "loading", "standardized"], rows))
+    _omega_warnings(res, items)
+    return 0
+
+
+def _omega_warnings(res: Any, items: Sequence[str]) -> None:
+    """stderr lines on the fit behind omega (also with --json)."""
     _warn_negative(items, res.standardized_loadings, "load", "on the common factor")
+    if not res.converged:
+        print("warning: the factor model did not converge; omega is not final", file=sys.stderr)
     if res.heywood:
         print("warning: a uniqueness hit its lower bound (Heywood case)", file=sys.stderr)
-    return 0
 
 
 def _warn_negative(items: Sequence[str], values: Any, verb: str, what: str) -> None:
