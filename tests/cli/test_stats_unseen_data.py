@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from servicefit.cli import main
@@ -228,3 +229,25 @@ def test_omega_that_did_not_converge_says_so(capsys, tmp_path):
     assert code == 0
     assert json.loads(out)["converged"] is False
     assert "warning: the factor model did not converge" in err
+
+
+def test_dif_names_the_groups_it_left_out_and_reads_na_as_no_group(capsys, tmp_path):
+    rng = np.random.default_rng(5)
+    theta = rng.normal(size=130)
+    b = np.linspace(-1, 1, 5)
+    x = (rng.random((130, 5)) < 1 / (1 + np.exp(-(theta[:, None] - b)))).astype(int)
+    labels = ["da"] * 60 + ["pl"] * 60 + ["sv"] * 5 + ["NA"] * 5
+    path = tmp_path / "dif.csv"
+    lines = ["lang,I0,I1,I2,I3,I4"]
+    lines += [",".join([g, *map(str, row)]) for g, row in zip(labels, x, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["stats", "dif", str(path), "--items", "I0,I1,I2,I3,I4", "--group", "lang"]
+    code, out, _ = run(capsys, *argv, "--json")
+    assert code == 0
+    result = json.loads(out)
+    # Was: the 5 Swedish rows vanished without a word, and "NA" was a group of its own.
+    assert result["left_out"] == {"sv": 5}
+    assert {i["focal"] for i in result["items"]} | {result["reference"]} == {"da", "pl"}
+    code, out, _ = run(capsys, *argv)
+    assert "note: group 'sv' left out: 5 complete rows, fewer than --min-group 20" in out
+    assert "'NA'" not in out

@@ -30,7 +30,7 @@ from servicefit.cli.stats import _add_item_options, _guard, _read_items, dump_js
 from servicefit.psychometrics import GrmFit, eap_scores, fit_grm
 from servicefit.psychometrics.cat import CatPool, CatRules, simulate_cat
 from servicefit.psychometrics.dif import mantel_haenszel_dif
-from servicefit.tabular import read_numeric_csv
+from servicefit.tabular import MISSING_TOKENS, read_numeric_csv
 
 __all__ = ["register_irt"]
 
@@ -151,7 +151,8 @@ def cmd_dif(args: argparse.Namespace) -> int:
     if args.group in items:
         raise _error(f"--group {args.group!r} is also one of --items")
     table = read_numeric_csv(args.data, columns=items, id_column=args.group, min_rows=2)
-    groups = list(table.labels or ())
+    # A missing group ("NA", ".", an empty cell) is no group: those rows are left out.
+    groups = ["" if g in MISSING_TOKENS else g for g in table.labels or ()]
     if args.reference is not None and args.reference not in groups:
         raise _error(f"--reference {args.reference!r} is not a value of column {args.group!r}")
     results = mantel_haenszel_dif(
@@ -161,8 +162,10 @@ def cmd_dif(args: argparse.Namespace) -> int:
         min_group=args.min_group,
         p_adjust=None if args.p_adjust == "none" else args.p_adjust,
     )
+    left_out = _small_groups(table.data, groups, args.min_group)
     payload: dict[str, Any] = {
         "reference": results[0].reference,
+        "left_out": left_out,
         "items": [
             {
                 "item": items[r.item],
@@ -196,7 +199,23 @@ def cmd_dif(args: argparse.Namespace) -> int:
             ],
         )
     )
+    for name, size in left_out.items():
+        print(
+            f"note: group {name!r} left out: {size} complete row{'' if size == 1 else 's'}, "
+            f"fewer than --min-group {args.min_group}"
+        )
     return 0
+
+
+def _small_groups(data: np.ndarray, groups: list[str], min_group: int) -> dict[str, int]:
+    """Groups below ``min_group`` complete rows, which the analysis leaves out, and their size:
+    a focal group that is too small must not vanish from the report without a word."""
+    complete = ~np.isnan(data).any(axis=1)
+    sizes: dict[str, int] = {}
+    for label, ok in zip(groups, complete, strict=True):
+        if label:
+            sizes[label] = sizes.get(label, 0) + int(ok)
+    return {name: n for name, n in sorted(sizes.items()) if n < min_group}
 
 
 def register_irt(sub: Any) -> None:
