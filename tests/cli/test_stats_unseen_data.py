@@ -251,3 +251,21 @@ def test_dif_names_the_groups_it_left_out_and_reads_na_as_no_group(capsys, tmp_p
     code, out, _ = run(capsys, *argv)
     assert "note: group 'sv' left out: 5 complete rows, fewer than --min-group 20" in out
     assert "'NA'" not in out
+
+
+def test_grm_says_which_answers_an_item_lacks_and_lists_its_categories(capsys, tmp_path):
+    # Nobody answered A with 3 on a 1-5 scale: mirt (and we) join the categories around it,
+    # so A has thresholds b1..b3 for the answers 1, 2, 4, 5. Nothing said so.
+    rng = np.random.default_rng(8)
+    theta = rng.normal(size=(400, 1))
+    x = np.clip(np.round(theta + rng.normal(size=(400, 4)) * 0.8 + 3), 1, 5)
+    x[x[:, 0] == 3, 0] = 4
+    lines = ["A,B,C,D", *(",".join(str(int(v)) for v in row) for row in x)]
+    path = write(tmp_path, "gap.csv", "\n".join(lines) + "\n")
+    code, out, err = run(capsys, "stats", "grm", str(path), "--items", "A,B,C,D", "--json")
+    assert code == 0
+    items = {i["item"]: i for i in json.loads(out)["items"]}
+    assert items["A"]["categories"] == [1.0, 2.0, 4.0, 5.0] and len(items["A"]["b"]) == 3
+    assert items["B"]["categories"] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert "item 'A': nobody answered between 2 and 4" in err
+    assert "'B'" not in err

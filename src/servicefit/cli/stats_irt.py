@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -50,9 +51,15 @@ def cmd_grm(args: argparse.Namespace) -> int:
     _warn_unconverged(fit, table.columns)
     params = fit.parameters
     items = [
-        {"item": name, "a": float(params.a[j]), "b": params.b[j, : len(cats) - 1].tolist()}
+        {
+            "item": name,
+            "a": float(params.a[j]),
+            "b": params.b[j, : len(cats) - 1].tolist(),
+            "categories": list(cats),
+        }
         for j, (name, cats) in enumerate(zip(table.columns, params.categories, strict=True))
     ]
+    _note_skipped_categories(table.columns, params.categories)
     payload: dict[str, Any] = {
         "n": fit.n,
         "loglik": fit.loglik,
@@ -122,6 +129,21 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _note_skipped_categories(columns: Sequence[str], categories: Sequence[Sequence[float]]) -> None:
+    """An answer nobody gave between two that were given has no threshold of its own (its
+    neighbours' categories are joined, as mirt does): say so, since b1, b2 … then no longer
+    sit between the scale points a reader expects."""
+    for name, cats in zip(columns, categories, strict=True):
+        gaps = [f"{low:g} and {high:g}" for low, high in pairwise(cats) if high - low > 1]
+        if gaps:
+            print(
+                f"note: item {name!r}: nobody answered between {'; '.join(gaps)}, so its "
+                f"thresholds b1..b{len(cats) - 1} separate the answers given "
+                f"({', '.join(f'{c:g}' for c in cats)})",
+                file=sys.stderr,
+            )
 
 
 def _warn_unconverged(fit: GrmFit, columns: Sequence[str]) -> None:
