@@ -269,3 +269,13 @@ def test_grm_says_which_answers_an_item_lacks_and_lists_its_categories(capsys, t
     assert items["B"]["categories"] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert "item 'A': nobody answered between 2 and 4" in err
     assert "'B'" not in err
+
+
+@pytest.mark.parametrize("command", ["grm", "cat-simulate"])
+def test_a_half_point_answer_is_named_by_line_and_column_for_the_grm(capsys, tmp_path, command):
+    # Was: "item 0: answers must be whole numbers (category codes)".
+    path = write(tmp_path, "h.csv", "id,A,B,C\n1,1,2,3\n2,2,3,4\n3,3.5,3,5\n4,4,5,5\n")
+    extra = ["--se-stop", "0.3"] if command == "cat-simulate" else []
+    code, _, err = run(capsys, "stats", command, str(path), "--items", "A,B,C", *extra)
+    assert code == 2
+    assert "line 4, column 'A': 3.5 is not a whole number" in err

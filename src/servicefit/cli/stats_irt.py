@@ -31,7 +31,7 @@ from servicefit.cli.stats import _add_item_options, _guard, _read_items, dump_js
 from servicefit.psychometrics import GrmFit, eap_scores, fit_grm
 from servicefit.psychometrics.cat import CatPool, CatRules, simulate_cat
 from servicefit.psychometrics.dif import mantel_haenszel_dif
-from servicefit.tabular import MISSING_TOKENS, read_numeric_csv
+from servicefit.tabular import MISSING_TOKENS, NumericTable, read_numeric_csv
 
 __all__ = ["register_irt"]
 
@@ -47,6 +47,7 @@ def _answered_rows(x: np.ndarray) -> np.ndarray:
 @_guard
 def cmd_grm(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
+    _require_whole_numbers(table, x)
     fit = fit_grm(x)
     _warn_unconverged(fit, table.columns)
     params = fit.parameters
@@ -93,6 +94,7 @@ def cmd_grm(args: argparse.Namespace) -> int:
 @_guard
 def cmd_cat_simulate(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
+    _require_whole_numbers(table, x)
     if not args.se_stop > 0:
         raise _error(f"--se-stop must be positive, got {args.se_stop:g}")
     if args.max_items is not None and args.max_items < 1:
@@ -129,6 +131,18 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _require_whole_numbers(table: NumericTable, x: np.ndarray) -> None:
+    """A graded item's answers are category codes: name the first cell that is not whole."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(x) & (x != np.round(x))
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise CommandError(
+            f"{table.locate(row, col)}: {table.data[row, col]:g} is not a whole number; the "
+            "graded response model needs answers coded as whole numbers (categories)"
+        )
 
 
 def _note_skipped_categories(columns: Sequence[str], categories: Sequence[Sequence[float]]) -> None:
