@@ -279,3 +279,14 @@ def test_a_half_point_answer_is_named_by_line_and_column_for_the_grm(capsys, tmp
     code, _, err = run(capsys, "stats", command, str(path), "--items", "A,B,C", *extra)
     assert code == 2
     assert "line 4, column 'A': 3.5 is not a whole number" in err
+
+
+def test_two_items_at_r_minus_one_print_alpha_not_a_traceback(capsys, tmp_path):
+    # Was: ZeroDivisionError (standardized alpha divides by sum(R) = 0).
+    path = write(tmp_path, "m.csv", "id,C,Q1\n0,5,3\n1,3,2\n2,1,1\n")
+    argv = ["stats", "alpha", str(path), "--items", "C,Q1", "--reverse", "C"]
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["raw_alpha"] == pytest.approx(-8.0) and result["std_alpha"] is None
+    assert "marks a statistic these data leave undefined" in err

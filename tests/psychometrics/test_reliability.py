@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -198,3 +200,24 @@ def test_an_item_with_one_decimal_answer_throughout_is_refused():
     assert np.isfinite(cronbach_alpha(x).raw_alpha)  # pairwise, it varies: no refusal
     with pytest.raises(InsufficientDataError, match="item 1 does not vary"):
         cronbach_alpha(x, missing="listwise")
+
+
+def test_two_items_at_r_minus_one_give_raw_alpha_and_no_standardized_alpha():
+    # Was ZeroDivisionError: sum(R) = 1 + 1 - 2 = 0 (a reverse-keyed pair keyed twice).
+    x = np.array([[1.0, 3.0], [3.0, 2.0], [5.0, 1.0]])
+    result = cronbach_alpha(x)
+    # raw alpha = 2 * (1 - (4 + 1) / (4 + 1 - 4)) = -8, by hand from the covariance matrix
+    assert result.raw_alpha == pytest.approx(-8.0)
+    assert np.isnan(result.std_alpha)
+
+
+def test_item_statistics_without_a_defined_value_are_nan_without_a_warning():
+    # Two rows: every correlation is +-1 and the rest scores of Q0 and C (r = -1 to each
+    # other) cancel out; numpy warned "divide by zero" and gave inf.
+    x = np.array([[5.0, 1.0, 2.0], [4.0, 3.0, 5.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = cronbach_alpha(x)
+    assert np.isfinite(result.raw_alpha)
+    assert not np.isinf(result.std_alpha_if_deleted).any()
+    assert not np.isinf(result.alpha_if_deleted).any()

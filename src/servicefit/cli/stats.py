@@ -217,6 +217,16 @@ def cmd_alpha(args: argparse.Namespace) -> int:
 def _alpha_warnings(res: Any, items: Sequence[str]) -> None:
     """stderr lines for what the numbers cannot say themselves (also with --json)."""
     _warn_negative(items, res.item_total_r, "correlate", "with the rest of the scale")
+    undefined = math.isnan(res.std_alpha) or bool(np.isnan(res.item_total_r).any())
+    if res.n_items > 2:
+        undefined = undefined or bool(np.isnan(res.alpha_if_deleted).any())
+    if undefined:
+        print(
+            "note: '-' (JSON null) marks a statistic these data leave undefined: a rest or "
+            "standardized total score without variance, or pairwise covariances that do not "
+            "fit together (try --missing listwise)",
+            file=sys.stderr,
+        )
     if math.isnan(res.g6):
         print(
             f"note: Guttman lambda 6 is not given: the item correlation matrix is singular or "

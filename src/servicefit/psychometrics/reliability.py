@@ -72,8 +72,22 @@ def _raw_alpha(cov: FloatArray) -> float:
 
 
 def _std_alpha(cor: FloatArray) -> float:
+    """NaN when the standardized items cancel out (``sum(R)`` is 0, e.g. two items at
+    r = -1): the standardized total has no variance, and the formula divides by it."""
     k = cor.shape[0]
-    return (1.0 - k / float(cor.sum())) * k / (k - 1)
+    total = float(cor.sum())
+    if total <= 1e-12 * k:
+        return math.nan
+    return (1.0 - k / total) * k / (k - 1)
+
+
+def _positive_ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    """``numerator / denominator`` where the denominator (a variance) is positive, else NaN:
+    a rest score without variance, or pairwise covariances that do not fit together."""
+    ok = denominator > 1e-12 * max(float(np.abs(denominator).max(initial=0.0)), 1e-300)
+    out = np.full(np.shape(denominator), np.nan)
+    np.divide(numerator, denominator, out=out, where=ok)
+    return out
 
 
 def _smc(cor: FloatArray) -> FloatArray:
@@ -173,13 +187,15 @@ def cronbach_alpha(
     col = cov.sum(axis=0)
     diag = np.diag(cov)
     rest_var = total - 2.0 * col + diag  # sum of C without row and column i
-    item_total_r = (col - diag) / np.sqrt(diag * rest_var)
+    item_total_r = _positive_ratio(col - diag, np.sqrt(np.maximum(diag * rest_var, 0.0)))
     cor_col = cor.sum(axis=0)
     if k > 2:
         trace = float(np.trace(cov))
-        alpha_if_deleted = (1.0 - (trace - diag) / rest_var) * (k - 1) / (k - 2)
+        alpha_if_deleted = (1.0 - _positive_ratio(trace - diag, rest_var)) * (k - 1) / (k - 2)
         cor_rest = float(cor.sum()) - 2.0 * cor_col + 1.0
-        std_alpha_if_deleted = (1.0 - (k - 1) / cor_rest) * (k - 1) / (k - 2)
+        std_alpha_if_deleted = (
+            (1.0 - _positive_ratio(np.full(k, k - 1.0), cor_rest)) * (k - 1) / (k - 2)
+        )
     else:
         alpha_if_deleted = np.full(k, np.nan)
         std_alpha_if_deleted = np.full(k, np.nan)
