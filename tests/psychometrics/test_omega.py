@@ -61,3 +61,10 @@ def test_no_more_complete_rows_than_items_is_refused_not_fitted():
     collinear = np.column_stack([collinear, collinear.sum(axis=1)])
     with pytest.raises(InsufficientDataError, match="positive definite"):
         omega_total(collinear)
+
+
+def test_no_complete_row_is_refused_as_too_few_rows():
+    # Listwise deletion leaves nothing: was numpy's "zero-size array to reduction operation".
+    x = np.array([[4.0, 1.0, np.nan, 4.0], [3.0, 2.0, np.nan, 5.0]])
+    with pytest.raises(InsufficientDataError, match="at least 2 complete rows"):
+        omega_total(x)

@@ -55,6 +55,8 @@ def constant_columns(x: FloatArray) -> NDArray[np.bool_]:
     about 1e-32, not 0 (its mean is not exactly 3.3), which a ``var > 0`` test lets through
     and which then gives correlations of pure rounding noise.
     """
+    if x.shape[0] == 0:
+        return np.ones(x.shape[1], dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
         top = np.nanmax(x, axis=0)

@@ -127,12 +127,12 @@ def omega_total(data: ArrayLike, *, missing: Missing = "listwise") -> OmegaResul
     """
     x = as_matrix(data)
     require_items(x, minimum=3, what="items for omega")
+    moments = pairwise_moments(x, missing=missing)  # refuses fewer than 2 complete rows
     flat = constant_columns(complete_rows(x) if missing == "listwise" else x)
     if flat.any():
         raise InsufficientDataError(
             f"every item needs a non-zero variance (item {int(np.argmax(flat))} does not vary)"
         )
-    moments = pairwise_moments(x, missing=missing)
     if not np.isfinite(moments.cor).all() or singular_correlations(moments.cor):
         raise InsufficientDataError(
             f"omega needs a positive definite covariance matrix, and {moments.n_rows} rows "
