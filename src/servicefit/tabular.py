@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from servicefit.textfile import TextDecodingError, decode_text, guess_delimiter
 
-__all__ = ["MISSING_TOKENS", "NumericTable", "TabularError", "read_numeric_csv"]
+__all__ = ["MISSING_TOKENS", "NumericTable", "TabularError", "read_header", "read_numeric_csv"]
 
 #: Cells read as missing values.
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "NaN", "nan", "."})
@@ -129,7 +129,9 @@ def read_numeric_csv(
             elif label_column is None:
                 label_column = header[0].lower() in LABEL_HEADERS
             if columns is None:
-                wanted = header[1:] if label_column else header
+                wanted = [
+                    h for i, h in enumerate(header) if not (label_column and i == label_index)
+                ]
                 if not wanted:
                     raise TabularError(f"{p}: no data columns")
             else:
@@ -139,6 +141,7 @@ def read_numeric_csv(
                     raise TabularError(
                         f"{p}: unknown column {unknown[0]!r} (columns: {', '.join(header)})"
                     )
+            _refuse_duplicate_columns(p, header, [*wanted, *([id_column] if id_column else [])])
             index = [header.index(c) for c in wanted]
             cells: list[list[str]] = []
             labels: list[str] = []
@@ -166,6 +169,19 @@ def read_numeric_csv(
     if len(cells) < min_rows:
         raise TabularError(f"{p}: no data rows" if not cells else f"{p}: too few data rows")
     data = _to_float(cells, p, wanted, lines)
+    if columns is None and "" in wanted:
+        # A delimiter at the end of every line (some exports write one) makes a last column
+        # without a name or values: left out. An unnamed column with values is refused.
+        for i, name in enumerate(wanted):
+            if name == "" and not np.isnan(data[:, i]).all():
+                position = index[i] + 1
+                raise TabularError(
+                    f"{p}: column {position} has values but no name in the header; name it"
+                )
+        keep = [i for i, name in enumerate(wanted) if name != ""]
+        wanted, data = [wanted[i] for i in keep], data[:, keep]
+        if not wanted:
+            raise TabularError(f"{p}: no data columns")
     return NumericTable(
         path=p,
         columns=tuple(wanted),
@@ -174,6 +190,27 @@ def read_numeric_csv(
         labels=tuple(labels) if label_column else None,
         label_header=header[label_index] if label_column else None,
     )
+
+
+def read_header(path: str | Path) -> list[str]:
+    """The column names of a CSV file's first line (stripped), read as :func:`read_numeric_csv`
+    reads them; ``[]`` for an empty file."""
+    text = _read_text(Path(path))
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text)), [])
+    return [h.strip() for h in header]
+
+
+def _refuse_duplicate_columns(path: Path, header: Sequence[str], used: Sequence[str]) -> None:
+    """A used column whose name the header gives twice: which one is meant is unknowable."""
+    for name in dict.fromkeys(used):
+        if not name:
+            continue  # unnamed columns: see read_numeric_csv
+        places = [str(i + 1) for i, h in enumerate(header) if h == name]
+        if len(places) > 1:
+            raise TabularError(
+                f"{path}: column {name!r} appears {len(places)} times in the header "
+                f"(columns {', '.join(places)}); give each column its own name"
+            )
 
 
 def _read_text(path: Path) -> str:

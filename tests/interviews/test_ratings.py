@@ -301,7 +301,40 @@ def test_icc2k_never_shows_a_positive_number_when_icc2_is_below_zero():
     b[0], b[3] = 4, 3
     agreement = agreement_between(np.c_[a, b])
     assert agreement.icc_single is not None and agreement.icc_single.icc < -1
-    assert agreement.icc_average.icc > 1  # what the formula gives
+    # the formula gives +34; the library reports NaN past Spearman-Brown's pole (icc.py)
+    assert np.isnan(agreement.icc_average.icc)
     assert agreement.below_chance and agreement.icc_average_value is None
     assert agreement.icc_single_reading.below_zero and agreement.icc_average_reading.below_zero
     assert agreement.icc_problem == ""
+
+
+def test_icc2k_interval_unbounded_below_reads_minus_infinity_not_a_number_above_one(
+    login, recruiter, interviewer, second_interviewer, interview
+):
+    """Four questions rated by both: one interviewer says 3 throughout, the other 2, 4, 2, 4.
+    ICC2 = 0 with a lower bound of -1.66, past Spearman-Brown's pole -1/(k-1) = -1. psych and
+    pingouin give ICC2k's interval as "5.05 to 0.95" here (pingouin 0.7.0,
+    ``pg.intraclass_corr`` on these ratings: ICC(A,k) CI [5.05, 0.95]); it is unbounded
+    below."""
+    kit = kit_for_interview(interview, language="en")
+    # Each must rate a question of every area; they overlap on four questions only.
+    both = [q.id for q in kit.questions[:4]]
+    first_only = {a.questions[0].id for a in kit.areas} - set(both)
+    second_only = {a.questions[-1].id for a in kit.areas} - set(both) - first_only
+    assert not any(a.questions[0].id == a.questions[-1].id not in both for a in kit.areas)
+    first = dict.fromkeys((q.id for q in kit.questions), None)
+    second = dict.fromkeys((q.id for q in kit.questions), None)
+    first |= dict.fromkeys(first_only, 4)
+    second |= dict.fromkeys(second_only, 4)
+    for qid, rating in zip(both, (2, 4, 2, 4), strict=True):
+        first[qid], second[qid] = 3, rating
+    submit(interview, interviewer, first)
+    submit(interview, second_interviewer, second)
+    response = login(recruiter).get(reverse("interviews:detail", args=[interview.pk]))
+    page = response.content.decode()
+    agreement = response.context["summary"].agreement
+    assert agreement.n_questions == 4
+    assert agreement.icc_average.lower == -np.inf
+    assert stat(page, "icc2k") == "0.00"
+    assert "95% CI −∞ to 0.95" in page
+    assert "5.05" not in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -158,3 +160,34 @@ def test_parameters_round_trip_through_a_dict(fits):
     np.testing.assert_array_equal(again.a, params.a)
     np.testing.assert_array_equal(again.b, params.b)
     assert again.categories == params.categories
+
+
+# 20 people x 6 items of random answers (no trait behind them; numpy default_rng(2) via
+# integers(1, 6)). Item D's slope runs off and two of its intercepts meet, so its information
+# matrix had entries near 1e259 and fit_grm ended in numpy's LinAlgError("Singular matrix").
+NOISE = [
+    [1, 3, 4, 2, 4, 1], [3, 3, 2, 3, 1, 3], [1, 2, 3, 1, 5, 3], [3, 3, 5, 2, 1, 4],
+    [2, 3, 4, 5, 4, 1], [4, 4, 5, 1, 5, 1], [1, 5, 1, 2, 5, 3], [1, 5, 3, 3, 4, 1],
+    [3, 3, 1, 5, 1, 2], [5, 3, 3, 4, 1, 1], [3, 1, 5, 1, 5, 4], [3, 2, 2, 2, 4, 3],
+    [1, 5, 4, 2, 3, 4], [1, 2, 5, 2, 2, 3], [1, 5, 2, 5, 4, 2], [3, 5, 3, 5, 5, 4],
+    [2, 2, 5, 1, 4, 5], [5, 4, 4, 1, 2, 4], [5, 3, 4, 1, 3, 4], [5, 1, 1, 1, 1, 5],
+]  # fmt: skip
+
+
+def test_patternless_small_data_end_unconverged_not_in_a_linalg_error():
+    fit = fit_grm(np.array(NOISE, dtype=float))
+    assert not fit.converged
+    assert np.isfinite(fit.loglik)
+    assert np.isfinite(fit.parameters.a).all()
+
+
+def test_a_float32_overflow_in_the_e_step_is_redone_without_a_warning():
+    # Four people, slopes running off: a row's float32 log-likelihood lies far above its last
+    # mode, exp overflows and the row is redone in float64. numpy printed
+    # "RuntimeWarning: overflow encountered in exp" to the user on the way.
+    nan = np.nan
+    x = np.array([[2, 2, nan, 1], [1, 1, 2, 2], [2, 2, nan, 1], [1, nan, 1, 2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_grm(x, max_cycles=50)
+    assert np.isfinite(fit.loglik)

@@ -40,3 +40,31 @@ def test_it_reproduces_a_one_factor_covariance_matrix_exactly():
 def test_it_refuses_fewer_than_three_items():
     with pytest.raises(InsufficientDataError, match="at least 3"):
         omega_total(np.random.default_rng(0).normal(size=(20, 2)))
+
+
+def test_an_item_with_one_decimal_answer_throughout_is_refused():
+    # A column of 3.3 has a computed variance of ~1e-31, not 0: omega came out as 0.095.
+    g = np.random.default_rng(1)
+    x = np.column_stack([np.full(30, 3.3), g.normal(size=(30, 3))])
+    with pytest.raises(InsufficientDataError, match="item 0 does not vary"):
+        omega_total(x)
+
+
+def test_no_more_complete_rows_than_items_is_refused_not_fitted():
+    # 5 rows of 8 items: the sample covariance is singular, the ML objective takes the log of
+    # zero eigenvalues, and omega came out as 0.851 from a fit that did not converge.
+    g = np.random.default_rng(2)
+    x = np.round(g.normal(size=(5, 1)) + g.normal(size=(5, 8)) * 0.7 + 3)
+    with pytest.raises(InsufficientDataError, match="5 rows for 8 items"):
+        omega_total(x)
+    collinear = g.normal(size=(40, 3))
+    collinear = np.column_stack([collinear, collinear.sum(axis=1)])
+    with pytest.raises(InsufficientDataError, match="positive definite"):
+        omega_total(collinear)
+
+
+def test_no_complete_row_is_refused_as_too_few_rows():
+    # Listwise deletion leaves nothing: was numpy's "zero-size array to reduction operation".
+    x = np.array([[4.0, 1.0, np.nan, 4.0], [3.0, 2.0, np.nan, 5.0]])
+    with pytest.raises(InsufficientDataError, match="at least 2 complete rows"):
+        omega_total(x)

@@ -108,3 +108,14 @@ def test_criterion_validity_rejects_unusable_data(x, y, error):
 def test_case_ii_rejects_non_positive_sds():
     with pytest.raises(PsychometricsError):
         thorndike_case_ii(0.3, applicant_sd=0, incumbent_sd=1)
+
+
+@pytest.mark.parametrize("value", [3.3, 0.1, 1 / 3, 4.6])
+def test_a_predictor_every_hire_shares_is_refused_even_when_its_sd_rounds_above_zero(value):
+    # Six copies of 3.3 have a computed SD of ~1e-16 (their mean is not exactly 3.3); r came
+    # out as 1.1e-16 with a 95% interval of -0.81 to 0.81 instead of "does not vary".
+    criterion = np.array([1.0, 2.0, 5.0, 4.0, 3.0, 2.0])
+    with pytest.raises(InsufficientDataError, match="predictor does not vary"):
+        criterion_validity(np.full(6, value), criterion)
+    with pytest.raises(InsufficientDataError, match="criterion does not vary"):
+        criterion_validity(criterion, np.full(6, value))

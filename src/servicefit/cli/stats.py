@@ -29,7 +29,7 @@ from servicefit.psychometrics import (
     omega_total,
     reverse_score,
 )
-from servicefit.tabular import NumericTable, TabularError, read_numeric_csv
+from servicefit.tabular import NumericTable, TabularError, read_header, read_numeric_csv
 
 __all__ = ["dump_json", "register", "render_table"]
 
@@ -126,11 +126,26 @@ def _read_items(args: argparse.Namespace, *, minimum_items: int = 2) -> tuple[Nu
         lo, hi = args.min, args.max
     else:
         lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    _require_two_answers(table)
     if reverse:
         x = x.copy()
         cols = [items.index(r) for r in reverse]
         x[:, cols] = reverse_score(x[:, cols], minimum=lo, maximum=hi)
     return table, x
+
+
+def _require_two_answers(table: NumericTable) -> None:
+    """Name the first item column with fewer than two different answers (no variance): the
+    statistics need every item to vary, and the library can only give its position."""
+    for j, name in enumerate(table.columns):
+        col = table.data[:, j]
+        values = np.unique(col[~np.isnan(col)])
+        if values.size < 2:
+            said = "no answers" if values.size == 0 else f"every answer is {values[0]:g}"
+            raise CommandError(
+                f"{table.path}: column {name!r}: {said}; an item needs at least two "
+                "different answers (leave it out of --items)"
+            )
 
 
 def _add_item_options(parser: argparse.ArgumentParser) -> None:
@@ -146,6 +161,17 @@ def _add_item_options(parser: argparse.ArgumentParser) -> None:
 @_guard
 def cmd_alpha(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
+    if args.missing == "pairwise":
+        answered = (~np.isnan(x)).astype(np.float64)
+        together = answered.T @ answered
+        if (together < 2).any():
+            i, j = (int(v) for v in np.argwhere(together < 2)[0])
+            a, b = table.columns[i], table.columns[j]
+            pair = f"column {a!r} has" if i == j else f"columns {a!r} and {b!r} have"
+            raise CommandError(
+                f"{table.path}: {pair} fewer than 2 rows answered together; alpha needs "
+                "every pair of items answered by the same people at least twice"
+            )
     res = cronbach_alpha(x, missing=args.missing)
     items = table.columns
     if args.json:
@@ -164,6 +190,7 @@ def cmd_alpha(args: argparse.Namespace) -> int:
                 "item_total_r": dict(zip(items, res.item_total_r, strict=True)),
             }
         )
+        _alpha_warnings(res, items)
         return 0
     print(f"Cronbach's alpha ({res.missing}, n = {res.n}, {res.n_items} items)")
     print(
@@ -183,7 +210,30 @@ def cmd_alpha(args: argparse.Namespace) -> int:
         [i, a, r] for i, a, r in zip(items, res.alpha_if_deleted, res.item_total_r, strict=True)
     ]
     print(render_table(["item", "alpha if deleted", "item-total r"], rows))
+    _alpha_warnings(res, items)
     return 0
+
+
+def _alpha_warnings(res: Any, items: Sequence[str]) -> None:
+    """stderr lines for what the numbers cannot say themselves (also with --json)."""
+    _warn_negative(items, res.item_total_r, "correlate", "with the rest of the scale")
+    undefined = math.isnan(res.std_alpha) or bool(np.isnan(res.item_total_r).any())
+    if res.n_items > 2:
+        undefined = undefined or bool(np.isnan(res.alpha_if_deleted).any())
+    if undefined:
+        print(
+            "note: '-' (JSON null) marks a statistic these data leave undefined: a rest or "
+            "standardized total score without variance, or pairwise covariances that do not "
+            "fit together (try --missing listwise)",
+            file=sys.stderr,
+        )
+    if math.isnan(res.g6):
+        print(
+            f"note: Guttman lambda 6 is not given: the item correlation matrix is singular or "
+            f"not positive definite ({res.n} rows for {res.n_items} items, or an item that "
+            "follows from the others)",
+            file=sys.stderr,
+        )
 
 
 @_guard
@@ -202,6 +252,7 @@ def cmd_omega(args: argparse.Namespace) -> int:
                 "converged": res.converged,
             }
         )
+        _omega_warnings(res, items)
         return 0
     print(f"McDonald's omega total = {res.omega_total:.4f}  (one-factor ML, n = {res.n},")
     print("model-implied total variance as denominator)")
@@ -210,14 +261,65 @@ def cmd_omega(args: argparse.Namespace) -> int:
         for i, ld, sl in zip(items, res.loadings, res.standardized_loadings, strict=True)
     ]
     print(render_table(["item", "loading", "standardized"], rows))
+    _omega_warnings(res, items)
+    return 0
+
+
+def _omega_warnings(res: Any, items: Sequence[str]) -> None:
+    """stderr lines on the fit behind omega (also with --json)."""
+    _warn_negative(items, res.standardized_loadings, "load", "on the common factor")
+    if not res.converged:
+        print("warning: the factor model did not converge; omega is not final", file=sys.stderr)
     if res.heywood:
         print("warning: a uniqueness hit its lower bound (Heywood case)", file=sys.stderr)
-    return 0
+
+
+def _warn_negative(items: Sequence[str], values: Any, verb: str, what: str) -> None:
+    """One stderr line naming the items with a negative item-total r or loading: mostly
+    reverse-keyed items not given to --reverse, which pull alpha and omega down (psych::alpha
+    warns the same way)."""
+    negative = [name for name, v in zip(items, values, strict=True) if v < 0]
+    if negative:
+        names = ", ".join(repr(n) for n in negative)
+        subject = f"item {names} {verb}s" if len(negative) == 1 else f"items {names} {verb}"
+        print(
+            f"warning: {subject} negatively {what}; if reverse-keyed, give it to --reverse",
+            file=sys.stderr,
+        )
+
+
+def _read_rating_table(args: argparse.Namespace, *, what: str, min_rows: int = 1) -> NumericTable:
+    """The rating matrix of ``icc``/``krippendorff``: every column but the label column.
+
+    The first column labels the rows when its header is empty or one of ``id``, ``target``,
+    ``coder``, ``rater`` … (:data:`servicefit.tabular.LABEL_HEADERS`), or when ``--id-column``
+    names it; any other column is rated data. A first column of other, non-numeric labels gets
+    a hint to name it with ``--id-column``.
+    """
+    try:
+        return read_numeric_csv(args.data, id_column=args.id_column, min_rows=min_rows)
+    except TabularError as exc:
+        if args.id_column is None and "is not a number" in str(exc):
+            first = read_header(args.data)[0]
+            if f"column {first!r}:" in str(exc):
+                raise TabularError(
+                    f"{exc} (if column {first!r} names the {what}, pass --id-column {first})"
+                ) from None
+        raise
+
+
+def _add_id_column_option(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help=f"column that names the {what} (default: the first column when its header is "
+        "empty or id, target, subject, rater, coder, unit …; any other column is rated)",
+    )
 
 
 @_guard
 def cmd_icc(args: argparse.Namespace) -> int:
-    table = read_numeric_csv(args.data, min_rows=2)
+    table = _read_rating_table(args, what="targets", min_rows=2)
     if len(table.columns) < 2:
         raise CommandError(f"{table.path}: ICC needs at least two rater columns")
     missing = np.argwhere(np.isnan(table.data))
@@ -238,19 +340,50 @@ def cmd_icc(args: argparse.Namespace) -> int:
         }
         for f in res.forms
     ]
+    notes = _icc_notes(res)
     if args.json:
-        dump_json({"n_targets": res.n_targets, "n_raters": res.n_raters, "forms": forms})
+        dump_json(
+            {
+                "n_targets": res.n_targets,
+                "n_raters": res.n_raters,
+                "raters": list(table.columns),
+                "forms": forms,
+                "notes": notes,
+            }
+        )
         return 0
     print(f"Intraclass correlations ({res.n_targets} targets, {res.n_raters} raters)")
+    print(f"raters (columns): {', '.join(table.columns)}")
     headers = ["type", "icc", "F", "df1", "df2", "p", "lower", "upper"]
     rows = [[f[h] if h not in ("df1", "df2") else f"{f[h]:g}" for h in headers] for f in forms]
     print(render_table(headers, rows))
+    for note in notes:
+        print(f"note: {note}")
     return 0
+
+
+def _icc_notes(res: Any) -> list[str]:
+    """Why an ICC2k number is missing or unbounded (Spearman-Brown's pole, see icc.py)."""
+    k = res.n_raters
+    pole = f"-1/(k-1) = {-1 / (k - 1):.4g}"
+    icc2k = res.form("ICC2k")
+    notes = []
+    if math.isnan(icc2k.icc):
+        notes.append(
+            f"ICC2k is not given: ICC2 is below {pole}, where the average-rater formula turns "
+            "positive without meaning; read it as no agreement"
+        )
+    if icc2k.lower == -math.inf:
+        notes.append(
+            f"ICC2k's lower bound is -inf: ICC2's lower bound is below {pole}, so the "
+            "interval for the average of the raters is unbounded below"
+        )
+    return notes
 
 
 @_guard
 def cmd_krippendorff(args: argparse.Namespace) -> int:
-    table = read_numeric_csv(args.data)
+    table = _read_rating_table(args, what="coders")
     alpha = krippendorff_alpha(table.data, level=args.level)
     n_values = int((~np.isnan(table.data)).sum())
     if args.json:
@@ -261,9 +394,11 @@ def cmd_krippendorff(args: argparse.Namespace) -> int:
                 "n_coders": table.data.shape[0],
                 "n_units": table.data.shape[1],
                 "n_values": n_values,
+                "units": list(table.columns),
             }
         )
         return 0
+    print(f"units (columns): {', '.join(table.columns)}")
     print(
         render_table(
             ["level", "alpha", "coders", "units", "values"],
@@ -448,6 +583,7 @@ def register(subparsers: Any) -> None:
 
     icc = sub.add_parser("icc", help="Shrout & Fleiss intraclass correlations")
     icc.add_argument("data", metavar="DATA.csv", help="rows = targets, columns = raters")
+    _add_id_column_option(icc, what="targets")
     icc.add_argument("--json", action="store_true", help="print one JSON object")
     icc.set_defaults(func=cmd_icc)
 
@@ -456,6 +592,7 @@ def register(subparsers: Any) -> None:
     kripp.add_argument(
         "--level", choices=("nominal", "ordinal", "interval", "ratio"), required=True
     )
+    _add_id_column_option(kripp, what="coders")
     kripp.add_argument("--json", action="store_true", help="print one JSON object")
     kripp.set_defaults(func=cmd_krippendorff)
 

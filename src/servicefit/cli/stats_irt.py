@@ -19,16 +19,19 @@ Bad input ends with one ``servicefit: error: ...`` line and exit status 2, as th
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from servicefit.cli import CommandError
 from servicefit.cli.stats import _add_item_options, _guard, _read_items, dump_json, render_table
-from servicefit.psychometrics import eap_scores, fit_grm
+from servicefit.psychometrics import GrmFit, eap_scores, fit_grm
 from servicefit.psychometrics.cat import CatPool, CatRules, simulate_cat
 from servicefit.psychometrics.dif import mantel_haenszel_dif
-from servicefit.tabular import read_numeric_csv
+from servicefit.tabular import MISSING_TOKENS, NumericTable, read_numeric_csv
 
 __all__ = ["register_irt"]
 
@@ -44,12 +47,20 @@ def _answered_rows(x: np.ndarray) -> np.ndarray:
 @_guard
 def cmd_grm(args: argparse.Namespace) -> int:
     table, x = _read_items(args)
+    _require_whole_numbers(table, x)
     fit = fit_grm(x)
+    _warn_unconverged(fit, table.columns)
     params = fit.parameters
     items = [
-        {"item": name, "a": float(params.a[j]), "b": params.b[j, : len(cats) - 1].tolist()}
+        {
+            "item": name,
+            "a": float(params.a[j]),
+            "b": params.b[j, : len(cats) - 1].tolist(),
+            "categories": list(cats),
+        }
         for j, (name, cats) in enumerate(zip(table.columns, params.categories, strict=True))
     ]
+    _note_skipped_categories(table.columns, params.categories)
     payload: dict[str, Any] = {
         "n": fit.n,
         "loglik": fit.loglik,
@@ -82,7 +93,8 @@ def cmd_grm(args: argparse.Namespace) -> int:
 
 @_guard
 def cmd_cat_simulate(args: argparse.Namespace) -> int:
-    _, x = _read_items(args)
+    table, x = _read_items(args)
+    _require_whole_numbers(table, x)
     if not args.se_stop > 0:
         raise _error(f"--se-stop must be positive, got {args.se_stop:g}")
     if args.max_items is not None and args.max_items < 1:
@@ -93,6 +105,7 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
         if args.max_items is not None:
             min_items = min(min_items, args.max_items)
     fit = fit_grm(x)
+    _warn_unconverged(fit, table.columns)
     rules = CatRules(
         se_stop=args.se_stop,
         min_items=min_items,
@@ -120,6 +133,48 @@ def cmd_cat_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_whole_numbers(table: NumericTable, x: np.ndarray) -> None:
+    """A graded item's answers are category codes: name the first cell that is not whole."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(x) & (x != np.round(x))
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise CommandError(
+            f"{table.locate(row, col)}: {table.data[row, col]:g} is not a whole number; the "
+            "graded response model needs answers coded as whole numbers (categories)"
+        )
+
+
+def _note_skipped_categories(columns: Sequence[str], categories: Sequence[Sequence[float]]) -> None:
+    """An answer nobody gave between two that were given has no threshold of its own (its
+    neighbours' categories are joined, as mirt does): say so, since b1, b2 … then no longer
+    sit between the scale points a reader expects."""
+    for name, cats in zip(columns, categories, strict=True):
+        gaps = [f"{low:g} and {high:g}" for low, high in pairwise(cats) if high - low > 1]
+        if gaps:
+            print(
+                f"note: item {name!r}: nobody answered between {'; '.join(gaps)}, so its "
+                f"thresholds b1..b{len(cats) - 1} separate the answers given "
+                f"({', '.join(f'{c:g}' for c in cats)})",
+                file=sys.stderr,
+            )
+
+
+def _warn_unconverged(fit: GrmFit, columns: Sequence[str]) -> None:
+    """One line on stderr when EM stopped at its cycle limit: the estimates are not final
+    (``converged`` in the JSON says the same). Names the steepest item, the usual cause."""
+    if fit.converged:
+        return
+    slopes = np.abs(fit.parameters.a)
+    j = int(np.argmax(slopes))
+    print(
+        f"warning: the model did not converge in {fit.cycles} EM cycles; the estimates are not "
+        f"final. The steepest item is {columns[j]!r} (a = {fit.parameters.a[j]:.4g}): an item "
+        "that splits the people almost perfectly has no finite slope",
+        file=sys.stderr,
+    )
+
+
 def _error(message: str) -> CommandError:
     return CommandError(message)
 
@@ -132,7 +187,8 @@ def cmd_dif(args: argparse.Namespace) -> int:
     if args.group in items:
         raise _error(f"--group {args.group!r} is also one of --items")
     table = read_numeric_csv(args.data, columns=items, id_column=args.group, min_rows=2)
-    groups = list(table.labels or ())
+    # A missing group ("NA", ".", an empty cell) is no group: those rows are left out.
+    groups = ["" if g in MISSING_TOKENS else g for g in table.labels or ()]
     if args.reference is not None and args.reference not in groups:
         raise _error(f"--reference {args.reference!r} is not a value of column {args.group!r}")
     results = mantel_haenszel_dif(
@@ -142,8 +198,10 @@ def cmd_dif(args: argparse.Namespace) -> int:
         min_group=args.min_group,
         p_adjust=None if args.p_adjust == "none" else args.p_adjust,
     )
+    left_out = _small_groups(table.data, groups, args.min_group)
     payload: dict[str, Any] = {
         "reference": results[0].reference,
+        "left_out": left_out,
         "items": [
             {
                 "item": items[r.item],
@@ -177,7 +235,23 @@ def cmd_dif(args: argparse.Namespace) -> int:
             ],
         )
     )
+    for name, size in left_out.items():
+        print(
+            f"note: group {name!r} left out: {size} complete row{'' if size == 1 else 's'}, "
+            f"fewer than --min-group {args.min_group}"
+        )
     return 0
+
+
+def _small_groups(data: np.ndarray, groups: list[str], min_group: int) -> dict[str, int]:
+    """Groups below ``min_group`` complete rows, which the analysis leaves out, and their size:
+    a focal group that is too small must not vanish from the report without a word."""
+    complete = ~np.isnan(data).any(axis=1)
+    sizes: dict[str, int] = {}
+    for label, ok in zip(groups, complete, strict=True):
+        if label:
+            sizes[label] = sizes.get(label, 0) + int(ok)
+    return {name: n for name, n in sorted(sizes.items()) if n < min_group}
 
 
 def register_irt(sub: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -45,3 +46,19 @@ def require_items(x: FloatArray, *, minimum: int = 2, what: str = "items") -> No
 def as_float(value: Any) -> float:
     """Convert a numpy scalar to a plain ``float`` (for dataclass fields and JSON)."""
     return float(value)
+
+
+def constant_columns(x: FloatArray) -> NDArray[np.bool_]:
+    """True for each column whose answered values are all equal (or that has none).
+
+    Compared exactly, not through the variance: a column of 3.3 has a computed variance of
+    about 1e-32, not 0 (its mean is not exactly 3.3), which a ``var > 0`` test lets through
+    and which then gives correlations of pure rounding noise.
+    """
+    if x.shape[0] == 0:
+        return np.ones(x.shape[1], dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+        top = np.nanmax(x, axis=0)
+        bottom = np.nanmin(x, axis=0)
+    return np.asarray(~(top > bottom))

@@ -125,7 +125,7 @@ class _Batch:
             weighted = flat * (n_node[:, None, :] * inv_p).reshape(g, 1, -1)
             info = weighted @ flat.transpose(0, 2, 1)  # expected information (G, K, K)
             info += 1e-10 * np.eye(k)
-            step = np.linalg.solve(info, score[..., None])[..., 0]
+            step = _newton_steps(info, score)
             scale = np.ones(g)
             for _half in range(40):
                 a_new = a + scale * step[:, 0]
@@ -138,6 +138,24 @@ class _Batch:
             if float(np.abs(step).max()) < 1e-7:
                 break
         return a, d
+
+
+def _newton_steps(info: FloatArray, score: FloatArray) -> FloatArray:
+    """``info^-1 score`` per item; least squares for an item whose information matrix is
+    singular, no step for one whose matrix is not finite.
+
+    On small or patternless data an item's slope can run off and two of its intercepts meet
+    (a category nobody is expected in): its information has entries near 1e259 and no inverse.
+    That item then stands still instead of ending the whole fit in a ``LinAlgError``; EM goes on
+    and reports ``converged=False`` if it does not settle."""
+    try:
+        return np.asarray(np.linalg.solve(info, score[..., None])[..., 0])
+    except np.linalg.LinAlgError:
+        steps = np.zeros_like(score)
+        for g, (matrix, vector) in enumerate(zip(info, score, strict=True)):
+            if np.isfinite(matrix).all() and np.isfinite(vector).all():
+                steps[g] = np.linalg.lstsq(matrix, vector, rcond=1e-12)[0]
+        return np.where(np.isfinite(steps), steps, 0.0)
 
 
 def _distinct_patterns(
@@ -258,7 +276,8 @@ def fit_grm(
         # e^-60 is nothing next to the mode; the floor keeps subnormal numbers (which slow
         # arithmetic down a hundredfold) out of the products.
         np.maximum(log_l, -60.0, out=log_l)
-        post = np.exp(log_l, out=log_l)
+        with np.errstate(over="ignore"):  # float32 rows far from their last mode: redone below
+            post = np.exp(log_l, out=log_l)
         total = post.sum(axis=1, dtype=np.float64)
         if not exact and not np.isfinite(total).all():
             bad = ~np.isfinite(total)

@@ -13,6 +13,12 @@ between targets ``MSB``, within targets ``MSW``, between raters ``MSJ`` and resi
 F tests: ``F = MSB/MSW`` on ``(n-1, n(k-1))`` df for ICC1/ICC1k and ``F = MSB/MSE`` on
 ``(n-1, (n-1)(k-1))`` df for the others. Confidence bounds follow Shrout & Fleiss (1979),
 with the Satterthwaite-type df ``v`` for ICC2 (McGraw & Wong 1996), exactly as psych.
+
+One departure from psych (and pingouin): ICC2k and its bounds are Spearman-Brown
+transforms of ICC2, ``k r / (1 + (k - 1) r)``, which has a pole at ``r = -1/(k-1)``. Where
+ICC2 lies below it, ICC2k is NaN instead of the positive (often > 1) number the formula
+gives; where only ICC2's lower bound does, ICC2k's lower bound is ``-inf`` instead of a
+number above its upper bound; an upper bound below it gives NaN.
 """
 
 from __future__ import annotations
@@ -110,10 +116,15 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     tiny = 1e-12 * max(ss_total, 1e-300)
     if ss_rows <= tiny:
         raise InsufficientDataError("targets do not differ (no between-target variance)")
-    if abs(ss_error) <= tiny or ss_total - ss_rows <= tiny:
+    if ss_total - ss_rows <= tiny:
         raise InsufficientDataError(
-            "ratings have no residual variance (perfectly consistent raters); "
-            "the F tests and bounds are undefined"
+            "ratings have no residual variance: every rater gave each target the same rating "
+            "(perfect agreement, every ICC would be 1); the F tests and bounds are undefined"
+        )
+    if abs(ss_error) <= tiny:
+        raise InsufficientDataError(
+            "ratings have no residual variance: the raters differ only by a constant "
+            "(perfectly consistent, ICC3 would be 1); the F tests and bounds are undefined"
         )
     msb = ss_rows / (n - 1)
     msw = (ss_total - ss_rows) / (n * (k - 1))
@@ -125,7 +136,11 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     icc2 = _ratio(msb - mse, msb + (k - 1) * mse + k * (msj - mse) / n, scale)
     icc3 = (msb - mse) / (msb + (k - 1) * mse)
     icc1k = (msb - msw) / msb
-    icc2k = _ratio(msb - mse, msb + (msj - mse) / n, scale)
+    # ICC2k is Spearman-Brown of ICC2, whose pole lies at ICC2 = -1/(k-1): there the
+    # denominator MSB + (MSJ - MSE)/n reaches 0, and below it the formula turns positive, even
+    # far above 1 (psych and pingouin print that number). It estimates nothing then: NaN.
+    icc2k_denominator = msb + (msj - mse) / n
+    icc2k = float("nan") if icc2k_denominator < 0 else _ratio(msb - mse, icc2k_denominator, scale)
     icc3k = (msb - mse) / msb
 
     f1 = msb / msw
@@ -150,7 +165,15 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
     with np.errstate(invalid="ignore", divide="ignore"):
         l2, u2 = _icc2_bounds(icc2, fj, msb, msj, mse, n, k, q)
 
-    def mean_of_k(value: float) -> float:
+    def mean_of_k(value: float, *, lower: bool) -> float:
+        """Spearman-Brown of an ICC2 bound. A bound at or below the pole -1/(k-1) has no
+        finite image: a lower bound there means ICC2k is unbounded below (-inf); an upper
+        bound there leaves no admissible ICC2k in the interval (NaN). psych and pingouin
+        transform it anyway, giving e.g. a lower bound of 5.05 above an upper one of 0.95."""
+        if not np.isfinite(value):
+            return float(value)
+        if 1 + value * (k - 1) <= 0:
+            return float("-inf") if lower else float("nan")
         return float(value * k / (1 + value * (k - 1)))
 
     forms = (
@@ -158,7 +181,16 @@ def intraclass_correlations(ratings: ArrayLike, *, confidence: float = 0.95) -> 
         IccForm("ICC2", icc2, f3, df3n, df3d, p3, float(l2), float(u2)),
         IccForm("ICC3", icc3, f3, df3n, df3d, p3, float(l3), float(u3)),
         IccForm("ICC1k", icc1k, f1, df1n, df1d, p1, float(1 - 1 / f1l), float(1 - 1 / f1u)),
-        IccForm("ICC2k", icc2k, f3, df3n, df3d, p3, mean_of_k(l2), mean_of_k(u2)),
+        IccForm(
+            "ICC2k",
+            icc2k,
+            f3,
+            df3n,
+            df3d,
+            p3,
+            mean_of_k(l2, lower=True),
+            mean_of_k(u2, lower=False),
+        ),
         IccForm("ICC3k", icc3k, f3, df3n, df3d, p3, float(1 - 1 / f3l), float(1 - 1 / f3u)),
     )
     return IccResult(

@@ -26,9 +26,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize
 
-from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_items
-from servicefit.psychometrics.covariance import Missing, pairwise_moments
+from servicefit.psychometrics._arrays import (
+    FloatArray,
+    as_matrix,
+    constant_columns,
+    require_items,
+)
+from servicefit.psychometrics.covariance import Missing, complete_rows, pairwise_moments
 from servicefit.psychometrics.errors import InsufficientDataError
+from servicefit.psychometrics.reliability import singular_correlations
 
 __all__ = ["OmegaResult", "OneFactorModel", "fit_one_factor", "omega_total"]
 
@@ -115,11 +121,24 @@ def omega_total(data: ArrayLike, *, missing: Missing = "listwise") -> OmegaResul
     """McDonald's omega total of keyed item responses ``(n_people, k_items)``.
 
     Uses the model-implied total variance as the denominator (lavaan's convention), see the
-    module docstring. Listwise deletion by default, as the reference lavaan fit.
+    module docstring. Listwise deletion by default, as the reference lavaan fit. Raises
+    :class:`InsufficientDataError` when the covariance matrix is singular or not positive
+    definite (e.g. no more complete rows than items), where the ML fit has no solution.
     """
     x = as_matrix(data)
     require_items(x, minimum=3, what="items for omega")
-    moments = pairwise_moments(x, missing=missing)
+    moments = pairwise_moments(x, missing=missing)  # refuses fewer than 2 complete rows
+    flat = constant_columns(complete_rows(x) if missing == "listwise" else x)
+    if flat.any():
+        raise InsufficientDataError(
+            f"every item needs a non-zero variance (item {int(np.argmax(flat))} does not vary)"
+        )
+    if not np.isfinite(moments.cor).all() or singular_correlations(moments.cor):
+        raise InsufficientDataError(
+            f"omega needs a positive definite covariance matrix, and {moments.n_rows} rows "
+            f"for {x.shape[1]} items do not give one: maximum likelihood needs more (complete) "
+            "rows than items and no item that follows from the others"
+        )
     model = fit_one_factor(moments.cov)
     common = float(model.loadings.sum()) ** 2
     omega = common / (common + float(model.residual_variances.sum()))

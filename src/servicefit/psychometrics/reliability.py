@@ -21,17 +21,29 @@ see :func:`servicefit.psychometrics.reverse_score`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from servicefit.psychometrics._arrays import FloatArray, as_matrix, require_items
-from servicefit.psychometrics.covariance import Missing, pairwise_moments
+from servicefit.psychometrics._arrays import (
+    FloatArray,
+    as_matrix,
+    constant_columns,
+    require_items,
+)
+from servicefit.psychometrics.covariance import Missing, complete_rows, pairwise_moments
 from servicefit.psychometrics.errors import InsufficientDataError, PsychometricsError
 
-__all__ = ["AlphaResult", "cronbach_alpha", "feldt_interval", "guttman_lambda6"]
+__all__ = [
+    "AlphaResult",
+    "cronbach_alpha",
+    "feldt_interval",
+    "guttman_lambda6",
+    "singular_correlations",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -60,8 +72,22 @@ def _raw_alpha(cov: FloatArray) -> float:
 
 
 def _std_alpha(cor: FloatArray) -> float:
+    """NaN when the standardized items cancel out (``sum(R)`` is 0, e.g. two items at
+    r = -1): the standardized total has no variance, and the formula divides by it."""
     k = cor.shape[0]
-    return (1.0 - k / float(cor.sum())) * k / (k - 1)
+    total = float(cor.sum())
+    if total <= 1e-12 * k:
+        return math.nan
+    return (1.0 - k / total) * k / (k - 1)
+
+
+def _positive_ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    """``numerator / denominator`` where the denominator (a variance) is positive, else NaN:
+    a rest score without variance, or pairwise covariances that do not fit together."""
+    ok = denominator > 1e-12 * max(float(np.abs(denominator).max(initial=0.0)), 1e-300)
+    out = np.full(np.shape(denominator), np.nan)
+    np.divide(numerator, denominator, out=out, where=ok)
+    return out
 
 
 def _smc(cor: FloatArray) -> FloatArray:
@@ -74,12 +100,32 @@ def _smc(cor: FloatArray) -> FloatArray:
     return np.clip(smc, 0.0, 1.0)
 
 
+def singular_correlations(cor: FloatArray) -> bool:
+    """True when ``cor`` is singular or not positive definite (smallest eigenvalue at most
+    1e-8 of the largest): then some item is predicted perfectly and its squared multiple
+    correlation, hence lambda 6, says nothing about the data. It happens with fewer rows than
+    items, an item that is a linear combination of others, or pairwise estimates that do not
+    fit together."""
+    values = np.linalg.eigvalsh(cor)
+    return bool(values[0] <= 1e-8 * max(float(values[-1]), 1.0))
+
+
 def guttman_lambda6(cor: ArrayLike) -> float:
-    """Guttman's (1945) lambda 6 from a correlation matrix: ``1 - sum(1 - smc) / sum(R)``."""
+    """Guttman's (1945) lambda 6 from a correlation matrix: ``1 - sum(1 - smc) / sum(R)``.
+
+    Raises :class:`InsufficientDataError` for a singular or not positive definite matrix
+    (:func:`singular_correlations`), where every number it could give would be an artefact.
+    """
     r = as_matrix(cor, name="cor")
     if r.shape[0] != r.shape[1]:
         raise PsychometricsError("cor must be square")
     require_items(r)
+    if not np.isfinite(r).all():
+        raise PsychometricsError("cor must be finite")
+    if singular_correlations(r):
+        raise InsufficientDataError(
+            "lambda 6 is undefined: the correlation matrix is singular or not positive definite"
+        )
     k = r.shape[0]
     return 1.0 - (k - float(_smc(r).sum())) / float(r.sum())
 
@@ -112,33 +158,44 @@ def cronbach_alpha(
 
     ``data`` is ``(n_people, k_items)`` of keyed responses, NaN = missing. The confidence
     interval is Feldt's; ``n`` is the number of rows with at least one answer (pairwise) or
-    the number of complete rows (listwise).
+    the number of complete rows (listwise). ``g6`` is NaN when the correlation matrix is
+    singular or not positive definite (:func:`singular_correlations`: e.g. fewer rows than
+    items), where lambda 6 would come out as a meaningless value near 1.
     """
     x = as_matrix(data)
     require_items(x)
     moments = pairwise_moments(x, missing=missing)
     cov, cor = moments.cov, moments.cor
-    if not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
-        raise InsufficientDataError("every item needs a non-zero variance")
+    used = complete_rows(x) if missing == "listwise" else x
+    flat = constant_columns(used)
+    if flat.any() or not np.isfinite(cov).all() or (np.diag(cov) <= 0).any():
+        which = f" (item {int(np.argmax(flat))} does not vary)" if flat.any() else ""
+        raise InsufficientDataError(f"every item needs a non-zero variance{which}")
     k = cov.shape[0]
     if float(cov.sum()) <= 1e-12 * float(np.trace(cov)):
         raise InsufficientDataError("the total score has no variance (items cancel out)")
     raw = _raw_alpha(cov)
     std = _std_alpha(cor)
-    g6 = 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
+    g6 = (
+        math.nan
+        if singular_correlations(cor)
+        else 1.0 - (k - float(_smc(cor).sum())) / float(cor.sum())
+    )
     average_r = (float(cor.sum()) - k) / (k * (k - 1))
 
     total = float(cov.sum())
     col = cov.sum(axis=0)
     diag = np.diag(cov)
     rest_var = total - 2.0 * col + diag  # sum of C without row and column i
-    item_total_r = (col - diag) / np.sqrt(diag * rest_var)
+    item_total_r = _positive_ratio(col - diag, np.sqrt(np.maximum(diag * rest_var, 0.0)))
     cor_col = cor.sum(axis=0)
     if k > 2:
         trace = float(np.trace(cov))
-        alpha_if_deleted = (1.0 - (trace - diag) / rest_var) * (k - 1) / (k - 2)
+        alpha_if_deleted = (1.0 - _positive_ratio(trace - diag, rest_var)) * (k - 1) / (k - 2)
         cor_rest = float(cor.sum()) - 2.0 * cor_col + 1.0
-        std_alpha_if_deleted = (1.0 - (k - 1) / cor_rest) * (k - 1) / (k - 2)
+        std_alpha_if_deleted = (
+            (1.0 - _positive_ratio(np.full(k, k - 1.0), cor_rest)) * (k - 1) / (k - 2)
+        )
     else:
         alpha_if_deleted = np.full(k, np.nan)
         std_alpha_if_deleted = np.full(k, np.nan)

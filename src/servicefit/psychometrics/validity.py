@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from servicefit.psychometrics._arrays import constant_columns
 from servicefit.psychometrics.errors import InsufficientDataError, PsychometricsError
 
 __all__ = [
@@ -106,9 +107,10 @@ def criterion_validity(
     if n < 4:
         raise InsufficientDataError(f"need at least 4 complete pairs, got {n}")
     sd_x = float(np.std(x, ddof=1))
-    sd_y = float(np.std(y, ddof=1))
-    if sd_x == 0 or sd_y == 0:
-        which = "predictor" if sd_x == 0 else "criterion"
+    # Compared exactly: n copies of 3.3 have an SD of ~1e-16, not 0, and an "r" of noise.
+    flat = constant_columns(np.column_stack([x, y]))
+    if flat.any():
+        which = "predictor" if flat[0] else "criterion"
         raise InsufficientDataError(f"the {which} does not vary; a correlation is undefined")
     r = float(np.corrcoef(x, y)[0, 1])
     r = max(-1.0, min(1.0, r))

@@ -16,11 +16,13 @@ interviewers' ratings are two or more points apart is flagged for a calibration 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from servicefit.accounts.models import User
@@ -205,6 +207,16 @@ class Agreement:
         if self.below_chance and not self.icc_average.icc < 0:
             return None
         return float(self.icc_average.icc)
+
+    @property
+    def icc_average_lower_text(self) -> str:
+        """ICC2k's lower bound as the page shows it: "−∞" when ICC2's lower bound lies past
+        Spearman-Brown's pole, where the interval for the mean of the interviewers is
+        unbounded below (:mod:`servicefit.psychometrics.icc`), else two decimals."""
+        if self.icc_average is None:
+            return ""
+        lower = self.icc_average.lower
+        return "−∞" if lower == -math.inf else str(floatformat(lower, 2))
 
     @property
     def icc_average_reading(self) -> Reading | None:
