@@ -182,6 +182,50 @@ def test_each_highlight_says_why_it_was_found(client, recruiter, scored_candidat
     assert "the sentence model flagged" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "capitals", "name"),
+    [
+        ("en", "Shouting: words written in capitals", "the customer's name or a form of it"),
+        ("da", "ord skrevet med store bogstaver", "kundens navn eller en form af det"),
+        ("sv", "ord skrivna med versaler", "kundens namn eller en form av det"),
+        ("nb", "ord skrevet med store bokstaver", "kundens navn eller en form av det"),
+        ("pl", "słowa pisane wielkimi literami", "albo jego odmiana"),
+    ],
+)
+def test_a_highlight_found_by_a_rule_does_not_claim_a_phrase_list(
+    client, recruiter, scored_candidate, language, capitals, name
+):
+    """Words in capitals, "!!!" and the customer's name are found by rules, not by a phrase
+    list; their highlights said "a phrase from its list" all the same."""
+    result = scored_candidate.assessment.result
+    result.reply["text"] = "Sarah, YOU SHOULD LISTEN!!"
+    result.reply["analysis"]["signals"] = [
+        {"label": "greeting", "start": 0, "end": 5, "text": "Sarah",
+         "why": {"source": "pattern", "pattern": "name_as_greeting", "confidence": None}},
+        {"label": "customer_name", "start": 0, "end": 5, "text": "Sarah",
+         "why": {"source": "pattern", "pattern": "customer_name", "confidence": None}},
+        {"label": "shouting", "start": 7, "end": 24, "text": "YOU SHOULD LISTEN",
+         "why": {"source": "pattern", "pattern": "capitals", "confidence": None}},
+        {"label": "shouting", "start": 24, "end": 26, "text": "!!",
+         "why": {"source": "pattern", "pattern": "repeated_exclamation", "confidence": None}},
+    ]  # fmt: skip
+    result.save()
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    titles = re.findall(r'<mark class="evidence[^"]*" title="([^"]*)">', html)
+    assert len(titles) == 3, titles
+    assert capitals in titles[1]
+    assert name.replace("'", "&#x27;") in titles[0]
+    assert all("phrase" not in t and "vending" not in t and "wyrażenie" not in t for t in titles)
+    if language == "en":
+        assert titles[2] == "Shouting: repeated exclamation marks"
+        assert titles[0] == (
+            "Uses the customer&#x27;s name: the customer&#x27;s name or a form of it; "
+            "Greeting: the customer&#x27;s name opens the reply"
+        )
+
+
 def test_pdf_report_downloads(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:candidate_report_pdf", args=[scored_candidate.pk]))
