@@ -110,3 +110,18 @@ def test_a_word_lingua_cannot_place_has_no_detected_language(text: str) -> None:
     assert result.detected is None
     assert result.confidence == 0.0
     assert result.uncertain and result.matches_expected is None
+
+
+def test_the_e5_encoder_reads_decomposed_accents_as_composed() -> None:
+    """The e5 tokenizer does not normalise: the same sentence typed with decomposed accents
+    got a vector up to 0.075 away, so the e5 model's confidences depended on the keyboard."""
+    from servicefit.language.sentence_embeddings import embed_sentences, embeddings_installed
+
+    if not embeddings_installed():
+        pytest.skip("the embeddings extra is not installed")
+    sentence = "Jag förstår att det är frustrerande för dig, Åsa."
+    composed = embed_sentences([sentence], layers=4)
+    decomposed = embed_sentences([unicodedata.normalize("NFD", sentence)], layers=4)
+    zero_width = embed_sentences([sentence.replace("förstår", "för\u200bstår")], layers=4)
+    assert abs(composed - decomposed).max() == 0.0
+    assert abs(composed - zero_width).max() == 0.0
