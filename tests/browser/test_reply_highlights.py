@@ -87,3 +87,46 @@ def test_the_report_shows_the_reply_as_written_with_whole_letters_highlighted(
     assert "Shouting: repeated exclamation marks" in reasons
     assert "Uses the customer's name: the customer's name or a form of it" in reasons
     assert "Shouting: a phrase from its list" not in reasons
+
+
+@pytest.fixture
+def long_word_reply(recruiter):
+    """An English reply with a pasted 400-character tracking link."""
+    job = create_job_from_template(
+        title="Customer service", template_id="phone_support", created_by=recruiter
+    )
+    candidate = add_candidate(job=job, name="Long Link", email="long@example.com", language="en")
+    session = simulate_assessment(candidate=candidate, rng=random.Random(6))
+    link = "https://tracking.example.com/parcel?id=" + "A1b2C3d4E5" * 36
+    text = (
+        "Hi, I'm so sorry about the delay. You can follow the parcel here: "
+        f"{link}\nI will call you tomorrow. Kind regards"
+    )
+    Answer.objects.filter(session=session, key=reply_key(session.reply_message)).update(
+        text=text, language="en"
+    )
+    store_result(session=session)
+    return candidate
+
+
+def test_a_long_word_in_the_reply_stays_inside_the_page(
+    recruiter_page, live_server, long_word_reply
+):
+    page = recruiter_page
+    page.goto(live_server.url + reverse("backoffice:candidate_report", args=[long_word_reply.pk]))
+    reply = page.locator(".reply-text")
+    reply.wait_for()
+    widths = reply.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    page_widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert page_widths[0] <= page_widths[1], page_widths
+    page.goto(
+        live_server.url + reverse("backoffice:candidate_explanation", args=[long_word_reply.pk])
+    )
+    page.wait_for_load_state()
+    page_widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert page_widths[0] <= page_widths[1], page_widths
