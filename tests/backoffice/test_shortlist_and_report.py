@@ -227,7 +227,7 @@ def test_a_highlight_found_by_a_rule_does_not_claim_a_phrase_list(
 
 
 def test_a_reply_in_no_recognisable_language_says_so(client, recruiter, scored_candidate):
-    """"ok" (or a reply in Arabic) has no detected language: the report read
+    """ "ok" (or a reply in Arabic) has no detected language: the report read
     "Language: ? (expected English, confidence 0.00)", and before analysis 1.4.6 "ok" was
     even shown as Norwegian Bokmål with confidence 0.00."""
     from servicefit.language import analyze_reply
@@ -235,9 +235,7 @@ def test_a_reply_in_no_recognisable_language_says_so(client, recruiter, scored_c
     result = scored_candidate.assessment.result
     expected = result.reply.get("shown_language") or result.reply["language"]
     result.reply["text"] = "ok"
-    result.reply["analysis"] = analyze_reply("ok", expected_language=expected).to_dict(
-        explain=True
-    )
+    result.reply["analysis"] = analyze_reply("ok", expected_language=expected).to_dict(explain=True)
     result.save()
     client.force_login(recruiter)
     url = reverse("backoffice:candidate_report", args=[scored_candidate.pk])

@@ -29,9 +29,7 @@ REPLIES = [
 
 def _summary(text: str, language: str, name: str) -> tuple:
     data = analyze_reply(text, expected_language=language, customer_name=name).to_dict()
-    signals = [
-        (s["label"], unicodedata.normalize("NFC", s["text"])) for s in data["signals"]
-    ]
+    signals = [(s["label"], unicodedata.normalize("NFC", s["text"])) for s in data["signals"]]
     return signals, data["ratings"], data["language"]["detected"], data["metrics"]["words"]
 
 
@@ -104,7 +102,7 @@ def test_every_span_is_exactly_the_text_it_claims(text: str, language: str) -> N
 
 @pytest.mark.parametrize("text", ["ok", "OK", "Ok."])
 def test_a_word_lingua_cannot_place_has_no_detected_language(text: str) -> None:
-    """"ok" was reported as Norwegian with confidence 0.00 (lingua gives every language 0);
+    """ "ok" was reported as Norwegian with confidence 0.00 (lingua gives every language 0);
     the report then read "Language: Norwegian (expected English, confidence 0.00)"."""
     result = detect_language(text, expected="en")
     assert result.detected is None

@@ -110,7 +110,7 @@ def explain(item: dict[str, Any]) -> str:
     """One explanation item in the current language (falls back to the analyser's English).
 
     An item that moved the rating ends with its contribution in points: "... (+0.40)"."""
-    template = MESSAGES.get(item.get("code", ""))
+    template: Any = MESSAGES.get(item.get("code", ""))
     raw = dict(item.get("params", {}))
     if item.get("code") == "length" and isinstance(raw.get("words"), int):
         # "1 word", not "1 words": a very short reply ("Sorry!") is one word

@@ -100,9 +100,7 @@ def _embed_and_remember(texts: list[str], layers: int | None) -> None:
     accents got other vectors (up to 0.075 apart) than the same reply typed composed."""
     if not texts:
         return
-    vectors = np.asarray(
-        encoder(layers).query([reading_form(t) for t in texts]), dtype=np.float32
-    )
+    vectors = np.asarray(encoder(layers).query([reading_form(t) for t in texts]), dtype=np.float32)
     for text, vector in zip(texts, vectors.reshape(len(texts), -1), strict=True):
         remember_embedding(text, vector, layers=layers)
 

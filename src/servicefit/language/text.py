@@ -33,6 +33,8 @@ def reading_form(text: str) -> str:
     """``text`` as the analysis reads it: NFC, without invisible format characters (the
     same words whether accents were typed composed or decomposed)."""
     return unicodedata.normalize("NFC", text.translate(_DROP_INVISIBLE))
+
+
 _SENTENCE_END_RE = re.compile(r"[.!?…]+|\n\s*\n|\n")
 _CLAUSE_BREAK_RE = re.compile(r"[.!?…;:,\n()\[\]\"“”«»–—]")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?…\n]")
