@@ -255,6 +255,35 @@ def test_pdf_report_downloads(client, recruiter, scored_candidate):
     assert len(response.content) > 5000
 
 
+def test_a_long_word_in_the_reply_stays_on_the_pdf_page(rf, recruiter, scored_candidate):
+    """A pasted 400-character link ran 3,961 px wide on the 794 px A4 page of the PDF: the
+    rest of its line was cut off."""
+    from servicefit.backoffice.report_pdf import report_document
+    from servicefit.language import analyze_reply
+
+    link = "https://tracking.example.com/parcel?id=" + "A1b2C3d4E5" * 36
+    text = f"Hi, I'm so sorry. Follow the parcel here: {link}\nI will call you tomorrow."
+    result = scored_candidate.assessment.result
+    result.reply["text"] = text
+    result.reply["analysis"] = analyze_reply(text, expected_language="en").to_dict(explain=True)
+    result.save()
+    request = rf.get("/")
+    request.user = recruiter
+    document = report_document(request, scored_candidate)
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from boxes(child)
+
+    for page in document.pages:
+        right = max(
+            (b.position_x + b.width for b in boxes(page._page_box) if hasattr(b, "text")),
+            default=0,
+        )
+        assert right <= page.width, (right, page.width)
+
+
 def test_the_pdf_says_in_which_time_zone_it_was_generated(client, recruiter, scored_candidate):
     """A PDF is forwarded and read elsewhere: "04:11" alone is ambiguous."""
     import io
