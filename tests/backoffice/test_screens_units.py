@@ -179,6 +179,21 @@ def test_the_explanation_of_a_rating_names_languages_and_bands_in_the_readers_la
         assert not re.search(rf"\b{code}\b", shown), shown
 
 
+def test_a_one_word_reply_is_one_word_not_one_words():
+    """ "Sorry!" was explained as "1 words (very short) (-0.69)." """
+    from servicefit.backoffice.explain import explain
+
+    one = {"code": "length", "params": {"words": 1, "length": "very_short", "points": -0.69}}
+    two = {"code": "length", "params": {"words": 2, "length": "very_short"}}
+    with translation.override("en"):
+        assert explain(one) == "1 word (very short) (-0.69)."
+        assert explain(two) == "2 words (very short)."
+    with translation.override("da"):
+        assert explain(one) == "1 ord (meget kort) (-0,69)."
+    with translation.override("pl"):
+        assert explain(one).startswith("Liczba słów: 1 (")
+
+
 def test_an_unknown_language_code_is_shown_as_it_is():
     from servicefit.backoffice.explain import language_label
 

@@ -182,6 +182,70 @@ def test_each_highlight_says_why_it_was_found(client, recruiter, scored_candidat
     assert "the sentence model flagged" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "capitals", "name"),
+    [
+        ("en", "Shouting: words written in capitals", "the customer's name or a form of it"),
+        ("da", "ord skrevet med store bogstaver", "kundens navn eller en form af det"),
+        ("sv", "ord skrivna med versaler", "kundens namn eller en form av det"),
+        ("nb", "ord skrevet med store bokstaver", "kundens navn eller en form av det"),
+        ("pl", "słowa pisane wielkimi literami", "albo jego odmiana"),
+    ],
+)
+def test_a_highlight_found_by_a_rule_does_not_claim_a_phrase_list(
+    client, recruiter, scored_candidate, language, capitals, name
+):
+    """Words in capitals, "!!!" and the customer's name are found by rules, not by a phrase
+    list; their highlights said "a phrase from its list" all the same."""
+    result = scored_candidate.assessment.result
+    result.reply["text"] = "Sarah, YOU SHOULD LISTEN!!"
+    result.reply["analysis"]["signals"] = [
+        {"label": "greeting", "start": 0, "end": 5, "text": "Sarah",
+         "why": {"source": "pattern", "pattern": "name_as_greeting", "confidence": None}},
+        {"label": "customer_name", "start": 0, "end": 5, "text": "Sarah",
+         "why": {"source": "pattern", "pattern": "customer_name", "confidence": None}},
+        {"label": "shouting", "start": 7, "end": 24, "text": "YOU SHOULD LISTEN",
+         "why": {"source": "pattern", "pattern": "capitals", "confidence": None}},
+        {"label": "shouting", "start": 24, "end": 26, "text": "!!",
+         "why": {"source": "pattern", "pattern": "repeated_exclamation", "confidence": None}},
+    ]  # fmt: skip
+    result.save()
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    titles = re.findall(r'<mark class="evidence[^"]*" title="([^"]*)">', html)
+    assert len(titles) == 3, titles
+    assert capitals in titles[1]
+    assert name.replace("'", "&#x27;") in titles[0]
+    assert all("phrase" not in t and "vending" not in t and "wyrażenie" not in t for t in titles)
+    if language == "en":
+        assert titles[2] == "Shouting: repeated exclamation marks"
+        assert titles[0] == (
+            "Uses the customer&#x27;s name: the customer&#x27;s name or a form of it; "
+            "Greeting: the customer&#x27;s name opens the reply"
+        )
+
+
+def test_a_reply_in_no_recognisable_language_says_so(client, recruiter, scored_candidate):
+    """ "ok" (or a reply in Arabic) has no detected language: the report read
+    "Language: ? (expected English, confidence 0.00)", and before analysis 1.4.6 "ok" was
+    even shown as Norwegian Bokmål with confidence 0.00."""
+    from servicefit.language import analyze_reply
+
+    result = scored_candidate.assessment.result
+    expected = result.reply.get("shown_language") or result.reply["language"]
+    result.reply["text"] = "ok"
+    result.reply["analysis"] = analyze_reply("ok", expected_language=expected).to_dict(explain=True)
+    result.save()
+    client.force_login(recruiter)
+    url = reverse("backoffice:candidate_report", args=[scored_candidate.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"Language: not recognised \(expected [A-Z]\w+", html), html
+    assert "Language: ?" not in html and "confidence 0.00" not in html
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "inte igenkänt (förväntat " in html
+
+
 def test_pdf_report_downloads(client, recruiter, scored_candidate):
     client.force_login(recruiter)
     response = client.get(reverse("backoffice:candidate_report_pdf", args=[scored_candidate.pk]))
@@ -189,6 +253,35 @@ def test_pdf_report_downloads(client, recruiter, scored_candidate):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 5000
+
+
+def test_a_long_word_in_the_reply_stays_on_the_pdf_page(rf, recruiter, scored_candidate):
+    """A pasted 400-character link ran 3,961 px wide on the 794 px A4 page of the PDF: the
+    rest of its line was cut off."""
+    from servicefit.backoffice.report_pdf import report_document
+    from servicefit.language import analyze_reply
+
+    link = "https://tracking.example.com/parcel?id=" + "A1b2C3d4E5" * 36
+    text = f"Hi, I'm so sorry. Follow the parcel here: {link}\nI will call you tomorrow."
+    result = scored_candidate.assessment.result
+    result.reply["text"] = text
+    result.reply["analysis"] = analyze_reply(text, expected_language="en").to_dict(explain=True)
+    result.save()
+    request = rf.get("/")
+    request.user = recruiter
+    document = report_document(request, scored_candidate)
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from boxes(child)
+
+    for page in document.pages:
+        right = max(
+            (b.position_x + b.width for b in boxes(page._page_box) if hasattr(b, "text")),
+            default=0,
+        )
+        assert right <= page.width, (right, page.width)
 
 
 def test_the_pdf_says_in_which_time_zone_it_was_generated(client, recruiter, scored_candidate):

@@ -141,3 +141,50 @@ def test_the_text_report_shows_words_not_codes(
     assert code == 0
     length = next(line for line in out.splitlines() if line.startswith("Length:"))
     assert "1 word, 1 sentence" in length and "_" not in length
+
+
+def test_a_line_that_is_not_utf8_is_an_error_line_and_the_rest_is_analysed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Line 3 of 5 not UTF-8 ended the whole run (exit 2) after two results; lines 4 and 5
+    were never analysed. It is now reported like a line that is not JSON."""
+    rows = [json.dumps({"id": i, "text": "Sorry!", "language": "en"}).encode() for i in range(5)]
+    rows[2] = b'{"id": 2, "text": "caf\xe9", "language": "en"}'
+    path = tmp_path / "replies.jsonl"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    code, out, err = run(["reply", "analyze", "--jsonl", str(path)], capsys)
+    # --workers forks: in a process of its own, never by forking the test process (which may
+    # hold a live server's or a browser driver's threads and their locks)
+    two = subprocess.run(
+        [sys.executable, "-m", "servicefit.cli", "reply", "analyze", "--jsonl", str(path),
+         "--workers", "2"],
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+    assert two.returncode == code == 1 and two.stdout == out
+    assert "1 line(s) could not be analysed" in err
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["line"] for r in results] == [1, 2, 3, 4, 5]
+    assert [r["id"] for r in results] == [0, 1, None, 3, 4]
+    assert results[2] == {"id": None, "line": 3, "error": "not UTF-8 text (byte 22)"}
+    assert all("ratings" in r for i, r in enumerate(results) if i != 2)
+
+
+def test_an_unterminated_string_is_reported_as_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """The line break at the end of the line was read as part of the string: the error said
+    "Invalid control character at, column 28" for a line that simply stops too early."""
+    stdin = b'{"id": "c", "text": "broken\n{"id": "d", "text": "Sorry!", "language": "en"}\r\n'
+    code, out, _ = run(["reply", "analyze", "--jsonl", "-"], capsys, stdin)
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first == {
+        "id": None,
+        "line": 1,
+        "error": "not JSON: Unterminated string starting at column 21",
+    }
+    assert second["id"] == "d" and "ratings" in second
+    assert code == 1
+
+
+def test_empty_standard_input_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["reply", "analyze", "-", "--language", "en"], capsys, b"")
+    assert code == 2 and out == ""
+    assert "standard input: no text to analyse" in err

@@ -169,3 +169,17 @@ def test_it_uses_the_detected_languages_patterns_for_a_mixed_reply() -> None:
     text = "Hi Tom, dziękuję za wiadomość. Przepraszam za zamieszanie, the bill is correct."
     result = analyze_reply(text, expected_language="en", customer_name="Tom Baker")
     assert {"thanks", "apology"} <= result.labels
+
+
+def test_a_signal_found_by_a_rule_says_which_rule_not_pattern() -> None:
+    """The customer's name, capitals and "!!!" are found by rules; their ``why`` read
+    'pattern “customer_name”', 'pattern “capitals”', as if a phrase list held those words."""
+    text = "Sarah,\nYOU SHOULD LISTEN. Wait!!! I am sorry."
+    result = analyze_reply(text, expected_language="en", customer_name="Sarah Mitchell")
+    why = {(s.label, s.text): s.to_dict(explain=True)["why"] for s in result.signals}
+    assert why[("customer_name", "Sarah")]["text"] == ("rule: the customer's name or a form of it")
+    assert why[("greeting", "Sarah")]["text"] == "rule: the customer's name opens the reply"
+    assert why[("shouting", "YOU SHOULD LISTEN")]["text"] == "rule: words written in capitals"
+    assert why[("shouting", "!!!")]["text"] == "rule: repeated exclamation marks"
+    assert why[("shouting", "!!!")]["pattern"] == "repeated_exclamation"  # the shape is kept
+    assert why[("apology", "sorry")]["text"] == "pattern “sorry”"

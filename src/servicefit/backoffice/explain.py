@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .labels import SIGNAL_LABELS
@@ -110,8 +110,13 @@ def explain(item: dict[str, Any]) -> str:
     """One explanation item in the current language (falls back to the analyser's English).
 
     An item that moved the rating ends with its contribution in points: "... (+0.40)"."""
-    template = MESSAGES.get(item.get("code", ""))
+    template: Any = MESSAGES.get(item.get("code", ""))
     raw = dict(item.get("params", {}))
+    if item.get("code") == "length" and isinstance(raw.get("words"), int):
+        # "1 word", not "1 words": a very short reply ("Sorry!") is one word
+        template = ngettext(
+            "%(words)s word (%(length)s).", "%(words)s words (%(length)s).", raw["words"]
+        )
     params = _readable(raw)
     if "label" in params and params["label"] in SIGNAL_LABELS:
         params["label_text"] = SIGNAL_LABELS[params["label"]]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from servicefit.assessments.models import Result, Standing
@@ -43,9 +43,19 @@ class Segment:
 NEGATIVE_SIGNALS = {"blame", "condescension", "shouting"}
 
 
+#: The signals found by a rule, not by a phrase of a list (``why.pattern`` names the rule).
+RULE_REASONS = {
+    "capitals": gettext_lazy("%(signal)s: words written in capitals"),
+    "repeated_exclamation": gettext_lazy("%(signal)s: repeated exclamation marks"),
+    "customer_name": gettext_lazy("%(signal)s: the customer's name or a form of it"),
+    "name_as_greeting": gettext_lazy("%(signal)s: the customer's name opens the reply"),
+}
+
+
 def evidence_reason(signal: dict[str, Any]) -> str | None:
     """Why one piece of evidence was found, in the reader's language, from the signal's stored
-    ``why``: a phrase of the signal's list (patterns) or a sentence the model flagged, with its
+    ``why``: a phrase of the signal's list (patterns), a rule (:data:`RULE_REASONS`: capitals,
+    exclamation marks, the customer's name) or a sentence the model flagged, with its
     confidence. ``None`` when the analysis was stored without it."""
     why = signal.get("why")
     if not isinstance(why, dict):
@@ -56,6 +66,9 @@ def evidence_reason(signal: dict[str, Any]) -> str | None:
             "signal": label,
             "percent": round(100 * float(why["confidence"])),
         }
+    rule = RULE_REASONS.get(str(why.get("pattern")))
+    if rule is not None:
+        return str(rule) % {"signal": label}
     return _("%(signal)s: a phrase from its list") % {"signal": label}
 
 

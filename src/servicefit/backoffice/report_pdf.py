@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -16,6 +17,11 @@ from .report import build_report
 
 def report_pdf(request: HttpRequest, candidate: Candidate) -> bytes:
     """Render the report of ``candidate`` (callers check permissions and suspension first)."""
+    return bytes(report_document(request, candidate).write_pdf())
+
+
+def report_document(request: HttpRequest, candidate: Candidate) -> Any:
+    """The laid-out report (a WeasyPrint ``Document``: its pages and boxes), as printed."""
     from weasyprint import HTML
 
     branding = Branding.current()
@@ -31,4 +37,4 @@ def report_pdf(request: HttpRequest, candidate: Candidate) -> bytes:
         "invitation_status": status_of(candidate.invitations.first(), report.get("session")),
     }
     html = render_to_string("backoffice/report_pdf.html", context, request=request)
-    return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).render()

@@ -8,7 +8,8 @@ readable report, or one JSON object with ``--json``::
 ``--jsonl FILE|-`` analyses many replies in one process (the detectors load once): each input
 line is a JSON object with ``text``, ``language`` and optionally ``customer_name`` and ``id``;
 each output line is the ``--json`` object plus ``id``, ``line`` and ``why`` for every signal,
-or ``{"id", "line", "error"}`` for a line that cannot be analysed (exit status 1 then).
+or ``{"id", "line", "error"}`` for a line that cannot be analysed (not JSON, not UTF-8, no
+text, an unsupported language ...; exit status 1 then).
 With the embeddings model the sentences of ``--batch`` lines (64) are embedded together
 before those lines are analysed and written (same results, faster); ``--workers 2``
 analyses in two forked processes (both cores; same output, in input order).
@@ -25,7 +26,7 @@ import json
 import multiprocessing
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from servicefit.cli import CommandError
 
@@ -154,7 +155,8 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     text = _read(args.file)
     if not text.strip():
-        raise CommandError(f"{args.file}: no text to analyse (the reply is empty)")
+        where = "standard input" if args.file == "-" else args.file
+        raise CommandError(f"{where}: no text to analyse (the reply is empty)")
     model = _model(args.sentence_model)
     try:
         result = analyze_reply(
@@ -172,10 +174,16 @@ def run_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lines(source: str) -> Iterator[tuple[int, str]]:
+class _NotUTF8(NamedTuple):
+    """An input line that is not UTF-8: reported on its own output line, as a line that is
+    not JSON is, instead of ending the run (the lines after it are still analysed)."""
+
+    byte: int
+
+
+def _lines(source: str) -> Iterator[tuple[int, str | _NotUTF8]]:
     if source == "-":
         handle: IO[bytes] = sys.stdin.buffer
-        name = "standard input"
     else:
         try:
             handle = open(source, "rb")  # noqa: SIM115 - closed below
@@ -185,15 +193,13 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
             raise CommandError(f"{source}: is a directory, not a file") from None
         except OSError as exc:
             raise CommandError(f"{source}: cannot read ({exc.strerror})") from None
-        name = source
     try:
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise CommandError(
-                    f"{name}: line {number} is not UTF-8 (byte {exc.start})"
-                ) from None
+                yield number, _NotUTF8(exc.start)
+                continue
             yield number, line
     finally:
         if handle is not sys.stdin.buffer:
@@ -201,14 +207,19 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
 
 
 def _analyse_line(
-    number: int, line: str, *, default_language: str | None, model: Any
+    number: int, line: str | _NotUTF8, *, default_language: str | None, model: Any
 ) -> dict[str, Any]:
     from servicefit.language import ReplyAnalysisError, analyze_reply
 
+    if isinstance(line, _NotUTF8):
+        return {"id": None, "line": number, "error": f"not UTF-8 text (byte {line.byte})"}
     try:
-        item = json.loads(line)
+        # without its line break: an unterminated string is reported as one, not as a
+        # "control character" (the line break it ran into)
+        item = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
-        return {"id": None, "line": number, "error": f"not JSON ({exc.msg}, column {exc.colno})"}
+        where = exc.msg if exc.msg.endswith(" at") else exc.msg + " at"
+        return {"id": None, "line": number, "error": f"not JSON: {where} column {exc.colno}"}
     if not isinstance(item, dict):
         return {"id": None, "line": number, "error": "expected a JSON object"}
     rid = item.get("id")
@@ -235,9 +246,11 @@ def _analyse_line(
     return {"id": rid, "line": number, **result.to_dict(explain=True)}
 
 
-def _texts(lines: list[tuple[int, str]]) -> Iterator[str]:
+def _texts(lines: list[tuple[int, str | _NotUTF8]]) -> Iterator[str]:
     """The ``text`` of each line that holds one (the others fail later, line by line)."""
     for _, line in lines:
+        if isinstance(line, _NotUTF8):
+            continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
@@ -250,7 +263,7 @@ def _texts(lines: list[tuple[int, str]]) -> Iterator[str]:
 _WORKER_STATE: tuple[str | None, Any] = (None, None)
 
 
-def _analyse_chunk(chunk: list[tuple[int, str]]) -> list[dict[str, Any]]:
+def _analyse_chunk(chunk: list[tuple[int, str | _NotUTF8]]) -> list[dict[str, Any]]:
     """The results of some lines, their sentences embedded together first (embeddings model)."""
     from servicefit.language.analysis import MAX_REPLY_CHARS
     from servicefit.language.sentence_embeddings import embed_ahead
@@ -279,7 +292,11 @@ def run_batch(args: argparse.Namespace) -> int:
     _WORKER_STATE = (args.language, model)
     failed = 0
     out = sys.stdout
-    lines = ((number, line) for number, line in _lines(args.jsonl) if line.strip())
+    lines = (
+        (number, line)
+        for number, line in _lines(args.jsonl)
+        if isinstance(line, _NotUTF8) or line.strip()
+    )
     # without embeddings there is nothing to batch: each line is written as soon as it is read
     embeds = model is not None and model.config.embeddings
     size = args.batch if embeds else 1

@@ -28,11 +28,11 @@ from servicefit.language.signals import (
     marker_matches,
     pattern_languages,
 )
-from servicefit.language.text import tokenize
+from servicefit.language.text import reading_form, tokenize
 
 #: Stored with every result so a suggestion can be recomputed and explained later. Bump it
 #: whenever patterns, weights or thresholds change.
-ANALYSIS_VERSION = "1.4.5"
+ANALYSIS_VERSION = "1.4.6"
 #: Replies whose sentences are embedded together by :func:`analyze_replies`.
 BATCH_REPLIES = 64
 #: Longer replies raise :class:`ReplyTooLongError` (a written reply is a few hundred words).
@@ -155,6 +155,8 @@ def analyze_reply(
     if len(text) > MAX_REPLY_CHARS:
         raise ReplyTooLongError(len(text), MAX_REPLY_CHARS)
     name = customer_name.strip() if customer_name and customer_name.strip() else None
+    if name is not None:  # as the reply's words are read: NFC, no invisible characters
+        name = reading_form(name)
 
     model = resolve_sentence_model(sentence_model)
     tokens = tokenize(text)

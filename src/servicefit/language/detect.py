@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from servicefit.language.text import reading_form
+
 #: Languages the analysis has patterns for (ISO 639-1).
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "da", "sv", "nb", "pl")
 #: Other languages the detector can name, so a reply in them is not forced into a candidate.
@@ -102,9 +104,16 @@ def _da_nb_spelling_vote(text: str) -> int:
 
 
 def detect_language(text: str, *, expected: str) -> LanguageResult:
-    """Identify the language of ``text`` and compare it with ``expected``."""
+    """Identify the language of ``text`` and compare it with ``expected``.
+
+    The text is read in NFC without invisible format characters (:func:`.text.reading_form`),
+    so decomposed accents or a zero-width space change nothing. Text in which lingua finds no
+    language at all (every confidence 0: "ok", "OK") has ``detected`` ``None``, as text
+    without letters has."""
+    text = reading_form(text)
     letters = len(_LETTER_RE.findall(text))
-    if letters == 0:
+    values = _detector().compute_language_confidence_values(text) if letters else []
+    if letters == 0 or not any(v.value > 0 for v in values):
         return LanguageResult(
             expected=expected,
             detected=None,
@@ -114,7 +123,6 @@ def detect_language(text: str, *, expected: str) -> LanguageResult:
             wrong_language=False,
             scores={},
         )
-    values = _detector().compute_language_confidence_values(text)
     scores = {_iso(v.language): float(v.value) for v in values}
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     detected, confidence = ranked[0]

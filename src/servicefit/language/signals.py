@@ -66,6 +66,16 @@ GREETING_LINE_WINDOW = 20
 CLOSING_WINDOW = 25
 
 
+#: The signals found by a rule rather than a phrase of a pattern file: ``Signal.pattern`` names
+#: the rule, and ``Signal.why`` says what it looks for.
+RULES: dict[str, str] = {
+    "capitals": "words written in capitals",
+    "repeated_exclamation": "repeated exclamation marks",
+    "customer_name": "the customer's name or a form of it",
+    "name_as_greeting": "the customer's name opens the reply",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One piece of evidence: a label and the exact span of the reply that shows it."""
@@ -85,6 +95,8 @@ class Signal:
         """Why this span is evidence, in one line (English)."""
         if self.source == "model":
             return f"{self.pattern} flagged this sentence ({self.confidence or 0:.0%} confident)"
+        if self.pattern in RULES:
+            return f"rule: {RULES[self.pattern]}"
         return f"pattern “{self.pattern}”"
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:

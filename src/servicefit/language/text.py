@@ -3,15 +3,38 @@
 The reply is never rewritten: every token keeps ``start``/``end`` offsets into the string the
 caller passed, so evidence spans can be highlighted exactly. HTML or script tags are not
 interpreted; ``<b>`` is just punctuation and the letter ``b``.
+
+A word is read the same however its letters are encoded: combining accents ("a" + U+030A
+as typed on some systems, for "å") belong to the word they follow, and invisible format
+characters inside a word (a zero-width space or joiner, a soft hyphen) do not split it. The
+span keeps every character as written; :attr:`Token.lower`, which patterns and lemmas read,
+is the word in NFC without the invisible characters (:func:`reading_form`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+#: Combining marks (accents typed or stored decomposed, NFD): part of the letter before them.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+#: Invisible format characters that may sit inside a word (pasted text): soft hyphen,
+#: zero-width space, non-joiner and joiner, word joiner, zero-width no-break space.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+#: A run of letters/digits with their combining marks, and invisible characters between them.
+_LETTERS = rf"[^\W_](?:[^\W_]|[{_MARKS}]|[{INVISIBLE}]+(?=[^\W_]))*"
 #: A word: letters/digits, optionally joined by an apostrophe or hyphen ("don't", "e-mail").
-_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_WORD_RE = re.compile(rf"{_LETTERS}(?:['’\-]{_LETTERS})*")
+
+
+def reading_form(text: str) -> str:
+    """``text`` as the analysis reads it: NFC, without invisible format characters (the
+    same words whether accents were typed composed or decomposed)."""
+    return unicodedata.normalize("NFC", text.translate(_DROP_INVISIBLE))
+
+
 _SENTENCE_END_RE = re.compile(r"[.!?…]+|\n\s*\n|\n")
 _CLAUSE_BREAK_RE = re.compile(r"[.!?…;:,\n()\[\]\"“”«»–—]")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?…\n]")
@@ -42,7 +65,7 @@ def _breaks_sentence(gap: str, previous: str, following: str) -> bool:
         return False
     if gap == ".":
         return False
-    if gap.rstrip() == "." and "\n" not in gap and previous.lower() in ABBREVIATIONS:
+    if gap.rstrip() == "." and "\n" not in gap and reading_form(previous).lower() in ABBREVIATIONS:
         return not (following[:1].isdigit() or following[:1].islower())
     return True
 
@@ -75,7 +98,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
                 start=match.start(),
                 end=match.end(),
                 surface=surface,
-                lower=surface.lower().replace("’", "'"),
+                lower=reading_form(surface).lower().replace("’", "'"),
                 sentence_break_before=index == 0 or _breaks_sentence(gap, previous, surface),
                 clause_break_before=index == 0 or bool(_CLAUSE_BREAK_RE.search(gap)),
                 line_start=index == 0 or "\n" in gap,
