@@ -10,6 +10,7 @@ transaction) and then finds the stage changed.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -18,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 
 from servicefit.audit.models import AuditEvent
-from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.candidates import services
+from servicefit.candidates.models import Candidate, Stage, StageChange
 from servicefit.candidates.services import add_candidate, move_to_stage
 
 
@@ -42,10 +43,9 @@ def test_of_two_decisions_sent_at_once_from_the_same_page_only_one_is_recorded(
     real_create = StageChange.objects.create
 
     def create_once_both_have_checked(**kwargs):
-        try:
+        # broken after two seconds: the other request waits for this one's lock
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_checked.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass  # the other request waits for this one's lock: nothing to wait for
         return real_create(**kwargs)
 
     monkeypatch.setattr(StageChange.objects, "create", create_once_both_have_checked)
@@ -80,9 +80,7 @@ def test_of_two_decisions_sent_at_once_from_the_same_page_only_one_is_recorded(
     )
     assert moves == [("invited", winner)]
     events = AuditEvent.objects.filter(candidate=candidate, action="candidate.stage_changed")
-    assert [(e.detail["from_stage"], e.detail["to_stage"]) for e in events] == [
-        ("invited", winner)
-    ]
+    assert [(e.detail["from_stage"], e.detail["to_stage"]) for e in events] == [("invited", winner)]
     page = responses[loser].content.decode()
     label = Stage(winner).label
     assert f"The stage changed to {label} since this page was opened" in page
