@@ -123,3 +123,27 @@ def test_a_move_starts_from_the_stored_stage_not_a_stale_copy(job, recruiter):
         ("invited", "shortlisted"),
         ("shortlisted", "withdrawn"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_rejection_recorded_while_the_candidate_submits_stands(job, recruiter, monkeypatch):
+    """The submit reads the stage ("in progress") before the candidate's row lock; a person's
+    rejection committed in between is not moved on to "completed"."""
+    from servicefit.assessments import services as assessments
+    from servicefit.assessments.services import create_invitation, start_session, submit
+
+    candidate = add_candidate(job=job, name="Ea", email="ea@example.com")
+    invitation = create_invitation(candidate=candidate, created_by=None).invitation
+    session = start_session(invitation=invitation, language="en")
+    real_move = assessments.move_to_stage
+
+    def rejected_meanwhile(**kwargs):
+        # what a recruiter's transaction committing just before the submit's lock leaves
+        Candidate.objects.filter(pk=candidate.pk).update(stage=Stage.REJECTED)
+        return real_move(**kwargs)
+
+    monkeypatch.setattr(assessments, "move_to_stage", rejected_meanwhile)
+    assert submit(session=session)
+    assert Candidate.objects.get(pk=candidate.pk).stage == Stage.REJECTED
+    assert not StageChange.objects.filter(candidate=candidate, to_stage="completed").exists()
+    assert session.submitted_at is not None
