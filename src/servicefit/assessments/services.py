@@ -6,6 +6,7 @@ connection or a reload never lose an answer. Time limits are enforced here, on t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from servicefit.accounts.models import User
 from servicefit.audit.recording import record
 from servicefit.candidates.models import Candidate, Stage
-from servicefit.candidates.services import move_to_stage
+from servicefit.candidates.services import StageChangedMeanwhile, move_to_stage
 from servicefit.content import Content, default_content
 from servicefit.security.text import clean_text
 from servicefit.webhooks.events import emit
@@ -467,9 +468,16 @@ def submit(*, session: AssessmentSession, now: datetime | None = None) -> bool:
     session.submitted_at = locked.submitted_at
     candidate = locked.candidate
     if candidate.stage in {Stage.INVITED, Stage.IN_PROGRESS}:
-        move_to_stage(
-            candidate=candidate, stage=Stage.COMPLETED, changed_by=None, reason_code="submitted"
-        )
+        # from the stage just read: a person's decision recorded since (a rejection at the
+        # same instant) stands, rather than being moved on to "completed"
+        with contextlib.suppress(StageChangedMeanwhile):
+            move_to_stage(
+                candidate=candidate,
+                stage=Stage.COMPLETED,
+                changed_by=None,
+                reason_code="submitted",
+                opened_stage=candidate.stage,
+            )
     record(action="assessment.submitted", candidate=candidate)
     emit(
         "assessment.submitted",

@@ -159,6 +159,15 @@ def update_candidate(
     return changed
 
 
+class StageChangedMeanwhile(ValueError):
+    """The candidate's stage is no longer the one the person's page showed (``opened_stage``):
+    another tab, person or the assessment moved them since. ``stage`` is the current stage."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(f"the stage changed to {stage} meanwhile")
+        self.stage = stage
+
+
 @transaction.atomic
 def move_to_stage(
     *,
@@ -168,6 +177,7 @@ def move_to_stage(
     reason_code: str = "",
     note: str = "",
     params: dict[str, str] | None = None,
+    opened_stage: str | None = None,
 ) -> StageChange:
     """Move a candidate to ``stage`` and log who, when and why.
 
@@ -176,9 +186,20 @@ def move_to_stage(
     of a closed application runs) stays, and no stage-change or decision webhook is sent, so a
     note added to a rejected candidate neither postpones their deletion nor re-announces the
     decision.
+
+    The move starts from the stored stage, read under the candidate's row lock (``candidate``
+    is updated to it), so two moves at the same instant are one after the other and each
+    records the stage it really left. ``opened_stage`` is the stage the person's page showed:
+    if the candidate is no longer there, nothing is recorded and :class:`StageChangedMeanwhile`
+    is raised, so of two people deciding from the same page only the first decision applies.
     """
     if stage not in Stage.values:
         raise ValueError(f"unknown stage {stage!r}")
+    candidate.stage = (
+        Candidate.objects.select_for_update().values_list("stage", flat=True).get(pk=candidate.pk)
+    )
+    if opened_stage is not None and opened_stage != candidate.stage:
+        raise StageChangedMeanwhile(candidate.stage)
     change = StageChange.objects.create(
         candidate=candidate,
         from_stage=candidate.stage,

@@ -287,34 +287,41 @@ def invitation_extend(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @recruiter_required
 def stage_change(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """A person moves the candidate, with a reason; recorded with who and when."""
-    candidate = get_object_or_404(Candidate.objects.select_related("job"), pk=candidate_id)
-    form = StageForm(request.POST, candidate=candidate)
-    if not form.is_valid():
-        # The report again, with the recruiter's stage, reason and note and the errors beside
-        # the fields: nothing they typed is lost.
-        stale = form.has_error(NON_FIELD_ERRORS, "stale")
-        if stale or form.has_error("opened_stage"):
-            # Refused because the stage moved since the page was opened, or the form did not
-            # say which stage it showed: the page now shows the current stage, so recording
-            # again applies the change on top of it.
-            form.data = form.data.copy()
-            form.data["opened_stage"] = candidate.stage
-            return render_report(request, candidate, stage_form=form, status=409 if stale else 400)
-        return render_report(request, candidate, stage_form=form, status=400)
-    data = form.cleaned_data
-    change = move_to_stage(
-        candidate=candidate,
-        stage=data["stage"],
-        changed_by=acting_user(request),
-        reason_code=data.get("reason_code") or "",
-        note=data.get("note") or "",
-    )
-    stage = {"stage": candidate.get_stage_display()}
-    if change.from_stage == change.to_stage:
-        messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
-    else:
-        messages.success(request, _("Stage changed to %(stage)s.") % stage)
-    return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    with transaction.atomic():
+        # Checked and recorded under the candidate's row lock: of two changes sent from pages
+        # showing the same stage only the first applies; the second is refused as stale.
+        candidate = get_object_or_404(
+            Candidate.objects.select_for_update(of=("self",)).select_related("job"),
+            pk=candidate_id,
+        )
+        form = StageForm(request.POST, candidate=candidate)
+        if form.is_valid():
+            data = form.cleaned_data
+            change = move_to_stage(
+                candidate=candidate,
+                stage=data["stage"],
+                changed_by=acting_user(request),
+                reason_code=data.get("reason_code") or "",
+                note=data.get("note") or "",
+                opened_stage=data["opened_stage"],
+            )
+            stage = {"stage": candidate.get_stage_display()}
+            if change.from_stage == change.to_stage:
+                messages.success(request, _("Recorded. The stage stays %(stage)s.") % stage)
+            else:
+                messages.success(request, _("Stage changed to %(stage)s.") % stage)
+            return redirect("backoffice:candidate_report", candidate_id=candidate.pk)
+    # The report again, with the recruiter's stage, reason and note and the errors beside the
+    # fields: nothing they typed is lost.
+    stale = form.has_error(NON_FIELD_ERRORS, "stale")
+    if stale or form.has_error("opened_stage"):
+        # Refused because the stage moved since the page was opened, or the form did not say
+        # which stage it showed: the page now shows the current stage, so recording again
+        # applies the change on top of it.
+        form.data = form.data.copy()
+        form.data["opened_stage"] = candidate.stage
+        return render_report(request, candidate, stage_form=form, status=409 if stale else 400)
+    return render_report(request, candidate, stage_form=form, status=400)
 
 
 @require_POST
