@@ -158,3 +158,18 @@ def test_rate_limit_per_token(recruiter, make_token, client, job):
     limited = client.get("/api/v1/jobs", headers=headers)
     assert limited["Content-Type"] == PROBLEM
     assert int(limited["Retry-After"]) >= 1
+
+
+def test_dates_at_the_ends_of_the_calendar_filter_instead_of_failing(api, job):
+    """0001-01-01 at midnight in Copenhagen is still year 0 in UTC: it gave a 500
+    (OverflowError), found by the schema fuzz test. The ends of the calendar now mean
+    "since the beginning" and "until the end"."""
+    api.post(f"/api/v1/jobs/{job.pk}/candidates", {"name": "Early", "email": "early@example.com"})
+    route = f"/api/v1/jobs/{job.pk}/candidates"
+    everyone = api.get(route).json()["items"]
+    assert everyone
+    assert api.get(route, created_after="0001-01-01").json()["items"] == everyone
+    assert api.get(route, created_before="9999-12-31").json()["items"] == everyone
+    assert api.get(route, created_before="0001-01-01").json()["items"] == []
+    assert api.get(route, created_after="9999-12-31").json()["items"] == []
+    assert api.get("/api/v1/candidates", created_after="0001-01-01").status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db.models import QuerySet
@@ -194,7 +194,14 @@ def _day_start(value: str) -> datetime:
         raise ApiProblem(
             400, "Invalid date", detail=f"{value!r} is not a date (YYYY-MM-DD)."
         ) from None
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    try:
+        start.astimezone(UTC)
+    except OverflowError:  # the first or last day of the calendar, east or west of UTC
+        return (
+            datetime.min.replace(tzinfo=UTC) if day.year == 1 else datetime.max.replace(tzinfo=UTC)
+        )
+    return start
 
 
 @router.get(
