@@ -201,3 +201,20 @@ def test_serve_on_a_taken_port_says_so_at_once(tmp_path):
     )
     assert "SERVICEFIT_BIND" in done.stderr
     assert "not up to date" not in done.stderr  # refused before the database was looked at
+
+
+def test_a_report_on_a_latin1_terminal_prints_instead_of_failing(tmp_path):
+    """The text report's typographic quotes ended in UnicodeEncodeError on a Latin-1 terminal."""
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hej Anna, förlåt för “strulet” med leveransen.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, "reply", "analyze", "--language", "sv", str(reply)],
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("latin-1")
+    report = result.stdout.decode("latin-1")
+    assert "Language: sv" in report
+    assert "?Hej?" in report  # the report's typographic quotes are replaced, not fatal
+    assert b"Traceback" not in result.stderr

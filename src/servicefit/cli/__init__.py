@@ -61,9 +61,24 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _replace_unencodable_output() -> None:
+    """Print what a terminal's encoding cannot show as "?" instead of ending in a traceback.
+
+    Reports hold typographic quotes, dashes and bars; on a terminal set to Latin-1 or ASCII the
+    first of them raised UnicodeEncodeError. Data written as UTF-8 files is not affected.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in {"utf8", "utf16", "utf32"}:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    _replace_unencodable_output()
     parser = build_parser(argv)
     args, extra = parser.parse_known_args(argv)
     if extra:  # said by the (sub)command's own parser, with its own usage line
