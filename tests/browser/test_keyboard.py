@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from servicefit.api.models import ApiToken
+from servicefit.api.tokens import create_token
 from servicefit.jobs.models import Job
 from servicefit.privacy.models import DataSubjectRequest
 
@@ -59,3 +61,44 @@ def test_a_radio_group_with_an_error_gets_the_focus_and_its_message(
         page.keyboard.press("Enter")
     entry = DataSubjectRequest.objects.get()
     assert (entry.email, entry.kind) == ("ana@example.com", "rectification")
+
+
+def test_revoking_an_api_token_asks_for_a_confirmation(desktop, live_server, admin_user):
+    """One Enter on a focused "Revoke" revoked the token for good (an integration stops at
+    once); now the button opens a confirmation with a box to tick, as closing a job does."""
+    new = create_token(
+        user=admin_user, name="Teamtailor", scopes=["jobs:read"], created_by=admin_user
+    )
+    page = desktop
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/integrations/")
+    for _ in range(80):  # Tab to the token's "Revoke"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Revoke Teamtailor":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert ApiToken.objects.get(pk=new.token.pk).revoked_at is None
+    revoke = form(page, "token-revoke")
+    assert revoke.is_visible()  # the confirmation opened
+    page.keyboard.press("Tab")  # the box
+    page.keyboard.press("Tab")  # "Revoke token"
+    page.keyboard.press("Enter")  # the box is not ticked: the browser refuses, focusing it
+    page.wait_for_timeout(300)
+    assert ApiToken.objects.get(pk=new.token.pk).revoked_at is None
+    assert page.evaluate("document.activeElement.name") == "confirm"
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter on the ticked box sends the confirmation
+    assert ApiToken.objects.get(pk=new.token.pk).revoked_at is not None
+    assert page.get_by_text("Token revoked").is_visible()
+
+
+def test_a_revocation_without_the_tick_revokes_nothing(client, admin_user):
+    new = create_token(
+        user=admin_user, name="Teamtailor", scopes=["jobs:read"], created_by=admin_user
+    )
+    client.force_login(admin_user)
+    response = client.post(f"/integrations/tokens/{new.token.pk}/revoke/", follow=True)
+    assert ApiToken.objects.get(pk=new.token.pk).revoked_at is None
+    assert "The token was not revoked: tick the box to confirm." in response.content.decode()
