@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from servicefit.api.models import ApiToken
 from servicefit.api.tokens import create_token
+from servicefit.candidates.models import Candidate
+from servicefit.candidates.services import add_candidate
 from servicefit.jobs.models import Job
 from servicefit.privacy.models import DataSubjectRequest
 
@@ -102,3 +107,22 @@ def test_a_revocation_without_the_tick_revokes_nothing(client, admin_user):
     response = client.post(f"/integrations/tokens/{new.token.pk}/revoke/", follow=True)
     assert ApiToken.objects.get(pk=new.token.pk).revoked_at is None
     assert "The token was not revoked: tick the box to confirm." in response.content.decode()
+
+
+def test_a_new_shortlist_filter_is_read_out_and_keeps_the_focus(recruiter_page, live_server, job):
+    """The filter swaps the shortlist in place; its new count was in no live region, so a
+    screen-reader user changing "Show" with the arrow keys heard nothing of the result."""
+    for n in range(3):
+        add_candidate(job=job, name=f"Kandidat {n}", email=f"k{n}@example.com")
+    page = recruiter_page
+    page.goto(f"{live_server.url}/jobs/{job.pk}/")
+    status = page.locator("#shortlist-status")
+    assert status.get_attribute("role") == "status" and status.inner_text() == ""
+    page.locator("#filter").focus()
+    with page.expect_response(lambda r: "filter=scored" in r.url):
+        page.keyboard.press("ArrowDown")  # All → Scored
+    page.wait_for_url(re.compile(r"filter=scored"))
+    expect(status).to_have_text(re.compile(r"of 0 shown; 3 candidates in the job, 0 scored"))
+    assert status.inner_text() == page.locator("[data-shortlist-count]").inner_text()
+    assert page.evaluate(FOCUSED) == "filter"
+    assert Candidate.objects.filter(job=job).count() == 3
