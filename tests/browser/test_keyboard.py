@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -9,9 +10,12 @@ from playwright.sync_api import expect
 
 from servicefit.api.models import ApiToken
 from servicefit.api.tokens import create_token
+from servicefit.assessments.services import create_invitation
 from servicefit.candidates.models import Candidate
 from servicefit.candidates.services import add_candidate
+from servicefit.demo_assessments import simulate_assessment
 from servicefit.jobs.models import Job
+from servicefit.oversight.models import ReviewRequest
 from servicefit.privacy.models import DataSubjectRequest
 
 from .conftest import form, login
@@ -126,3 +130,32 @@ def test_a_new_shortlist_filter_is_read_out_and_keeps_the_focus(recruiter_page, 
     assert status.inner_text() == page.locator("[data-shortlist-count]").inner_text()
     assert page.evaluate(FOCUSED) == "filter"
     assert Candidate.objects.filter(job=job).count() == 3
+
+
+def test_a_candidate_form_sent_back_with_errors_focuses_the_choice_to_make(
+    desktop, live_server, recruiter, job
+):
+    """The candidate's review request without a kind: the message is typed, Enter is pressed on
+    "Send my request"; the page comes back with the error and the focus on the first kind."""
+    person = add_candidate(job=job, name="Freja Holm", email="freja@example.com", language="en")
+    simulate_assessment(candidate=person, rng=random.Random(8))
+    token = create_invitation(candidate=person, created_by=recruiter).token
+    page = desktop
+    page.goto(f"{live_server.url}/a/{token}/review-request/")
+    page.locator("textarea[name=message]").focus()
+    page.keyboard.type("Please look at my written reply again.")
+    page.keyboard.press("Tab")  # "Send my request"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert not ReviewRequest.objects.exists()
+    assert page.evaluate(FOCUSED) == "id_kind_0"
+    assert "err-kind" in (page.locator("#id_kind_0").get_attribute("aria-describedby") or "")
+    page.keyboard.press("Space")  # the first kind, then Tab past the message to the button
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    review = ReviewRequest.objects.get(candidate=person)
+    assert review.message == "Please look at my written reply again."
