@@ -49,7 +49,10 @@ def test_admin_creates_uses_and_revokes_a_token(admin_page, live_server, client,
 
     page.reload()
     assert secret not in page.content()  # shown once only
-    form(page, "token-revoke").get_by_role("button", name="Revoke Teamtailor").click()
+    page.locator("details[data-details=token-revoke] summary").click()
+    revoke = form(page, "token-revoke")
+    revoke.locator("input[name=confirm]").check()
+    revoke.get_by_role("button", name="Revoke token Teamtailor").click()
     page.wait_for_selector("text=Token revoked")
     token.refresh_from_db()
     assert token.revoked_at is not None

@@ -80,7 +80,12 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @admin_required
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke a token once the administrator has ticked the confirmation: it cannot be undone,
+    and one keypress on a focused "Revoke" button was enough before."""
     token = get_object_or_404(ApiToken, pk=token_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("The token was not revoked: tick the box to confirm."))
+        return redirect("backoffice:integrations")
     revoke_token(token=token, revoked_by=acting_user(request))
     messages.success(request, _("Token revoked: calls with it are refused from now on."))
     return redirect("backoffice:integrations")

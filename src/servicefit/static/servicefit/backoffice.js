@@ -25,6 +25,14 @@
       Array.prototype.forEach.call(boxes, function (b) { b.checked = anyOff; });
     }
   });
+  // A new filter or order swaps the shortlist in place (htmx) while the focus stays on the
+  // control; its new count ("1–20 of 35 shown; …") goes to a status region, so a screen reader
+  // says what changed (WCAG 4.1.3) instead of nothing.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var status = document.getElementById("shortlist-status");
+    var count = event.detail.target && event.detail.target.querySelector("[data-shortlist-count]");
+    if (status && count && event.detail.target.id === "shortlist") { status.textContent = count.textContent.trim(); }
+  });
   // A form marked data-explicit-submit (the shortlist's bulk actions) runs only on a click:
   // Chromium submits a form when Enter is pressed on a checkbox or radio button, with the
   // form's first submit button, which would invite every ticked candidate.

@@ -17,6 +17,29 @@
       }
     });
   }
+  // A form sent back with errors (server-side validation) puts the keyboard focus on the first
+  // field to correct, so a keyboard or screen-reader user is told at once what went wrong (the
+  // field's label, that it is invalid and its error message) instead of starting again at the
+  // top of an unchanged-looking page. A radio button or checkbox group, which Django does not
+  // link to its error, gets that link here. An error that belongs to no field is focused itself.
+  function visible(el) { return !el.hidden && el.getClientRects().length > 0; }
+  function focusFirstError() {
+    var fields = document.querySelectorAll("main form [aria-invalid=true]");
+    var target = Array.prototype.filter.call(fields, function (el) { return !el.disabled && visible(el); })[0];
+    var errors = Array.prototype.filter.call(
+      document.querySelectorAll("main form .errorlist, main form .error, main form .message.error"), visible);
+    if (!target && errors.length) {
+      var box = errors[0].closest("fieldset, .field");
+      target = box ? box.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])") : null;
+      if (!target) { target = errors[0]; target.setAttribute("tabindex", "-1"); }
+    }
+    if (!target) { return; }
+    var holder = target.closest(".field") || target.closest("fieldset");
+    var list = holder ? holder.querySelector(".errorlist[id], .error[id]") : null;
+    if (list && target !== list && !target.hasAttribute("aria-describedby")) { target.setAttribute("aria-describedby", list.id); }
+    target.focus();
+  }
+  document.addEventListener("DOMContentLoaded", focusFirstError);
   document.addEventListener("DOMContentLoaded", focusableScrollers);
   window.addEventListener("resize", focusableScrollers);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
