@@ -163,3 +163,25 @@ def _report_of(client, email):
 
     candidate = Candidate.objects.get(email=email)
     return client.get(reverse("backoffice:candidate_report", args=[candidate.pk])).content.decode()
+
+
+def test_the_invitation_line_does_not_call_an_undelivered_email_sent(
+    client, recruiter, job, settings
+):
+    """The API said `email: not_sent` without an e-mail server; the report's "E-mail sent"
+    line said the opposite for the same invitation."""
+    from servicefit.assessments.emails import deliver_invitation_email
+    from servicefit.assessments.services import create_invitation
+    from servicefit.candidates.services import add_candidate
+
+    settings.EMAIL_BACKEND = "servicefit.security.mail.ConsoleEmailBackend"
+    person = add_candidate(job=job, name="Ea", email="ea@example.com")
+    new = create_invitation(candidate=person, created_by=recruiter)
+    deliver_invitation_email(invitation_id=new.invitation.pk)
+    client.force_login(recruiter)
+    page = _report_of(client, "ea@example.com")
+    assert "E-mail sent" in page
+    assert "data-invitation-not-delivered" in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    page = _report_of(client, "ea@example.com")
+    assert "E-mail sent" in page and "data-invitation-not-delivered" not in page
