@@ -248,14 +248,29 @@ def test_healthz_reports_a_full_sqlite_database(full_sqlite, client):
 def test_a_sqlite_io_error_counts_as_full_only_when_the_disk_is_full(monkeypatch):
     """In WAL mode a full disk is mostly "disk I/O error" (measured: SQLITE_IOERR_SHMSIZE on
     every new connection); an I/O error with space left stays a 500."""
+    error = _sqlite_error("disk I/O error", 4874)  # SQLITE_IOERR_SHMSIZE
+    monkeypatch.setattr(storage, "sqlite_disk_nearly_full", lambda: True)
+    assert storage_full_cause(error) == "disk_full"
+    monkeypatch.setattr(storage, "sqlite_disk_nearly_full", lambda: False)
+    assert storage_full_cause(error) == ""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the free-space check is SQLite's")
+def test_the_sqlite_disk_counts_as_nearly_full_below_a_megabyte(monkeypatch, tmp_path):
+    """Read from the database file's folder. The test database is in memory (and which name the
+    connection has depends on the tests run before), so the file name is set here."""
     from collections import namedtuple
 
     usage = namedtuple("usage", "total used free")
-    error = _sqlite_error("disk I/O error", 4874)  # SQLITE_IOERR_SHMSIZE
-    monkeypatch.setattr(storage.shutil, "disk_usage", lambda path: usage(10, 10, 0))
-    assert storage_full_cause(error) == "disk_full"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "servicefit.sqlite3"))
+    seen = []
+    monkeypatch.setattr(
+        storage.shutil, "disk_usage", lambda path: seen.append(path) or usage(10, 10, 0)
+    )
+    assert storage.sqlite_disk_nearly_full()
+    assert seen == [tmp_path]
     monkeypatch.setattr(storage.shutil, "disk_usage", lambda path: usage(10, 5, 10**9))
-    assert storage_full_cause(error) == ""
+    assert not storage.sqlite_disk_nearly_full()
 
 
 def test_healthz_says_storage_full_when_the_database_cannot_even_be_read(
